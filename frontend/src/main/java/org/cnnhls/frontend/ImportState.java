@@ -1,0 +1,42 @@
+package org.cnnhls.frontend;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.cnnhls.ir.Shape;
+import org.cnnhls.ir.Tensor;
+
+/** Mutable bookkeeping while one model is imported; never escapes the importer. */
+final class ImportState {
+  final Map<String, Tensor> floatConstants = new LinkedHashMap<>();
+  final Map<String, long[]> intConstants = new HashMap<>();
+  final Map<String, Shape> intConstantShapes = new HashMap<>();
+  final Map<String, String> aliases = new HashMap<>();
+  final Map<String, Shape> shapes = new HashMap<>();
+
+  String resolve(String name) {
+    String cur = name;
+    while (aliases.containsKey(cur)) cur = aliases.get(cur);
+    return cur;
+  }
+
+  Shape shape(String value) {
+    Shape s = shapes.get(value);
+    if (s == null && floatConstants.containsKey(value)) s = floatConstants.get(value).shape();
+    if (s == null) s = intConstantShapes.get(value);
+    return s;
+  }
+
+  long[] intConstant(String value) {
+    return intConstants.get(value);
+  }
+
+  float[] floatConstant(String value) {
+    Tensor t = floatConstants.get(value);
+    return t == null ? null : t.toFloatArray();
+  }
+
+  boolean isDefined(String value) {
+    return shapes.containsKey(value) || floatConstants.containsKey(value) || intConstants.containsKey(value);
+  }
+}

@@ -1,0 +1,340 @@
+package org.cnnhls.frontend;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.cnnhls.ir.Graph;
+import org.cnnhls.ir.ModelException;
+import org.cnnhls.ir.Node;
+import org.cnnhls.ir.Shape;
+import org.cnnhls.ir.Tensor;
+import org.cnnhls.ir.ValueInfo;
+
+/**
+ * ONNX model to IR graph. Steps: check the opset; list every unsupported op at once; order nodes
+ * topologically (refusing cycles); evaluate Constant nodes and drop Identity/Dropout; convert each
+ * node with its input shapes known; build and verify the graph.
+ */
+public final class OnnxImporter {
+  /** Older opsets are accepted too: the ops we support kept their meaning since opset 1. */
+  public static final int MIN_OPSET = 1;
+  public static final int MAX_OPSET = 18;
+
+  private final String source;
+  private final TensorDecoder decoder;
+  private final ImportState state = new ImportState();
+
+  private OnnxImporter(String source, Path baseDir) {
+    this.source = source;
+    this.decoder = new TensorDecoder(baseDir);
+  }
+
+  /** Reads and imports a model file; external data is resolved inside the file's folder. */
+  public static Graph load(Path file) {
+    ModelProto model = OnnxReader.read(file);
+    Path dir = file.toAbsolutePath().getParent();
+    return new OnnxImporter(file.getFileName().toString(), dir).convert(model);
+  }
+
+  /** Imports an in-memory model; {@code baseDir} may be null when it has no external data. */
+  public static Graph fromProto(ModelProto model, String source, Path baseDir) {
+    return new OnnxImporter(source, baseDir).convert(model);
+  }
+
+  /** The op types the importer understands, sorted. */
+  public static List<String> supportedOps() {
+    List<String> out = new ArrayList<>(OpConverters.BY_TYPE.keySet());
+    out.addAll(OpConverters.STRUCTURAL);
+    out.sort(null);
+    return out;
+  }
+
+  private Graph convert(ModelProto model) {
+    int opset = opset(model);
+    GraphProto g = model.getGraph();
+    rejectUnsupportedOps(g);
+
+    for (TensorProto init : g.getInitializerList()) addConstant(init.getName(), init);
+    List<ValueInfo> inputs = new ArrayList<>();
+    for (ValueInfoProto in : g.getInputList()) {
+      if (state.isDefined(in.getName())) continue; // an initializer also listed as input (IR < 4)
+      Shape shape = inputShape(in);
+      inputs.add(new ValueInfo(in.getName(), shape));
+      state.shapes.put(in.getName(), shape);
+    }
+
+    List<Node> nodes = new ArrayList<>();
+    Set<String> usedNames = new HashSet<>();
+    List<NodeProto> ordered = topologicalOrder(g);
+    for (int idx = 0; idx < ordered.size(); idx++) {
+      NodeProto np = ordered.get(idx);
+      String name = uniqueName(np, idx, usedNames);
+      NodeContext ctx = new NodeContext(np, name, opset, state);
+      for (int i = 0; i < np.getInputCount(); i++) {
+        if (ctx.hasInput(i) && !state.isDefined(ctx.input(i))) {
+          throw new ModelException(source + ": node '" + name + "' (" + np.getOpType() + ") reads '" + np.getInput(i)
+              + "', which is not an initializer, a graph input or a node output (missing initializer?)");
+        }
+      }
+      switch (np.getOpType()) {
+        case "Constant" -> constantNode(ctx);
+        case "Identity" -> state.aliases.put(np.getOutput(0), ctx.input(0));
+        case "Dropout" -> {
+          if (np.getOutputCount() > 1 && !np.getOutput(1).isEmpty() && isConsumed(g, np.getOutput(1))) {
+            throw ctx.unsupported("the Dropout mask output is used; export the model in eval mode");
+          }
+          state.aliases.put(np.getOutput(0), ctx.input(0));
+        }
+        default -> nodes.add(convertNode(ctx, np));
+      }
+    }
+
+    List<String> outputs = new ArrayList<>();
+    for (ValueInfoProto out : g.getOutputList()) {
+      String resolved = state.resolve(out.getName());
+      if (!state.isDefined(resolved)) throw new ModelException(source + ": graph output '" + out.getName() + "' is never produced");
+      if (state.intConstants.containsKey(resolved)) {
+        throw new UnsupportedFeatureException(source + ": graph output '" + out.getName() + "' is an integer constant");
+      }
+      outputs.add(resolved);
+    }
+
+    Map<String, Tensor> constants = usedConstants(nodes, outputs);
+    String name = g.getName().isEmpty() ? stripExtension(source) : g.getName();
+    try {
+      return Graph.build(name, inputs, outputs, constants, nodes);
+    } catch (ModelException e) {
+      throw new ModelException(source + ": " + e.getMessage(), e);
+    }
+  }
+
+  private int opset(ModelProto model) {
+    int opset = -1;
+    for (OperatorSetIdProto o : model.getOpsetImportList()) {
+      if (o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx")) opset = (int) o.getVersion();
+    }
+    if (opset < 0) throw new ModelException(source + " imports no default ONNX opset");
+    if (opset < MIN_OPSET || opset > MAX_OPSET) {
+      throw new UnsupportedFeatureException(source + " uses opset " + opset + "; cnnhls supports opsets " + MIN_OPSET + " to "
+          + MAX_OPSET + " (re-export with opset_version=13)");
+    }
+    return opset;
+  }
+
+  /** One message for every unsupported op, with the nodes that use it. */
+  private void rejectUnsupportedOps(GraphProto g) {
+    Map<String, List<String>> unsupported = new TreeMap<>();
+    for (int i = 0; i < g.getNodeCount(); i++) {
+      NodeProto n = g.getNode(i);
+      boolean defaultDomain = n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx");
+      String type = defaultDomain ? n.getOpType() : n.getDomain() + "." + n.getOpType();
+      if (defaultDomain && (OpConverters.BY_TYPE.containsKey(type) || OpConverters.STRUCTURAL.contains(type))) continue;
+      unsupported.computeIfAbsent(type, k -> new ArrayList<>()).add(n.getName().isEmpty() ? "#" + i : n.getName());
+    }
+    if (unsupported.isEmpty()) return;
+    StringBuilder sb = new StringBuilder(source).append(": unsupported ops: ");
+    boolean first = true;
+    for (Map.Entry<String, List<String>> e : unsupported.entrySet()) {
+      if (!first) sb.append("; ");
+      first = false;
+      List<String> names = e.getValue();
+      sb.append(e.getKey()).append(" (").append(String.join(", ", names.subList(0, Math.min(5, names.size()))));
+      if (names.size() > 5) sb.append(" and ").append(names.size() - 5).append(" more");
+      sb.append(')');
+    }
+    sb.append(". Supported: ").append(String.join(", ", OpConverters.BY_TYPE.keySet()));
+    throw new UnsupportedFeatureException(sb.toString());
+  }
+
+  private Shape inputShape(ValueInfoProto in) {
+    TypeProto type = in.getType();
+    if (!type.hasTensorType()) throw new UnsupportedFeatureException(source + ": graph input '" + in.getName() + "' is not a tensor");
+    if (type.getTensorType().getElemType() != TensorProto.DataType.FLOAT_VALUE) {
+      throw new UnsupportedFeatureException(source + ": graph input '" + in.getName() + "' has element type "
+          + TensorProto.DataType.forNumber(type.getTensorType().getElemType()) + "; only float32 inputs are supported");
+    }
+    if (!type.getTensorType().hasShape()) {
+      throw new ModelException(source + ": graph input '" + in.getName() + "' has no shape; re-export with a fixed input shape");
+    }
+    TensorShapeProto sp = type.getTensorType().getShape();
+    int[] dims = new int[sp.getDimCount()];
+    for (int i = 0; i < dims.length; i++) {
+      TensorShapeProto.Dimension d = sp.getDim(i);
+      if (!d.hasDimValue()) {
+        String label = d.hasDimParam() ? " '" + d.getDimParam() + "'" : "";
+        throw new ModelException(source + ": graph input '" + in.getName() + "' has a dynamic dimension" + label + " at axis " + i
+            + "; re-export with fixed shapes (e.g. no dynamic_axes in torch.onnx.export)");
+      }
+      if (d.getDimValue() <= 0) {
+        throw new UnsupportedFeatureException(source + ": graph input '" + in.getName() + "' has dimension " + d.getDimValue() + " at axis " + i
+            + "; every dimension must be positive");
+      }
+      dims[i] = Math.toIntExact(d.getDimValue());
+    }
+    return new Shape(dims);
+  }
+
+  private void addConstant(String name, TensorProto t) {
+    try {
+      if (TensorDecoder.isInteger(t)) {
+        state.intConstants.put(name, decoder.integers(t));
+        state.intConstantShapes.put(name, TensorDecoder.shapeOf(t));
+      } else {
+        state.floatConstants.put(name, decoder.floatTensor(t));
+      }
+    } catch (ModelException e) {
+      throw new ModelException(source + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void constantNode(NodeContext ctx) {
+    String out = ctx.node.getOutput(0);
+    AttributeProto a = ctx.node.getAttributeCount() == 1 ? ctx.node.getAttribute(0) : null;
+    if (a == null) throw ctx.invalid("needs exactly one value attribute");
+    switch (a.getName()) {
+      case "value" -> addConstant(out, a.getT());
+      case "value_float" -> state.floatConstants.put(out, Tensor.scalar(a.getF()));
+      case "value_floats" -> {
+        float[] v = new float[a.getFloatsCount()];
+        for (int i = 0; i < v.length; i++) v[i] = a.getFloats(i);
+        state.floatConstants.put(out, Tensor.wrap(Shape.of(v.length), v));
+      }
+      case "value_int" -> {
+        state.intConstants.put(out, new long[] {a.getI()});
+        state.intConstantShapes.put(out, Shape.of());
+      }
+      case "value_ints" -> {
+        long[] v = new long[a.getIntsCount()];
+        for (int i = 0; i < v.length; i++) v[i] = a.getInts(i);
+        state.intConstants.put(out, v);
+        state.intConstantShapes.put(out, Shape.of(v.length));
+      }
+      default -> throw ctx.unsupported("Constant with attribute '" + a.getName() + "' is not supported");
+    }
+  }
+
+  private Node convertNode(NodeContext ctx, NodeProto np) {
+    try {
+      for (int i = 0; i < np.getInputCount(); i++) {
+        if (ctx.hasInput(i) && state.intConstants.containsKey(ctx.input(i)) && !takesIntegerInput(np.getOpType(), i)) {
+          throw ctx.unsupported("input " + i + " is an integer tensor; only float32 data is supported");
+        }
+      }
+      OpConverters.Converted c = OpConverters.BY_TYPE.get(np.getOpType()).convert(ctx);
+      List<String> outs = new ArrayList<>();
+      outs.add(np.getOutput(0));
+      Node node = new Node(ctx.name, c.op(), c.inputs(), outs);
+      List<Shape> inShapes = new ArrayList<>();
+      for (String in : c.inputs()) inShapes.add(in.isEmpty() ? null : state.shape(in));
+      List<Shape> outShapes = c.op().inferShapes(inShapes);
+      if (!outShapes.get(0).isPositive()) throw ctx.invalid("produces an empty tensor " + outShapes.get(0));
+      state.shapes.put(np.getOutput(0), outShapes.get(0));
+      return node;
+    } catch (UnsupportedFeatureException e) {
+      throw new UnsupportedFeatureException(source + ": " + e.getMessage());
+    } catch (ModelException e) {
+      String msg = e.getMessage().startsWith("node '") ? e.getMessage() : "node '" + ctx.name + "' (" + np.getOpType() + "): " + e.getMessage();
+      throw new ModelException(source + ": " + msg, e);
+    } catch (ArithmeticException e) {
+      throw new ModelException(source + ": node '" + ctx.name + "' (" + np.getOpType() + "): an attribute value is out of range");
+    }
+  }
+
+  /** Inputs that are shapes, pads or sizes rather than data. */
+  private static boolean takesIntegerInput(String op, int i) {
+    return switch (op) {
+      case "Reshape" -> i == 1;
+      case "Pad" -> i == 1 || i == 3;
+      case "Resize" -> i == 3;
+      default -> false;
+    };
+  }
+
+  /** Kahn's algorithm in file order; a cycle is reported with the nodes on it. */
+  private List<NodeProto> topologicalOrder(GraphProto g) {
+    int n = g.getNodeCount();
+    Map<String, Integer> producer = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      for (String out : g.getNode(i).getOutputList()) {
+        if (out.isEmpty()) continue;
+        Integer old = producer.put(out, i);
+        if (old != null) {
+          throw new ModelException(source + ": value '" + out + "' is produced by two nodes ('" + g.getNode(old).getName()
+              + "' and '" + g.getNode(i).getName() + "')");
+        }
+      }
+    }
+    int[] pending = new int[n];
+    List<List<Integer>> users = new ArrayList<>();
+    for (int i = 0; i < n; i++) users.add(new ArrayList<>());
+    for (int i = 0; i < n; i++) {
+      for (String in : g.getNode(i).getInputList()) {
+        Integer p = producer.get(in);
+        if (p != null) {
+          pending[i]++;
+          users.get(p).add(i);
+        }
+      }
+    }
+    ArrayDeque<Integer> ready = new ArrayDeque<>();
+    for (int i = 0; i < n; i++) if (pending[i] == 0) ready.add(i);
+    List<NodeProto> out = new ArrayList<>();
+    while (!ready.isEmpty()) {
+      int i = ready.poll();
+      out.add(g.getNode(i));
+      for (int u : users.get(i)) if (--pending[u] == 0) ready.add(u);
+    }
+    if (out.size() < n) {
+      List<String> stuck = new ArrayList<>();
+      for (int i = 0; i < n && stuck.size() < 8; i++) {
+        if (pending[i] > 0) stuck.add(g.getNode(i).getName().isEmpty() ? "#" + i : g.getNode(i).getName());
+      }
+      throw new ModelException(source + ": the graph has a cycle through nodes " + String.join(", ", stuck));
+    }
+    return out;
+  }
+
+  private static boolean isConsumed(GraphProto g, String value) {
+    for (NodeProto n : g.getNodeList()) if (n.getInputList().contains(value)) return true;
+    for (ValueInfoProto o : g.getOutputList()) if (o.getName().equals(value)) return true;
+    return false;
+  }
+
+  private static String uniqueName(NodeProto np, int idx, Set<String> used) {
+    String base = np.getName().isEmpty() ? np.getOpType() + "_" + idx : np.getName();
+    String name = base;
+    for (int k = 1; !used.add(name); k++) name = base + "_" + k;
+    return name;
+  }
+
+  private Map<String, Tensor> usedConstants(List<Node> nodes, List<String> outputs) {
+    Set<String> used = new HashSet<>(outputs);
+    for (Node n : nodes) used.addAll(n.inputs());
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    for (Map.Entry<String, Tensor> e : state.floatConstants.entrySet()) {
+      if (used.contains(e.getKey())) out.put(e.getKey(), e.getValue());
+    }
+    return out;
+  }
+
+  private static String stripExtension(String s) {
+    int dot = s.lastIndexOf('.');
+    return dot > 0 ? s.substring(0, dot) : s;
+  }
+}
