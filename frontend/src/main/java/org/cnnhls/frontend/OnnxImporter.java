@@ -116,7 +116,8 @@ public final class OnnxImporter {
     }
 
     Map<String, Tensor> constants = usedConstants(nodes, outputs);
-    String name = g.getName().isEmpty() ? stripExtension(source) : g.getName();
+    // the file name says more than exporters' generic graph names (torch_jit, main_graph)
+    String name = stripExtension(source);
     try {
       return Graph.build(name, inputs, outputs, constants, nodes);
     } catch (ModelException e) {

@@ -119,9 +119,13 @@ public record Graph(
     return t;
   }
 
+  /**
+   * Parameters summed over nodes, so a tensor shared by two layers (exporters merge identical
+   * initializers, e.g. all-zero biases) counts once per layer, as frameworks count them.
+   */
   public long totalParams() {
     long t = 0;
-    for (Tensor c : constants.values()) t += c.size();
+    for (Node n : nodes) t += params(n);
     return t;
   }
 

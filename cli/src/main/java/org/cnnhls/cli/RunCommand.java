@@ -1,0 +1,104 @@
+package org.cnnhls.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.cnnhls.frontend.NpyFiles;
+import org.cnnhls.ir.Graph;
+import org.cnnhls.ir.Shape;
+import org.cnnhls.ir.interp.FloatInterpreter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = "Run the float reference interpreter over a batch of inputs (first axis of the .npy file).")
+final class RunCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", paramLabel = "MODEL", description = "the ONNX model file")
+  Path model;
+
+  @Option(names = "--input", required = true, paramLabel = "[NAME=]X.npy",
+      description = "input data, float32, shape [B, ...]; NAME= selects the input of a multi-input model")
+  List<String> inputs;
+
+  @Option(names = "--output", paramLabel = "Y.npy",
+      description = "write the first output, stacked over the batch, as float32 .npy; further outputs go to Y.<name>.npy")
+  Path output;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    Graph g = ModelLoader.load(model);
+    BatchInput batch = BatchInput.bind(g, inputs);
+    FloatInterpreter interp = new FloatInterpreter(g);
+    List<float[]> stacked = new ArrayList<>();
+    for (String o : g.outputs()) stacked.add(new float[batch.batch * g.shape(o).size()]);
+    try (Progress p = new Progress("running " + g.name())) {
+      for (int i = 0; i < batch.batch; i++) {
+        Map<String, float[]> out = interp.run(batch.sample(i));
+        int k = 0;
+        for (float[] v : out.values()) {
+          System.arraycopy(v, 0, stacked.get(k), i * v.length, v.length);
+          k++;
+        }
+        p.update(i + 1, batch.batch);
+      }
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    for (int k = 0; k < g.outputs().size(); k++) {
+      String name = g.outputs().get(k);
+      Shape shape = stackedShape(g.shape(name), batch.batch);
+      if (output != null) {
+        Path file = k == 0 ? output : sibling(output, name);
+        NpyFiles.writeFloats(file, shape, stacked.get(k));
+        out.println("wrote " + file + " " + shape);
+      } else {
+        printSummary(out, name, g.shape(name), stacked.get(k), batch.batch);
+      }
+    }
+    out.flush();
+    return ExitCodes.OK;
+  }
+
+  /** [B, d1, ...] when the graph output has batch 1, else [B, d0, d1, ...]. */
+  static Shape stackedShape(Shape one, int batch) {
+    int[] d = one.dims();
+    if (d.length > 0 && d[0] == 1) {
+      d[0] = batch;
+      return new Shape(d);
+    }
+    int[] out = new int[d.length + 1];
+    out[0] = batch;
+    System.arraycopy(d, 0, out, 1, d.length);
+    return new Shape(out);
+  }
+
+  private static Path sibling(Path output, String name) {
+    String file = output.getFileName().toString();
+    String stem = file.endsWith(".npy") ? file.substring(0, file.length() - 4) : file;
+    String safe = name.replaceAll("[^A-Za-z0-9_.-]", "_");
+    return output.resolveSibling(stem + "." + safe + ".npy");
+  }
+
+  private static void printSummary(PrintWriter out, String name, Shape shape, float[] data, int batch) {
+    int n = shape.size();
+    out.println("output " + name + " " + shape + " x " + batch + " samples");
+    for (int i = 0; i < Math.min(batch, 20); i++) {
+      int best = 0;
+      StringBuilder vals = new StringBuilder();
+      for (int j = 0; j < n; j++) {
+        if (data[i * n + j] > data[i * n + best]) best = j;
+        if (j < 8) vals.append(String.format(" %.5g", data[i * n + j]));
+      }
+      out.printf("  sample %d: argmax %d  values%s%s%n", i, best, vals, n > 8 ? " ..." : "");
+    }
+    if (batch > 20) out.println("  ... (" + (batch - 20) + " more; use --output to save all)");
+  }
+}
