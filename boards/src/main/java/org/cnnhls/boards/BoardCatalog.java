@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.InputStream;
@@ -159,7 +161,7 @@ public final class BoardCatalog {
     try {
       return MAPPER.readValue(in, type);
     } catch (JsonMappingException e) {
-      throw new BoardDataException(source, at(e) + oneLine(e.getOriginalMessage()) + location(e), e);
+      throw new BoardDataException(source, at(e) + describe(e) + location(e), e);
     } catch (JsonProcessingException e) {
       throw new BoardDataException(source, "invalid JSON: " + oneLine(e.getOriginalMessage()) + location(e), e);
     } catch (IOException e) {
@@ -181,12 +183,38 @@ public final class BoardCatalog {
     return sb.length() == 0 ? "" : "at " + sb + ": ";
   }
 
+  /** Jackson's message for {@code e}, reworded for people who edit board files. */
+  private static String describe(JsonMappingException e) {
+    String field = e.getPath().isEmpty() ? "?" : e.getPath().get(e.getPath().size() - 1).getFieldName();
+    String msg = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+    if (e instanceof UnrecognizedPropertyException u) {
+      return "unknown field '" + u.getPropertyName() + "'; expected one of "
+          + u.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList();
+    }
+    if (e instanceof InvalidFormatException f && f.getTargetType() != null && f.getTargetType().isEnum()) {
+      List<String> ids = new ArrayList<>();
+      for (Object c : f.getTargetType().getEnumConstants()) ids.add(c.toString());
+      return "unknown value '" + f.getValue() + "'; expected one of " + ids;
+    }
+    if (msg.startsWith("Missing creator property")) return "missing required field '" + field + "'";
+    if (msg.startsWith("Null value for creator property")) return "field '" + field + "' must not be null";
+    return oneLine(msg);
+  }
+
   private static String location(JsonProcessingException e) {
     var loc = e.getLocation();
     return loc == null || loc.getLineNr() < 0 ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
   }
 
   private static String oneLine(String s) {
-    return s == null ? "" : s.replaceAll("\\s*\\R\\s*", " ").trim();
+    if (s == null) return "";
+    return s.replaceAll("\\s*\\R\\s*", " ")
+        .replaceAll(" \\(index \\d+\\)", "")
+        .replaceAll(";? ?`DeserializationFeature\\.\\w+` enabled", "")
+        .replaceAll("\\(class org\\.cnnhls\\.boards\\.[\\w$]+\\)", "")
+        .replaceAll("`org\\.cnnhls\\.boards\\.[\\w$.]+`", "the value")
+        .replaceAll(" \\(but (might|could) if coercion[^)]*\\)", "")
+        .replaceAll(" {2,}", " ")
+        .trim();
   }
 }

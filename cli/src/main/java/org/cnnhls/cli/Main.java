@@ -1,5 +1,6 @@
 package org.cnnhls.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 
 /** Entry point of the {@code cnnhls} command. */
@@ -12,9 +13,19 @@ public final class Main {
 
   /** Runs the command line and returns the exit code (used by tests, which must not exit the JVM). */
   public static int execute(String... args) {
+    return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+  }
+
+  /** As {@link #execute(String...)}, writing to the given streams. */
+  public static int execute(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cmd = new CommandLine(new CnnhlsCommand());
+    cmd.setOut(out);
+    cmd.setErr(err);
     cmd.setExecutionExceptionHandler(new ErrorHandler());
     cmd.setExitCodeExceptionMapper(ErrorHandler::exitCode);
-    return cmd.execute(args);
+    int code = cmd.execute(args);
+    out.flush();
+    err.flush();
+    return code;
   }
 }

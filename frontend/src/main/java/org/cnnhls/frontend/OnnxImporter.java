@@ -94,12 +94,18 @@ public final class OnnxImporter {
       }
       switch (np.getOpType()) {
         case "Constant" -> constantNode(ctx);
-        case "Identity" -> state.aliases.put(np.getOutput(0), ctx.input(0));
-        case "Dropout" -> {
-          if (np.getOutputCount() > 1 && !np.getOutput(1).isEmpty() && isConsumed(g, np.getOutput(1))) {
+        case "Identity", "Dropout" -> {
+          if (np.getOpType().equals("Dropout") && np.getOutputCount() > 1 && !np.getOutput(1).isEmpty()
+              && isConsumed(g, np.getOutput(1))) {
             throw ctx.unsupported("the Dropout mask output is used; export the model in eval mode");
           }
-          state.aliases.put(np.getOutput(0), ctx.input(0));
+          if (state.floatConstants.containsKey(ctx.input(0)) || state.intConstants.containsKey(ctx.input(0))) {
+            // exporters alias shared weights through Identity: a constant under another name
+            state.aliases.put(np.getOutput(0), ctx.input(0));
+          } else {
+            // data passes through an Identity node; the remove-identity pass drops it
+            nodes.add(identityNode(ctx, np));
+          }
         }
         default -> nodes.add(convertNode(ctx, np));
       }
@@ -255,6 +261,11 @@ public final class OnnxImporter {
     } catch (ArithmeticException e) {
       throw new ModelException(source + ": node '" + ctx.name + "' (" + np.getOpType() + "): an attribute value is out of range");
     }
+  }
+
+  private Node identityNode(NodeContext ctx, NodeProto np) {
+    state.shapes.put(np.getOutput(0), state.shape(ctx.input(0)));
+    return new Node(ctx.name, new org.cnnhls.ir.ops.Op.Identity(), List.of(ctx.input(0)), List.of(np.getOutput(0)));
   }
 
   /** Inputs that are shapes, pads or sizes rather than data. */

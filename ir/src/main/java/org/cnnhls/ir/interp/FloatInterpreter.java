@@ -64,6 +64,11 @@ public final class FloatInterpreter {
     }
   }
 
+  /** Evaluates one node whose inputs are all constants of this graph (constant folding). */
+  public float[] evaluateConstantNode(Node n) {
+    return evaluate(n, new HashMap<>());
+  }
+
   private float[] evaluate(Node n, Map<String, float[]> values) {
     Op op = n.op();
     List<float[]> in = new ArrayList<>();
@@ -71,6 +76,21 @@ public final class FloatInterpreter {
     List<Shape> s = graph.inputShapes(n);
     Shape y = graph.shape(n.output());
     if (op instanceof Op.Conv c) return FloatKernels.conv(c, s.get(0), in.get(0), s.get(1), in.get(1), opt(in, 2), y);
+    if (op instanceof Op.FusedConv f) {
+      Shape convOut = f.pool() == null ? y : f.conv().inferShapes(s).get(0);
+      float[] v = FloatKernels.conv(f.conv(), s.get(0), in.get(0), s.get(1), in.get(1), opt(in, 2), convOut);
+      if (f.activation() != null) v = FloatKernels.activation(f.activation(), v);
+      return f.pool() == null ? v : FloatKernels.maxPool(f.pool(), convOut, v, y);
+    }
+    if (op instanceof Op.FusedGemm f) {
+      float[] v = FloatKernels.gemm(f.gemm(), s.get(0), in.get(0), s.get(1), in.get(1), s.size() > 2 ? s.get(2) : null, opt(in, 2), y);
+      return f.activation() == null ? v : FloatKernels.activation(f.activation(), v);
+    }
+    if (op instanceof Op.FusedAdd f) {
+      float[] v = FloatKernels.binary(new Op.Add(), s.get(0), in.get(0), s.get(1), in.get(1), y);
+      return f.activation() == null ? v : FloatKernels.activation(f.activation(), v);
+    }
+    if (op instanceof Op.Identity) return in.get(0);
     if (op instanceof Op.Gemm g) {
       return FloatKernels.gemm(g, s.get(0), in.get(0), s.get(1), in.get(1), s.size() > 2 ? s.get(2) : null, opt(in, 2), y);
     }

@@ -337,6 +337,91 @@ public sealed interface Op {
     }
   }
 
+  /** min(max(x, 0), 6), recognised from Clip(0, 6) by the recognize-relu6 pass. */
+  record Relu6() implements Activation {
+    public String type() {
+      return "Relu6";
+    }
+
+    public float apply(float x) {
+      return Math.min(Math.max(x, 0f), 6f);
+    }
+  }
+
+  /** Passes its input through; removed by the remove-identity pass. */
+  record Identity() implements Op {
+    public String type() {
+      return "Identity";
+    }
+
+    public List<Shape> inferShapes(List<Shape> in) {
+      return List.of(in.get(0));
+    }
+  }
+
+  // ---------------------------------------------------------------- fused layers (what the engine runs)
+
+  /**
+   * Convolution with bias, then an optional activation, then an optional max-pool: one pass of the
+   * accelerator's conv engine. Inputs as {@link Conv}. {@code activation} and {@code pool} may be null.
+   */
+  record FusedConv(Conv conv, Activation activation, MaxPool pool) implements Op {
+    public String type() {
+      return "FusedConv";
+    }
+
+    public List<Shape> inferShapes(List<Shape> in) {
+      List<Shape> out = conv.inferShapes(in);
+      return pool == null ? out : pool.inferShapes(out);
+    }
+
+    public long macs(List<Shape> in, List<Shape> out) {
+      return conv.macs(in, conv.inferShapes(in));
+    }
+
+    public String attributes() {
+      return conv.attributes() + Fused.suffix(activation) + (pool == null ? "" : " +MaxPool(" + pool.attributes() + ")");
+    }
+  }
+
+  /** Gemm (alpha = beta = 1, A not transposed) with bias and an optional activation. */
+  record FusedGemm(boolean transB, Activation activation) implements Op {
+    public String type() {
+      return "FusedGemm";
+    }
+
+    public Gemm gemm() {
+      return new Gemm(1f, 1f, false, transB);
+    }
+
+    public List<Shape> inferShapes(List<Shape> in) {
+      return gemm().inferShapes(in);
+    }
+
+    public long macs(List<Shape> in, List<Shape> out) {
+      return gemm().macs(in, out);
+    }
+
+    public String attributes() {
+      return (transB ? "transB" : "") + Fused.suffix(activation);
+    }
+  }
+
+  /** Element-wise Add followed by an optional activation (the residual join). */
+  record FusedAdd(Activation activation) implements Op {
+    public String type() {
+      return "FusedAdd";
+    }
+
+    public List<Shape> inferShapes(List<Shape> in) {
+      return new Add().inferShapes(in);
+    }
+
+    public String attributes() {
+      return Fused.suffix(activation).trim();
+    }
+  }
+
   // ---------------------------------------------------------------- element-wise binary
 
   sealed interface Binary extends Op {
