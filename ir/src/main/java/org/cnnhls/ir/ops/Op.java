@@ -403,7 +403,7 @@ public sealed interface Op {
     }
 
     public String attributes() {
-      return (transB ? "transB" : "") + Fused.suffix(activation);
+      return ((transB ? "transB" : "") + Fused.suffix(activation)).trim(); // no leading blank without transB
     }
   }
 

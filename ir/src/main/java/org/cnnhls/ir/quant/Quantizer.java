@@ -1,0 +1,141 @@
+package org.cnnhls.ir.quant;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.cnnhls.ir.Graph;
+import org.cnnhls.ir.ModelException;
+import org.cnnhls.ir.Node;
+import org.cnnhls.ir.Shape;
+import org.cnnhls.ir.Tensor;
+import org.cnnhls.ir.ops.Op;
+
+/**
+ * Assigns fixed-point formats per the numeric contract. Requantizing layers (conv, gemm, add,
+ * average pooling, concat) get an output format from the value's range; layout and max-pooling ops
+ * keep their input's format; producers of a Concat input take the Concat's format so it is a plain
+ * copy. Weights are rounded half to even; bias sits at the accumulator scale.
+ */
+public final class Quantizer {
+  private Quantizer() {}
+
+  /** Accumulators are int64 in Java; the contract's bound must leave headroom for the bias add. */
+  static final int MAX_ACCUMULATOR_BITS = 62;
+
+  public static QuantizedGraph quantize(Graph g, QuantOptions options, ValueRanges ranges) {
+    checkSupported(g);
+    Set<String> nodeNames = new HashSet<>();
+    g.nodes().forEach(n -> nodeNames.add(n.name()));
+    for (String layer : options.overrides().keySet()) {
+      if (!nodeNames.contains(layer)) {
+        throw new ModelException("quantization override names layer '" + layer + "', which is not in the model"
+            + " (layers are named as in `cnnhls passes`)");
+      }
+    }
+    Map<String, FixedType> formats = new HashMap<>();
+    for (var in : g.inputs()) formats.put(in.name(), options.activations().resolve(ranges.of(in.name())));
+    // 1. requantizing ops choose their output format from the data
+    for (Node n : g.nodes()) {
+      if (FixedPointOps.requantizes(n.op())) formats.put(n.output(), options.outputFor(n.name()).resolve(ranges.of(n.output())));
+    }
+    // 2. producers of a Concat input share the Concat's format
+    for (Node n : g.nodes()) {
+      if (!(n.op() instanceof Op.Concat)) continue;
+      for (String in : n.inputs()) {
+        Node p = g.producer(in);
+        if (p != null && FixedPointOps.requantizes(p.op()) && !(p.op() instanceof Op.Concat)) formats.put(in, formats.get(n.output()));
+      }
+    }
+    // 3. everything else keeps its input's format
+    for (Node n : g.nodes()) {
+      if (!FixedPointOps.requantizes(n.op())) formats.put(n.output(), formats.get(n.input(0)));
+    }
+
+    Map<String, LinearQuant> linear = new HashMap<>();
+    Map<String, ActivationQuant> activations = new HashMap<>();
+    for (Node n : g.nodes()) {
+      FixedType out = formats.get(n.output());
+      if (FixedPointOps.isLinear(n.op())) {
+        linear.put(n.name(), linearParams(g, n, formats.get(n.input(0)), out, options));
+      }
+      Op.Activation act = FixedPointOps.activation(n.op());
+      if (act != null || FixedPointOps.isLinear(n.op()) || n.op() instanceof Op.FusedAdd || n.op() instanceof Op.Add) {
+        activations.put(n.name(), ActivationQuant.of(act, out));
+      }
+    }
+    return new QuantizedGraph(g, formats, linear, activations, ranges, options);
+  }
+
+  private static void checkSupported(Graph g) {
+    List<String> bad = new ArrayList<>();
+    for (Node n : g.nodes()) {
+      String why = FixedPointOps.unsupportedReason(g, n);
+      if (why != null) bad.add("'" + n.name() + "' (" + n.op().type() + ": " + why + ")");
+    }
+    if (!bad.isEmpty()) {
+      throw new ModelException("no fixed-point form for node" + (bad.size() > 1 ? "s " : " ") + String.join(", ", bad)
+          + "; run the default pass pipeline first, or keep these layers on the host");
+    }
+  }
+
+  private static LinearQuant linearParams(Graph g, Node n, FixedType x, FixedType out, QuantOptions options) {
+    Tensor wt = g.constants().get(n.input(1));
+    float[] w = wt.toFloatArray();
+    Tensor bt = n.hasInput(2) ? g.constants().get(n.input(2)) : null;
+    boolean conv = FixedPointOps.isConv(n.op());
+    boolean transB = !conv && FixedPointOps.transB(n.op());
+    Shape ws = wt.shape();
+    int outs = conv || transB ? ws.dim(0) : ws.dim(1);
+    int k = ws.size() / outs;
+    FormatSpec spec = options.weightsFor(n.name());
+    double wMax = ValueRanges.maxAbs(wt);
+    FixedType wf = spec.resolve(wMax);
+    int[] raw = new int[w.length];
+    long[] bias = new long[outs];
+    int[] mult = new int[outs], shift = new int[outs];
+    double[] scale = new double[outs];
+    boolean perChannel = options.perChannel() && spec.intBits() == null;
+    double[] chanMax = new double[outs];
+    for (int i = 0; i < w.length; i++) {
+      int o = conv || transB ? i / k : i % outs;
+      chanMax[o] = Math.max(chanMax[o], Math.abs(w[i]));
+    }
+    for (int o = 0; o < outs; o++) {
+      if (perChannel) {
+        scale[o] = chanMax[o] > 0 ? chanMax[o] / wf.maxRaw() : wf.scale();
+        // real multiplier acc -> out: 2^-Fx * scale / 2^-Fout, as M / 2^s with M in [2^14, 2^15)
+        double r = scale[o] * Math.scalb(1.0, out.frac() - x.frac());
+        int s = 14 - (int) Math.floor(Math.log(r) / Math.log(2));
+        long m = Math.round(Math.scalb(r, s));
+        if (m >= (1 << 15)) {
+          s--;
+          m = Math.round(Math.scalb(r, s));
+        }
+        mult[o] = (int) Math.max(1, m);
+        shift[o] = s;
+      } else {
+        scale[o] = wf.scale();
+        mult[o] = 1;
+        shift[o] = x.frac() + wf.frac() - out.frac();
+      }
+    }
+    for (int i = 0; i < w.length; i++) {
+      int o = conv || transB ? i / k : i % outs;
+      double q = Math.rint(w[i] / scale[o]);
+      raw[i] = (int) Math.max(wf.minRaw(), Math.min(wf.maxRaw(), q));
+    }
+    for (int o = 0; o < outs && bt != null; o++) {
+      double b = bt.get(bt.size() == outs ? o : 0);
+      bias[o] = (long) Math.rint(b / (x.scale() * scale[o]));
+    }
+    int accBits = x.width() + wf.width() + (int) Math.ceil(Math.log(Math.max(k, 1)) / Math.log(2)) + 1;
+    if (accBits > MAX_ACCUMULATOR_BITS) {
+      throw new ModelException("layer '" + n.name() + "' needs a " + accBits + "-bit accumulator for " + x + " x " + wf
+          + " over " + k + " terms; choose narrower formats (at most " + MAX_ACCUMULATOR_BITS + " bits)");
+    }
+    return new LinearQuant(wf, raw, bias, mult, shift, scale, accBits, wMax);
+  }
+}
