@@ -19,13 +19,13 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks: time and peak heap of cnnhls work on a model.",
-    subcommands = {BenchCommand.Import.class})
+    subcommands = {BenchCommand.Import.class, BenchCommand.Fixed.class})
 final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a benchmark is required: import");
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a benchmark is required: import or fixed");
   }
 
   /** Peak heap across all heap pools since the last reset (an upper bound on the true peak). */
@@ -73,6 +73,61 @@ final class BenchCommand implements Runnable {
       out.printf("bench import %s: best %.3f s over %d runs, peak heap %.1f MB (max heap %.0f MB), %.3f GMAC, %.2f M params%n",
           model.getFileName(), best / 1e9, repeat, peak / 1e6, Runtime.getRuntime().maxMemory() / 1e6,
           g.totalMacs() / 1e9, g.totalParams() / 1e6);
+      out.flush();
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "fixed", mixinStandardHelpOptions = true,
+      description = "Bit-accurate interpreter speed on one input (e.g. VGG16, 224x224): seconds and GMAC/s.")
+  static final class Fixed implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "MODEL") Path model;
+
+    @Option(names = "--input", paramLabel = "X.npy", description = "the input (default: seeded random normal data)")
+    Path input;
+
+    @Option(names = "--repeat", defaultValue = "3", description = "runs; the best time is reported (default ${DEFAULT-VALUE})")
+    int repeat;
+
+    @picocli.CommandLine.Mixin FixedPointOptions fixed;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      Graph g = Pipelines.standard(ModelLoader.load(model));
+      java.util.Map<String, float[]> sample;
+      if (input != null) {
+        sample = BatchInput.bind(g, java.util.List.of(input.toString())).sample(0);
+      } else {
+        java.util.Random r = new java.util.Random(1);
+        float[] x = new float[g.inputs().get(0).shape().size()];
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
+        sample = java.util.Map.of(g.inputs().get(0).name(), x);
+      }
+      java.util.List<java.util.Map<String, float[]>> calib = fixed.calibration == null ? java.util.List.of(sample)
+          : fixed.calibrationSamples(g);
+      long tq = System.nanoTime();
+      org.cnnhls.ir.quant.QuantizedGraph q = fixed.quantize(g, calib, spec.commandLine().getErr());
+      out.printf("quantize (incl. float calibration run): %.3f s%n", (System.nanoTime() - tq) / 1e9);
+      org.cnnhls.ir.quant.BitAccurateInterpreter bit = new org.cnnhls.ir.quant.BitAccurateInterpreter(q);
+      java.util.Map<String, int[]> raw = java.util.Map.of(g.inputs().get(0).name(),
+          q.quantizeInput(g.inputs().get(0).name(), sample.get(g.inputs().get(0).name())));
+      long best = Long.MAX_VALUE;
+      for (int i = 0; i < repeat; i++) {
+        long t0 = System.nanoTime();
+        bit.run(raw);
+        long t = System.nanoTime() - t0;
+        best = Math.min(best, t);
+        out.printf("run %d: %.3f s%n", i + 1, t / 1e9);
+      }
+      long tf = System.nanoTime();
+      new org.cnnhls.ir.interp.FloatInterpreter(g).run(sample);
+      double floatSec = (System.nanoTime() - tf) / 1e9;
+      out.printf("bench fixed %s: best %.3f s, %.2f GMAC/s (%.3f GMAC, %d threads); float interpreter %.3f s%n",
+          model.getFileName(), best / 1e9, g.totalMacs() / (best / 1e9) / 1e9, g.totalMacs() / 1e9,
+          Runtime.getRuntime().availableProcessors(), floatSec);
       out.flush();
       return ExitCodes.OK;
     }

@@ -21,7 +21,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
       message = "internal error: " + ex + " (please report it; set CNNHLS_DEBUG=1 for a stack trace)";
       if (System.getenv("CNNHLS_DEBUG") != null) ex.printStackTrace(cmd.getErr());
     }
-    cmd.getErr().println("cnnhls " + cmd.getCommandName() + ": error: " + message.replace('\n', ' '));
+    cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": error: " + message.replace('\n', ' '));
     cmd.getErr().flush();
     return code;
   }

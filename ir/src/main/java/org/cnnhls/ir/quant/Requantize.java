@@ -12,13 +12,29 @@ public final class Requantize {
     return saturate(scaled(acc, multiplier, shift), width);
   }
 
-  /** The unsaturated result; a left shift that would leave int64 is clamped, which saturates alike. */
+  /**
+   * The unsaturated result, clamped into int64 (which saturates alike). The fast path is plain long
+   * arithmetic; products or shifts that would leave int64 take an exact BigInteger path.
+   */
   public static long scaled(long acc, int multiplier, int shift) {
-    long t = Math.multiplyExact(acc, (long) multiplier);
-    if (shift > 0) return (t + (1L << (shift - 1))) >> shift;
-    int left = -shift;
-    if (left >= 63 || Math.abs(t) > (Long.MAX_VALUE >> left)) return t > 0 ? Long.MAX_VALUE : t < 0 ? Long.MIN_VALUE : 0;
-    return t << left;
+    long hi = Math.multiplyHigh(acc, multiplier), t = acc * multiplier;
+    boolean fits = (hi == 0 && t >= 0) || (hi == -1 && t < 0);
+    if (fits && shift > 0 && shift < 62) {
+      long half = 1L << (shift - 1);
+      if (t <= Long.MAX_VALUE - half) return (t + half) >> shift;
+    } else if (fits && shift <= 0 && shift > -63 && Math.abs(t) <= (Long.MAX_VALUE >> -shift)) {
+      return t << -shift;
+    } else if (fits && shift == 0) {
+      return t;
+    }
+    return exact(acc, multiplier, shift);
+  }
+
+  private static long exact(long acc, int multiplier, int shift) {
+    java.math.BigInteger t = java.math.BigInteger.valueOf(acc).multiply(java.math.BigInteger.valueOf(multiplier));
+    java.math.BigInteger r = shift > 0 ? t.add(java.math.BigInteger.ONE.shiftLeft(shift - 1)).shiftRight(shift) : t.shiftLeft(-shift);
+    if (r.bitLength() >= 64) return r.signum() > 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
+    return r.longValue();
   }
 
   /** Clamp to [-2^(W-1), 2^(W-1) - 1]. */

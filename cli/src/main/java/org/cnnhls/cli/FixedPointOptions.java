@@ -1,0 +1,116 @@
+package org.cnnhls.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.cnnhls.frontend.InputFileException;
+import org.cnnhls.ir.Graph;
+import org.cnnhls.ir.ModelException;
+import org.cnnhls.ir.Node;
+import org.cnnhls.ir.quant.FormatSpec;
+import org.cnnhls.ir.quant.QuantOptions;
+import org.cnnhls.ir.quant.QuantOptions.LayerOverride;
+import org.cnnhls.ir.quant.QuantizedGraph;
+import org.cnnhls.ir.quant.Quantizer;
+import org.cnnhls.ir.quant.ValueRanges;
+import picocli.CommandLine.Option;
+
+/** Options shared by every command that quantizes a model (quantize, run --fixed, ...). */
+final class FixedPointOptions {
+
+  @Option(names = "--precision", defaultValue = "16", paramLabel = "P",
+      description = "16 (default: per-layer auto-scaled formats, like Q2.14), 8 (per-channel weight multipliers), "
+          + "or W,I for one fixed format everywhere (e.g. 16,2)")
+  String precision;
+
+  @Option(names = "--calibration", paramLabel = "X.npy",
+      description = "calibration inputs, float32 [N, ...]; without it activation ranges come from a sound analytic bound")
+  Path calibration;
+
+  @Option(names = "--percentile", defaultValue = "100", paramLabel = "P",
+      description = "activation range: 100 = max over the calibration set (default), e.g. 99.99 to clip outliers")
+  double percentile;
+
+  @Option(names = "--per-channel", negatable = true,
+      description = "per-output-channel weight scales with integer multipliers (default: on for 8 bit, off for 16)")
+  Boolean perChannel;
+
+  @Option(names = "--config", paramLabel = "FILE.json",
+      description = "per-layer overrides: {\"layers\": {\"<layer>\": {\"weights\": \"8\", \"output\": \"16,4\"}}}")
+  Path config;
+
+  @Option(names = "--input-range", defaultValue = "1.0", paramLabel = "R",
+      description = "without --calibration: assume inputs lie in [-R, R] (default ${DEFAULT-VALUE})")
+  double inputRange;
+
+  /** The calibration samples, or an empty list. */
+  List<Map<String, float[]>> calibrationSamples(Graph g) {
+    if (calibration == null) return List.of();
+    BatchInput b = BatchInput.bind(g, List.of(calibration.toString()));
+    List<Map<String, float[]>> out = new ArrayList<>();
+    for (int i = 0; i < b.batch; i++) out.add(b.sample(i));
+    return out;
+  }
+
+  QuantizedGraph quantize(Graph g, List<Map<String, float[]>> calibrationSamples, java.io.PrintWriter err) {
+    if (!(percentile > 0 && percentile <= 100)) throw new UsageException("--percentile must be in (0, 100], got " + percentile);
+    QuantOptions options;
+    try {
+      options = QuantOptions.preset(precision);
+    } catch (ModelException e) {
+      throw new UsageException("--precision: " + e.getMessage());
+    }
+    if (perChannel != null) options = options.withPerChannel(perChannel);
+    if (config != null) options = options.withOverrides(readOverrides(config, g));
+    ValueRanges ranges;
+    if (calibrationSamples.isEmpty()) {
+      err.println("cnnhls: warning: no --calibration given; activation formats come from an analytic bound assuming inputs in [-"
+          + inputRange + ", " + inputRange + "], which wastes bits on deep models");
+      ranges = ValueRanges.analytic(g, inputRange);
+    } else {
+      ranges = ValueRanges.calibrate(g, calibrationSamples, percentile);
+    }
+    return Quantizer.quantize(g, options, ranges);
+  }
+
+  /** Parses the override file; an unknown layer or impossible format is a usage error naming the file. */
+  static Map<String, LayerOverride> readOverrides(Path file, Graph g) {
+    if (!Files.isRegularFile(file)) throw new InputFileException(file + ": no such file");
+    JsonNode root;
+    try {
+      root = new ObjectMapper().readTree(file.toFile());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new InputFileException(file + " is not valid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new InputFileException(file + ": cannot read (" + e.getMessage() + ")");
+    }
+    JsonNode layers = root == null ? null : root.get("layers");
+    if (layers == null || !layers.isObject()) throw new InputFileException(file + ": expected {\"layers\": {\"<layer>\": {...}}}");
+    Map<String, LayerOverride> out = new HashMap<>();
+    List<String> known = g.nodes().stream().map(Node::name).toList();
+    for (Iterator<Map.Entry<String, JsonNode>> it = layers.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (!known.contains(e.getKey())) {
+        throw new InputFileException(file + ": layer '" + e.getKey() + "' is not in the model (see `cnnhls passes` for layer names)");
+      }
+      try {
+        out.put(e.getKey(), new LayerOverride(spec(e.getValue(), "weights"), spec(e.getValue(), "output")));
+      } catch (ModelException ex) {
+        throw new InputFileException(file + ": layer '" + e.getKey() + "': " + ex.getMessage());
+      }
+    }
+    return out;
+  }
+
+  private static FormatSpec spec(JsonNode layer, String key) {
+    JsonNode v = layer.get(key);
+    return v == null || v.isNull() ? null : FormatSpec.parse(v.asText());
+  }
+}
