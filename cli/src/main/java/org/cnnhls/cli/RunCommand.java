@@ -31,18 +31,37 @@ final class RunCommand implements Callable<Integer> {
       description = "write the first output, stacked over the batch, as float32 .npy; further outputs go to Y.<name>.npy")
   Path output;
 
+  @Option(names = "--fixed", description = "run the bit-accurate fixed-point interpreter (the golden model) instead of float")
+  boolean fixedPoint;
+
+  @Option(names = "--raw", description = "with --fixed: write the raw output integers (int32 .npy) instead of dequantized values")
+  boolean raw;
+
+  @picocli.CommandLine.Mixin FixedPointOptions fixed;
+
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
+    if (raw && !fixedPoint) throw new UsageException("--raw needs --fixed");
     Graph g = ModelLoader.load(model);
+    if (fixedPoint) g = Pipelines.standard(g);
     BatchInput batch = BatchInput.bind(g, inputs);
-    FloatInterpreter interp = new FloatInterpreter(g);
+    java.util.function.Function<Map<String, float[]>, Map<String, float[]>> interp;
+    org.cnnhls.ir.quant.QuantizedGraph q = null;
+    if (fixedPoint) {
+      q = fixed.quantize(g, fixed.calibrationSamples(g), spec.commandLine().getErr());
+      org.cnnhls.ir.quant.BitAccurateInterpreter bit = new org.cnnhls.ir.quant.BitAccurateInterpreter(q);
+      org.cnnhls.ir.quant.QuantizedGraph qg = q;
+      interp = raw ? sample -> rawAsFloat(qg, bit, sample) : bit::runFloat;
+    } else {
+      interp = new FloatInterpreter(g)::run;
+    }
     List<float[]> stacked = new ArrayList<>();
     for (String o : g.outputs()) stacked.add(new float[batch.batch * g.shape(o).size()]);
     try (Progress p = new Progress("running " + g.name())) {
       for (int i = 0; i < batch.batch; i++) {
-        Map<String, float[]> out = interp.run(batch.sample(i));
+        Map<String, float[]> out = interp.apply(batch.sample(i));
         int k = 0;
         for (float[] v : out.values()) {
           System.arraycopy(v, 0, stacked.get(k), i * v.length, v.length);
@@ -57,7 +76,8 @@ final class RunCommand implements Callable<Integer> {
       Shape shape = stackedShape(g.shape(name), batch.batch);
       if (output != null) {
         Path file = k == 0 ? output : sibling(output, name);
-        NpyFiles.writeFloats(file, shape, stacked.get(k));
+        if (raw) NpyFiles.writeInts(file, shape, toInts(stacked.get(k)));
+        else NpyFiles.writeFloats(file, shape, stacked.get(k));
         out.println("wrote " + file + " " + shape);
       } else {
         printSummary(out, name, g.shape(name), stacked.get(k), batch.batch);
@@ -65,6 +85,26 @@ final class RunCommand implements Callable<Integer> {
     }
     out.flush();
     return ExitCodes.OK;
+  }
+
+  /** Raw integers carried through float (exact: every raw value is below 2^24 in magnitude for W <= 24). */
+  private static Map<String, float[]> rawAsFloat(org.cnnhls.ir.quant.QuantizedGraph q,
+      org.cnnhls.ir.quant.BitAccurateInterpreter bit, Map<String, float[]> sample) {
+    Map<String, int[]> in = new java.util.HashMap<>();
+    sample.forEach((k, v) -> in.put(k, q.quantizeInput(k, v)));
+    Map<String, float[]> out = new java.util.LinkedHashMap<>();
+    bit.run(in).forEach((k, v) -> {
+      float[] f = new float[v.length];
+      for (int i = 0; i < v.length; i++) f[i] = v[i];
+      out.put(k, f);
+    });
+    return out;
+  }
+
+  private static int[] toInts(float[] v) {
+    int[] out = new int[v.length];
+    for (int i = 0; i < v.length; i++) out[i] = (int) v[i];
+    return out;
   }
 
   /** [B, d1, ...] when the graph output has batch 1, else [B, d0, d1, ...]. */
