@@ -29,6 +29,7 @@ final class BatchInput {
   static BatchInput bind(Graph g, List<String> specs) {
     Map<String, Path> files = new LinkedHashMap<>();
     for (String spec : specs) {
+      if (spec.isBlank() || spec.endsWith("=")) throw new UsageException("--input needs a file name, got '" + spec + "'");
       int eq = spec.indexOf('=');
       if (eq > 0 && g.inputs().stream().anyMatch(i -> i.name().equals(spec.substring(0, eq)))) {
         files.put(spec.substring(0, eq), Path.of(spec.substring(eq + 1)));

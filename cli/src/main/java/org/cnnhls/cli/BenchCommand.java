@@ -56,6 +56,7 @@ final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() {
+      if (repeat < 1) throw new UsageException("--repeat must be at least 1");
       PrintWriter out = spec.commandLine().getOut();
       long best = Long.MAX_VALUE, peak = 0;
       Graph g = null;
@@ -95,6 +96,7 @@ final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() {
+      if (repeat < 1) throw new UsageException("--repeat must be at least 1");
       PrintWriter out = spec.commandLine().getOut();
       Graph g = Pipelines.standard(ModelLoader.load(model));
       java.util.Map<String, float[]> sample;

@@ -23,7 +23,22 @@ public final class Main {
     cmd.setErr(err);
     cmd.setExecutionExceptionHandler(new ErrorHandler());
     cmd.setExitCodeExceptionMapper(ErrorHandler::exitCode);
-    int code = cmd.execute(args);
+    cmd.setParameterExceptionHandler((ex, a) -> {
+      CommandLine c = ex.getCommandLine();
+      c.getErr().println(c.getCommandSpec().qualifiedName() + ": error: " + ex.getMessage().replace('\n', ' ')
+          + " (see " + c.getCommandSpec().qualifiedName() + " --help)");
+      return ExitCodes.USAGE;
+    });
+    int code;
+    try {
+      code = cmd.execute(args);
+    } catch (OutOfMemoryError e) {
+      err.println("cnnhls: error: out of memory; give the JVM more heap with CNNHLS_JAVA_OPTS=-Xmx8g");
+      code = ExitCodes.INTERNAL;
+    } catch (StackOverflowError e) {
+      err.println("cnnhls: internal error: stack overflow (please report it)");
+      code = ExitCodes.INTERNAL;
+    }
     out.flush();
     err.flush();
     return code;

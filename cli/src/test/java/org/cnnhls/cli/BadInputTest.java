@@ -271,28 +271,39 @@ class BadInputTest {
     Path model = tinyModel();
     Path x = tmp.resolve("x.npy");
     NpyFiles.writeFloats(x, Shape.of(1, 1, 4, 4), ramp(16));
-    assertError(ExitCodes.USAGE, run("run", model, "--input", x, "--input", "nope=" + x), "--input", "x");
+    assertError(ExitCodes.USAGE, run("run", model, "--input", x, "--input", "nope=" + x), "--input NAME=FILE", "[x]");
   }
 
   // ---------------------------------------------------------------- command line
 
   @Test
   void unknownOption() throws IOException {
-    assertError(ExitCodes.USAGE, run("inspect", tinyModel(), "--frobnicate"), "--frobnicate");
+    Cli.assertParseError(run("inspect", tinyModel(), "--frobnicate"), "--frobnicate");
   }
 
   @Test
   void missingRequiredParameter() {
-    assertError(ExitCodes.USAGE, run("inspect"), "MODEL");
+    Cli.assertParseError(run("inspect"), "MODEL");
   }
 
   @Test
   void missingRequiredOption() throws IOException {
-    assertError(ExitCodes.USAGE, run("run", tinyModel()), "--input");
+    Cli.assertParseError(run("run", tinyModel()), "--input");
   }
 
   @Test
   void unknownCommand() {
-    assertError(ExitCodes.USAGE, run("compile-everything"), "compile-everything");
+    Cli.assertParseError(run("compile-everything"), "compile-everything");
+  }
+
+  @Test
+  void bothModelAndExtraArgument() throws IOException {
+    Path m = tinyModel();
+    Cli.assertParseError(run("inspect", m, "extra.onnx"), "extra.onnx");
+  }
+
+  @Test
+  void errorsOfNestedCommandsNameTheWholeCommand() {
+    assertError(ExitCodes.USAGE, run("bench", "import", tmp.resolve("gone.onnx")), "cnnhls bench import: error: ", "gone.onnx");
   }
 }

@@ -21,7 +21,7 @@ public final class NpyFiles {
   public static Floats readFloats(Path file) {
     NpyArray<?> a = read(file);
     if (!(a.isFloatArray() || a.isDoubleArray())) {
-      throw new InputFileException(file + " holds " + a.dataType() + " data; a float32 array is needed (use x.astype(np.float32))");
+      throw new InputFileException(file + " holds " + describe(a) + " data; a float32 array is needed (use x.astype(np.float32))");
     }
     float[] data = a.asFloatArray().data();
     return new Floats(new Shape(a.shape()), data);
@@ -34,6 +34,15 @@ public final class NpyFiles {
       throw new InputFileException(file + " holds " + a.dataType() + " data; integers are needed");
     }
     return a.asLongArray().data();
+  }
+
+  private static String describe(NpyArray<?> a) {
+    return switch (a.dataType()) {
+      case i1 -> "int8"; case i2 -> "int16"; case i4 -> "int32"; case i8 -> "int64";
+      case u1 -> "uint8"; case u2 -> "uint16"; case u4 -> "uint32"; case u8 -> "uint64";
+      case f2 -> "float16"; case bool -> "bool";
+      default -> a.dataType().toString();
+    };
   }
 
   private static NpyArray<?> read(Path file) {

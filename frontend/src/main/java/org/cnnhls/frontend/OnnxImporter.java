@@ -72,7 +72,11 @@ public final class OnnxImporter {
 
     for (TensorProto init : g.getInitializerList()) addConstant(init.getName(), init);
     List<ValueInfo> inputs = new ArrayList<>();
+    if (g.getOutputCount() == 0) throw new ModelException(source + ": the graph has no outputs");
+    Set<String> inputNames = new HashSet<>();
     for (ValueInfoProto in : g.getInputList()) {
+      if (!inputNames.add(in.getName())) throw new ModelException(source + ": graph input '" + in.getName() + "' is listed twice");
+      if (in.getName().isEmpty()) throw new ModelException(source + ": a graph input has no name");
       if (state.isDefined(in.getName())) continue; // an initializer also listed as input (IR < 4)
       Shape shape = inputShape(in);
       inputs.add(new ValueInfo(in.getName(), shape));
@@ -86,6 +90,9 @@ public final class OnnxImporter {
       NodeProto np = ordered.get(idx);
       String name = uniqueName(np, idx, usedNames);
       NodeContext ctx = new NodeContext(np, name, opset, state);
+      if (np.getOutputCount() == 0 || np.getOutput(0).isEmpty()) {
+        throw new ModelException(source + ": node '" + name + "' (" + np.getOpType() + ") has no output");
+      }
       for (int i = 0; i < np.getInputCount(); i++) {
         if (ctx.hasInput(i) && !state.isDefined(ctx.input(i))) {
           throw new ModelException(source + ": node '" + name + "' (" + np.getOpType() + ") reads '" + np.getInput(i)
@@ -93,7 +100,13 @@ public final class OnnxImporter {
         }
       }
       switch (np.getOpType()) {
-        case "Constant" -> constantNode(ctx);
+        case "Constant" -> {
+          try {
+            constantNode(ctx);
+          } catch (ModelException e) {
+            throw e.getMessage().startsWith(source) ? e : new ModelException(source + ": " + e.getMessage(), e);
+          }
+        }
         case "Identity", "Dropout" -> {
           if (np.getOpType().equals("Dropout") && np.getOutputCount() > 1 && !np.getOutput(1).isEmpty()
               && isConsumed(g, np.getOutput(1))) {
@@ -192,9 +205,19 @@ public final class OnnxImporter {
         throw new UnsupportedFeatureException(source + ": graph input '" + in.getName() + "' has dimension " + d.getDimValue() + " at axis " + i
             + "; every dimension must be positive");
       }
-      dims[i] = Math.toIntExact(d.getDimValue());
+      if (d.getDimValue() > Integer.MAX_VALUE) {
+        throw new UnsupportedFeatureException(source + ": graph input '" + in.getName() + "' has dimension " + d.getDimValue()
+            + " at axis " + i + ", beyond 2^31");
+      }
+      dims[i] = (int) d.getDimValue();
     }
-    return new Shape(dims);
+    Shape shape = new Shape(dims);
+    try {
+      shape.size();
+    } catch (ModelException e) {
+      throw new UnsupportedFeatureException(source + ": graph input '" + in.getName() + "': " + e.getMessage());
+    }
+    return shape;
   }
 
   private void addConstant(String name, TensorProto t) {
@@ -243,6 +266,10 @@ public final class OnnxImporter {
           throw ctx.unsupported("input " + i + " is an integer tensor; only float32 data is supported");
         }
       }
+      int required = OpConverters.requiredInputs(np.getOpType());
+      for (int i = 0; i < required; i++) {
+        if (!ctx.hasInput(i)) throw ctx.invalid("needs at least " + required + " input(s); input " + i + " is missing");
+      }
       OpConverters.Converted c = OpConverters.BY_TYPE.get(np.getOpType()).convert(ctx);
       List<String> outs = new ArrayList<>();
       outs.add(np.getOutput(0));
@@ -251,6 +278,7 @@ public final class OnnxImporter {
       for (String in : c.inputs()) inShapes.add(in.isEmpty() ? null : state.shape(in));
       List<Shape> outShapes = c.op().inferShapes(inShapes);
       if (!outShapes.get(0).isPositive()) throw ctx.invalid("produces an empty tensor " + outShapes.get(0));
+      outShapes.get(0).size(); // refuses tensors beyond 2^31 elements
       state.shapes.put(np.getOutput(0), outShapes.get(0));
       return node;
     } catch (UnsupportedFeatureException e) {

@@ -50,6 +50,15 @@ final class OpConverters {
       Map.entry("Resize", OpConverters::resize),
       Map.entry("Upsample", OpConverters::upsample)));
 
+  /** Inputs an op cannot do without (the rest are optional or opset-dependent). */
+  static int requiredInputs(String op) {
+    return switch (op) {
+      case "Conv", "Gemm", "MatMul", "Add", "Mul" -> 2;
+      case "BatchNormalization" -> 5;
+      default -> 1;
+    };
+  }
+
   /** Ops removed or evaluated by the importer itself. */
   static final List<String> STRUCTURAL = List.of("Constant", "Identity", "Dropout");
 

@@ -106,8 +106,15 @@ public final class TensorDecoder {
     if (location == null || location.isEmpty()) throw new ModelException("tensor '" + t.getName() + "' is external but names no location");
     if (baseDir == null) throw new ModelException("tensor '" + t.getName() + "' uses external data, which is not allowed here");
     Path base = baseDir.toAbsolutePath().normalize();
-    Path file = base.resolve(location).normalize();
-    if (Path.of(location).isAbsolute() || !file.startsWith(base)) {
+    Path file;
+    boolean absolute;
+    try {
+      file = base.resolve(location).normalize();
+      absolute = Path.of(location).isAbsolute();
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new ModelException("tensor '" + t.getName() + "' has an invalid external data location (" + e.getReason() + ")");
+    }
+    if (absolute || !file.startsWith(base)) {
       throw new ModelException("tensor '" + t.getName() + "' refers to external data '" + location
           + "' outside the model's folder; move the data file next to the model");
     }
@@ -116,6 +123,9 @@ public final class TensorDecoder {
         throw new ModelException("tensor '" + t.getName() + "' external data '" + location + "' links outside the model's folder");
       }
       long fileSize = Files.size(file);
+      if (offset < 0 || offset > fileSize) {
+        throw new ModelException("tensor '" + t.getName() + "' external data offset " + offset + " is past the end of " + location);
+      }
       if (length < 0) length = fileSize - offset;
       if (length != expectedBytes) {
         throw new ModelException("tensor '" + t.getName() + "' external data has " + length + " bytes, its shape needs " + expectedBytes);
@@ -126,6 +136,8 @@ public final class TensorDecoder {
       try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
         return ch.map(FileChannel.MapMode.READ_ONLY, offset, length).order(ByteOrder.LITTLE_ENDIAN);
       }
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new ModelException("tensor '" + t.getName() + "' external data file '" + location + "' does not exist next to the model");
     } catch (IOException e) {
       throw new ModelException("tensor '" + t.getName() + "' external data '" + location + "' cannot be read: " + e.getMessage());
     }
