@@ -1,6 +1,7 @@
 package org.cnnhls.cli;
 
 import org.cnnhls.ir.Graph;
+import org.cnnhls.ir.pass.PassManager;
 
 /** The pass pipelines commands run before quantization or code generation. */
 final class Pipelines {
@@ -8,6 +9,6 @@ final class Pipelines {
 
   /** The default pipeline (folding and fusion), verified after every pass. */
   static Graph standard(Graph g) {
-    return g; // wired to the PassManager's default pipeline once it lands
+    return PassManager.defaultPipeline().run(g);
   }
 }

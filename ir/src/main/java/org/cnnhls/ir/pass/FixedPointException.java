@@ -7,6 +7,6 @@ import org.cnnhls.ir.ModelException;
 public final class FixedPointException extends ModelException {
   public FixedPointException(String pass, int cap, Graph g) {
     super("pass '" + pass + "' did not reach a fixed point after " + cap + " rewrites on graph '" + g.name() + "' ("
-        + g.nodes().size() + " nodes); its rewrite keeps matching its own result (a cnnhls bug, please report it)");
+        + g.nodes().size() + (g.nodes().size() == 1 ? " node" : " nodes") + "); its rewrite keeps matching its own result (a cnnhls bug, please report it)");
   }
 }

@@ -28,12 +28,12 @@ public final class FuseConvPass extends RewritePass {
     for (Node n : g.nodes()) {
       if (n.op() instanceof Op.Conv c) return Optional.of(Fusion.replaceOp(g, n, new Op.FusedConv(c, null, null)));
       if (!(n.op() instanceof Op.FusedConv f) || f.pool() != null) continue;
-      Node next = Patterns.soleConsumer(g, n.output());
-      if (next == null) continue;
-      if (f.activation() == null && Patterns.isFusableActivation(next.op())) {
-        return Optional.of(Fusion.absorb(g, n, next, new Op.FusedConv(f.conv(), (Op.Activation) next.op(), null)));
+      if (f.activation() == null) {
+        Optional<Graph> r = Fusion.absorbActivation(g, n, a -> new Op.FusedConv(f.conv(), a, null));
+        if (r.isPresent()) return r;
       }
-      if (next.op() instanceof Op.MaxPool pool) {
+      Node next = Patterns.soleConsumer(g, n.output());
+      if (next != null && next.op() instanceof Op.MaxPool pool) {
         return Optional.of(Fusion.absorb(g, n, next, new Op.FusedConv(f.conv(), f.activation(), pool)));
       }
     }

@@ -1,6 +1,7 @@
 package org.cnnhls.ir.pass;
 
 import java.util.Optional;
+import java.util.function.Function;
 import org.cnnhls.ir.Graph;
 import org.cnnhls.ir.Node;
 import org.cnnhls.ir.ops.Op;
@@ -23,7 +24,7 @@ final class Fusion {
    * For a fused op still without activation: absorbs the sole reader of its output if that is a
    * fusable activation, building the new op with {@code withActivation}.
    */
-  static Optional<Graph> absorbActivation(Graph g, Node head, java.util.function.Function<Op.Activation, Op> withActivation) {
+  static Optional<Graph> absorbActivation(Graph g, Node head, Function<Op.Activation, Op> withActivation) {
     Node next = Patterns.soleConsumer(g, head.output());
     if (next == null || !Patterns.isFusableActivation(next.op())) return Optional.empty();
     return Optional.of(absorb(g, head, next, withActivation.apply((Op.Activation) next.op())));

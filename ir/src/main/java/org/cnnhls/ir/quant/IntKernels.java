@@ -10,11 +10,11 @@ import org.cnnhls.ir.ops.Op;
  * Integer kernels of the golden model. Loop order keeps the innermost loop contiguous over output
  * columns; output channels run in parallel. Accumulation is exact in int64.
  */
-final class IntKernels {
+public final class IntKernels {
   private IntKernels() {}
 
   /** AveragePool and GlobalAveragePool multiply by round(2^k / N) then shift by k + F_in - F_out. */
-  static final int AVG_SHIFT = 20;
+  public static final int AVG_SHIFT = 20;
 
   private static final long PARALLEL_MACS = 1 << 16;
 
@@ -144,8 +144,9 @@ final class IntKernels {
     return y;
   }
 
-  static int avgMultiplier(int count) {
-    return (int) Math.round(Math.scalb(1.0, AVG_SHIFT) / count);
+  /** round(2^k / N), half up, in integers so C++ and RTL compute the identical value. */
+  public static int avgMultiplier(int count) {
+    return (int) (((1L << (AVG_SHIFT + 1)) + count) / (2L * count));
   }
 
   static int[] averagePool(Op.AveragePool op, Shape xs, int[] x, Shape ys, FixedType fin, FixedType fout, AtomicLong sat) {
