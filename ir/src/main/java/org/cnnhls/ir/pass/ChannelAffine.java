@@ -62,7 +62,9 @@ final class ChannelAffine {
     String newB = isOnes(a) ? bName
         : e.updateConstant(bName, op.transB() ? Weights.scaleRows(bt, a) : Weights.scaleColumns(bt, a), gemm);
     Tensor newCt = Weights.affine(c, a, scaledShift, cShape);
-    String newC = gemm.hasInput(2) ? e.updateConstant(cName, newCt, gemm) : e.addConstant(gemm.name() + ".bias", newCt);
+    // a C that beta = 0 ignores may even be computed: then the bias is a new constant
+    String newC = gemm.hasInput(2) && g.isConstant(cName) ? e.updateConstant(cName, newCt, gemm)
+        : e.addConstant(gemm.name() + ".bias", newCt);
     Op newOp = gemm.op() instanceof Op.FusedGemm ? gemm.op()
         : new Op.Gemm(op.alpha(), keepC ? op.beta() : 1f, op.transA(), op.transB());
     e.replace(gemm, new Node(gemm.name(), newOp, List.of(gemm.input(0), newB, newC), List.of(output)));

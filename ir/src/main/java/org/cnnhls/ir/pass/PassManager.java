@@ -2,6 +2,7 @@ package org.cnnhls.ir.pass;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -140,6 +141,6 @@ public final class PassManager {
   private static Map<String, Pass> registry(Pass... passes) {
     Map<String, Pass> m = new LinkedHashMap<>();
     for (Pass p : passes) m.put(p.name(), p);
-    return java.util.Collections.unmodifiableMap(m);
+    return Collections.unmodifiableMap(m);
   }
 }

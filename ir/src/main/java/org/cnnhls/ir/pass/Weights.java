@@ -1,5 +1,6 @@
 package org.cnnhls.ir.pass;
 
+import java.util.Arrays;
 import org.cnnhls.ir.Shape;
 import org.cnnhls.ir.Tensor;
 
@@ -53,7 +54,7 @@ final class Weights {
 
   static double[] ones(int n) {
     double[] v = new double[n];
-    java.util.Arrays.fill(v, 1.0);
+    Arrays.fill(v, 1.0);
     return v;
   }
 

@@ -51,6 +51,28 @@ class FoldBiasAddPassTest {
   }
 
   @Test
+  void replacesACIgnoredByBetaZero() {
+    assertRewrites(pass, """
+        graph g
+          input  x: [2,16]
+          input  c: [2,8]
+          const  w: [16,8]
+          const  d: [8]
+          a = Gemm(x, w, c) beta=0.0 : [2,8]
+          y = Add(a, d) : [2,8]
+          output y
+        """, """
+        graph g
+          input  x: [2,16]
+          input  c: [2,8]
+          const  w: [16,8]
+          const  a.bias: [8]
+          y = Gemm(x, w, a.bias) : [2,8]  # a
+          output y
+        """);
+  }
+
+  @Test
   void leavesAddsThatAreNotABias() {
     // in order: a [8] constant broadcasts along W, not C; the conv output has another reader; a
     // fused Relu comes before the Add; the other operand is computed; a full-size constant
