@@ -11,13 +11,14 @@ import picocli.CommandLine.IVersionProvider;
     mixinStandardHelpOptions = true,
     versionProvider = CnnhlsCommand.Version.class,
     description = "Compile trained CNNs (ONNX) into FPGA accelerators for Xilinx Zynq boards.",
-    subcommands = {InspectCommand.class, RunCommand.class, QuantizeCommand.class, PassesCommand.class, BoardsCommand.class, BenchCommand.class},
+    subcommands = {InspectCommand.class, RunCommand.class, QuantizeCommand.class, CompileCommand.class, CsimCommand.class, PassesCommand.class, BoardsCommand.class, BenchCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",
       "1:internal error (a bug; set CNNHLS_DEBUG=1 for a stack trace)",
       "2:usage error (bad option, missing or mismatched input file)",
-      "3:invalid or unsupported model"
+      "3:invalid or unsupported model",
+      "4:csim: the generated project builds but is not bit-exact (or fails to build)"
     })
 public final class CnnhlsCommand implements Runnable {
 

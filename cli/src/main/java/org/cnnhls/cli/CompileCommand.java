@@ -1,0 +1,113 @@
+package org.cnnhls.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import org.cnnhls.boards.Board;
+import org.cnnhls.boards.BoardCatalog;
+import org.cnnhls.boards.UnknownBoardException;
+import org.cnnhls.codegen.HardwareConfig;
+import org.cnnhls.codegen.ProjectEmitter;
+import org.cnnhls.ir.Graph;
+import org.cnnhls.ir.ModelException;
+import org.cnnhls.ir.pass.PassManager;
+import org.cnnhls.ir.quant.QuantizedGraph;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "compile", mixinStandardHelpOptions = true,
+    description = "Compile an ONNX model into a Vitis HLS overlay-engine project for a board, with golden vectors, "
+        + "Vivado block design, PYNQ driver and report.")
+final class CompileCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", paramLabel = "MODEL", description = "the ONNX model file")
+  Path model;
+
+  @Option(names = "--board", defaultValue = "ultra96v2", description = "target board (see `cnnhls boards`; default ${DEFAULT-VALUE})")
+  String board;
+
+  @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "project folder (default out/<model>)")
+  Path output;
+
+  @Option(names = "--force", description = "replace an existing folder that was not made by cnnhls")
+  boolean force;
+
+  @Option(names = "--input", paramLabel = "X.npy",
+      description = "the golden input (first sample); default: the first calibration sample, else seeded random data")
+  Path input;
+
+  @Option(names = "--tm", description = "MAC array output channels (default 16)") Integer tm;
+  @Option(names = "--tn", description = "MAC array input channels (default 16)") Integer tn;
+  @Option(names = "--tr", description = "output tile rows (default 14)") Integer tr;
+  @Option(names = "--tc", description = "output tile columns (default 14)") Integer tc;
+  @Option(names = "--clock", paramLabel = "MHZ", description = "clock in MHz (default: the board's default)") Double clock;
+
+  @Option(names = "--dump-ir-after", paramLabel = "PASS", split = ",",
+      description = "print the IR after these passes (or all) to stderr")
+  List<String> dumpAfter;
+
+  @Mixin FixedPointOptions fixed;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+    Board b;
+    try {
+      b = BoardCatalog.byName(board);
+    } catch (UnknownBoardException e) {
+      throw new UsageException(e.getMessage());
+    }
+    HardwareConfig hw = HardwareConfig.defaults(b);
+    try {
+      hw = hw.withTiles(tm != null ? tm : hw.tm(), tn != null ? tn : hw.tn(), tr != null ? tr : hw.tr(), tc != null ? tc : hw.tc());
+      if (clock != null) hw = hw.withClock(clock);
+    } catch (ModelException e) {
+      throw new UsageException(e.getMessage());
+    }
+    Graph imported = ModelLoader.load(model);
+    Path dir = output != null ? output : Path.of("out", org.cnnhls.codegen.CppNames.identifier(imported.name()));
+    ProjectEmitter.checkOutput(dir, force); // fail before the long work
+    PassManager pm = PassManager.defaultPipeline();
+    if (dumpAfter != null && !dumpAfter.isEmpty()) {
+      try {
+        pm = pm.withDumpAfter(dumpAfter, text -> err.println(text));
+      } catch (ModelException e) {
+        throw new UsageException(e.getMessage());
+      }
+    }
+    Graph g = pm.run(imported);
+    List<Map<String, float[]>> calib = fixed.calibrationSamples(g);
+    float[] golden = goldenInput(g, calib);
+    QuantizedGraph q;
+    ProjectEmitter.Result r;
+    try (Progress p = new Progress("compiling " + g.name())) {
+      q = fixed.quantize(g, calib, err);
+      r = ProjectEmitter.emit(dir, force, imported.name(), q, hw, golden);
+    }
+    out.printf("wrote %s: %d engine layers, %,d weights, golden %,d values%n", dir, r.program().layers().size(),
+        r.program().weights().length, r.golden().checkedValues());
+    out.printf("estimate: %.3f ms per image at %.0f MHz; DSP %d/%d, BRAM18 %d/%d (see report.md)%n", r.cost().latencyMs(),
+        hw.clockMHz(), r.cost().resources().dsp(), b.resources().dsp(), r.cost().resources().bram18(), b.resources().bram18());
+    out.flush();
+    return ExitCodes.OK;
+  }
+
+  private float[] goldenInput(Graph g, List<Map<String, float[]>> calib) {
+    String name = g.inputs().get(0).name();
+    if (input != null) return BatchInput.bind(g, List.of(input.toString())).sample(0).get(name);
+    if (!calib.isEmpty()) return calib.get(0).get(name);
+    Random r = new Random(1);
+    float[] x = new float[g.inputs().get(0).shape().size()];
+    for (int i = 0; i < x.length; i++) x[i] = (float) (r.nextDouble() * 2 - 1) * (float) fixed.inputRange;
+    return x;
+  }
+}

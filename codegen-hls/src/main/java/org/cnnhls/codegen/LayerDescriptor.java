@@ -1,0 +1,69 @@
+package org.cnnhls.codegen;
+
+/**
+ * One row of the engine's layer table; mirrors {@code struct LayerDesc} in
+ * templates/cnnhls/cnnhls_desc.h field for field (change both together).
+ */
+public record LayerDescriptor(
+    int op,
+    int inOff, int in2Off, int outOff,
+    int inC, int inH, int inW,
+    int outC, int outH, int outW,
+    int convH, int convW,
+    int kH, int kW, int sH, int sW,
+    int padT, int padL, int padB, int padR,
+    int dH, int dW, int groups,
+    int wOff, int bOff, int qOff,
+    int transB,
+    int pool,
+    int poolKH, int poolKW, int poolSH, int poolSW,
+    int poolPadT, int poolPadL, int poolPadB, int poolPadR,
+    int outWidth,
+    int actLo, int actHi,
+    int leaky, int leakM, int leakS,
+    int shiftA, int shiftB, int shiftOut,
+    int countIncludePad,
+    int concatCOff) {
+
+  public static final int OP_CONV = 0, OP_GEMM = 1, OP_ADD = 2, OP_MAXPOOL = 3, OP_AVGPOOL = 4, OP_GAVGPOOL = 5,
+      OP_GMAXPOOL = 6, OP_COPY = 7, OP_ACT = 8;
+
+  static final String[] OP_NAMES = {"CONV", "GEMM", "ADD", "MAXPOOL", "AVGPOOL", "GAVGPOOL", "GMAXPOOL", "COPY", "ACT"};
+
+  public String opName() {
+    return OP_NAMES[op];
+  }
+
+  public int outSize() {
+    return outC * outH * outW;
+  }
+
+  /** The C++ aggregate initializer, fields in declaration order. */
+  public String toCpp() {
+    int[] v = {op, inOff, in2Off, outOff, inC, inH, inW, outC, outH, outW, convH, convW, kH, kW, sH, sW, padT, padL, padB,
+        padR, dH, dW, groups, wOff, bOff, qOff, transB, pool, poolKH, poolKW, poolSH, poolSW, poolPadT, poolPadL, poolPadB,
+        poolPadR, outWidth, actLo, actHi, leaky, leakM, leakS, shiftA, shiftB, shiftOut, countIncludePad, concatCOff};
+    StringBuilder sb = new StringBuilder("{cnnhls::OP_" + opName());
+    for (int i = 1; i < v.length; i++) sb.append(", ").append(v[i]);
+    return sb.append('}').toString();
+  }
+
+  /** A mutable builder: most descriptors set a handful of fields. */
+  static final class Builder {
+    int op, inOff, in2Off, outOff, inC = 1, inH = 1, inW = 1, outC = 1, outH = 1, outW = 1, convH = 1, convW = 1;
+    int kH = 1, kW = 1, sH = 1, sW = 1, padT, padL, padB, padR, dH = 1, dW = 1, groups = 1, wOff, bOff, qOff, transB;
+    int pool, poolKH = 1, poolKW = 1, poolSH = 1, poolSW = 1, poolPadT, poolPadL, poolPadB, poolPadR;
+    int outWidth = 16, actLo, actHi, leaky, leakM = 1, leakS, shiftA, shiftB, shiftOut, countIncludePad, concatCOff;
+
+    Builder(int op) {
+      this.op = op;
+    }
+
+    LayerDescriptor build() {
+      return new LayerDescriptor(op, inOff, in2Off, outOff, inC, inH, inW, outC, outH, outW, convH, convW, kH, kW, sH, sW,
+          padT, padL, padB, padR, dH, dW, groups, wOff, bOff, qOff, transB, pool, poolKH, poolKW, poolSH, poolSW, poolPadT,
+          poolPadL, poolPadB, poolPadR, outWidth, actLo, actHi, leaky, leakM, leakS, shiftA, shiftB, shiftOut,
+          countIncludePad, concatCOff);
+    }
+  }
+}

@@ -1,0 +1,377 @@
+package org.cnnhls.codegen;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.cnnhls.ir.Graph;
+import org.cnnhls.ir.ModelException;
+import org.cnnhls.ir.Node;
+import org.cnnhls.ir.Shape;
+import org.cnnhls.ir.ops.Op;
+import org.cnnhls.ir.quant.ActivationQuant;
+import org.cnnhls.ir.quant.FixedType;
+import org.cnnhls.ir.quant.LinearQuant;
+import org.cnnhls.ir.quant.QuantizedGraph;
+
+/**
+ * Maps a quantized, fused graph onto the overlay engine: one descriptor per engine pass, a region
+ * of the feature-map buffer per tensor (Flatten/Reshape/Identity alias their input), and the
+ * weights, bias and requantize parameters packed into blobs. Reads the IR, never changes it.
+ */
+public final class Lowering {
+  /** The engine's C++ requantize uses plain int64: keep every product and shift inside its range. */
+  static final int MIN_SHIFT = -30, MAX_SHIFT = 61, MAX_PRODUCT_BITS = 62;
+
+  private final QuantizedGraph q;
+  private final Graph g;
+  private final HardwareConfig hw;
+  private final Map<String, Integer> offsets = new HashMap<>();
+  private final List<LayerDescriptor> layers = new ArrayList<>();
+  private final List<String> layerNodes = new ArrayList<>(), layerValues = new ArrayList<>();
+  private final List<int[]> weightChunks = new ArrayList<>();
+  private final List<long[]> biasChunks = new ArrayList<>();
+  private final List<int[]> quantChunks = new ArrayList<>();
+  private int fmapSize, weightSize, biasSize, quantSize;
+
+  private Lowering(QuantizedGraph q, HardwareConfig hw) {
+    this.q = q;
+    this.g = q.graph();
+    this.hw = hw;
+  }
+
+  public static EngineProgram lower(QuantizedGraph q, HardwareConfig hw) {
+    return new Lowering(q, hw).run();
+  }
+
+  private EngineProgram run() {
+    checkMappable();
+    if (g.inputs().size() != 1 || g.outputs().size() != 1) {
+      throw new ModelException("the overlay engine runs models with one input and one output; " + g.name() + " has "
+          + g.inputs().size() + " and " + g.outputs().size());
+    }
+    String input = g.inputs().get(0).name();
+    checkBatch(input);
+    allocate(input);
+    int actWidth = 0, wgtWidth = 0;
+    for (FixedType f : q.formats().values()) actWidth = Math.max(actWidth, f.width());
+    for (LinearQuant lq : q.linear().values()) wgtWidth = Math.max(wgtWidth, lq.weightFormat().width());
+    if (actWidth > 16 || wgtWidth > 16) {
+      throw new ModelException("the overlay engine stores at most 16-bit values; this quantization uses " + Math.max(actWidth, wgtWidth)
+          + " bits (use --precision 16 or 8)");
+    }
+    for (Node n : g.nodes()) lowerNode(n);
+    String output = g.outputs().get(0);
+    int[] w = concat(weightChunks, weightSize);
+    long[] b = new long[biasSize];
+    int pos = 0;
+    for (long[] c : biasChunks) {
+      System.arraycopy(c, 0, b, pos, c.length);
+      pos += c.length;
+    }
+    return new EngineProgram(List.copyOf(layers), List.copyOf(layerNodes), new ArrayList<>(layerValues), actWidth,
+        Math.max(wgtWidth, 2), fmapSize, input, offsets.get(input), g.shape(input).size(), output, offsets.get(output),
+        g.shape(output).size(), w, b, concat(quantChunks, quantSize));
+  }
+
+  private void checkMappable() {
+    List<String> bad = new ArrayList<>();
+    for (Node n : g.nodes()) {
+      Op op = n.op();
+      boolean ok = op instanceof Op.FusedConv || op instanceof Op.Conv || op instanceof Op.FusedGemm || op instanceof Op.Gemm
+          || op instanceof Op.FusedAdd || op instanceof Op.Add || op instanceof Op.MaxPool || op instanceof Op.AveragePool
+          || op instanceof Op.GlobalAveragePool || op instanceof Op.GlobalMaxPool || op instanceof Op.Concat
+          || op instanceof Op.Flatten || op instanceof Op.Reshape || op instanceof Op.Identity
+          || (op instanceof Op.Activation a && ActivationQuant.isSupported(a));
+      if (op instanceof Op.Concat c && ok) ok = g.shape(n.output()).axis(c.axis()) == 1;
+      if (!ok) bad.add("'" + n.name() + "' (" + op.type() + ")");
+    }
+    if (!bad.isEmpty()) {
+      throw new ModelException("the overlay engine cannot map node" + (bad.size() > 1 ? "s " : " ") + String.join(", ", bad)
+          + "; supported: conv, depthwise conv, fully connected, add, max/average/global pooling, channel concat, "
+          + "ReLU/ReLU6/Clip/LeakyReLU");
+    }
+  }
+
+  private void checkBatch(String value) {
+    Shape s = g.shape(value);
+    if (s.rank() > 0 && s.dim(0) != 1) throw new ModelException("value '" + value + "' has batch " + s.dim(0) + "; the engine runs batch 1");
+  }
+
+  private int allocate(String value) {
+    Integer off = offsets.get(value);
+    if (off != null) return off;
+    int o = fmapSize;
+    offsets.put(value, o);
+    fmapSize += g.shape(value).size();
+    return o;
+  }
+
+  /** C, H, W of an NCHW or [1, K] tensor. */
+  private int[] chw(String value) {
+    Shape s = g.shape(value);
+    checkBatch(value);
+    return switch (s.rank()) {
+      case 4 -> new int[] {s.dim(1), s.dim(2), s.dim(3)};
+      case 2 -> new int[] {s.dim(1), 1, 1};
+      case 1 -> new int[] {s.dim(0), 1, 1};
+      default -> throw new ModelException("value '" + value + "' of shape " + s + " is neither NCHW nor [1, K]");
+    };
+  }
+
+  private void lowerNode(Node n) {
+    Op op = n.op();
+    if (op instanceof Op.Flatten || op instanceof Op.Reshape || op instanceof Op.Identity) {
+      offsets.put(n.output(), allocate(n.input(0))); // same row-major data, no engine pass
+      return;
+    }
+    if (op instanceof Op.FusedConv || op instanceof Op.Conv) {
+      conv(n, op instanceof Op.FusedConv f ? f : new Op.FusedConv((Op.Conv) op, null, null));
+    } else if (op instanceof Op.FusedGemm || op instanceof Op.Gemm) {
+      gemm(n, op instanceof Op.FusedGemm f ? f.transB() : ((Op.Gemm) op).transB());
+    } else if (op instanceof Op.FusedAdd || op instanceof Op.Add) {
+      add(n);
+    } else if (op instanceof Op.MaxPool p) {
+      window(n, LayerDescriptor.OP_MAXPOOL, p.kernel(), p.strides(), p.pads(), p.dilations(), false);
+    } else if (op instanceof Op.AveragePool p) {
+      window(n, LayerDescriptor.OP_AVGPOOL, p.kernel(), p.strides(), p.pads(), new int[] {1, 1}, p.countIncludePad());
+    } else if (op instanceof Op.GlobalAveragePool || op instanceof Op.GlobalMaxPool) {
+      global(n, op instanceof Op.GlobalAveragePool ? LayerDescriptor.OP_GAVGPOOL : LayerDescriptor.OP_GMAXPOOL);
+    } else if (op instanceof Op.Concat) {
+      concat(n);
+    } else if (op instanceof Op.Activation) {
+      LayerDescriptor.Builder b = unary(n, LayerDescriptor.OP_ACT);
+      activation(b, q.activations().get(n.name()));
+      emit(b, n, n.output());
+    }
+  }
+
+  private LayerDescriptor.Builder unary(Node n, int opKind) {
+    LayerDescriptor.Builder b = new LayerDescriptor.Builder(opKind);
+    int[] in = chw(n.input(0)), out = chw(n.output());
+    b.inOff = allocate(n.input(0));
+    b.inC = in[0];
+    b.inH = in[1];
+    b.inW = in[2];
+    b.outC = out[0];
+    b.outH = out[1];
+    b.outW = out[2];
+    b.convH = out[1];
+    b.convW = out[2];
+    b.outWidth = q.format(n.output()).width();
+    return b;
+  }
+
+  private void emit(LayerDescriptor.Builder b, Node n, String value) {
+    b.outOff = value == null ? b.outOff : allocate(value);
+    layers.add(b.build());
+    layerNodes.add(n.name());
+    layerValues.add(value);
+  }
+
+  private static void activation(LayerDescriptor.Builder b, ActivationQuant a) {
+    b.actLo = a.lo();
+    b.actHi = a.hi();
+    b.leaky = a.leaky() ? 1 : 0;
+    b.leakM = a.leakMultiplier();
+    b.leakS = a.leakShift();
+  }
+
+  private void conv(Node n, Op.FusedConv f) {
+    Op.Conv c = f.conv();
+    LinearQuant lq = q.linear().get(n.name());
+    checkRequant(n, lq);
+    Shape convOut = c.inferShapes(List.of(g.shape(n.input(0)), g.shape(n.input(1)))).get(0);
+    LayerDescriptor.Builder b = unary(n, LayerDescriptor.OP_CONV);
+    b.outC = convOut.dim(1);
+    b.convH = convOut.dim(2);
+    b.convW = convOut.dim(3);
+    b.kH = c.kernel()[0];
+    b.kW = c.kernel()[1];
+    b.sH = c.strides()[0];
+    b.sW = c.strides()[1];
+    b.padT = c.pads()[0];
+    b.padL = c.pads()[1];
+    b.padB = c.pads()[2];
+    b.padR = c.pads()[3];
+    b.dH = c.dilations()[0];
+    b.dW = c.dilations()[1];
+    b.groups = c.group();
+    params(b, lq);
+    activation(b, q.activations().get(n.name()));
+    Op.MaxPool p = f.pool();
+    if (p == null) {
+      b.outH = b.convH;
+      b.outW = b.convW;
+      emit(b, n, n.output());
+      return;
+    }
+    if (poolFitsTiles(p)) {
+      b.pool = 1;
+      b.poolKH = p.kernel()[0];
+      b.poolKW = p.kernel()[1];
+      b.poolSH = p.strides()[0];
+      b.poolSW = p.strides()[1];
+      emit(b, n, n.output());
+      return;
+    }
+    // the pool cannot run inside the conv's output stage: conv to a scratch tensor, then a max-pool pass
+    b.outH = b.convH;
+    b.outW = b.convW;
+    b.outOff = fmapSize;
+    fmapSize += b.outC * b.convH * b.convW;
+    int scratch = b.outOff;
+    emit(b, n, null);
+    LayerDescriptor.Builder mp = new LayerDescriptor.Builder(LayerDescriptor.OP_MAXPOOL);
+    int[] out = chw(n.output());
+    mp.inOff = scratch;
+    mp.inC = b.outC;
+    mp.inH = b.convH;
+    mp.inW = b.convW;
+    mp.outC = out[0];
+    mp.outH = out[1];
+    mp.outW = out[2];
+    mp.convH = out[1];
+    mp.convW = out[2];
+    windowFields(mp, p.kernel(), p.strides(), p.pads(), p.dilations());
+    mp.outWidth = b.outWidth;
+    emit(mp, n, n.output());
+  }
+
+  /** Pooling inside the output stage needs windows that tile exactly: k == s, no padding, Tr and Tc multiples of k. */
+  private boolean poolFitsTiles(Op.MaxPool p) {
+    int[] k = p.kernel(), s = p.strides(), pads = p.pads(), d = p.dilations();
+    return k[0] == s[0] && k[1] == s[1] && pads[0] == 0 && pads[1] == 0 && pads[2] == 0 && pads[3] == 0 && d[0] == 1
+        && d[1] == 1 && !p.ceilMode() && hw.tr() % k[0] == 0 && hw.tc() % k[1] == 0;
+  }
+
+  private void gemm(Node n, boolean transB) {
+    LinearQuant lq = q.linear().get(n.name());
+    checkRequant(n, lq);
+    LayerDescriptor.Builder b = unary(n, LayerDescriptor.OP_GEMM);
+    int[] in = chw(n.input(0));
+    b.inC = in[0] * in[1] * in[2];
+    b.inH = 1;
+    b.inW = 1;
+    b.transB = transB ? 1 : 0;
+    params(b, lq);
+    activation(b, q.activations().get(n.name()));
+    emit(b, n, n.output());
+  }
+
+  private void add(Node n) {
+    LayerDescriptor.Builder b = unary(n, LayerDescriptor.OP_ADD);
+    b.in2Off = allocate(n.input(1));
+    FixedType fa = q.format(n.input(0)), fb = q.format(n.input(1)), fo = q.format(n.output());
+    int f = Math.max(fa.frac(), fb.frac());
+    b.shiftA = f - fa.frac();
+    b.shiftB = f - fb.frac();
+    b.shiftOut = f - fo.frac();
+    checkShift(n, b.shiftOut);
+    if (b.shiftA > 30 || b.shiftB > 30) throw new ModelException("node '" + n.name() + "': Add inputs' formats differ by more than 30 bits");
+    activation(b, q.activations().get(n.name()));
+    emit(b, n, n.output());
+  }
+
+  private void window(Node n, int kind, int[] k, int[] s, int[] p, int[] d, boolean includePad) {
+    LayerDescriptor.Builder b = unary(n, kind);
+    windowFields(b, k, s, p, d);
+    b.countIncludePad = includePad ? 1 : 0;
+    b.shiftOut = q.format(n.input(0)).frac() - q.format(n.output()).frac();
+    if (kind == LayerDescriptor.OP_AVGPOOL) checkShift(n, org.cnnhls.ir.quant.IntKernels.AVG_SHIFT + b.shiftOut);
+    emit(b, n, n.output());
+  }
+
+  private static void windowFields(LayerDescriptor.Builder b, int[] k, int[] s, int[] p, int[] d) {
+    b.kH = k[0];
+    b.kW = k[1];
+    b.sH = s[0];
+    b.sW = s[1];
+    b.padT = p[0];
+    b.padL = p[1];
+    b.padB = p[2];
+    b.padR = p[3];
+    b.dH = d[0];
+    b.dW = d[1];
+  }
+
+  private void global(Node n, int kind) {
+    LayerDescriptor.Builder b = unary(n, kind);
+    b.shiftOut = q.format(n.input(0)).frac() - q.format(n.output()).frac();
+    if (kind == LayerDescriptor.OP_GAVGPOOL) checkShift(n, org.cnnhls.ir.quant.IntKernels.AVG_SHIFT + b.shiftOut);
+    emit(b, n, n.output());
+  }
+
+  private void concat(Node n) {
+    int outOff = allocate(n.output());
+    FixedType fo = q.format(n.output());
+    int cOff = 0;
+    for (int i = 0; i < n.inputs().size(); i++) {
+      String in = n.input(i);
+      LayerDescriptor.Builder b = new LayerDescriptor.Builder(LayerDescriptor.OP_COPY);
+      int[] c = chw(in), o = chw(n.output());
+      b.inOff = allocate(in);
+      b.inC = c[0];
+      b.inH = c[1];
+      b.inW = c[2];
+      b.outC = o[0];
+      b.outH = o[1];
+      b.outW = o[2];
+      b.convH = o[1];
+      b.convW = o[2];
+      b.outWidth = fo.width();
+      b.shiftOut = q.format(in).frac() - fo.frac();
+      checkShift(n, b.shiftOut);
+      b.concatCOff = cOff;
+      b.outOff = outOff;
+      cOff += c[0];
+      // after the run every slice's region holds the whole concatenated tensor: compare each with it
+      emit(b, n, n.output());
+    }
+  }
+
+  private void params(LayerDescriptor.Builder b, LinearQuant lq) {
+    b.wOff = weightSize;
+    weightChunks.add(lq.weights());
+    weightSize += lq.weights().length;
+    b.bOff = biasSize;
+    biasChunks.add(lq.bias());
+    biasSize += lq.bias().length;
+    b.qOff = quantSize / 2;
+    int[] mq = new int[2 * lq.outChannels()];
+    for (int c = 0; c < lq.outChannels(); c++) {
+      mq[2 * c] = lq.multiplier()[c];
+      mq[2 * c + 1] = lq.shift()[c];
+    }
+    quantChunks.add(mq);
+    quantSize += mq.length;
+  }
+
+  private void checkRequant(Node n, LinearQuant lq) {
+    for (int c = 0; c < lq.outChannels(); c++) {
+      checkShift(n, lq.shift()[c]);
+      int mBits = 32 - Integer.numberOfLeadingZeros(lq.multiplier()[c]);
+      if (lq.accumulatorBits() + mBits > MAX_PRODUCT_BITS) {
+        throw new ModelException("node '" + n.name() + "': accumulator (" + lq.accumulatorBits() + " bits) times multiplier ("
+            + mBits + " bits) exceeds the engine's 62-bit product; use narrower formats");
+      }
+    }
+  }
+
+  private static void checkShift(Node n, int s) {
+    if (s < MIN_SHIFT || s > MAX_SHIFT) {
+      throw new ModelException("node '" + n.name() + "': requantize shift " + s + " is outside the engine's range ["
+          + MIN_SHIFT + ", " + MAX_SHIFT + "]; the formats of its input and output are too far apart");
+    }
+  }
+
+  private static int[] concat(List<int[]> chunks, int size) {
+    int[] out = new int[size];
+    int pos = 0;
+    for (int[] c : chunks) {
+      System.arraycopy(c, 0, out, pos, c.length);
+      pos += c.length;
+    }
+    return out;
+  }
+}

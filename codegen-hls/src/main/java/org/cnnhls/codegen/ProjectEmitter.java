@@ -1,0 +1,207 @@
+package org.cnnhls.codegen;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.cnnhls.boards.Board;
+import org.cnnhls.ir.Shape;
+import org.cnnhls.ir.quant.FixedType;
+import org.cnnhls.ir.quant.QuantizedGraph;
+
+/**
+ * Writes the generated project (design.md section 4): hls/ (config header, kernel library, top,
+ * testbench, binary weights and golden vectors, run_hls.tcl, Makefile), vivado/build_bd.tcl,
+ * driver/, report.json, report.md and a README. Everything goes to a temporary folder that is
+ * renamed at the end, so a failure leaves nothing half-written. Output is deterministic.
+ */
+public final class ProjectEmitter {
+  /** Marks a folder as made by cnnhls, so a later compile may replace it without --force. */
+  public static final String MARKER = ".cnnhls-project";
+
+  public record Result(Path dir, EngineProgram program, CostEstimate cost, GoldenVectors golden) {}
+
+  private ProjectEmitter() {}
+
+  /** Fails (with an {@link OutputDirectoryException}) when {@code out} exists, is not ours and not empty. */
+  public static void checkOutput(Path out, boolean force) {
+    if (!Files.exists(out) || force) return;
+    if (!Files.isDirectory(out)) throw new OutputDirectoryException(out + " exists and is not a folder; choose another -o or pass --force");
+    if (Files.exists(out.resolve(MARKER))) return;
+    try (Stream<Path> s = Files.list(out)) {
+      if (s.findAny().isPresent()) {
+        throw new OutputDirectoryException(out + " exists and was not made by cnnhls; choose another -o or pass --force to replace it");
+      }
+    } catch (IOException e) {
+      throw new OutputDirectoryException(out + ": cannot read (" + e.getMessage() + ")");
+    }
+  }
+
+  public static Result emit(Path out, boolean force, String model, QuantizedGraph q, HardwareConfig hw, float[] input) {
+    checkOutput(out, force);
+    EngineProgram p = Lowering.lower(q, hw);
+    CostEstimate cost = CostEstimate.of(p, hw);
+    GoldenVectors golden = GoldenVectors.compute(q, p, input);
+    Path abs = out.toAbsolutePath().normalize();
+    Path tmp = null;
+    try {
+      Files.createDirectories(abs.getParent());
+      tmp = Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + ".tmp-");
+      writeProject(tmp, model, q, hw, p, cost, golden);
+      if (Files.exists(abs)) deleteRecursively(abs);
+      Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
+      tmp = null;
+      return new Result(abs, p, cost, golden);
+    } catch (IOException e) {
+      throw new OutputDirectoryException("cannot write " + out + ": " + e.getMessage());
+    } finally {
+      if (tmp != null) deleteQuietly(tmp);
+    }
+  }
+
+  private static void writeProject(Path dir, String model, QuantizedGraph q, HardwareConfig hw, EngineProgram p,
+      CostEstimate cost, GoldenVectors golden) throws IOException {
+    String project = CppNames.identifier(model);
+    Path hls = Files.createDirectories(dir.resolve("hls"));
+    Path data = Files.createDirectories(hls.resolve("data"));
+    List<String> library = TemplateLibrary.files();
+    for (String f : library) Files.write(hls.resolve(f), TemplateLibrary.read(f));
+    write(hls.resolve("cnnhls_config.h"), ConfigHeader.emit(model, p, hw, q));
+    write(hls.resolve("Makefile"), resource("Makefile"));
+    Map<String, String> vars = variables(model, project, q, hw, p);
+    StringBuilder addFiles = new StringBuilder("add_files cnnhls_top.cpp -cflags \"-std=c++14 -I.\"\nadd_files cnnhls_config.h");
+    for (String f : library) if (f.endsWith(".h")) addFiles.append("\nadd_files ").append(f);
+    vars.put("ADD_FILES", addFiles.toString());
+    write(hls.resolve("run_hls.tcl"), fill(resource("run_hls.tcl"), vars));
+
+    int aBytes = EngineProgram.storageBytes(p.actWidth()), wBytes = EngineProgram.storageBytes(p.wgtWidth());
+    BinaryFiles.writeInts(data.resolve("weights.bin"), p.weights(), wBytes);
+    BinaryFiles.writeLongs(data.resolve("bias.bin"), p.bias());
+    BinaryFiles.writeInts(data.resolve("quant.bin"), p.quant(), 4);
+    BinaryFiles.writeInts(data.resolve("input.bin"), golden.input(), aBytes);
+    BinaryFiles.writeInts(data.resolve("golden.bin"), golden.perLayer(), aBytes);
+
+    Path vivado = Files.createDirectories(dir.resolve("vivado"));
+    write(vivado.resolve("build_bd.tcl"), fill(resource("build_bd.tcl"), vars));
+    Path driver = Files.createDirectories(dir.resolve("driver"));
+    write(driver.resolve("cnnhls_driver.py"), fill(resource("cnnhls_driver.py"), vars));
+
+    Report report = Report.of(model, q, hw, p, cost);
+    Files.write(dir.resolve("report.json"), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+        .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).writeValueAsBytes(report));
+    write(dir.resolve("report.md"), report.toMarkdown());
+    write(dir.resolve("README.md"), fill(resource("README.md"), vars));
+    write(dir.resolve(MARKER), "cnnhls generated project; `cnnhls compile` may replace this folder\n");
+  }
+
+  static Map<String, String> variables(String model, String project, QuantizedGraph q, HardwareConfig hw, EngineProgram p) {
+    Board b = hw.board();
+    boolean ultrascale = b.family() == Board.Family.ZYNQ_ULTRASCALE_PLUS;
+    Map<String, String> v = new LinkedHashMap<>();
+    v.put("MODEL", CppNames.literal(model));
+    v.put("PROJECT", project);
+    v.put("IP_NAME", "cnnhls_" + project);
+    v.put("BOARD", b.name());
+    v.put("PART", b.part());
+    v.put("BOARD_PART", b.boardPart());
+    v.put("CLOCK_MHZ", String.format(Locale.ROOT, "%.1f", hw.clockMHz()));
+    v.put("PERIOD_NS", String.format(Locale.ROOT, "%.3f", 1000.0 / hw.clockMHz()));
+    v.put("AXI_WIDTH", String.valueOf(hw.axiDataWidth()));
+    v.put("PS_IP", b.psIp());
+    v.put("PS_MASTER", ultrascale ? "M_AXI_HPM0_FPD" : "M_AXI_GP0");
+    StringBuilder cfg = new StringBuilder();
+    StringBuilder hp = new StringBuilder();
+    String[] bundles = TemplateLibrary.M_AXI_BUNDLES;
+    for (int i = 0; i < bundles.length; i++) {
+      int port = i % b.hpPorts().count();
+      String slave = ultrascale ? "S_AXI_HP" + port + "_FPD" : "S_AXI_HP" + port;
+      if (i < b.hpPorts().count()) cfg.append(ultrascale ? "CONFIG.PSU__USE__S_AXI_GP" + (port + 2) + " {1} " : "CONFIG.PCW_USE_S_AXI_HP" + port + " {1} ");
+      hp.append("apply_bd_automation -rule xilinx.com:bd_rule:axi4 -config [list Clk_master {Auto} Clk_slave {Auto} Clk_xbar {Auto} Master {/cnnhls/m_axi_")
+          .append(bundles[i]).append("} Slave {/ps/").append(slave).append("} intc_ip {Auto} master_apm {0}] [get_bd_intf_pins ps/")
+          .append(slave).append("]\n");
+    }
+    cfg.append(ultrascale ? "CONFIG.PSU__CRL_APB__PL0_REF_CTRL__FREQMHZ {" : "CONFIG.PCW_FPGA0_PERIPHERAL_FREQMHZ {")
+        .append(String.format(Locale.ROOT, "%.0f", hw.clockMHz())).append('}');
+    v.put("PS_CONFIG", cfg.toString());
+    v.put("HP_CONNECTIONS", hp.toString().stripTrailing());
+    Shape in = q.graph().shape(p.inputValue()), out = q.graph().shape(p.outputValue());
+    FixedType fin = q.format(p.inputValue()), fout = q.format(p.outputValue());
+    v.put("INPUT_SHAPE", pyTuple(in));
+    v.put("OUTPUT_SHAPE", pyTuple(out));
+    v.put("INPUT_FRAC", String.valueOf(fin.frac()));
+    v.put("OUTPUT_FRAC", String.valueOf(fout.frac()));
+    v.put("INPUT_FORMAT", fin.toString());
+    v.put("OUTPUT_FORMAT", fout.toString());
+    v.put("ACT_W", String.valueOf(p.actWidth()));
+    v.put("ACT_DTYPE", EngineProgram.storageBytes(p.actWidth()) == 1 ? "int8" : "int16");
+    v.put("WGT_DTYPE", EngineProgram.storageBytes(p.wgtWidth()) == 1 ? "int8" : "int16");
+    v.put("FMAP_SIZE", String.valueOf(p.fmapSize()));
+    v.put("INPUT_OFF", String.valueOf(p.inputOff()));
+    v.put("INPUT_SIZE", String.valueOf(p.inputSize()));
+    v.put("OUTPUT_OFF", String.valueOf(p.outputOff()));
+    v.put("OUTPUT_SIZE", String.valueOf(p.outputSize()));
+    v.put("TILES", hw.tm() + " x " + hw.tn() + " MAC array, " + hw.tr() + " x " + hw.tc() + " output tiles");
+    return v;
+  }
+
+  private static String pyTuple(Shape s) {
+    StringBuilder sb = new StringBuilder("(");
+    for (int i = 0; i < s.rank(); i++) sb.append(s.dim(i)).append(s.rank() == 1 || i < s.rank() - 1 ? ", " : "");
+    return sb.toString().replaceAll(", $", ",") + ")";
+  }
+
+  /** Replaces @NAME@ placeholders; an unknown placeholder is a bug in the template. */
+  static String fill(String template, Map<String, String> vars) {
+    String out = template;
+    for (Map.Entry<String, String> e : vars.entrySet()) out = out.replace("@" + e.getKey() + "@", e.getValue());
+    int at = out.indexOf('@');
+    while (at >= 0) {
+      int end = out.indexOf('@', at + 1);
+      if (end > at && out.substring(at + 1, end).matches("[A-Z_]+")) {
+        throw new IllegalStateException("template placeholder " + out.substring(at, end + 1) + " has no value");
+      }
+      at = out.indexOf('@', at + 1);
+    }
+    return out;
+  }
+
+  static String resource(String name) {
+    try (InputStream in = ProjectEmitter.class.getResourceAsStream("/codegen/" + name)) {
+      if (in == null) throw new IllegalStateException("missing resource codegen/" + name);
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void write(Path file, String text) throws IOException {
+    Files.writeString(file, text, StandardCharsets.UTF_8);
+  }
+
+  static void deleteRecursively(Path dir) throws IOException {
+    try (Stream<Path> s = Files.walk(dir)) {
+      List<Path> all = new ArrayList<>(s.sorted(Comparator.reverseOrder()).toList());
+      for (Path p : all) Files.delete(p);
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try {
+      deleteRecursively(dir);
+    } catch (IOException ignored) {
+      // a hidden temporary folder is all that can remain
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package org.cnnhls.codegen;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.cnnhls.boards.Board;
+import org.cnnhls.ir.Graph;
+import org.cnnhls.ir.Node;
+import org.cnnhls.ir.quant.LinearQuant;
+import org.cnnhls.ir.quant.QuantizedGraph;
+
+/** report.json / report.md: per layer op, shapes, MACs, formats, cycles; totals against the board. */
+public record Report(String model, String board, String part, double clockMHz, String hardware, List<Layer> layers,
+    long totalMacs, long totalCycles, double latencyMs, double gops, double dspEfficiency, Resources resources) {
+
+  public record Layer(int index, String node, String engineOp, String input, String output, long macs, String outputFormat,
+      String weightFormat, long computeCycles, long memoryCycles, long cycles, String bound) {}
+
+  public record Resource(int used, int available, int cap, double utilization) {}
+
+  public record Resources(Resource dsp, Resource bram18, Resource lut, Resource ff, boolean fits) {}
+
+  static Report of(String model, QuantizedGraph q, HardwareConfig hw, EngineProgram p, CostEstimate cost) {
+    Graph g = q.graph();
+    List<Layer> layers = new ArrayList<>();
+    for (int i = 0; i < p.layers().size(); i++) {
+      LayerDescriptor d = p.layers().get(i);
+      CostEstimate.Layer c = cost.layers().get(i);
+      String nodeName = p.layerNodes().get(i);
+      Node n = g.nodes().stream().filter(x -> x.name().equals(nodeName)).findFirst().orElseThrow();
+      LinearQuant lq = q.linear().get(n.name());
+      layers.add(new Layer(i, n.name(), d.opName(), d.inC() + "x" + d.inH() + "x" + d.inW(),
+          d.outC() + "x" + d.outH() + "x" + d.outW(), c.macs(), q.format(n.output()).toString(),
+          lq == null ? "-" : lq.weightFormat().toString(), c.computeCycles(), c.memoryCycles(), c.cycles(), c.bound()));
+    }
+    long macs = g.totalMacs();
+    double seconds = cost.totalCycles() / (hw.clockMHz() * 1e6);
+    double gops = 2.0 * macs / seconds / 1e9;
+    boolean packed = p.actWidth() <= 8 && p.wgtWidth() <= 8;
+    double peak = hw.macs() * hw.clockMHz() * 1e6 * 2 / 1e9;
+    Board b = hw.board();
+    CostEstimate.Resources r = cost.resources();
+    Resource dsp = resource(r.dsp(), b.resources().dsp(), b.utilizationCaps().dsp());
+    Resource bram = resource(r.bram18(), b.resources().bram18(), b.utilizationCaps().bram());
+    Resource lut = resource(r.lut(), b.resources().lut(), b.utilizationCaps().lut());
+    Resource ff = resource(r.ff(), b.resources().ff(), b.utilizationCaps().ff());
+    boolean fits = dsp.used() <= dsp.cap() && bram.used() <= bram.cap() && lut.used() <= lut.cap() && ff.used() <= ff.cap();
+    String hwText = hw.tm() + "x" + hw.tn() + " MAC array" + (packed ? " (two 8-bit MACs per DSP)" : "") + ", " + hw.tr() + "x"
+        + hw.tc() + " tiles, " + hw.axiDataWidth() + "-bit AXI";
+    return new Report(model, b.name(), b.part(), hw.clockMHz(), hwText, layers, macs, cost.totalCycles(), seconds * 1e3, gops,
+        gops / peak, new Resources(dsp, bram, lut, ff, fits));
+  }
+
+  private static Resource resource(int used, int available, double cap) {
+    return new Resource(used, available, (int) Math.floor(available * cap), available == 0 ? 0 : (double) used / available);
+  }
+
+  String toMarkdown() {
+    StringBuilder sb = new StringBuilder();
+    sb.append("# cnnhls report: ").append(CppNames.literal(model)).append(" on ").append(board).append("\n\n");
+    sb.append(String.format(Locale.ROOT, "Part %s at %.1f MHz; %s.%n%n", part, clockMHz, hardware));
+    sb.append(String.format(Locale.ROOT, "- total: %,d MACs, %,d cycles, **%.3f ms** per image (%.1f GOPS, %.0f%% of the MAC array's peak)%n",
+        totalMacs, totalCycles, latencyMs, gops, 100 * dspEfficiency));
+    sb.append(String.format(Locale.ROOT, "- resources (estimate): DSP %d/%d, BRAM18 %d/%d, LUT %d/%d, FF %d/%d: %s%n%n",
+        resources.dsp().used(), resources.dsp().available(), resources.bram18().used(), resources.bram18().available(),
+        resources.lut().used(), resources.lut().available(), resources.ff().used(), resources.ff().available(),
+        resources.fits() ? "fits within the board's utilization caps" : "**exceeds the board's utilization caps**"));
+    sb.append("Cycles are first-order estimates (the larger of the tiled compute loop and DDR traffic per layer).\n\n");
+    sb.append("| # | layer | engine op | input | output | MACs | out format | weights | compute cyc | memory cyc | bound |\n");
+    sb.append("|---|---|---|---|---|---:|---|---|---:|---:|---|\n");
+    for (Layer l : layers) {
+      sb.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %,d | %s | %s | %,d | %,d | %s |%n", l.index(),
+          CppNames.literal(l.node()).replace("|", "/"), l.engineOp(), l.input(), l.output(), l.macs(), l.outputFormat(),
+          l.weightFormat(), l.computeCycles(), l.memoryCycles(), l.bound()));
+    }
+    return sb.toString();
+  }
+}
