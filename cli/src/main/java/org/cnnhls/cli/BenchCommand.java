@@ -19,13 +19,13 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks: time and peak heap of cnnhls work on a model.",
-    subcommands = {BenchCommand.Import.class, BenchCommand.Fixed.class})
+    subcommands = {BenchCommand.Import.class, BenchCommand.Fixed.class, BenchCommand.Compile.class})
 final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a benchmark is required: import or fixed");
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a benchmark is required: import, fixed or compile");
   }
 
   /** Peak heap across all heap pools since the last reset (an upper bound on the true peak). */
@@ -132,6 +132,34 @@ final class BenchCommand implements Runnable {
           Runtime.getRuntime().availableProcessors(), floatSec);
       out.flush();
       return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "compile", mixinStandardHelpOptions = true,
+      description = "Time and peak heap of a whole `cnnhls compile` (import, passes, quantization, golden run, project files).")
+  static final class Compile implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "MODEL") Path model;
+
+    /** Everything after MODEL is handed to `cnnhls compile` (e.g. --board ultra96 -o DIR). */
+    @picocli.CommandLine.Unmatched
+    java.util.List<String> args = new java.util.ArrayList<>();
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      HeapPeak heap = new HeapPeak();
+      long t0 = System.nanoTime();
+      java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of("compile", model.toString()));
+      all.addAll(args);
+      int code = new picocli.CommandLine(new CnnhlsCommand()).setOut(out).setErr(spec.commandLine().getErr())
+          .setExecutionExceptionHandler(new ErrorHandler()).execute(all.toArray(new String[0]));
+      long t = System.nanoTime() - t0;
+      out.printf("bench compile %s: %.3f s, peak heap %.1f MB (max heap %.0f MB), exit %d%n", model.getFileName(), t / 1e9,
+          heap.bytes() / 1e6, Runtime.getRuntime().maxMemory() / 1e6, code);
+      out.flush();
+      return code;
     }
   }
 }

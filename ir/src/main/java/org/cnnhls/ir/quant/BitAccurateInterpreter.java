@@ -75,7 +75,7 @@ public final class BitAccurateInterpreter {
     if (FixedPointOps.isConv(op)) {
       Op.FusedConv f = op instanceof Op.FusedConv fc ? fc : new Op.FusedConv((Op.Conv) op, null, null);
       Shape convOut = f.pool() == null ? ys : f.conv().inferShapes(List.of(xs, g.shape(n.input(1)))).get(0);
-      int[] y = IntKernels.conv(f.conv(), xs, x, g.shape(n.input(1)), q.linear().get(n.name()), q.activations().get(n.name()),
+      int[] y = IntKernels.conv(f.conv(), xs, x, fin.width(), g.shape(n.input(1)), q.linear().get(n.name()), q.activations().get(n.name()),
           fout.width(), convOut, sat);
       return f.pool() == null ? y : IntKernels.maxPool(f.pool().kernel(), f.pool().strides(), f.pool().pads(),
           f.pool().dilations(), convOut, y, ys);

@@ -18,8 +18,8 @@ public final class IntKernels {
 
   private static final long PARALLEL_MACS = 1 << 16;
 
-  static int[] conv(Op.Conv op, Shape xs, int[] x, Shape ws, LinearQuant lq, ActivationQuant act, int width, Shape ys,
-      AtomicLong sat) {
+  static int[] conv(Op.Conv op, Shape xs, int[] x, int inWidth, Shape ws, LinearQuant lq, ActivationQuant act, int width,
+      Shape ys, AtomicLong sat) {
     int n = xs.dim(0), c = xs.dim(1), h = xs.dim(2), wd = xs.dim(3);
     int m = ws.dim(0), cg = ws.dim(1), kh = ws.dim(2), kw = ws.dim(3);
     int oh = ys.dim(2), ow = ys.dim(3);
@@ -28,17 +28,28 @@ public final class IntKernels {
     int mPerGroup = m / op.group();
     int[] w = lq.weights();
     int[] y = new int[ys.size()];
+    // Exact in double: every product and partial sum is an integer below 2^53 in magnitude when the
+    // accumulator bound (Wx + Ww + ceil(log2 K) + 1) and the bias stay under 52 bits, and IEEE
+    // addition of such integers is exact. The JIT vectorizes double FMAs, not 64-bit multiplies.
+    boolean exactInDouble = inWidth + lq.weightFormat().width() + 32 - Integer.numberOfLeadingZeros(cg * kh * kw) + 1 <= 52
+        && maxAbs(lq.bias()) < (1L << 51);
+    double[] xd = null;
+    if (exactInDouble) {
+      xd = new double[x.length];
+      for (int i = 0; i < x.length; i++) xd[i] = x[i];
+    }
+    double[] xdf = xd;
     IntStream jobs = IntStream.range(0, n * m);
     if ((long) ys.size() * cg * kh * kw >= PARALLEL_MACS) jobs = jobs.parallel();
     jobs.forEach(job -> {
       int b = job / m, oc = job % m, g = oc / mPerGroup;
       long[] acc = new long[oh * ow];
-      java.util.Arrays.fill(acc, lq.bias()[oc]);
+      double[] dacc = xdf == null ? null : new double[oh * ow];
       for (int ic = 0; ic < cg; ic++) {
         int inBase = (b * c + g * cg + ic) * h * wd;
         for (int ky = 0; ky < kh; ky++) {
           for (int kx = 0; kx < kw; kx++) {
-            long wv = w[((oc * cg + ic) * kh + ky) * kw + kx];
+            int wv = w[((oc * cg + ic) * kh + ky) * kw + kx];
             if (wv == 0) continue;
             int offX = kx * dw - pl;
             if (wd - 1 - offX < 0) continue;
@@ -48,20 +59,33 @@ public final class IntKernels {
               int iy = oy * sh - pt + ky * dh;
               if (iy < 0 || iy >= h) continue;
               int row = inBase + iy * wd + offX, outRow = oy * ow;
-              if (sw == 1) {
-                for (int ox = oxLo; ox < oxHi; ox++) acc[outRow + ox] += wv * x[row + ox];
+              if (dacc != null) {
+                double wvd = wv;
+                if (sw == 1) {
+                  for (int ox = oxLo; ox < oxHi; ox++) dacc[outRow + ox] += wvd * xdf[row + ox];
+                } else {
+                  for (int ox = oxLo; ox < oxHi; ox++) dacc[outRow + ox] += wvd * xdf[row + ox * sw];
+                }
               } else {
-                for (int ox = oxLo; ox < oxHi; ox++) acc[outRow + ox] += wv * x[row + ox * sw];
+                for (int ox = oxLo; ox < oxHi; ox++) acc[outRow + ox] += (long) wv * x[row + ox * sw];
               }
             }
           }
         }
       }
+      long bias = lq.bias()[oc];
+      for (int i = 0; i < acc.length; i++) acc[i] = (dacc != null ? (long) dacc[i] : acc[i]) + bias;
       int outBase = (b * m + oc) * oh * ow;
       long clamped = requantizeInto(acc, lq.multiplier()[oc], lq.shift()[oc], width, act, y, outBase);
       if (clamped > 0) sat.addAndGet(clamped);
     });
     return y;
+  }
+
+  private static long maxAbs(long[] v) {
+    long m = 0;
+    for (long x : v) m = Math.max(m, Math.abs(x));
+    return m;
   }
 
   /** Requantize, activate and store a run of accumulators; returns how many saturated. */

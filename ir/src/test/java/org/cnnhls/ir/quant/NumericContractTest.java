@@ -203,4 +203,48 @@ class NumericContractTest {
     for (int i = 0; i < n; i++) v[i] = (int) (f.minRaw() + (long) (random.nextDouble() * (f.maxRaw() - f.minRaw() + 1)));
     return v;
   }
+
+  @Test
+  void convMatchesDirectInt64ReferenceOnBothAccumulationPaths() {
+    for (int trial = 0; trial < 60; trial++) {
+      // 16-bit operands take the exact-double path, 24-bit ones the int64 path: both must match
+      int inWidth = trial % 2 == 0 ? 16 : 24, wWidth = trial % 2 == 0 ? 16 : 20;
+      int c = 1 + random.nextInt(6), m = 1 + random.nextInt(5), k = 1 + 2 * random.nextInt(3);
+      int h = k + random.nextInt(6), w = k + random.nextInt(6), s = 1 + random.nextInt(2), p = random.nextInt(k);
+      Op.Conv op = new Op.Conv(new int[] {k, k}, new int[] {s, s}, new int[] {p, p, p, p}, new int[] {1, 1}, 1);
+      Shape xs = Shape.of(1, c, h, w), ws = Shape.of(m, c, k, k);
+      Shape ys = op.inferShapes(List.of(xs, ws)).get(0);
+      FixedType fin = new FixedType(inWidth, inWidth - 2), fw = new FixedType(wWidth, wWidth - 1), fout = new FixedType(16, 8);
+      int[] x = randomRaw(xs.size(), fin), wt = randomRaw(ws.size(), fw);
+      long[] bias = new long[m];
+      int[] mult = new int[m], shift = new int[m];
+      for (int o = 0; o < m; o++) {
+        bias[o] = random.nextLong() >> 30;
+        mult[o] = 1 + random.nextInt(1 << 14);
+        shift[o] = fin.frac() + fw.frac() - fout.frac() + 14;
+      }
+      int accBits = inWidth + wWidth + 32 - Integer.numberOfLeadingZeros(c * k * k) + 1;
+      LinearQuant lq = new LinearQuant(fw, wt, bias, mult, shift, new double[m], accBits, 1.0);
+      ActivationQuant none = ActivationQuant.of(null, fout);
+      int[] y = IntKernels.conv(op, xs, x, inWidth, ws, lq, none, 16, ys, new AtomicLong());
+      for (int o = 0; o < m; o++) {
+        for (int oy = 0; oy < ys.dim(2); oy++) {
+          for (int ox = 0; ox < ys.dim(3); ox++) {
+            long acc = bias[o];
+            for (int ic = 0; ic < c; ic++) {
+              for (int ky = 0; ky < k; ky++) {
+                for (int kx = 0; kx < k; kx++) {
+                  int iy = oy * s - p + ky, ix = ox * s - p + kx;
+                  if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
+                    acc += (long) wt[((o * c + ic) * k + ky) * k + kx] * x[(ic * h + iy) * w + ix];
+                  }
+                }
+              }
+            }
+            assertEquals(reference(acc, mult[o], shift[o], 16), y[(o * ys.dim(2) + oy) * ys.dim(3) + ox]);
+          }
+        }
+      }
+    }
+  }
 }

@@ -1,0 +1,106 @@
+// cnnhls: minimal stand-in for Vitis HLS ap_fixed<W, I, Q, O> (W <= 64), used only when the Vitis
+// headers are absent. The numeric contract (design.md section 2) stores a format (W, F) as
+// ap_fixed<W, W-F, AP_RND, AP_SAT>: a raw W-bit two's complement integer r with value r * 2^-F,
+// F = W - I (F may exceed W or be negative).
+//
+// Provided: construction from double (quantize with Q, then overflow with O), raw access (raw(),
+// from_raw(); Vitis code uses .range() instead, see cnnhls_types.h), to_double()/to_float(), and
+// conversion between formats (through double: exact for W <= 53). No fixed-point arithmetic: the
+// kernels compute on raw integers.
+#ifndef CNNHLS_AP_FIXED_H
+#define CNNHLS_AP_FIXED_H
+
+#include <cmath>
+
+#include "cnnhls_ap_int.h"
+
+// Quantization (rounding) modes, as in Vitis. AP_RND rounds half up (toward +infinity).
+enum ap_q_mode { AP_RND, AP_RND_ZERO, AP_RND_MIN_INF, AP_RND_INF, AP_RND_CONV, AP_TRN, AP_TRN_ZERO };
+// Overflow modes, as in Vitis (AP_WRAP_SM is not supported by the stand-in).
+enum ap_o_mode { AP_SAT, AP_SAT_ZERO, AP_SAT_SYM, AP_WRAP, AP_WRAP_SM };
+
+namespace cnnhls_standin {
+
+// Rounds y (already scaled by 2^F) to an integer-valued double per mode q. Exact: y - floor(y) is
+// computed without error for every finite double.
+inline double quantize_scaled(double y, ap_q_mode q) {
+  double fl = std::floor(y);
+  double frac = y - fl;  // in [0, 1)
+  switch (q) {
+    case AP_TRN: return fl;
+    case AP_TRN_ZERO: return y < 0 && frac != 0 ? fl + 1 : fl;
+    case AP_RND: return frac >= 0.5 ? fl + 1 : fl;
+    case AP_RND_MIN_INF: return frac > 0.5 ? fl + 1 : fl;
+    case AP_RND_ZERO: return frac > 0.5 || (frac == 0.5 && y < 0) ? fl + 1 : fl;
+    case AP_RND_INF: return frac > 0.5 || (frac == 0.5 && y > 0) ? fl + 1 : fl;
+    case AP_RND_CONV: return frac > 0.5 || (frac == 0.5 && std::fmod(fl, 2.0) != 0) ? fl + 1 : fl;
+  }
+  return fl;
+}
+
+// Fits an integer-valued double r into W bits per overflow mode o.
+template <int W>
+inline long long overflow_raw(double r, ap_o_mode o) {
+  const double max = std::ldexp(1.0, W - 1) - 1;  // rounds to 2^63 for W = 64; compared as >= below
+  const double min = -std::ldexp(1.0, W - 1);
+  const long long max_raw = W >= 64 ? 0x7fffffffffffffffLL : (long long)((1ULL << (W - 1)) - 1);
+  const long long min_raw = -max_raw - 1;
+  bool over = W >= 64 ? r >= 9223372036854775808.0 : r > max;
+  bool under = r < min;
+  if (!over && !under) return (long long)r;
+  switch (o) {
+    case AP_SAT: return over ? max_raw : min_raw;
+    case AP_SAT_ZERO: return 0;
+    case AP_SAT_SYM: return over ? max_raw : -max_raw;
+    default: {  // AP_WRAP: the low W bits of the exact integer r
+      double m = std::fmod(r, 18446744073709551616.0);  // exact; |m| < 2^64
+      if (!(m == m)) return 0;                          // infinity
+      if (m < 0) m += 18446744073709551616.0;
+      unsigned long long u = m >= 9223372036854775808.0
+                                 ? (unsigned long long)(m - 9223372036854775808.0) + 0x8000000000000000ULL
+                                 : (unsigned long long)m;
+      return wrap_signed<W>(u);
+    }
+  }
+}
+
+}  // namespace cnnhls_standin
+
+template <int W, int I, ap_q_mode Q = AP_TRN, ap_o_mode O = AP_WRAP, int N = 0>
+class ap_fixed {
+  static_assert(W >= 1 && W <= 64, "the cnnhls ap_fixed stand-in supports 1..64 bits");
+  static_assert(O != AP_WRAP_SM, "the cnnhls ap_fixed stand-in does not support AP_WRAP_SM");
+  static_assert(N == 0, "the cnnhls ap_fixed stand-in does not support saturation bits");
+  long long raw_;
+
+ public:
+  static const int width = W;
+  static const int iwidth = I;
+  static const int frac_bits = W - I;  // F
+
+  ap_fixed() : raw_(0) {}
+  ap_fixed(double x) : raw_(quantize(x)) {}
+  template <int W2, int I2, ap_q_mode Q2, ap_o_mode O2, int N2>
+  ap_fixed(const ap_fixed<W2, I2, Q2, O2, N2> &x) : raw_(quantize(x.to_double())) {}
+
+  // The raw W-bit integer, sign-extended.
+  long long raw() const { return raw_; }
+  // A value from its raw integer (wrapped to W bits).
+  static ap_fixed from_raw(long long r) {
+    ap_fixed f;
+    f.raw_ = cnnhls_standin::wrap_signed<W>((unsigned long long)r);
+    return f;
+  }
+
+  double to_double() const { return std::ldexp((double)raw_, -(W - I)); }
+  float to_float() const { return (float)to_double(); }
+
+ private:
+  static long long quantize(double x) {
+    if (!(x == x)) return 0;  // NaN
+    double y = std::ldexp(x, W - I);
+    return cnnhls_standin::overflow_raw<W>(cnnhls_standin::quantize_scaled(y, Q), O);
+  }
+};
+
+#endif

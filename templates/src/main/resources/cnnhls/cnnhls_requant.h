@@ -1,0 +1,62 @@
+// cnnhls: the numeric contract's one rounding primitive and the fused activations, bit for bit as
+// the Java golden model (org.cnnhls.ir.quant.Requantize, ActivationQuant, IntKernels).
+//
+// Domain the compiler guarantees (and the engine relies on): |acc * M| < 2^62, M >= 1,
+// s in [-30, 61], W in [2, 32]. Inside it every intermediate below fits int64 exactly.
+#ifndef CNNHLS_REQUANT_H
+#define CNNHLS_REQUANT_H
+
+#include "cnnhls_desc.h"
+#include "cnnhls_types.h"
+
+namespace cnnhls {
+
+// Shift bounds of requantize (see the domain above).
+static const int REQ_MIN_SHIFT = -30;
+static const int REQ_MAX_SHIFT = 61;
+
+// sat_W: clamp to [-2^(W-1), 2^(W-1) - 1].
+inline int saturate(long long v, int W) {
+  const long long max = (1LL << (W - 1)) - 1;
+  const long long min = -max - 1;
+  return (int)(v > max ? max : v < min ? min : v);
+}
+
+// t = acc * M; s > 0: sat_W((t + 2^(s-1)) >> s) (arithmetic shift: round half up);
+// s <= 0: sat_W(t << -s).
+inline int requantize(long long acc, int M, int s, int W) {
+  const long long t = acc * (long long)M;
+  long long r;
+  if (s > 0) {
+    r = (t + (1LL << (s - 1))) >> s;
+  } else {
+    // A left shift of up to 30 bits could leave int64. Clamping t to +-2^W first cannot change the
+    // saturated result (|t| > 2^W saturates either way, in the same direction) and keeps
+    // |t * 2^-s| <= 2^62. Multiplying instead of shifting keeps negative t well defined in C++.
+    const long long lim = 1LL << W;
+    const long long tc = t > lim ? lim : t < -lim ? -lim : t;
+    r = tc * (1LL << -s);
+  }
+  return saturate(r, W);
+}
+
+// A fused or standalone activation on a requantized raw value: LeakyReLU requantizes negatives by
+// (leak_m, leak_s) into W bits; then the clamp [lo, hi] implements ReLU, ReLU6, Clip, and for
+// "no activation" the full range of the output format.
+inline int activate(int v, int lo, int hi, int leaky, int leak_m, int leak_s, int W) {
+  if (leaky && v < 0) v = requantize(v, leak_m, leak_s, W);
+  return v < lo ? lo : v > hi ? hi : v;
+}
+
+inline int activate(int v, const LayerDesc &d) {
+  return activate(v, d.act_lo, d.act_hi, d.leaky, d.leak_m, d.leak_s, d.out_width);
+}
+
+// Average-pool multiplier round(2^AVG_SHIFT / n), half up, in integers: (2^(AVG_SHIFT+1) + n) / (2n).
+inline int avg_multiplier(int n) {
+  return (int)(((1LL << (AVG_SHIFT + 1)) + n) / (2LL * n));
+}
+
+}  // namespace cnnhls
+
+#endif
