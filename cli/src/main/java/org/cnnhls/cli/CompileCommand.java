@@ -7,14 +7,15 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import org.cnnhls.boards.Board;
-import org.cnnhls.boards.BoardCatalog;
-import org.cnnhls.boards.UnknownBoardException;
 import org.cnnhls.codegen.HardwareConfig;
 import org.cnnhls.codegen.ProjectEmitter;
 import org.cnnhls.ir.Graph;
 import org.cnnhls.ir.ModelException;
 import org.cnnhls.ir.pass.PassManager;
 import org.cnnhls.ir.quant.QuantizedGraph;
+import org.cnnhls.sim.SimResult;
+import org.cnnhls.sim.SimulatedTiming;
+import org.cnnhls.sim.Simulator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,9 +31,6 @@ final class CompileCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "MODEL", description = "the ONNX model file")
   Path model;
 
-  @Option(names = "--board", defaultValue = "ultra96v2", description = "target board (see `cnnhls boards`; default ${DEFAULT-VALUE})")
-  String board;
-
   @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "project folder (default out/<model>)")
   Path output;
 
@@ -43,11 +41,7 @@ final class CompileCommand implements Callable<Integer> {
       description = "the golden input (first sample); default: the first calibration sample, else seeded random data")
   Path input;
 
-  @Option(names = "--tm", description = "MAC array output channels (default 16)") Integer tm;
-  @Option(names = "--tn", description = "MAC array input channels (default 16)") Integer tn;
-  @Option(names = "--tr", description = "output tile rows (default 14)") Integer tr;
-  @Option(names = "--tc", description = "output tile columns (default 14)") Integer tc;
-  @Option(names = "--clock", paramLabel = "MHZ", description = "clock in MHz (default: the board's default)") Double clock;
+  @Mixin HardwareOptions hardware;
 
   @Option(names = "--dump-ir-after", paramLabel = "PASS", split = ",",
       description = "print the IR after these passes (or all) to stderr")
@@ -60,19 +54,6 @@ final class CompileCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-    Board b;
-    try {
-      b = BoardCatalog.byName(board);
-    } catch (UnknownBoardException e) {
-      throw new UsageException(e.getMessage());
-    }
-    HardwareConfig hw = HardwareConfig.defaults(b);
-    try {
-      hw = hw.withTiles(tm != null ? tm : hw.tm(), tn != null ? tn : hw.tn(), tr != null ? tr : hw.tr(), tc != null ? tc : hw.tc());
-      if (clock != null) hw = hw.withClock(clock);
-    } catch (ModelException e) {
-      throw new UsageException(e.getMessage());
-    }
     Graph imported = ModelLoader.load(model);
     Path dir = output != null ? output : Path.of("out", org.cnnhls.codegen.CppNames.identifier(imported.name()));
     ProjectEmitter.checkOutput(dir, force); // fail before the long work
@@ -85,18 +66,23 @@ final class CompileCommand implements Callable<Integer> {
       }
     }
     Graph g = pm.run(imported);
+    int width = fixed.storageWidth();
+    HardwareConfig hw = hardware.config(width, width);
+    Board b = hw.board();
     List<Map<String, float[]>> calib = fixed.calibrationSamples(g);
     float[] golden = goldenInput(g, calib);
     QuantizedGraph q;
     ProjectEmitter.Result r;
     try (Progress p = new Progress("compiling " + g.name())) {
       q = fixed.quantize(g, calib, err);
-      r = ProjectEmitter.emit(dir, force, imported.name(), q, hw, golden);
+      r = ProjectEmitter.emit(dir, force, imported.name(), q, hw, golden, new SimulatedTiming());
     }
     out.printf("wrote %s: %d engine layers, %,d weights, golden %,d values%n", dir, r.program().layers().size(),
         r.program().weights().length, r.golden().checkedValues());
-    out.printf("estimate: %.3f ms per image at %.0f MHz; DSP %d/%d, BRAM18 %d/%d (see report.md)%n", r.cost().latencyMs(),
-        hw.clockMHz(), r.cost().resources().dsp(), b.resources().dsp(), r.cost().resources().bram18(), b.resources().bram18());
+    SimResult sim = Simulator.simulate(r.program(), hw);
+    out.printf("simulated: %.3f ms per image at %.0f MHz (%.1f GOPS); DSP %d/%d, BRAM18 %d/%d (see report.md)%n",
+        sim.latencySeconds() * 1e3, hw.clockMHz(), sim.gops(), r.cost().resources().dsp(), b.resources().dsp(),
+        r.cost().resources().bram18(), b.resources().bram18());
     out.flush();
     return ExitCodes.OK;
   }

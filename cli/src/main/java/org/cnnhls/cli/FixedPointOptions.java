@@ -50,6 +50,16 @@ final class FixedPointOptions {
       description = "without --calibration: assume inputs lie in [-R, R] (default ${DEFAULT-VALUE})")
   double inputRange;
 
+  /** The widest storage the chosen precision needs (the engine's activation and weight width). */
+  int storageWidth() {
+    try {
+      QuantOptions o = QuantOptions.preset(precision);
+      return Math.max(o.weights().width(), o.activations().width());
+    } catch (ModelException e) {
+      throw new UsageException("--precision: " + e.getMessage());
+    }
+  }
+
   /** The calibration samples, or an empty list. */
   List<Map<String, float[]>> calibrationSamples(Graph g) {
     if (calibration == null) return List.of();

@@ -11,6 +11,20 @@ import java.util.List;
  */
 public record CostEstimate(List<Layer> layers, long totalCycles, double latencyMs, Resources resources) {
 
+  /** This estimate as a {@link TimingModel}. */
+  public static final TimingModel FIRST_ORDER = new TimingModel() {
+    @Override
+    public List<TimingModel.LayerCycles> time(EngineProgram p, HardwareConfig hw) {
+      return of(p, hw).layers().stream()
+          .map(l -> new TimingModel.LayerCycles(l.macs(), l.computeCycles(), l.memoryCycles(), l.cycles())).toList();
+    }
+
+    @Override
+    public String describe() {
+      return "first-order estimate (the larger of the tiled compute loop and DDR traffic per layer)";
+    }
+  };
+
   public record Layer(String node, String op, long macs, long computeCycles, long memoryCycles, long cycles, String bound) {}
 
   public record Resources(int dsp, int bram18, int lut, int ff) {}
@@ -51,15 +65,39 @@ public record CostEstimate(List<Layer> layers, long totalCycles, double latencyM
     return new CostEstimate(out, total, total / (hw.clockMHz() * 1e3), resources(p, hw));
   }
 
+  /** Null when a configuration fits the board's utilization caps, else which resource overflows and by how much. */
+  public static String overCaps(HardwareConfig hw, int actWidth, int wgtWidth) {
+    Resources r = resources(actWidth, wgtWidth, hw);
+    var b = hw.board();
+    var caps = b.utilizationCaps();
+    StringBuilder sb = new StringBuilder();
+    over(sb, "DSP", r.dsp(), b.resources().dsp(), caps.dsp());
+    over(sb, "BRAM18", r.bram18(), b.resources().bram18(), caps.bram());
+    over(sb, "LUT", r.lut(), b.resources().lut(), caps.lut());
+    over(sb, "FF", r.ff(), b.resources().ff(), caps.ff());
+    return sb.length() == 0 ? null : sb.toString();
+  }
+
+  private static void over(StringBuilder sb, String what, int used, int available, double cap) {
+    int limit = (int) Math.floor(available * cap);
+    if (used <= limit) return;
+    if (sb.length() > 0) sb.append("; ");
+    sb.append(String.format(java.util.Locale.ROOT, "%s %d > %d (%.0f%% of %d) by %d", what, used, limit, cap * 100, available, used - limit));
+  }
+
   /** DSP: one per 16-bit MAC, two 8-bit MACs packed per DSP48E2; BRAM18 from double-buffered tile buffers. */
   static Resources resources(EngineProgram p, HardwareConfig hw) {
-    boolean packed = p.actWidth() <= 8 && p.wgtWidth() <= 8;
+    return resources(p.actWidth(), p.wgtWidth(), hw);
+  }
+
+  static Resources resources(int actWidth, int wgtWidth, HardwareConfig hw) {
+    boolean packed = actWidth <= 8 && wgtWidth <= 8 && hw.board().family() == org.cnnhls.boards.Board.Family.ZYNQ_ULTRASCALE_PLUS;
     int dsp = (packed ? (hw.macs() + 1) / 2 : hw.macs()) + 8; // + requantize multipliers in the output stage
     int k = 11, s = 4; // largest window the buffers are sized for (AlexNet-style 11x11 stride 4)
-    long inBits = 2L * hw.tn() * ((hw.tr() - 1) * s + k) * ((hw.tc() - 1) * s + k) * p.actWidth();
-    long wBits = 2L * hw.tm() * hw.tn() * 9 * p.wgtWidth();
+    long inBits = 2L * hw.tn() * ((hw.tr() - 1) * s + k) * ((hw.tc() - 1) * s + k) * actWidth;
+    long wBits = 2L * hw.tm() * hw.tn() * 9 * wgtWidth;
     long accBits = (long) hw.tm() * hw.tr() * hw.tc() * 48;
-    long outBits = 2L * hw.tm() * hw.tr() * hw.tc() * p.actWidth();
+    long outBits = 2L * hw.tm() * hw.tr() * hw.tc() * actWidth;
     int bram = (int) (ceil(inBits, 18 * 1024) + ceil(wBits, 18 * 1024) + ceil(accBits, 18 * 1024) + ceil(outBits, 18 * 1024))
         + 2 * hw.tm() / 2;
     int lut = 9000 + hw.macs() * (packed ? 45 : 70);

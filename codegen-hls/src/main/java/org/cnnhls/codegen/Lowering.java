@@ -44,6 +44,42 @@ public final class Lowering {
     return new Lowering(q, hw).run();
   }
 
+  /**
+   * The layer table and memory plan only, for timing: every value gets a nominal format of the
+   * given widths and the parameter blobs stay empty, so big models lower in milliseconds without
+   * touching their weights.
+   */
+  public static EngineProgram forTiming(Graph g, int actWidth, int wgtWidth, HardwareConfig hw) {
+    Map<String, FixedType> formats = new HashMap<>();
+    FixedType act = new FixedType(actWidth, actWidth - 1);
+    for (var in : g.inputs()) formats.put(in.name(), act);
+    for (String c : g.constants().keySet()) formats.put(c, act);
+    Map<String, LinearQuant> linear = new HashMap<>();
+    Map<String, ActivationQuant> acts = new HashMap<>();
+    for (Node n : g.nodes()) {
+      formats.put(n.output(), act);
+      Op op = n.op();
+      boolean conv = op instanceof Op.FusedConv || op instanceof Op.Conv;
+      boolean gemm = op instanceof Op.FusedGemm || op instanceof Op.Gemm;
+      if (conv || gemm) {
+        Shape w = g.shape(n.input(1));
+        boolean transB = gemm && (op instanceof Op.FusedGemm f ? f.transB() : ((Op.Gemm) op).transB());
+        int outs = conv || transB ? w.dim(0) : w.dim(1);
+        int[] ones = new int[outs];
+        java.util.Arrays.fill(ones, 1);
+        linear.put(n.name(), new LinearQuant(new FixedType(wgtWidth, wgtWidth - 1), new int[0], new long[outs], ones,
+            new int[outs], new double[outs], 0, 0));
+      }
+      Op.Activation a = op instanceof Op.FusedConv f ? f.activation() : op instanceof Op.FusedGemm f ? f.activation()
+          : op instanceof Op.FusedAdd f ? f.activation() : op instanceof Op.Activation x ? x : null;
+      if (ActivationQuant.isSupported(a)) acts.put(n.name(), ActivationQuant.of(a, act));
+    }
+    QuantizedGraph shapesOnly = new QuantizedGraph(g, formats, linear, acts,
+        new org.cnnhls.ir.quant.ValueRanges(Map.of(), "none (timing only)"), org.cnnhls.ir.quant.QuantOptions.preset(
+            String.valueOf(Math.max(actWidth, wgtWidth))));
+    return new Lowering(shapesOnly, hw).run();
+  }
+
   private EngineProgram run() {
     checkMappable();
     if (g.inputs().size() != 1 || g.outputs().size() != 1) {

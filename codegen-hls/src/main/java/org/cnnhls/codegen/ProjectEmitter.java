@@ -50,6 +50,11 @@ public final class ProjectEmitter {
   }
 
   public static Result emit(Path out, boolean force, String model, QuantizedGraph q, HardwareConfig hw, float[] input) {
+    return emit(out, force, model, q, hw, input, CostEstimate.FIRST_ORDER);
+  }
+
+  public static Result emit(Path out, boolean force, String model, QuantizedGraph q, HardwareConfig hw, float[] input,
+      TimingModel timing) {
     checkOutput(out, force);
     EngineProgram p = Lowering.lower(q, hw);
     CostEstimate cost = CostEstimate.of(p, hw);
@@ -59,7 +64,7 @@ public final class ProjectEmitter {
     try {
       Files.createDirectories(abs.getParent());
       tmp = Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + ".tmp-");
-      writeProject(tmp, model, q, hw, p, cost, golden);
+      writeProject(tmp, model, q, hw, p, cost, golden, timing);
       if (Files.exists(abs)) deleteRecursively(abs);
       Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
       tmp = null;
@@ -72,7 +77,7 @@ public final class ProjectEmitter {
   }
 
   private static void writeProject(Path dir, String model, QuantizedGraph q, HardwareConfig hw, EngineProgram p,
-      CostEstimate cost, GoldenVectors golden) throws IOException {
+      CostEstimate cost, GoldenVectors golden, TimingModel timing) throws IOException {
     String project = CppNames.identifier(model);
     Path hls = Files.createDirectories(dir.resolve("hls"));
     Path data = Files.createDirectories(hls.resolve("data"));
@@ -98,7 +103,7 @@ public final class ProjectEmitter {
     Path driver = Files.createDirectories(dir.resolve("driver"));
     write(driver.resolve("cnnhls_driver.py"), fill(resource("cnnhls_driver.py"), vars));
 
-    Report report = Report.of(model, q, hw, p, cost);
+    Report report = Report.of(model, q, hw, p, cost, timing);
     Files.write(dir.resolve("report.json"), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
         .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).writeValueAsBytes(report));
     write(dir.resolve("report.md"), report.toMarkdown());

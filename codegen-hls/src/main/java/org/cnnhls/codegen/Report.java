@@ -10,7 +10,8 @@ import org.cnnhls.ir.quant.LinearQuant;
 import org.cnnhls.ir.quant.QuantizedGraph;
 
 /** report.json / report.md: per layer op, shapes, MACs, formats, cycles; totals against the board. */
-public record Report(String model, String board, String part, double clockMHz, String hardware, List<Layer> layers,
+public record Report(String model, String board, String part, double clockMHz, String hardware, String timingModel,
+    List<Layer> layers,
     long totalMacs, long totalCycles, double latencyMs, double gops, double dspEfficiency, Resources resources) {
 
   public record Layer(int index, String node, String engineOp, String input, String output, long macs, String outputFormat,
@@ -20,12 +21,15 @@ public record Report(String model, String board, String part, double clockMHz, S
 
   public record Resources(Resource dsp, Resource bram18, Resource lut, Resource ff, boolean fits) {}
 
-  static Report of(String model, QuantizedGraph q, HardwareConfig hw, EngineProgram p, CostEstimate cost) {
+  static Report of(String model, QuantizedGraph q, HardwareConfig hw, EngineProgram p, CostEstimate cost, TimingModel timing) {
+    List<TimingModel.LayerCycles> cycles = timing.time(p, hw);
+    long totalCycles = 0;
+    for (TimingModel.LayerCycles c : cycles) totalCycles += c.cycles();
     Graph g = q.graph();
     List<Layer> layers = new ArrayList<>();
     for (int i = 0; i < p.layers().size(); i++) {
       LayerDescriptor d = p.layers().get(i);
-      CostEstimate.Layer c = cost.layers().get(i);
+      TimingModel.LayerCycles c = cycles.get(i);
       String nodeName = p.layerNodes().get(i);
       Node n = g.nodes().stream().filter(x -> x.name().equals(nodeName)).findFirst().orElseThrow();
       LinearQuant lq = q.linear().get(n.name());
@@ -34,7 +38,7 @@ public record Report(String model, String board, String part, double clockMHz, S
           lq == null ? "-" : lq.weightFormat().toString(), c.computeCycles(), c.memoryCycles(), c.cycles(), c.bound()));
     }
     long macs = g.totalMacs();
-    double seconds = cost.totalCycles() / (hw.clockMHz() * 1e6);
+    double seconds = totalCycles / (hw.clockMHz() * 1e6);
     double gops = 2.0 * macs / seconds / 1e9;
     boolean packed = p.actWidth() <= 8 && p.wgtWidth() <= 8;
     double peak = hw.macs() * hw.clockMHz() * 1e6 * 2 / 1e9;
@@ -47,8 +51,8 @@ public record Report(String model, String board, String part, double clockMHz, S
     boolean fits = dsp.used() <= dsp.cap() && bram.used() <= bram.cap() && lut.used() <= lut.cap() && ff.used() <= ff.cap();
     String hwText = hw.tm() + "x" + hw.tn() + " MAC array" + (packed ? " (two 8-bit MACs per DSP)" : "") + ", " + hw.tr() + "x"
         + hw.tc() + " tiles, " + hw.axiDataWidth() + "-bit AXI";
-    return new Report(model, b.name(), b.part(), hw.clockMHz(), hwText, layers, macs, cost.totalCycles(), seconds * 1e3, gops,
-        gops / peak, new Resources(dsp, bram, lut, ff, fits));
+    return new Report(model, b.name(), b.part(), hw.clockMHz(), hwText, timing.describe(), layers, macs, totalCycles,
+        seconds * 1e3, gops, gops / peak, new Resources(dsp, bram, lut, ff, fits));
   }
 
   private static Resource resource(int used, int available, double cap) {
@@ -65,7 +69,7 @@ public record Report(String model, String board, String part, double clockMHz, S
         resources.dsp().used(), resources.dsp().available(), resources.bram18().used(), resources.bram18().available(),
         resources.lut().used(), resources.lut().available(), resources.ff().used(), resources.ff().available(),
         resources.fits() ? "fits within the board's utilization caps" : "**exceeds the board's utilization caps**"));
-    sb.append("Cycles are first-order estimates (the larger of the tiled compute loop and DDR traffic per layer).\n\n");
+    sb.append("Cycles: ").append(timingModel).append(".\n\n");
     sb.append("| # | layer | engine op | input | output | MACs | out format | weights | compute cyc | memory cyc | bound |\n");
     sb.append("|---|---|---|---|---|---:|---|---|---:|---:|---|\n");
     for (Layer l : layers) {

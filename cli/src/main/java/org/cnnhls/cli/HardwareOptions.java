@@ -1,0 +1,46 @@
+package org.cnnhls.cli;
+
+import org.cnnhls.boards.Board;
+import org.cnnhls.boards.BoardCatalog;
+import org.cnnhls.boards.UnknownBoardException;
+import org.cnnhls.codegen.CostEstimate;
+import org.cnnhls.codegen.HardwareConfig;
+import org.cnnhls.ir.ModelException;
+import picocli.CommandLine.Option;
+
+/** Board and hardware-configuration options shared by compile and simulate. */
+final class HardwareOptions {
+  @Option(names = "--board", defaultValue = "ultra96v2", description = "target board (see `cnnhls boards`; default ${DEFAULT-VALUE})")
+  String board;
+
+  @Option(names = "--tm", description = "MAC array output channels (default 16)") Integer tm;
+  @Option(names = "--tn", description = "MAC array input channels (default 16)") Integer tn;
+  @Option(names = "--tr", description = "output tile rows (default 14)") Integer tr;
+  @Option(names = "--tc", description = "output tile columns (default 14)") Integer tc;
+  @Option(names = "--clock", paramLabel = "MHZ", description = "clock in MHz (default: the board's default)") Double clock;
+  @Option(names = "--axi-width", paramLabel = "BITS", description = "m_axi data width: 32, 64, 128 or 256 (default: the HP port width)")
+  Integer axiWidth;
+
+  Board board() {
+    try {
+      return BoardCatalog.byName(board);
+    } catch (UnknownBoardException e) {
+      throw new UsageException(e.getMessage());
+    }
+  }
+
+  /** The configuration; a clock above the board's maximum or a design over its caps is a usage error. */
+  HardwareConfig config(int actWidth, int wgtWidth) {
+    Board b = board();
+    HardwareConfig hw = HardwareConfig.defaults(b);
+    try {
+      hw = new HardwareConfig(b, tm != null ? tm : hw.tm(), tn != null ? tn : hw.tn(), tr != null ? tr : hw.tr(),
+          tc != null ? tc : hw.tc(), axiWidth != null ? axiWidth : hw.axiDataWidth(), clock != null ? clock : hw.clockMHz());
+    } catch (ModelException e) {
+      throw new UsageException(e.getMessage());
+    }
+    String over = CostEstimate.overCaps(hw, actWidth, wgtWidth);
+    if (over != null) throw new UsageException("configuration does not fit " + b.name() + ": " + over);
+    return hw;
+  }
+}

@@ -1,0 +1,129 @@
+package org.cnnhls.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.cnnhls.codegen.EngineProgram;
+import org.cnnhls.codegen.HardwareConfig;
+import org.cnnhls.codegen.Lowering;
+import org.cnnhls.ir.Graph;
+import org.cnnhls.ir.quant.BitAccurateInterpreter;
+import org.cnnhls.ir.quant.QuantizedGraph;
+import org.cnnhls.sim.LayerTiming;
+import org.cnnhls.sim.RooflineSvg;
+import org.cnnhls.sim.SimResult;
+import org.cnnhls.sim.Simulator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "simulate", mixinStandardHelpOptions = true,
+    description = "Cycle-approximate timing of the overlay engine for a model on a board; with --input, the bit-accurate "
+        + "values alongside.")
+final class SimulateCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", paramLabel = "MODEL", description = "the ONNX model file")
+  Path model;
+
+  @Mixin HardwareOptions hardware;
+
+  @Mixin FixedPointOptions fixed;
+
+  @Option(names = "--input", paramLabel = "X.npy", description = "also run the bit-accurate model on the first sample")
+  Path input;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "write the timing as JSON")
+  Path json;
+
+  @Option(names = "--svg", paramLabel = "FILE", description = "write a roofline chart as SVG")
+  Path svg;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    Graph g = Pipelines.standard(ModelLoader.load(model));
+    int width = fixed.storageWidth();
+    HardwareConfig hw = hardware.config(width, width);
+    Map<String, float[]> sample = input == null ? null : BatchInput.bind(g, List.of(input.toString())).sample(0);
+    EngineProgram p;
+    QuantizedGraph q = null;
+    if (sample != null) {
+      List<Map<String, float[]>> calib = fixed.calibration != null ? fixed.calibrationSamples(g) : List.of(sample);
+      q = fixed.quantize(g, calib, spec.commandLine().getErr());
+      p = Lowering.lower(q, hw);
+    } else {
+      p = Lowering.forTiming(g, width, width, hw);
+    }
+    SimResult r = Simulator.simulate(p, hw);
+    out.printf("%s on %s: %dx%d MAC array, %dx%d tiles, %d-bit AXI, %.0f MHz, %d-bit%n", g.name(), hw.board().name(), hw.tm(),
+        hw.tn(), hw.tr(), hw.tc(), hw.axiDataWidth(), hw.clockMHz(), width);
+    out.print(r.toText());
+    if (q != null) {
+      long t0 = System.nanoTime();
+      Map<String, float[]> values = new BitAccurateInterpreter(q).runFloat(sample);
+      float[] y = values.values().iterator().next();
+      int best = 0;
+      for (int i = 1; i < y.length; i++) if (y[i] > y[best]) best = i;
+      out.printf("bit-accurate output: %d values, argmax %d (%.3f s)%n", y.length, best, (System.nanoTime() - t0) / 1e9);
+    }
+    if (json != null) writeAtomically(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+        .writeValueAsString(toJson(r)));
+    if (svg != null) writeAtomically(svg, RooflineSvg.render(r, g.name() + " on " + hw.board().name()));
+    out.flush();
+    return ExitCodes.OK;
+  }
+
+  static Map<String, Object> toJson(SimResult r) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("board", r.hw().board().name());
+    doc.put("tm", r.hw().tm());
+    doc.put("tn", r.hw().tn());
+    doc.put("tr", r.hw().tr());
+    doc.put("tc", r.hw().tc());
+    doc.put("axiDataWidth", r.hw().axiDataWidth());
+    doc.put("clockMHz", r.hw().clockMHz());
+    doc.put("totalCycles", r.totalCycles());
+    doc.put("latencySeconds", r.latencySeconds());
+    doc.put("gops", r.gops());
+    doc.put("efficiency", r.efficiency());
+    List<Map<String, Object>> layers = new ArrayList<>();
+    for (LayerTiming l : r.layers()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("node", l.node());
+      m.put("op", l.op());
+      m.put("macs", l.macs());
+      m.put("cycles", l.cycles());
+      m.put("computeCycles", l.computeCycles());
+      m.put("memoryCycles", l.memoryCycles());
+      m.put("stallCycles", l.stallCycles());
+      m.put("ddrBytes", l.ddrBytes());
+      m.put("efficiency", r.layerEfficiency(l));
+      m.put("bound", l.computeBound() ? "compute" : "memory");
+      layers.add(m);
+    }
+    doc.put("layers", layers);
+    return doc;
+  }
+
+  static void writeAtomically(Path file, String text) throws IOException {
+    Path abs = file.toAbsolutePath();
+    Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
+    Files.writeString(tmp, text, StandardCharsets.UTF_8);
+    Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+}

@@ -1,0 +1,21 @@
+package org.cnnhls.codegen;
+
+import java.util.List;
+
+/**
+ * Something that predicts the engine's cycles per layer: the first-order {@link CostEstimate} here,
+ * or the cycle-approximate simulator in sim/ (which the CLI passes in).
+ */
+public interface TimingModel {
+  record LayerCycles(long macs, long computeCycles, long memoryCycles, long cycles) {
+    public String bound() {
+      return computeCycles >= memoryCycles ? "compute" : "memory";
+    }
+  }
+
+  /** One entry per engine layer, in order. */
+  List<LayerCycles> time(EngineProgram p, HardwareConfig hw);
+
+  /** Short name for reports, e.g. "first-order estimate" or "cycle-approximate simulation". */
+  String describe();
+}

@@ -1,0 +1,13 @@
+package org.cnnhls.sim;
+
+import org.cnnhls.codegen.HardwareConfig;
+import org.cnnhls.codegen.LayerDescriptor;
+
+/** The cost model of one engine component (conv engine, FC streamer, vector unit, pooling unit). */
+public interface ComponentModel {
+  /** Timing of one descriptor on this component; {@code actBytes}/{@code wgtBytes} are storage sizes. */
+  LayerTiming time(String node, LayerDescriptor d, HardwareConfig hw, DdrModel ddr, int actBytes, int wgtBytes);
+
+  /** Cycles to fetch a descriptor and start the engine, and to drain it at the end of a layer. */
+  int LAYER_OVERHEAD = 64;
+}

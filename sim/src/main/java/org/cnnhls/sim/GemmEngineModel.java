@@ -1,0 +1,36 @@
+package org.cnnhls.sim;
+
+import org.cnnhls.codegen.HardwareConfig;
+import org.cnnhls.codegen.LayerDescriptor;
+
+/**
+ * Fully connected layers: the input vector is loaded once; weights stream from DDR in long bursts,
+ * Tm output rows at a time, while the array consumes Tn weights per row per cycle. Streaming and
+ * compute overlap, so each block costs the larger of the two; FC layers are DDR-bound on every
+ * board we know.
+ */
+public final class GemmEngineModel implements ComponentModel {
+  @Override
+  public LayerTiming time(String node, LayerDescriptor d, HardwareConfig hw, DdrModel ddr, int actBytes, int wgtBytes) {
+    int k = d.inC(), n = d.outC();
+    long inLoad = ddr.transfer((long) k * actBytes);
+    long total = LAYER_OVERHEAD + inLoad, compute = 0, memory = inLoad, bytes = (long) k * actBytes;
+    long blocks = 0;
+    for (int o = 0; o < n; o += hw.tm()) {
+      int tm = Math.min(hw.tm(), n - o);
+      long c = (k + hw.tn() - 1) / hw.tn() + ConvEngineModel.PIPELINE_DEPTH;
+      long wBytes = (long) tm * k * wgtBytes;
+      long m = ddr.transfer(wBytes);
+      total += Math.max(c, m);
+      compute += c;
+      memory += m;
+      bytes += wBytes;
+      blocks++;
+    }
+    long store = ddr.transfer((long) n * actBytes);
+    total += store;
+    memory += store;
+    bytes += (long) n * actBytes;
+    return new LayerTiming(node, "GEMM", (long) k * n, total, compute, memory, bytes, blocks);
+  }
+}

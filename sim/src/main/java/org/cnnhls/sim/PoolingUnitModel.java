@@ -1,0 +1,21 @@
+package org.cnnhls.sim;
+
+import org.cnnhls.codegen.HardwareConfig;
+import org.cnnhls.codegen.LayerDescriptor;
+
+/**
+ * Standalone pooling (max, average, global): Tm channels in parallel, one window element per
+ * cycle; input read and output written over the shared DDR, overlapped with the compute.
+ */
+public final class PoolingUnitModel implements ComponentModel {
+  @Override
+  public LayerTiming time(String node, LayerDescriptor d, HardwareConfig hw, DdrModel ddr, int actBytes, int wgtBytes) {
+    boolean global = d.op() == LayerDescriptor.OP_GAVGPOOL || d.op() == LayerDescriptor.OP_GMAXPOOL;
+    long window = global ? (long) d.inH() * d.inW() : (long) d.kH() * d.kW();
+    long channelSteps = (d.inC() + hw.tm() - 1) / hw.tm();
+    long compute = channelSteps * d.outH() * d.outW() * window;
+    long bytes = ((long) d.inC() * d.inH() * d.inW() + d.outSize()) * actBytes;
+    long memory = ddr.transfer(bytes);
+    return new LayerTiming(node, d.opName(), 0, LAYER_OVERHEAD + Math.max(compute, memory), compute, memory, bytes, 1);
+  }
+}

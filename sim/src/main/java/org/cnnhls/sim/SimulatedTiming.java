@@ -1,0 +1,20 @@
+package org.cnnhls.sim;
+
+import java.util.List;
+import org.cnnhls.codegen.EngineProgram;
+import org.cnnhls.codegen.HardwareConfig;
+import org.cnnhls.codegen.TimingModel;
+
+/** The simulator as the project emitter's timing model, so report.md carries its figures. */
+public final class SimulatedTiming implements TimingModel {
+  @Override
+  public List<LayerCycles> time(EngineProgram p, HardwareConfig hw) {
+    return Simulator.simulate(p, hw).layers().stream()
+        .map(l -> new LayerCycles(l.macs(), l.computeCycles(), l.memoryCycles(), l.cycles())).toList();
+  }
+
+  @Override
+  public String describe() {
+    return "cycle-approximate simulation (sim/: tiled loop nests, double-buffered DDR transfers, shared read/write bandwidth)";
+  }
+}
