@@ -17,51 +17,93 @@ public final class ConvEngineModel implements ComponentModel {
   /** Output stage latency per tile (requantize multiply, shift, clamp, pool compare). */
   public static final int OUTPUT_STAGE_DEPTH = 6;
 
+  /** The engine's input tile: sized for Tr x Tc outputs at stride 2 with 7 x 7 windows (cnnhls_engine.h defaults). */
+  public static final int MAX_K = 7, MAX_STRIDE = 2, MAX_DILATION = 1;
+
   @Override
   public LayerTiming time(String node, LayerDescriptor d, HardwareConfig hw, DdrModel ddr, int actBytes, int wgtBytes) {
-    int groups = d.groups(), cg = d.inC() / groups, mg = d.outC() / groups;
+    ConvPlan p = ConvPlan.of(d, hw);
     int k2 = d.kH() * d.kW();
-    int pool = d.pool() == 1 ? d.poolKH() * d.poolKW() : 1;
-    long total = LAYER_OVERHEAD, compute = 0, memory = 0, bytes = 0, tiles = 0;
-    for (int g = 0; g < groups; g++) {
-      for (int to = 0; to < mg; to += hw.tm()) {
-        int tm = Math.min(hw.tm(), mg - to);
-        long pendingStore = 0;
-        for (int tr = 0; tr < d.convH(); tr += hw.tr()) {
-          int r = Math.min(hw.tr(), d.convH() - tr);
-          int inRows = (r - 1) * d.sH() + (d.kH() - 1) * d.dH() + 1;
-          for (int tc = 0; tc < d.convW(); tc += hw.tc()) {
-            int c = Math.min(hw.tc(), d.convW() - tc);
-            int inCols = (c - 1) * d.sW() + (d.kW() - 1) * d.dW() + 1;
-            long stepCompute = (long) r * c * k2 + PIPELINE_DEPTH;
-            long prevCompute = -1;
-            long tile = 0;
-            for (int ti = 0; ti < cg; ti += hw.tn()) {
-              int tn = Math.min(hw.tn(), cg - ti);
-              long loadBytes = (long) tn * inRows * inCols * actBytes + (long) tm * tn * k2 * wgtBytes;
-              // the previous tile's store competes for DDR with this tile's first load
-              long load = ddr.transfer(loadBytes + pendingStore);
-              bytes += loadBytes + pendingStore;
-              memory += load;
-              pendingStore = 0;
-              tile += prevCompute < 0 ? load : Math.max(prevCompute, load);
-              prevCompute = stepCompute;
-              compute += stepCompute;
-            }
-            tile += prevCompute + (long) r * c + OUTPUT_STAGE_DEPTH;
-            compute += (long) r * c;
-            pendingStore = (long) tm * (r / (d.pool() == 1 ? d.poolKH() : 1)) * (c / (d.pool() == 1 ? d.poolKW() : 1)) * actBytes;
-            total += tile;
-            tiles++;
+    long total = LAYER_OVERHEAD, compute = 0, memory = 0, bytes = 0;
+    long pendingStore = 0;
+    for (int ct = 0; ct < p.chTiles(); ct++) {
+      int tm = p.channelsInTile(ct);
+      for (int rt = 0; rt < p.rTiles(); rt++) {
+        int r = Math.min(p.tr(), p.rows() - rt * p.tr());
+        int inRows = (r - 1) * d.sH() + (d.kH() - 1) * d.dH() + 1;
+        for (int cc = 0; cc < p.cTiles(); cc++) {
+          int c = Math.min(p.tc(), p.cols() - cc * p.tc());
+          int inCols = (c - 1) * d.sW() + (d.kW() - 1) * d.dW() + 1;
+          long stepCompute = (long) r * c * k2 + PIPELINE_DEPTH;
+          long prevCompute = -1, tile = 0;
+          for (int nt = 0; nt < p.nTiles(); nt++) {
+            int tn = p.depthwise() ? tm : Math.min(hw.tn(), p.cg() - nt * hw.tn());
+            long loadBytes = (long) tn * inRows * inCols * actBytes + (long) tm * (p.depthwise() ? 1 : tn) * k2 * wgtBytes;
+            // the previous tile's store shares DDR with this tile's first load
+            long load = ddr.transfer(loadBytes + pendingStore);
+            bytes += loadBytes + pendingStore;
+            memory += load;
+            pendingStore = 0;
+            tile += prevCompute < 0 ? load : Math.max(prevCompute, load);
+            prevCompute = stepCompute;
+            compute += stepCompute;
           }
+          tile += prevCompute + (long) r * c + OUTPUT_STAGE_DEPTH;
+          compute += (long) r * c;
+          pendingStore = (long) tm * (r / p.poolH()) * (c / p.poolW()) * actBytes;
+          total += tile;
         }
-        long drain = ddr.transfer(pendingStore);
-        bytes += pendingStore;
-        memory += drain;
-        total += drain;
       }
     }
-    long macs = (long) d.outC() * d.convH() * d.convW() * cg * k2;
-    return new LayerTiming(node, "CONV", macs, total, compute, memory, bytes, tiles * (pool > 0 ? 1 : 1));
+    long drain = ddr.transfer(pendingStore);
+    bytes += pendingStore;
+    memory += drain;
+    total += drain;
+    long macs = (long) d.outC() * d.convH() * d.convW() * (d.inC() / d.groups()) * k2;
+    return new LayerTiming(node, "CONV", macs, total, compute, memory, bytes, (long) p.chTiles() * p.rTiles() * p.cTiles());
+  }
+
+  /**
+   * How the engine cuts a conv layer into tiles (mirrors conv_plan in cnnhls_engine.h): channel
+   * tiles of Tm inside a group, input-channel steps of Tn; layers with one input channel per group
+   * run in depthwise mode on the array's diagonal, min(Tm, Tn) channels per tile, one step; row and
+   * column tiles shrink so the input window fits the input tile and cover whole pool windows.
+   */
+  record ConvPlan(int chTiles, int nTiles, int cg, boolean depthwise, int tmDepthwise, int tmGeneral, int mg, int mtPerGroup,
+      int outC, int rows, int cols, int tr, int tc, int rTiles, int cTiles, int poolH, int poolW) {
+
+    static ConvPlan of(LayerDescriptor d, HardwareConfig hw) {
+      int groups = Math.max(1, d.groups()), cg = d.inC() / groups, mg = d.outC() / groups;
+      boolean dw = cg == 1 && groups > 1;
+      int td = Math.min(hw.tm(), hw.tn());
+      int mtPerGroup = ceil(mg, hw.tm());
+      int chTiles = dw ? ceil(d.outC(), td) : groups * mtPerGroup;
+      int nTiles = dw ? 1 : ceil(cg, hw.tn());
+      int ph = d.pool() == 1 ? d.poolKH() : 1, pw = d.pool() == 1 ? d.poolKW() : 1;
+      int rows = d.pool() == 1 ? Math.min(d.convH(), d.outH() * ph) : d.convH();
+      int cols = d.pool() == 1 ? Math.min(d.convW(), d.outW() * pw) : d.convW();
+      int inTr = (hw.tr() - 1) * MAX_STRIDE + (MAX_K - 1) * MAX_DILATION + 1;
+      int inTc = (hw.tc() - 1) * MAX_STRIDE + (MAX_K - 1) * MAX_DILATION + 1;
+      int tr = fit(hw.tr(), inTr, d.kH(), d.sH(), d.dH(), ph), tc = fit(hw.tc(), inTc, d.kW(), d.sW(), d.dW(), pw);
+      return new ConvPlan(chTiles, nTiles, cg, dw, td, hw.tm(), mg, mtPerGroup, d.outC(), rows, cols, tr, tc,
+          tr > 0 ? ceil(rows, tr) : 0, tc > 0 ? ceil(cols, tc) : 0, ph, pw);
+    }
+
+    int channelsInTile(int ct) {
+      if (depthwise) return Math.min(tmDepthwise, outC - ct * tmDepthwise);
+      int mt = ct % mtPerGroup;
+      return Math.min(tmGeneral, mg - mt * tmGeneral);
+    }
+
+    private static int fit(int tMax, int buf, int k, int s, int d, int pk) {
+      int span = (k - 1) * d + 1;
+      if (span > buf || s < 1 || pk < 1) return 0;
+      int t = Math.min(tMax, (buf - span) / s + 1);
+      return t - t % pk;
+    }
+
+    private static int ceil(int a, int b) {
+      return (a + b - 1) / b;
+    }
   }
 }
