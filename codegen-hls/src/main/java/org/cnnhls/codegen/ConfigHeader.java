@@ -32,6 +32,17 @@ final class ConfigHeader {
     define(sb, "CNNHLS_OUTPUT_SIZE", p.outputSize(), "");
     define(sb, "CNNHLS_INPUT_FRAC", q.format(p.inputValue()).frac(), "input format " + q.format(p.inputValue()));
     define(sb, "CNNHLS_OUTPUT_FRAC", q.format(p.outputValue()).frac(), "output format " + q.format(p.outputValue()));
+    sb.append("\n// Timing model shared with sim/ (the SystemC model waits by these).\n");
+    DdrModel ddr = DdrModel.of(hw);
+    sb.append("#define CNNHLS_DDR_BYTES_PER_CYCLE ").append(String.format(Locale.ROOT, "%.17g", ddr.bytesPerCycle())).append('\n');
+    define(sb, "CNNHLS_DDR_LATENCY", ddr.accessLatency(), "cycles from request to first beat");
+    define(sb, "CNNHLS_DDR_BURST_BEATS", ddr.burstBeats(), "longest AXI burst");
+    define(sb, "CNNHLS_DDR_BURST_ISSUE", ddr.burstIssueCycles(), "cycles to issue each further burst");
+    define(sb, "CNNHLS_AXI_BYTES", ddr.axiBytes(), "");
+    define(sb, "CNNHLS_PIPELINE_DEPTH", EngineLatencies.PIPELINE_DEPTH, "MAC pipeline");
+    define(sb, "CNNHLS_OUTPUT_STAGE_DEPTH", EngineLatencies.OUTPUT_STAGE_DEPTH, "requantize/activation/pool stage");
+    define(sb, "CNNHLS_LAYER_OVERHEAD", EngineLatencies.LAYER_OVERHEAD, "descriptor fetch, start and drain");
+    sb.append(engineLimits(p));
     sb.append("\n// One descriptor per engine pass, in execution order (fields: see cnnhls_desc.h).\n");
     sb.append("static const cnnhls::LayerDesc CNNHLS_LAYERS[CNNHLS_NUM_LAYERS] = {\n");
     for (int i = 0; i < p.layers().size(); i++) {
@@ -45,6 +56,19 @@ final class ConfigHeader {
     sb.append("static const int CNNHLS_LAYER_CHECKED[CNNHLS_NUM_LAYERS] = {");
     for (int i = 0; i < p.layers().size(); i++) sb.append(i == 0 ? "" : ", ").append(p.checked(i) ? 1 : 0);
     sb.append("};\n#endif\n\n#endif\n");
+    return sb.toString();
+  }
+
+  /** Buffer limits the engine must be sized for (cnnhls_engine.h defaults are raised to fit the model). */
+  static String engineLimits(EngineProgram p) {
+    EngineLimits l = EngineLimits.of(p);
+    StringBuilder sb = new StringBuilder("\n// Buffer limits sized for this model.\n");
+    define(sb, "CNNHLS_MAX_K", l.maxK(), "largest conv window edge");
+    define(sb, "CNNHLS_MAX_STRIDE", l.maxStride(), "");
+    define(sb, "CNNHLS_MAX_DILATION", l.maxDilation(), "");
+    define(sb, "CNNHLS_MAX_FC_IN", l.maxFcIn(), "longest fully connected input (kept on chip)");
+    define(sb, "CNNHLS_MAX_W", l.maxW(), "widest row (pooling line buffer)");
+    define(sb, "CNNHLS_MAX_POOL_WIN", l.maxPoolWin(), "largest average-pool window");
     return sb.toString();
   }
 

@@ -1,5 +1,7 @@
 package org.cnnhls.sim;
 
+import org.cnnhls.codegen.DdrModel;
+
 import org.cnnhls.codegen.HardwareConfig;
 import org.cnnhls.codegen.LayerDescriptor;
 
@@ -8,6 +10,12 @@ public interface ComponentModel {
   /** Timing of one descriptor on this component; {@code actBytes}/{@code wgtBytes} are storage sizes. */
   LayerTiming time(String node, LayerDescriptor d, HardwareConfig hw, DdrModel ddr, int actBytes, int wgtBytes);
 
+  /** As above, for components whose tiling depends on the buffer limits the engine is built with. */
+  default LayerTiming time(String node, LayerDescriptor d, HardwareConfig hw, DdrModel ddr, int actBytes, int wgtBytes,
+      org.cnnhls.codegen.EngineLimits limits) {
+    return time(node, d, hw, ddr, actBytes, wgtBytes);
+  }
+
   /** Cycles to fetch a descriptor and start the engine, and to drain it at the end of a layer. */
-  int LAYER_OVERHEAD = 64;
+  int LAYER_OVERHEAD = org.cnnhls.codegen.EngineLatencies.LAYER_OVERHEAD;
 }

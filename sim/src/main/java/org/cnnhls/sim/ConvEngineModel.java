@@ -1,5 +1,9 @@
 package org.cnnhls.sim;
 
+import org.cnnhls.codegen.DdrModel;
+import org.cnnhls.codegen.EngineLatencies;
+import org.cnnhls.codegen.EngineLimits;
+
 import org.cnnhls.codegen.HardwareConfig;
 import org.cnnhls.codegen.LayerDescriptor;
 
@@ -12,17 +16,18 @@ import org.cnnhls.codegen.LayerDescriptor;
  * tile's loads on the shared DDR.
  */
 public final class ConvEngineModel implements ComponentModel {
-  /** Depth of the MAC pipeline (multiply, adder tree over Tn, accumulate). */
-  public static final int PIPELINE_DEPTH = 8;
-  /** Output stage latency per tile (requantize multiply, shift, clamp, pool compare). */
-  public static final int OUTPUT_STAGE_DEPTH = 6;
-
-  /** The engine's input tile: sized for Tr x Tc outputs at stride 2 with 7 x 7 windows (cnnhls_engine.h defaults). */
-  public static final int MAX_K = 7, MAX_STRIDE = 2, MAX_DILATION = 1;
+  static final int PIPELINE_DEPTH = EngineLatencies.PIPELINE_DEPTH;
+  static final int OUTPUT_STAGE_DEPTH = EngineLatencies.OUTPUT_STAGE_DEPTH;
 
   @Override
   public LayerTiming time(String node, LayerDescriptor d, HardwareConfig hw, DdrModel ddr, int actBytes, int wgtBytes) {
-    ConvPlan p = ConvPlan.of(d, hw);
+    throw new UnsupportedOperationException("the conv model needs the program's engine limits");
+  }
+
+  @Override
+  public LayerTiming time(String node, LayerDescriptor d, HardwareConfig hw, DdrModel ddr, int actBytes, int wgtBytes,
+      EngineLimits limits) {
+    ConvPlan p = ConvPlan.of(d, hw, limits);
     int k2 = d.kH() * d.kW();
     long total = LAYER_OVERHEAD, compute = 0, memory = 0, bytes = 0;
     long pendingStore = 0;
@@ -72,7 +77,7 @@ public final class ConvEngineModel implements ComponentModel {
   record ConvPlan(int chTiles, int nTiles, int cg, boolean depthwise, int tmDepthwise, int tmGeneral, int mg, int mtPerGroup,
       int outC, int rows, int cols, int tr, int tc, int rTiles, int cTiles, int poolH, int poolW) {
 
-    static ConvPlan of(LayerDescriptor d, HardwareConfig hw) {
+    static ConvPlan of(LayerDescriptor d, HardwareConfig hw, EngineLimits limits) {
       int groups = Math.max(1, d.groups()), cg = d.inC() / groups, mg = d.outC() / groups;
       boolean dw = cg == 1 && groups > 1;
       int td = Math.min(hw.tm(), hw.tn());
@@ -82,8 +87,7 @@ public final class ConvEngineModel implements ComponentModel {
       int ph = d.pool() == 1 ? d.poolKH() : 1, pw = d.pool() == 1 ? d.poolKW() : 1;
       int rows = d.pool() == 1 ? Math.min(d.convH(), d.outH() * ph) : d.convH();
       int cols = d.pool() == 1 ? Math.min(d.convW(), d.outW() * pw) : d.convW();
-      int inTr = (hw.tr() - 1) * MAX_STRIDE + (MAX_K - 1) * MAX_DILATION + 1;
-      int inTc = (hw.tc() - 1) * MAX_STRIDE + (MAX_K - 1) * MAX_DILATION + 1;
+      int inTr = limits.inputTileRows(hw), inTc = limits.inputTileCols(hw);
       int tr = fit(hw.tr(), inTr, d.kH(), d.sH(), d.dH(), ph), tc = fit(hw.tc(), inTc, d.kW(), d.sW(), d.dW(), pw);
       return new ConvPlan(chTiles, nTiles, cg, dw, td, hw.tm(), mg, mtPerGroup, d.outC(), rows, cols, tr, tc,
           tr > 0 ? ceil(rows, tr) : 0, tc > 0 ? ceil(cols, tc) : 0, ph, pw);

@@ -1,5 +1,7 @@
 package org.cnnhls.sim;
 
+import org.cnnhls.codegen.DdrModel;
+
 import java.util.Locale;
 
 /**

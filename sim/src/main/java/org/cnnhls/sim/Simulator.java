@@ -1,5 +1,7 @@
 package org.cnnhls.sim;
 
+import org.cnnhls.codegen.DdrModel;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,9 +30,10 @@ public final class Simulator {
     DdrModel ddr = DdrModel.of(hw);
     int actBytes = EngineProgram.storageBytes(p.actWidth()), wgtBytes = EngineProgram.storageBytes(p.wgtWidth());
     List<LayerTiming> layers = new ArrayList<>(p.layers().size());
+    org.cnnhls.codegen.EngineLimits limits = org.cnnhls.codegen.EngineLimits.of(p);
     for (int i = 0; i < p.layers().size(); i++) {
       LayerDescriptor d = p.layers().get(i);
-      layers.add(COMPONENTS.get(d.op()).time(p.layerNodes().get(i), d, hw, ddr, actBytes, wgtBytes));
+      layers.add(COMPONENTS.get(d.op()).time(p.layerNodes().get(i), d, hw, ddr, actBytes, wgtBytes, limits));
     }
     boolean packed = p.actWidth() <= 8 && p.wgtWidth() <= 8;
     return new SimResult(layers, hw, packed);

@@ -1,6 +1,5 @@
-package org.cnnhls.sim;
+package org.cnnhls.codegen;
 
-import org.cnnhls.codegen.HardwareConfig;
 
 /**
  * DDR as seen from the engine's m_axi ports: a transfer of n bytes costs a fixed access latency
