@@ -25,6 +25,24 @@
 #define CNNHLS_INPUT_FRAC 14  // input format fixed<16,14>
 #define CNNHLS_OUTPUT_FRAC 10  // output format fixed<16,10>
 
+// Timing model shared with sim/ (the SystemC model waits by these).
+#define CNNHLS_DDR_BYTES_PER_CYCLE 15.990000000000000
+#define CNNHLS_DDR_LATENCY 30  // cycles from request to first beat
+#define CNNHLS_DDR_BURST_BEATS 256  // longest AXI burst
+#define CNNHLS_DDR_BURST_ISSUE 2  // cycles to issue each further burst
+#define CNNHLS_AXI_BYTES 16
+#define CNNHLS_PIPELINE_DEPTH 8  // MAC pipeline
+#define CNNHLS_OUTPUT_STAGE_DEPTH 6  // requantize/activation/pool stage
+#define CNNHLS_LAYER_OVERHEAD 64  // descriptor fetch, start and drain
+
+// Buffer limits sized for this model.
+#define CNNHLS_MAX_K 3  // largest conv window edge
+#define CNNHLS_MAX_STRIDE 2
+#define CNNHLS_MAX_DILATION 1
+#define CNNHLS_MAX_FC_IN 64  // longest fully connected input (kept on chip)
+#define CNNHLS_MAX_W 16  // widest row (pooling line buffer)
+#define CNNHLS_MAX_POOL_WIN 4  // largest average-pool window
+
 // One descriptor per engine pass, in execution order (fields: see cnnhls_desc.h).
 static const cnnhls::LayerDesc CNNHLS_LAYERS[CNNHLS_NUM_LAYERS] = {
   {cnnhls::OP_CONV, 0, 0, 64, 1, 8, 8, 8, 4, 4, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 2, 2, 2, 2, 0, 0, 0, 0, 16, 0, 32767, 0, 1, 0, 0, 0, 0, 0, 0},  // 0: /0/Conv

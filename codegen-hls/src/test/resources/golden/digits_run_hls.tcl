@@ -10,6 +10,13 @@ set_top cnnhls_top
 add_files cnnhls_top.cpp -cflags "-std=c++14 -I."
 add_files cnnhls_config.h
 add_files cnnhls_desc.h
+add_files cnnhls_types.h
+add_files cnnhls_ap_int.h
+add_files cnnhls_ap_fixed.h
+add_files cnnhls_stream.h
+add_files cnnhls_requant.h
+add_files cnnhls_engine.h
+add_files cnnhls_top.h
 add_files -tb cnnhls_tb.cpp -cflags "-std=c++14 -I."
 add_files -tb data
 

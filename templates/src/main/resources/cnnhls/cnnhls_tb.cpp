@@ -1,0 +1,145 @@
+// cnnhls C-simulation testbench (not synthesized). Usage: csim [data-dir]   (default "data")
+//
+// Reads the little-endian blobs the compiler wrote next to the project:
+//   weights.bin  CNNHLS_WEIGHTS_SIZE values, int8 when CNNHLS_WGT_W <= 8, int16 when <= 16, else int32
+//   bias.bin     CNNHLS_BIAS_SIZE int64
+//   quant.bin    CNNHLS_QUANT_SIZE int32 (M, s per output channel)
+//   input.bin    CNNHLS_INPUT_SIZE activations (int8 / int16 / int32 by CNNHLS_ACT_W, as weights)
+//   golden.bin   for every layer in table order, its out_c * out_h * out_w raw output values
+// runs cnnhls_top on a zeroed feature-map buffer holding the input, and compares each layer whose
+// CNNHLS_LAYER_CHECKED entry is 1 with its golden chunk (a COPY layer: only its own channel slice).
+// Exit status: 0 bit-exact ("PASS: ..."), 1 first mismatch ("MISMATCH layer ..."), 2 bad input.
+// Built with -DCNNHLS_LAYER_HOOK (top and testbench alike) each layer is checked right after it
+// runs, which also works when the compiler reuses feature-map regions.
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "cnnhls_top.h"
+
+namespace {
+
+using cnnhls::act_t;
+using cnnhls::bias_t;
+using cnnhls::LayerDesc;
+using cnnhls::wgt_t;
+
+int storage_bytes(int width) { return width <= 8 ? 1 : width <= 16 ? 2 : 4; }
+
+[[noreturn]] void fail(const std::string &msg) {
+  std::fprintf(stderr, "ERROR: %s\n", msg.c_str());
+  std::exit(2);
+}
+
+// The whole file, checked to hold exactly `count` values of `bytes` bytes.
+std::vector<unsigned char> read_blob(const std::string &dir, const char *name, long long count, int bytes,
+                                     const char *what) {
+  const std::string path = dir + "/" + name;
+  std::FILE *f = std::fopen(path.c_str(), "rb");
+  if (!f) fail("cannot open " + path);
+  std::vector<unsigned char> data;
+  unsigned char buf[1 << 16];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) data.insert(data.end(), buf, buf + n);
+  std::fclose(f);
+  const long long want = count * bytes;
+  if ((long long)data.size() != want) {
+    fail(path + " has " + std::to_string(data.size()) + " bytes; expected " + std::to_string(want) + " (" +
+         std::to_string(count) + " " + what + " of " + std::to_string(bytes) + " bytes)");
+  }
+  return data;
+}
+
+// Little-endian signed value i of `bytes` bytes.
+long long value_at(const std::vector<unsigned char> &data, long long i, int bytes) {
+  unsigned long long u = 0;
+  for (int b = bytes - 1; b >= 0; b--) u = (u << 8) | data[(size_t)(i * bytes + b)];
+  const int shift = 64 - 8 * bytes;
+  return shift == 0 ? (long long)u : (long long)(u << shift) >> shift;
+}
+
+long long layer_size(const LayerDesc &d) { return (long long)d.out_c * d.out_h * d.out_w; }
+
+std::vector<long long> golden;
+std::vector<long long> golden_pos;  // start of each layer's chunk in `golden`
+long long checked_values = 0;
+
+// Compares layer i's output region with its golden chunk; exits on the first mismatch.
+void check_layer(int i, const act_t *fmap) {
+  if (!CNNHLS_LAYER_CHECKED[i]) return;
+  const LayerDesc &d = CNNHLS_LAYERS[i];
+  long long lo = 0, hi = layer_size(d);
+  if (d.op == cnnhls::OP_COPY) {  // a concat slice writes only its own channels
+    lo = (long long)d.concat_c_off * d.out_h * d.out_w;
+    hi = lo + (long long)d.in_c * d.out_h * d.out_w;
+  }
+  for (long long j = lo; j < hi; j++) {
+    const long long got = fmap[d.out_off + j].to_int64();
+    const long long want = golden[(size_t)(golden_pos[i] + j)];
+    if (got != want) {
+      std::printf("MISMATCH layer %d (%s) index %lld: got %lld expected %lld\n", i, CNNHLS_LAYER_NAMES[i], j, got,
+                  want);
+      std::exit(1);
+    }
+  }
+  checked_values += hi - lo;
+}
+
+}  // namespace
+
+#if defined(CNNHLS_LAYER_HOOK)
+void cnnhls_layer_done(int layer, const cnnhls::act_t *fmap) { check_layer(layer, fmap); }
+#endif
+
+int main(int argc, char **argv) {
+  const std::string dir = argc > 1 ? argv[1] : "data";
+  const int wb = storage_bytes(CNNHLS_WGT_W), ab = storage_bytes(CNNHLS_ACT_W);
+
+  // the layer table must fit the engine and the buffers
+  long long golden_size = 0;
+  for (int i = 0; i < CNNHLS_NUM_LAYERS; i++) {
+    const LayerDesc &d = CNNHLS_LAYERS[i];
+    const char *why = cnnhls::layer_fits(d);
+    if (why) fail("layer " + std::to_string(i) + " (" + CNNHLS_LAYER_NAMES[i] + ") does not fit the engine: " + why);
+    if (d.out_off < 0 || d.out_off + layer_size(d) > (long long)CNNHLS_FMAP_SIZE ||
+        d.in_off < 0 || d.in_off + (long long)d.in_c * d.in_h * d.in_w > (long long)CNNHLS_FMAP_SIZE) {
+      fail("layer " + std::to_string(i) + " (" + CNNHLS_LAYER_NAMES[i] + ") reaches outside the feature-map buffer");
+    }
+    golden_pos.push_back(golden_size);
+    golden_size += layer_size(d);
+  }
+
+  const std::vector<unsigned char> wdata = read_blob(dir, "weights.bin", CNNHLS_WEIGHTS_SIZE, wb, "weights");
+  const std::vector<unsigned char> bdata = read_blob(dir, "bias.bin", CNNHLS_BIAS_SIZE, 8, "bias values");
+  const std::vector<unsigned char> qdata = read_blob(dir, "quant.bin", CNNHLS_QUANT_SIZE, 4, "quant words");
+  const std::vector<unsigned char> idata = read_blob(dir, "input.bin", CNNHLS_INPUT_SIZE, ab, "input values");
+  const std::vector<unsigned char> gdata = read_blob(dir, "golden.bin", golden_size, ab, "golden values");
+
+  std::vector<wgt_t> weights(CNNHLS_WEIGHTS_SIZE);
+  for (long long i = 0; i < CNNHLS_WEIGHTS_SIZE; i++) weights[(size_t)i] = wgt_t(value_at(wdata, i, wb));
+  std::vector<bias_t> bias(CNNHLS_BIAS_SIZE);
+  for (long long i = 0; i < CNNHLS_BIAS_SIZE; i++) bias[(size_t)i] = bias_t(value_at(bdata, i, 8));
+  std::vector<int> quant(CNNHLS_QUANT_SIZE);
+  for (long long i = 0; i < CNNHLS_QUANT_SIZE; i++) quant[(size_t)i] = (int)value_at(qdata, i, 4);
+  for (long long c = 0; c + 1 < CNNHLS_QUANT_SIZE; c += 2) {
+    const int m = quant[(size_t)c], s = quant[(size_t)c + 1];
+    if (m < 1 || s < cnnhls::REQ_MIN_SHIFT || s > cnnhls::REQ_MAX_SHIFT) {
+      fail("quant.bin channel " + std::to_string(c / 2) + " has M=" + std::to_string(m) + " s=" + std::to_string(s) +
+           "; the engine needs M >= 1 and s in [-30, 61]");
+    }
+  }
+  golden.resize((size_t)golden_size);
+  for (long long i = 0; i < golden_size; i++) golden[(size_t)i] = value_at(gdata, i, ab);
+
+  std::vector<act_t> fmap(CNNHLS_FMAP_SIZE);  // zero-initialized
+  for (long long i = 0; i < CNNHLS_INPUT_SIZE; i++) fmap[(size_t)(CNNHLS_INPUT_OFF + i)] = act_t(value_at(idata, i, ab));
+
+  cnnhls_top(weights.data(), bias.data(), quant.data(), fmap.data());
+
+#if !defined(CNNHLS_LAYER_HOOK)
+  for (int i = 0; i < CNNHLS_NUM_LAYERS; i++) check_layer(i, fmap.data());
+#endif
+  std::printf("PASS: %d layers, %lld values bit-exact\n", CNNHLS_NUM_LAYERS, checked_values);
+  return 0;
+}

@@ -1,0 +1,21 @@
+// cnnhls overlay accelerator: the top function's declaration, shared by the top and the testbench.
+// Include order matters: the generated cnnhls_config.h defines the engine's macros (tile sizes,
+// widths, buffer sizes) and the layer table, which cnnhls_engine.h reads.
+#ifndef CNNHLS_TOP_H
+#define CNNHLS_TOP_H
+
+#include "cnnhls_desc.h"
+#include "cnnhls_config.h"
+#include "cnnhls_engine.h"
+
+// Runs every layer of CNNHLS_LAYERS in order. fmap holds the input at CNNHLS_INPUT_OFF and
+// receives every layer's output at its out_off (the output tensor at CNNHLS_OUTPUT_OFF).
+void cnnhls_top(const cnnhls::wgt_t *weights, const cnnhls::bias_t *bias, const int *quant, cnnhls::act_t *fmap);
+
+#if defined(CNNHLS_LAYER_HOOK) && !defined(__SYNTHESIS__)
+// C-simulation only: with -DCNNHLS_LAYER_HOOK the top calls this (defined by the testbench) after
+// each layer, so every layer can be checked before a later one might overwrite its output.
+void cnnhls_layer_done(int layer, const cnnhls::act_t *fmap);
+#endif
+
+#endif

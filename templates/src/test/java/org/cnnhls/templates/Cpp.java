@@ -1,0 +1,91 @@
+package org.cnnhls.templates;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Test support: the kernel library as files, and g++ / program runs with captured output. */
+final class Cpp {
+  private Cpp() {}
+
+  /** Flags every generated project's C-simulation uses (see the Makefile the compiler emits). */
+  static final List<String> STRICT = List.of("-std=c++14", "-O2", "-Wall", "-Wextra", "-Werror", "-DCNNHLS_STANDALONE");
+
+  record Result(int exit, String out, String err) {
+    String all() {
+      return out + err;
+    }
+  }
+
+  /** The files listed in cnnhls/FILES. */
+  static List<String> libraryFiles() {
+    List<String> out = new ArrayList<>();
+    for (String line : resource("/cnnhls/FILES").split("\n")) {
+      String f = line.trim();
+      if (!f.isEmpty() && !f.startsWith("#")) out.add(f);
+    }
+    return out;
+  }
+
+  /** Copies the kernel library into {@code dir} (flat, as a generated project holds it). */
+  static Path copyLibrary(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    for (String f : libraryFiles()) Files.writeString(dir.resolve(f), resource("/cnnhls/" + f));
+    return dir;
+  }
+
+  static String resource(String path) {
+    try (InputStream in = Cpp.class.getResourceAsStream(path)) {
+      if (in == null) throw new IllegalStateException("missing resource " + path);
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Copies a test resource (under /cpp/) into dir. */
+  static Path copyTestResource(String name, Path dir) throws IOException {
+    Path p = dir.resolve(name);
+    Files.writeString(p, resource("/cpp/" + name));
+    return p;
+  }
+
+  static Result run(Path workDir, long timeoutSeconds, List<String> cmd) throws IOException, InterruptedException {
+    Path out = Files.createTempFile(workDir, "out", ".txt"), err = Files.createTempFile(workDir, "err", ".txt");
+    Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile())
+        .start();
+    if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      fail("timed out after " + timeoutSeconds + " s: " + String.join(" ", cmd));
+    }
+    Result r = new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    Files.delete(out);
+    Files.delete(err);
+    return r;
+  }
+
+  /** Compiles (and links, unless flags hold -c/-E) with g++; fails the test with the compiler's output on error. */
+  static Result gxx(Path workDir, List<String> flags, List<Path> includes, List<Path> sources, Path output)
+      throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("g++"));
+    cmd.addAll(flags);
+    for (Path i : includes) cmd.add("-I" + i);
+    for (Path s : sources) cmd.add(s.toString());
+    if (output != null) {
+      cmd.add("-o");
+      cmd.add(output.toString());
+    }
+    Result r = run(workDir, 300, cmd);
+    assertEquals(0, r.exit(), () -> "g++ failed: " + String.join(" ", cmd) + "\n" + r.all());
+    return r;
+  }
+}

@@ -1,0 +1,144 @@
+package org.cnnhls.templates;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.cnnhls.ir.quant.ActivationQuant;
+import org.cnnhls.ir.quant.IntKernels;
+import org.cnnhls.ir.quant.Requantize;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * cnnhls_requant.h against the Java golden model: requantize vs {@link Requantize#apply} on seeded
+ * random cases over the whole domain the compiler guarantees (|acc * M| < 2^62, s in [-30, 61], W in
+ * [2, 32]) plus rounding ties, saturation edges and left shifts that would overflow int64; activate
+ * vs {@link ActivationQuant#apply}; avg_multiplier vs {@link IntKernels#avgMultiplier}.
+ */
+class RequantizeTest {
+  @TempDir Path dir;
+
+  private static final int RANDOM_CASES = 120_000;
+
+  @Test
+  void cppMatchesJavaGoldenModel() throws Exception {
+    Random rnd = new Random(20240611L);
+    List<String> cases = new ArrayList<>();
+    for (int i = 0; i < RANDOM_CASES; i++) cases.add(randomRequant(rnd));
+    for (int i = 0; i < 20_000; i++) cases.add(tieCase(rnd));
+    for (int i = 0; i < 20_000; i++) cases.add(saturationEdge(rnd));
+    for (int i = 0; i < 10_000; i++) cases.add(leftShift(rnd));
+    for (long acc : new long[] {0, 1, -1, (1L << 61) - 1, -(1L << 61) + 1}) {
+      for (int s : new int[] {-30, -1, 0, 1, 2, 30, 31, 60, 61}) {
+        for (int w : new int[] {2, 8, 16, 31, 32}) cases.add(requant(acc, 1, s, w));
+      }
+    }
+    int requantCases = cases.size();
+    for (int i = 0; i < 30_000; i++) cases.add(activationCase(rnd));
+    for (int n = 1; n <= 5000; n++) cases.add("V " + n + " " + IntKernels.avgMultiplier(n));
+    for (int i = 0; i < 5000; i++) {
+      int n = 1 + rnd.nextInt(1 << 24);
+      cases.add("V " + n + " " + IntKernels.avgMultiplier(n));
+    }
+    assertTrue(requantCases >= 100_000);
+
+    Path file = dir.resolve("cases.txt");
+    try (BufferedWriter w = Files.newBufferedWriter(file)) {
+      for (String c : cases) {
+        w.write(c);
+        w.newLine();
+      }
+    }
+    Path lib = Cpp.copyLibrary(dir.resolve("lib"));
+    Path src = Cpp.copyTestResource("requant_driver.cpp", dir);
+    Path exe = dir.resolve("requant_driver");
+    Cpp.gxx(dir, Cpp.STRICT, List.of(lib), List.of(src), exe);
+    Cpp.Result r = Cpp.run(dir, 120, List.of(exe.toString(), file.toString()));
+    assertEquals(0, r.exit(), r.all());
+    assertEquals("OK " + cases.size(), r.out().trim());
+  }
+
+  private static String requant(long acc, int m, int s, int w) {
+    return "R " + acc + " " + m + " " + s + " " + w + " " + Requantize.apply(acc, m, s, w);
+  }
+
+  private static int bitLength(long v) {
+    return 64 - Long.numberOfLeadingZeros(v);
+  }
+
+  /** A random long with |v| < 2^bits. */
+  private static long signedBits(Random rnd, int bits) {
+    if (bits <= 0) return 0;
+    long mag = bits >= 63 ? rnd.nextLong() & Long.MAX_VALUE : rnd.nextLong() & ((1L << bits) - 1);
+    return rnd.nextBoolean() ? mag : -mag;
+  }
+
+  private static int randomMultiplier(Random rnd) {
+    return switch (rnd.nextInt(4)) {
+      case 0 -> 1;                                   // per-layer power-of-two scaling
+      case 1 -> (1 << 14) + rnd.nextInt(1 << 14);    // per-channel: M in [2^14, 2^15)
+      case 2 -> 1 + rnd.nextInt(1 << 20);            // average-pool multipliers
+      default -> 1 + rnd.nextInt(64);
+    };
+  }
+
+  private static String randomRequant(Random rnd) {
+    int m = randomMultiplier(rnd);
+    int w = 2 + rnd.nextInt(31);
+    int s = rnd.nextInt(3) == 0 ? -30 + rnd.nextInt(92) : -8 + rnd.nextInt(40);
+    // |acc| < 2^(62 - bitlen(M)) keeps |acc * M| < 2^62
+    int maxBits = 62 - bitLength(m);
+    long acc = signedBits(rnd, rnd.nextInt(maxBits + 1));
+    return requant(acc, m, s, w);
+  }
+
+  /** t exactly at, or one off, a rounding tie (t = k 2^s + 2^(s-1) + delta). */
+  private static String tieCase(Random rnd) {
+    int s = 1 + rnd.nextInt(40);
+    long k = signedBits(rnd, Math.min(20, 60 - s));
+    long acc = (k << s) + (1L << (s - 1)) + (rnd.nextInt(3) - 1);
+    return requant(acc, 1, s, 2 + rnd.nextInt(31));
+  }
+
+  /** Results around the saturation bounds of W. */
+  private static String saturationEdge(Random rnd) {
+    int w = 2 + rnd.nextInt(31);
+    int s = rnd.nextInt(25);
+    long bound = rnd.nextBoolean() ? (1L << (w - 1)) - 1 : -(1L << (w - 1));
+    long target = bound + rnd.nextInt(5) - 2;
+    long acc = (target << s) + (s > 0 ? rnd.nextLong() % (1L << s) : 0);
+    return requant(acc, 1, s, w);
+  }
+
+  /** s <= 0 with large t: a plain left shift would leave int64 (Java takes its exact path). */
+  private static String leftShift(Random rnd) {
+    int m = randomMultiplier(rnd);
+    int s = -30 + rnd.nextInt(31);
+    long acc = signedBits(rnd, 20 + rnd.nextInt(62 - bitLength(m) - 19));
+    return requant(acc, m, s, 2 + rnd.nextInt(31));
+  }
+
+  private static String activationCase(Random rnd) {
+    int w = 2 + rnd.nextInt(31);
+    long min = -(1L << (w - 1)), max = (1L << (w - 1)) - 1;
+    long span = max - min + 1;
+    int v = (int) (min + Math.floorMod(rnd.nextLong(), span));
+    int a = (int) (min + Math.floorMod(rnd.nextLong(), span)), b = (int) (min + Math.floorMod(rnd.nextLong(), span));
+    int lo = Math.min(a, b), hi = Math.max(a, b);
+    switch (rnd.nextInt(4)) {
+      case 0 -> { lo = (int) min; hi = (int) max; }  // no activation
+      case 1 -> { lo = 0; hi = (int) max; }          // ReLU
+      default -> { }                                 // Clip / ReLU6 bounds
+    }
+    boolean leaky = rnd.nextBoolean();
+    int m = leaky ? rnd.nextInt(1 << 15) : 1, s = leaky ? (rnd.nextBoolean() ? 15 : 1 + rnd.nextInt(20)) : 0;
+    int want = new ActivationQuant(lo, hi, leaky, m, s, w).apply(v);
+    return "A " + v + " " + lo + " " + hi + " " + (leaky ? 1 : 0) + " " + m + " " + s + " " + w + " " + want;
+  }
+}

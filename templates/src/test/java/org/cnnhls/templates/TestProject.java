@@ -1,0 +1,342 @@
+package org.cnnhls.templates;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.cnnhls.ir.Graph;
+import org.cnnhls.ir.Node;
+import org.cnnhls.ir.Shape;
+import org.cnnhls.ir.ops.Op;
+import org.cnnhls.ir.quant.ActivationQuant;
+import org.cnnhls.ir.quant.BitAccurateInterpreter;
+import org.cnnhls.ir.quant.FixedType;
+import org.cnnhls.ir.quant.LinearQuant;
+import org.cnnhls.ir.quant.QuantizedGraph;
+
+/**
+ * A minimal, test-local lowering of a quantized graph onto the engine's descriptor table (the real
+ * one lives in codegen-hls): every tensor gets its own feature-map region, Flatten aliases its input,
+ * Concat becomes one COPY per input. Writes cnnhls_config.h and the data blobs the testbench reads,
+ * with golden values from the Java {@link BitAccurateInterpreter}.
+ */
+final class TestProject {
+  /** LayerDesc field names in declaration order, read from cnnhls_desc.h itself. */
+  static final List<String> FIELDS = descFields(Cpp.resource("/cnnhls/cnnhls_desc.h"));
+
+  static final String[] OP_NAMES = {"CONV", "GEMM", "ADD", "MAXPOOL", "AVGPOOL", "GAVGPOOL", "GMAXPOOL", "COPY", "ACT"};
+  static final int CONV = 0, GEMM = 1, ADD = 2, MAXPOOL = 3, AVGPOOL = 4, GAVGPOOL = 5, GMAXPOOL = 6, COPY = 7, ACT = 8;
+
+  final List<Map<String, Integer>> layers = new ArrayList<>();
+  final List<String> names = new ArrayList<>();
+  final List<String> values = new ArrayList<>(); // the IR value each layer writes
+  private final Map<String, Integer> offsets = new HashMap<>();
+  private final List<Integer> weights = new ArrayList<>();
+  private final List<Long> bias = new ArrayList<>();
+  private final List<Integer> quant = new ArrayList<>();
+  private final QuantizedGraph q;
+  private final Graph g;
+  int fmapSize, actWidth = 2, wgtWidth = 2;
+  int[] input;
+  Map<String, int[]> golden;
+
+  static List<String> descFields(String header) {
+    Matcher m = Pattern.compile("struct LayerDesc \\{(.*?)\\};", Pattern.DOTALL).matcher(header);
+    if (!m.find()) throw new IllegalStateException("no struct LayerDesc in cnnhls_desc.h");
+    List<String> out = new ArrayList<>();
+    String body = m.group(1).replaceAll("//[^\n]*", "");
+    for (String decl : body.split(";")) {
+      String d = decl.trim();
+      if (d.isEmpty()) continue;
+      if (!d.startsWith("int ")) throw new IllegalStateException("unexpected LayerDesc member: " + d);
+      for (String name : d.substring(4).split(",")) out.add(name.trim());
+    }
+    return List.copyOf(out);
+  }
+
+  private TestProject(QuantizedGraph q) {
+    this.q = q;
+    this.g = q.graph();
+  }
+
+  /** Lowers {@code q} and runs the golden model on {@code rawInput} (the single graph input). */
+  static TestProject lower(QuantizedGraph q, int[] rawInput) {
+    TestProject p = new TestProject(q);
+    p.run(rawInput);
+    return p;
+  }
+
+  private void run(int[] rawInput) {
+    String in = g.inputs().get(0).name();
+    input = rawInput;
+    allocate(in);
+    for (FixedType f : q.formats().values()) actWidth = Math.max(actWidth, f.width());
+    for (LinearQuant lq : q.linear().values()) wgtWidth = Math.max(wgtWidth, lq.weightFormat().width());
+    for (Node n : g.nodes()) lowerNode(n);
+    golden = new BitAccurateInterpreter(q).runAll(Map.of(in, rawInput));
+  }
+
+  int inputOff() {
+    return offsets.get(g.inputs().get(0).name());
+  }
+
+  private int allocate(String value) {
+    Integer off = offsets.get(value);
+    if (off != null) return off;
+    offsets.put(value, fmapSize);
+    fmapSize += g.shape(value).size();
+    return offsets.get(value);
+  }
+
+  /** C, H, W of an NCHW or [1, K] value. */
+  private int[] chw(String value) {
+    Shape s = g.shape(value);
+    return s.rank() == 4 ? new int[] {s.dim(1), s.dim(2), s.dim(3)} : new int[] {s.size(), 1, 1};
+  }
+
+  private Map<String, Integer> desc(int op, Node n) {
+    Map<String, Integer> d = new LinkedHashMap<>();
+    for (String f : FIELDS) d.put(f, 0);
+    for (String f : List.of("in_c", "in_h", "in_w", "out_c", "out_h", "out_w", "conv_h", "conv_w", "k_h", "k_w", "s_h", "s_w",
+        "d_h", "d_w", "groups", "pool_k_h", "pool_k_w", "pool_s_h", "pool_s_w", "leak_m")) {
+      d.put(f, 1);
+    }
+    d.put("op", op);
+    int[] in = chw(n.input(0)), out = chw(n.output());
+    d.put("in_off", allocate(n.input(0)));
+    d.put("in_c", in[0]);
+    d.put("in_h", in[1]);
+    d.put("in_w", in[2]);
+    d.put("out_c", out[0]);
+    d.put("out_h", out[1]);
+    d.put("out_w", out[2]);
+    d.put("conv_h", out[1]);
+    d.put("conv_w", out[2]);
+    FixedType fo = q.format(n.output());
+    d.put("out_width", fo.width());
+    d.put("act_lo", (int) fo.minRaw());
+    d.put("act_hi", (int) fo.maxRaw());
+    return d;
+  }
+
+  private void emit(Map<String, Integer> d, Node n, String value) {
+    if (value != null) d.put("out_off", allocate(value));
+    layers.add(d);
+    names.add(n.name());
+    values.add(value);
+  }
+
+  private static void activation(Map<String, Integer> d, ActivationQuant a) {
+    d.put("act_lo", a.lo());
+    d.put("act_hi", a.hi());
+    d.put("leaky", a.leaky() ? 1 : 0);
+    d.put("leak_m", a.leakMultiplier());
+    d.put("leak_s", a.leakShift());
+  }
+
+  private void params(Map<String, Integer> d, LinearQuant lq) {
+    d.put("w_off", weights.size());
+    for (int w : lq.weights()) weights.add(w);
+    d.put("b_off", bias.size());
+    for (long b : lq.bias()) bias.add(b);
+    d.put("q_off", quant.size() / 2);
+    for (int c = 0; c < lq.outChannels(); c++) {
+      quant.add(lq.multiplier()[c]);
+      quant.add(lq.shift()[c]);
+    }
+  }
+
+  private static void window(Map<String, Integer> d, int[] k, int[] s, int[] p, int[] dil) {
+    d.put("k_h", k[0]);
+    d.put("k_w", k[1]);
+    d.put("s_h", s[0]);
+    d.put("s_w", s[1]);
+    d.put("pad_t", p[0]);
+    d.put("pad_l", p[1]);
+    d.put("pad_b", p[2]);
+    d.put("pad_r", p[3]);
+    d.put("d_h", dil[0]);
+    d.put("d_w", dil[1]);
+  }
+
+  private void lowerNode(Node n) {
+    Op op = n.op();
+    if (op instanceof Op.Flatten || op instanceof Op.Reshape || op instanceof Op.Identity) {
+      offsets.put(n.output(), allocate(n.input(0)));
+      return;
+    }
+    if (op instanceof Op.FusedConv f) {
+      Op.Conv c = f.conv();
+      Map<String, Integer> d = desc(CONV, n);
+      Shape convOut = c.inferShapes(List.of(g.shape(n.input(0)), g.shape(n.input(1)))).get(0);
+      d.put("out_c", convOut.dim(1));
+      d.put("conv_h", convOut.dim(2));
+      d.put("conv_w", convOut.dim(3));
+      window(d, c.kernel(), c.strides(), c.pads(), c.dilations());
+      d.put("groups", c.group());
+      params(d, q.linear().get(n.name()));
+      activation(d, q.activations().get(n.name()));
+      if (f.pool() != null) {
+        Op.MaxPool p = f.pool();
+        if (p.kernel()[0] != p.strides()[0] || p.kernel()[1] != p.strides()[1] || p.pads()[0] + p.pads()[1] + p.pads()[2]
+            + p.pads()[3] != 0) {
+          throw new IllegalArgumentException("test lowering fuses only pools with k == s and no padding");
+        }
+        d.put("pool", 1);
+        d.put("pool_k_h", p.kernel()[0]);
+        d.put("pool_k_w", p.kernel()[1]);
+        d.put("pool_s_h", p.strides()[0]);
+        d.put("pool_s_w", p.strides()[1]);
+      } else {
+        d.put("out_h", d.get("conv_h"));
+        d.put("out_w", d.get("conv_w"));
+      }
+      emit(d, n, n.output());
+    } else if (op instanceof Op.FusedGemm f) {
+      Map<String, Integer> d = desc(GEMM, n);
+      int[] in = chw(n.input(0));
+      d.put("in_c", in[0] * in[1] * in[2]);
+      d.put("in_h", 1);
+      d.put("in_w", 1);
+      d.put("trans_b", f.transB() ? 1 : 0);
+      params(d, q.linear().get(n.name()));
+      activation(d, q.activations().get(n.name()));
+      emit(d, n, n.output());
+    } else if (op instanceof Op.FusedAdd || op instanceof Op.Add) {
+      Map<String, Integer> d = desc(ADD, n);
+      d.put("in2_off", allocate(n.input(1)));
+      FixedType fa = q.format(n.input(0)), fb = q.format(n.input(1)), fo = q.format(n.output());
+      int f = Math.max(fa.frac(), fb.frac());
+      d.put("shift_a", f - fa.frac());
+      d.put("shift_b", f - fb.frac());
+      d.put("shift_out", f - fo.frac());
+      activation(d, q.activations().get(n.name()));
+      emit(d, n, n.output());
+    } else if (op instanceof Op.MaxPool p) {
+      Map<String, Integer> d = desc(MAXPOOL, n);
+      window(d, p.kernel(), p.strides(), p.pads(), p.dilations());
+      emit(d, n, n.output());
+    } else if (op instanceof Op.AveragePool p) {
+      Map<String, Integer> d = desc(AVGPOOL, n);
+      window(d, p.kernel(), p.strides(), p.pads(), new int[] {1, 1});
+      d.put("count_include_pad", p.countIncludePad() ? 1 : 0);
+      d.put("shift_out", q.format(n.input(0)).frac() - q.format(n.output()).frac());
+      emit(d, n, n.output());
+    } else if (op instanceof Op.GlobalAveragePool || op instanceof Op.GlobalMaxPool) {
+      Map<String, Integer> d = desc(op instanceof Op.GlobalAveragePool ? GAVGPOOL : GMAXPOOL, n);
+      d.put("shift_out", q.format(n.input(0)).frac() - q.format(n.output()).frac());
+      emit(d, n, n.output());
+    } else if (op instanceof Op.Concat) {
+      int out = allocate(n.output());
+      FixedType fo = q.format(n.output());
+      int cOff = 0;
+      for (String in : n.inputs()) {
+        Map<String, Integer> d = desc(COPY, n);
+        int[] c = chw(in);
+        d.put("in_off", allocate(in));
+        d.put("in_c", c[0]);
+        d.put("in_h", c[1]);
+        d.put("in_w", c[2]);
+        d.put("shift_out", q.format(in).frac() - fo.frac());
+        d.put("concat_c_off", cOff);
+        d.put("out_off", out);
+        cOff += c[0];
+        emit(d, n, n.output());
+      }
+    } else if (op instanceof Op.Activation) {
+      Map<String, Integer> d = desc(ACT, n);
+      activation(d, q.activations().get(n.name()));
+      emit(d, n, n.output());
+    } else {
+      throw new IllegalArgumentException("test lowering has no mapping for " + op.type());
+    }
+  }
+
+  static String cppRow(Map<String, Integer> d) {
+    StringBuilder sb = new StringBuilder("{cnnhls::OP_" + OP_NAMES[d.get("op")]);
+    for (String f : FIELDS.subList(1, FIELDS.size())) sb.append(", ").append(d.get(f));
+    return sb.append('}').toString();
+  }
+
+  /** cnnhls_config.h with the given engine macros (CNNHLS_TM etc.) and this program's table and sizes. */
+  String configHeader(Map<String, Object> macros) {
+    StringBuilder sb = new StringBuilder("// test configuration generated by TestProject\n");
+    sb.append("#ifndef CNNHLS_CONFIG_H\n#define CNNHLS_CONFIG_H\n#include \"cnnhls_desc.h\"\n");
+    Map<String, Object> all = new LinkedHashMap<>(macros);
+    all.putIfAbsent("CNNHLS_ACT_W", actWidth);
+    all.putIfAbsent("CNNHLS_WGT_W", wgtWidth);
+    all.put("CNNHLS_NUM_LAYERS", layers.size());
+    all.put("CNNHLS_FMAP_SIZE", Math.max(fmapSize, 1));
+    all.put("CNNHLS_WEIGHTS_SIZE", Math.max(weights.size(), 1));
+    all.put("CNNHLS_BIAS_SIZE", Math.max(bias.size(), 1));
+    all.put("CNNHLS_QUANT_SIZE", Math.max(quant.size(), 2));
+    all.put("CNNHLS_INPUT_OFF", inputOff());
+    all.put("CNNHLS_INPUT_SIZE", input.length);
+    String out = g.outputs().get(0);
+    all.put("CNNHLS_OUTPUT_OFF", offsets.get(out));
+    all.put("CNNHLS_OUTPUT_SIZE", g.shape(out).size());
+    all.forEach((k, v) -> sb.append("#define ").append(k).append(' ').append(v).append('\n'));
+    sb.append("static const cnnhls::LayerDesc CNNHLS_LAYERS[CNNHLS_NUM_LAYERS] = {\n");
+    for (int i = 0; i < layers.size(); i++) sb.append("  ").append(cppRow(layers.get(i))).append(",  // ").append(names.get(i)).append('\n');
+    sb.append("};\n#ifndef __SYNTHESIS__\nstatic const char *const CNNHLS_LAYER_NAMES[CNNHLS_NUM_LAYERS] = {");
+    for (String n : names) sb.append('"').append(n).append("\", ");
+    sb.append("};\nstatic const int CNNHLS_LAYER_CHECKED[CNNHLS_NUM_LAYERS] = {");
+    for (String v : values) sb.append(v == null ? 0 : 1).append(", ");
+    sb.append("};\n#endif\n#endif\n");
+    return sb.toString();
+  }
+
+  static int storageBytes(int width) {
+    return width <= 8 ? 1 : width <= 16 ? 2 : 4;
+  }
+
+  /** The golden chunks in table order, as the testbench reads golden.bin. */
+  int[] goldenPerLayer() {
+    int total = 0;
+    for (Map<String, Integer> d : layers) total += d.get("out_c") * d.get("out_h") * d.get("out_w");
+    int[] out = new int[total];
+    int pos = 0;
+    for (int i = 0; i < layers.size(); i++) {
+      Map<String, Integer> d = layers.get(i);
+      int n = d.get("out_c") * d.get("out_h") * d.get("out_w");
+      if (values.get(i) != null) System.arraycopy(golden.get(values.get(i)), 0, out, pos, n);
+      pos += n;
+    }
+    return out;
+  }
+
+  /** Writes weights.bin, bias.bin, quant.bin, input.bin and golden.bin into {@code data}. */
+  void writeData(Path data, Map<String, Object> macros) throws IOException {
+    Files.createDirectories(data);
+    int wb = storageBytes(((Number) macros.getOrDefault("CNNHLS_WGT_W", wgtWidth)).intValue());
+    int ab = storageBytes(((Number) macros.getOrDefault("CNNHLS_ACT_W", actWidth)).intValue());
+    int[] w = weights.stream().mapToInt(Integer::intValue).toArray();
+    Files.write(data.resolve("weights.bin"), ints(w.length == 0 ? new int[1] : w, wb));
+    long[] b = bias.stream().mapToLong(Long::longValue).toArray();
+    ByteBuffer bb = ByteBuffer.allocate(8 * Math.max(b.length, 1)).order(ByteOrder.LITTLE_ENDIAN);
+    for (long v : b) bb.putLong(v);
+    Files.write(data.resolve("bias.bin"), bb.array());
+    int[] qv = quant.stream().mapToInt(Integer::intValue).toArray();
+    Files.write(data.resolve("quant.bin"), ints(qv.length == 0 ? new int[] {1, 0} : qv, 4));
+    Files.write(data.resolve("input.bin"), ints(input, ab));
+    Files.write(data.resolve("golden.bin"), ints(goldenPerLayer(), ab));
+  }
+
+  static byte[] ints(int[] v, int bytes) {
+    ByteBuffer bb = ByteBuffer.allocate(v.length * bytes).order(ByteOrder.LITTLE_ENDIAN);
+    for (int x : v) {
+      if (bytes == 1) bb.put((byte) x);
+      else if (bytes == 2) bb.putShort((short) x);
+      else bb.putInt(x);
+    }
+    return bb.array();
+  }
+}
