@@ -45,6 +45,11 @@ public final class Tensor {
     return data.get(data.position() + index);
   }
 
+  /** A read-only view of the values, positioned at the first (for chunked bulk reads). */
+  public java.nio.FloatBuffer buffer() {
+    return data.duplicate();
+  }
+
   /** A fresh copy of the values. */
   public float[] toFloatArray() {
     float[] out = new float[size()];

@@ -91,18 +91,28 @@ public final class Quantizer {
     int outs = conv || transB ? ws.dim(0) : ws.dim(1);
     int k = ws.size() / outs;
     FormatSpec spec = options.weightsFor(n.name());
-    double wMax = ValueRanges.maxAbs(wt);
+    // weights are [outs][k] (conv, transB gemm) or [k][outs] (plain gemm): loop without divisions
+    boolean rowMajorOut = conv || transB;
+    double[] chanMax = new double[outs];
+    if (rowMajorOut) {
+      for (int o = 0; o < outs; o++) {
+        double mx = 0;
+        for (int j = o * k, end = j + k; j < end; j++) mx = Math.max(mx, Math.abs(w[j]));
+        chanMax[o] = mx;
+      }
+    } else {
+      for (int j = 0; j < k; j++) {
+        for (int o = 0, base = j * outs; o < outs; o++) chanMax[o] = Math.max(chanMax[o], Math.abs(w[base + o]));
+      }
+    }
+    double wMax = 0;
+    for (double v : chanMax) wMax = Math.max(wMax, v);
     FixedType wf = spec.resolve(wMax);
     int[] raw = new int[w.length];
     long[] bias = new long[outs];
     int[] mult = new int[outs], shift = new int[outs];
     double[] scale = new double[outs];
     boolean perChannel = options.perChannel() && spec.intBits() == null;
-    double[] chanMax = new double[outs];
-    for (int i = 0; i < w.length; i++) {
-      int o = conv || transB ? i / k : i % outs;
-      chanMax[o] = Math.max(chanMax[o], Math.abs(w[i]));
-    }
     for (int o = 0; o < outs; o++) {
       if (perChannel) {
         scale[o] = chanMax[o] > 0 ? chanMax[o] / wf.maxRaw() : wf.scale();
@@ -122,10 +132,25 @@ public final class Quantizer {
         shift[o] = x.frac() + wf.frac() - out.frac();
       }
     }
-    for (int i = 0; i < w.length; i++) {
-      int o = conv || transB ? i / k : i % outs;
-      double q = Math.rint(w[i] / scale[o]);
-      raw[i] = (int) Math.max(wf.minRaw(), Math.min(wf.maxRaw(), q));
+    double lo = wf.minRaw(), hi = wf.maxRaw();
+    double[] inv = new double[outs];
+    for (int o = 0; o < outs; o++) inv[o] = 1.0 / scale[o];
+    if (perChannel) {
+      // non-power-of-two scales: divide, as the contract's round(w / scale) says
+      for (int i = 0; i < w.length; i++) {
+        int o = rowMajorOut ? i / k : i % outs;
+        raw[i] = (int) Math.max(lo, Math.min(hi, Math.rint(w[i] / scale[o])));
+      }
+    } else if (rowMajorOut) {
+      // power-of-two scales: multiplying by the exact inverse is the same division
+      for (int o = 0; o < outs; o++) {
+        double iv = inv[o];
+        for (int j = o * k, end = j + k; j < end; j++) raw[j] = (int) Math.max(lo, Math.min(hi, Math.rint(w[j] * iv)));
+      }
+    } else {
+      for (int j = 0; j < k; j++) {
+        for (int o = 0, base = j * outs; o < outs; o++) raw[base + o] = (int) Math.max(lo, Math.min(hi, Math.rint(w[base + o] * inv[o])));
+      }
     }
     for (int o = 0; o < outs && bt != null; o++) {
       double b = bt.get(bt.size() == outs ? o : 0);

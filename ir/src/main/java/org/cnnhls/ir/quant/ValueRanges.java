@@ -101,12 +101,21 @@ public record ValueRanges(Map<String, Double> maxAbs, String source) {
     Tensor b = n.hasInput(2) ? g.constants().get(n.input(2)) : null;
     Shape ws = w.shape();
     boolean transB = !conv && (n.op() instanceof Op.FusedGemm f ? f.transB() : ((Op.Gemm) n.op()).transB());
-    int outs = conv ? ws.dim(0) : (transB ? ws.dim(0) : ws.dim(1));
+    int outs = conv || transB ? ws.dim(0) : ws.dim(1);
     int k = ws.size() / outs;
     double[] sum = new double[outs];
-    for (int i = 0; i < ws.size(); i++) {
-      int o = conv || transB ? i / k : i % outs;
-      sum[o] += Math.abs(w.get(i));
+    float[] chunk = new float[conv || transB ? k : outs];
+    java.nio.FloatBuffer data = w.buffer();
+    int rows = conv || transB ? outs : k;
+    for (int r = 0; r < rows; r++) {
+      data.get(chunk);
+      if (conv || transB) {
+        double s = 0;
+        for (float v : chunk) s += Math.abs(v);
+        sum[r] = s;
+      } else {
+        for (int o = 0; o < outs; o++) sum[o] += Math.abs(chunk[o]);
+      }
     }
     double m = 0;
     for (int o = 0; o < outs; o++) {
@@ -125,8 +134,14 @@ public record ValueRanges(Map<String, Double> maxAbs, String source) {
   }
 
   static double maxAbs(Tensor t) {
+    java.nio.FloatBuffer data = t.buffer();
+    float[] chunk = new float[Math.min(t.size(), 1 << 16)];
     double m = 0;
-    for (int i = 0; i < t.size(); i++) m = Math.max(m, Math.abs(t.get(i)));
+    while (data.hasRemaining()) {
+      int n = Math.min(chunk.length, data.remaining());
+      data.get(chunk, 0, n);
+      for (int i = 0; i < n; i++) m = Math.max(m, Math.abs(chunk[i]));
+    }
     return m;
   }
 }
