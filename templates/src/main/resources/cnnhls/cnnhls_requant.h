@@ -43,13 +43,13 @@ inline int requantize(long long acc, int M, int s, int W) {
 // A fused or standalone activation on a requantized raw value: LeakyReLU requantizes negatives by
 // (leak_m, leak_s) into W bits; then the clamp [lo, hi] implements ReLU, ReLU6, Clip, and for
 // "no activation" the full range of the output format.
-inline int activate(int v, int lo, int hi, int leaky, int leak_m, int leak_s, int W) {
+inline int activate_raw(int v, int lo, int hi, int leaky, int leak_m, int leak_s, int W) {
   if (leaky && v < 0) v = requantize(v, leak_m, leak_s, W);
   return v < lo ? lo : v > hi ? hi : v;
 }
 
 inline int activate(int v, const LayerDesc &d) {
-  return activate(v, d.act_lo, d.act_hi, d.leaky, d.leak_m, d.leak_s, d.out_width);
+  return activate_raw(v, d.act_lo, d.act_hi, d.leaky, d.leak_m, d.leak_s, d.out_width);
 }
 
 // Average-pool multiplier round(2^AVG_SHIFT / n), half up, in integers: (2^(AVG_SHIFT+1) + n) / (2n).

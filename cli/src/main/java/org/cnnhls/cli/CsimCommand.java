@@ -16,7 +16,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "csim", mixinStandardHelpOptions = true,
     description = "Build a generated project's HLS sources with g++ and run its testbench; exit 0 only when bit-exact.")
-final class CsimCommand implements Callable<Integer> {
+class CsimCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "OUTDIR", description = "a folder written by `cnnhls compile`")
   Path dir;
@@ -26,13 +26,22 @@ final class CsimCommand implements Callable<Integer> {
   /** Exit code when the C-simulation builds and runs but is not bit-exact. */
   static final int MISMATCH = 4;
 
+  /** The project sub-folder and make target this command runs. */
+  String folder() {
+    return "hls";
+  }
+
+  String target() {
+    return "csim";
+  }
+
   @Override
   public Integer call() throws IOException, InterruptedException {
-    if (!Files.exists(dir.resolve(ProjectEmitter.MARKER)) || !Files.isRegularFile(dir.resolve("hls/Makefile"))) {
+    if (!Files.exists(dir.resolve(ProjectEmitter.MARKER)) || !Files.isRegularFile(dir.resolve(folder() + "/Makefile"))) {
       throw new UsageException(dir + " is not a project made by `cnnhls compile`");
     }
     PrintWriter out = spec.commandLine().getOut();
-    ProcessBuilder pb = new ProcessBuilder("make", "--no-print-directory", "-C", dir.resolve("hls").toString(), "csim")
+    ProcessBuilder pb = new ProcessBuilder("make", "--no-print-directory", "-C", dir.resolve(folder()).toString(), target())
         .redirectErrorStream(true);
     Process proc;
     try {
@@ -50,7 +59,7 @@ final class CsimCommand implements Callable<Integer> {
     int code = proc.waitFor();
     out.flush();
     if (code == 0) return ExitCodes.OK;
-    spec.commandLine().getErr().println("cnnhls csim: error: C-simulation failed: " + last);
+    spec.commandLine().getErr().println(spec.qualifiedName() + ": error: " + folder() + " simulation failed: " + last);
     return MISMATCH;
   }
 }

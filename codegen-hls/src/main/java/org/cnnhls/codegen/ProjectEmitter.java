@@ -98,6 +98,9 @@ public final class ProjectEmitter {
     BinaryFiles.writeInts(data.resolve("input.bin"), golden.input(), aBytes);
     BinaryFiles.writeInts(data.resolve("golden.bin"), golden.perLayer(), aBytes);
 
+    Path systemc = Files.createDirectories(dir.resolve("systemc"));
+    for (String f : TemplateLibrary.files("systemc/")) Files.write(systemc.resolve(f), TemplateLibrary.read("systemc/" + f));
+
     Path vivado = Files.createDirectories(dir.resolve("vivado"));
     write(vivado.resolve("build_bd.tcl"), fill(resource("build_bd.tcl"), vars));
     Path driver = Files.createDirectories(dir.resolve("driver"));

@@ -15,8 +15,13 @@ public final class TemplateLibrary {
   public static final String[] M_AXI_BUNDLES = {"gmem_w", "gmem_b", "gmem_q", "gmem_f"};
 
   public static List<String> files() {
+    return files("");
+  }
+
+  /** The files listed in {@code <folder>FILES}, e.g. folder "systemc/". */
+  public static List<String> files(String folder) {
     List<String> out = new ArrayList<>();
-    for (String line : new String(read("FILES"), StandardCharsets.UTF_8).split("\n")) {
+    for (String line : new String(read(folder + "FILES"), StandardCharsets.UTF_8).split("\n")) {
       String f = line.trim();
       if (!f.isEmpty() && !f.startsWith("#")) out.add(f);
     }

@@ -1,0 +1,92 @@
+package org.cnnhls.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.cnnhls.boards.BoardCatalog;
+import org.cnnhls.codegen.HardwareConfig;
+import org.cnnhls.codegen.ProjectEmitter;
+import org.cnnhls.frontend.NpyFiles;
+import org.cnnhls.frontend.OnnxImporter;
+import org.cnnhls.frontend.OnnxModelBuilder;
+import org.cnnhls.ir.Graph;
+import org.cnnhls.ir.pass.PassManager;
+import org.cnnhls.ir.quant.QuantOptions;
+import org.cnnhls.ir.quant.QuantizedGraph;
+import org.cnnhls.ir.quant.Quantizer;
+import org.cnnhls.ir.quant.ValueRanges;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The emitted SystemC model, built against libsystemc-dev and run on the golden input: its values
+ * must be bit-exact and its cycle count within 2% of the Java simulator's for the same program.
+ */
+class SystemCCrossCheckTest {
+  @TempDir Path tmp;
+
+  @ParameterizedTest(name = "{0} {1}-bit on {2}")
+  @CsvSource({
+    "lenet5, 16, ultra96", "digits, 16, ultra96", "resnet_block, 16, ultra96", "mobilenetv2_block, 16, ultra96",
+    "resnet_block, 8, pynq-z2", "mobilenetv2_block, 8, zcu104"
+  })
+  void systemcIsBitExactAndAgreesWithTheSimulator(String model, String precision, String board)
+      throws IOException, InterruptedException {
+    Graph g = model(model);
+    List<Map<String, float[]>> samples = samples(g, model, 9);
+    QuantizedGraph q = Quantizer.quantize(g, QuantOptions.preset(precision), ValueRanges.calibrate(g, samples.subList(0, 8), 100));
+    HardwareConfig hw = HardwareConfig.defaults(BoardCatalog.byName(board));
+    ProjectEmitter.Result r = ProjectEmitter.emit(tmp.resolve(model), false, model, q, hw,
+        samples.get(8).get(g.inputs().get(0).name()), new SimulatedTiming());
+    String out = run(r.dir().resolve("systemc"));
+    assertTrue(out.contains("PASS: " + r.program().layers().size() + " layers"), out);
+    Matcher m = Pattern.compile("SYSTEMC cycles=(\\d+)").matcher(out);
+    assertTrue(m.find(), out);
+    long systemc = Long.parseLong(m.group(1)), sim = Simulator.simulate(r.program(), hw).totalCycles();
+    double gap = Math.abs(systemc - sim) / (double) sim;
+    System.out.printf("SystemC vs sim/ %s %s-bit %s: %d vs %d cycles (%.3f%%)%n", model, precision, board, systemc, sim, 100 * gap);
+    assertTrue(gap <= 0.02, "SystemC " + systemc + " vs sim " + sim + " cycles");
+  }
+
+  static String run(Path dir) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("make", "--no-print-directory", "-C", dir.toString(), "run").redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), "SystemC build or run failed:\n" + out);
+    return out;
+  }
+
+  static Graph model(String name) {
+    Graph g = switch (name) {
+      case "lenet5" -> OnnxImporter.fromProto(OnnxModelBuilder.lenet5(11).build(), "lenet5.onnx", null);
+      case "resnet_block" -> OnnxImporter.fromProto(OnnxModelBuilder.resnetBlock(11).build(), "resnet_block.onnx", null);
+      case "mobilenetv2_block" -> OnnxImporter.fromProto(OnnxModelBuilder.mobilenetV2Block(11).build(), "mobilenetv2_block.onnx", null);
+      case "digits" -> OnnxImporter.load(Path.of("../examples/digits/digits_cnn.onnx"));
+      default -> throw new IllegalArgumentException(name);
+    };
+    return PassManager.defaultPipeline().run(g);
+  }
+
+  static List<Map<String, float[]>> samples(Graph g, String name, int count) {
+    String in = g.inputs().get(0).name();
+    int per = g.inputs().get(0).shape().size();
+    List<Map<String, float[]>> out = new ArrayList<>();
+    NpyFiles.Floats digits = name.equals("digits") ? NpyFiles.readFloats(Path.of("../examples/digits/test_x.npy")) : null;
+    Random r = new Random(5);
+    for (int i = 0; i < count; i++) {
+      float[] s = new float[per];
+      for (int j = 0; j < per; j++) s[j] = digits != null ? digits.data()[i * per + j] : (float) r.nextGaussian();
+      out.add(Map.of(in, s));
+    }
+    return out;
+  }
+}

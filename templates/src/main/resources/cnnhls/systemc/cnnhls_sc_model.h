@@ -1,0 +1,188 @@
+// cnnhls SystemC model of the overlay engine: the same layer table and kernels as the HLS project,
+// timed per the engine's schedule at the fabric clock.
+//
+// Modules, joined by sc_fifo:
+//   Ddr          serves transfer requests one at a time (reads and writes share the one DDR): each
+//                costs the access latency, the beats at min(AXI width, usable DDR bandwidth), and
+//                a little issue time per further AXI burst.
+//   OutputStage  requantize, activation and pool of a finished tile: one pixel of Tm channels per
+//                cycle plus the stage's pipeline depth.
+//   Engine       walks the descriptor table. Values come from the HLS kernels (cnnhls::run_layer),
+//                so they are bit-exact by construction; timing follows the tile schedule: the next
+//                input-channel step's load is requested before the current step computes
+//                (double buffering), a tile's store travels with the next tile's first load.
+//
+// The schedule is written independently of sim/'s Java model so the two cross-check each other.
+#ifndef CNNHLS_SC_MODEL_H
+#define CNNHLS_SC_MODEL_H
+
+#include <systemc.h>
+
+#include <cmath>
+#include <cstdint>
+
+#include "cnnhls_config.h"
+#include "cnnhls_engine.h"
+
+namespace cnnhls_sc {
+
+// Cycles of one DDR transfer of `bytes` (0 for none).
+inline long long ddr_cycles(long long bytes) {
+  if (bytes <= 0) return 0;
+  const long long beats = (bytes + CNNHLS_AXI_BYTES - 1) / CNNHLS_AXI_BYTES;
+  const long long bursts = (beats + CNNHLS_DDR_BURST_BEATS - 1) / CNNHLS_DDR_BURST_BEATS;
+  return CNNHLS_DDR_LATENCY + (long long)std::ceil(bytes / (double)CNNHLS_DDR_BYTES_PER_CYCLE) +
+         (bursts - 1) * CNNHLS_DDR_BURST_ISSUE;
+}
+
+SC_MODULE(Ddr) {
+  sc_fifo_in<long long> request;  // bytes
+  sc_fifo_out<int> done;
+  sc_time period;
+
+  void serve() {
+    for (;;) {
+      const long long bytes = request.read();
+      wait(period * (double)ddr_cycles(bytes));
+      done.write(1);
+    }
+  }
+
+  Ddr(sc_module_name name, sc_time clock) : sc_module(name), period(clock) { SC_THREAD(serve); }
+  SC_HAS_PROCESS(Ddr);
+};
+
+SC_MODULE(OutputStage) {
+  sc_fifo_in<long long> tile;  // pixels of the finished tile
+  sc_fifo_out<int> done;
+  sc_time period;
+
+  void run() {
+    for (;;) {
+      const long long pixels = tile.read();
+      wait(period * (double)(pixels + CNNHLS_OUTPUT_STAGE_DEPTH));
+      done.write(1);
+    }
+  }
+
+  OutputStage(sc_module_name name, sc_time clock) : sc_module(name), period(clock) { SC_THREAD(run); }
+  SC_HAS_PROCESS(OutputStage);
+};
+
+SC_MODULE(Engine) {
+  sc_fifo_out<long long> ddr_request;
+  sc_fifo_in<int> ddr_done;
+  sc_fifo_out<long long> out_tile;
+  sc_fifo_in<int> out_done;
+
+  const cnnhls::wgt_t *weights;
+  const cnnhls::bias_t *bias;
+  const int *quant;
+  cnnhls::act_t *fmap;
+  sc_time period;
+  long long layer_cycles[CNNHLS_NUM_LAYERS];
+  long long total_cycles;
+  bool finished;
+
+  long long now_cycles() const { return (long long)llround(sc_time_stamp() / period); }
+  void cycles(long long n) { if (n > 0) wait(period * (double)n); }
+  void transfer(long long bytes) {
+    ddr_request.write(bytes);
+    ddr_done.read();
+  }
+  // max(compute, transfer): the DMA runs while the MAC array computes
+  void overlapped(long long compute, long long bytes) {
+    ddr_request.write(bytes);
+    cycles(compute);
+    ddr_done.read();
+  }
+
+  static int act_bytes() { return CNNHLS_ACT_W <= 8 ? 1 : 2; }
+  static int wgt_bytes() { return CNNHLS_WGT_W <= 8 ? 1 : 2; }
+
+  void conv(const cnnhls::LayerDesc &d) {
+    const cnnhls::ConvPlan p = cnnhls::conv_plan(d);
+    const int k2 = d.k_h * d.k_w;
+    long long pending_store = 0;
+    for (int t = 0; t < p.tiles; t++) {
+      const cnnhls::ConvTile tile = cnnhls::conv_tile(p, t);
+      const int in_rows = (tile.rows - 1) * d.s_h + (d.k_h - 1) * d.d_h + 1;
+      const int in_cols = (tile.cols - 1) * d.s_w + (d.k_w - 1) * d.d_w + 1;
+      const long long step = (long long)tile.rows * tile.cols * k2 + CNNHLS_PIPELINE_DEPTH;
+      for (int nt = 0; nt < p.n_tiles; nt++) {
+        const int tn = p.dw ? tile.mc : cnnhls::min_int(CNNHLS_TN, p.cg - nt * CNNHLS_TN);
+        const long long load = (long long)tn * in_rows * in_cols * act_bytes() +
+                               (long long)tile.mc * (p.dw ? 1 : tn) * k2 * wgt_bytes();
+        if (nt == 0) {
+          transfer(load + pending_store);  // nothing to overlap with: the accumulators are fresh
+          pending_store = 0;
+        }
+        if (nt + 1 < p.n_tiles) {
+          const int tn_next = cnnhls::min_int(CNNHLS_TN, p.cg - (nt + 1) * CNNHLS_TN);
+          overlapped(step, (long long)tn_next * in_rows * in_cols * act_bytes() +
+                               (long long)tile.mc * tn_next * k2 * wgt_bytes());
+        } else {
+          cycles(step);
+        }
+      }
+      out_tile.write((long long)tile.rows * tile.cols);
+      out_done.read();
+      pending_store = (long long)tile.mc * (tile.rows / p.pk_h) * (tile.cols / p.pk_w) * act_bytes();
+    }
+    transfer(pending_store);
+  }
+
+  void gemm(const cnnhls::LayerDesc &d) {
+    const long long k = d.in_c, n = d.out_c;
+    transfer(k * act_bytes());
+    for (long long o = 0; o < n; o += CNNHLS_TM) {
+      const long long tm = n - o < CNNHLS_TM ? n - o : CNNHLS_TM;
+      overlapped((k + CNNHLS_TN - 1) / CNNHLS_TN + CNNHLS_PIPELINE_DEPTH, tm * k * wgt_bytes());
+    }
+    transfer(n * act_bytes());
+  }
+
+  void streaming(const cnnhls::LayerDesc &d) {
+    const long long n = (long long)d.in_c * d.in_h * d.in_w;
+    long long compute, bytes;
+    if (d.op == cnnhls::OP_ADD || d.op == cnnhls::OP_ACT || d.op == cnnhls::OP_COPY) {
+      const int lanes = CNNHLS_AXI_BYTES / act_bytes() > 0 ? CNNHLS_AXI_BYTES / act_bytes() : 1;
+      compute = (n + lanes - 1) / lanes;
+      bytes = n * act_bytes() * ((d.op == cnnhls::OP_ADD ? 2 : 1) + 1);
+    } else {
+      const bool global = d.op == cnnhls::OP_GAVGPOOL || d.op == cnnhls::OP_GMAXPOOL;
+      const long long window = global ? (long long)d.in_h * d.in_w : (long long)d.k_h * d.k_w;
+      compute = (long long)((d.in_c + CNNHLS_TM - 1) / CNNHLS_TM) * d.out_h * d.out_w * window;
+      bytes = (n + (long long)d.out_c * d.out_h * d.out_w) * act_bytes();
+    }
+    overlapped(compute, bytes);
+  }
+
+  void run() {
+    const long long start = now_cycles();
+    for (int i = 0; i < CNNHLS_NUM_LAYERS; i++) {
+      const cnnhls::LayerDesc &d = CNNHLS_LAYERS[i];
+      const long long t0 = now_cycles();
+      cnnhls::run_layer(d, weights, bias, quant, fmap);  // values: the HLS kernels, untimed
+      cycles(CNNHLS_LAYER_OVERHEAD);
+      if (d.op == cnnhls::OP_CONV) conv(d);
+      else if (d.op == cnnhls::OP_GEMM) gemm(d);
+      else streaming(d);
+      layer_cycles[i] = now_cycles() - t0;
+    }
+    total_cycles = now_cycles() - start;
+    finished = true;
+    sc_stop();
+  }
+
+  Engine(sc_module_name name, sc_time clock, const cnnhls::wgt_t *w, const cnnhls::bias_t *b, const int *q,
+         cnnhls::act_t *f)
+      : sc_module(name), weights(w), bias(b), quant(q), fmap(f), period(clock), total_cycles(0), finished(false) {
+    SC_THREAD(run);
+  }
+  SC_HAS_PROCESS(Engine);
+};
+
+}  // namespace cnnhls_sc
+
+#endif
