@@ -31,32 +31,23 @@ public final class ConvEngineModel implements ComponentModel {
     int k2 = d.kH() * d.kW();
     long total = LAYER_OVERHEAD, compute = 0, memory = 0, bytes = 0;
     long pendingStore = 0;
+    // Tiles differ only at the edges (partial channels, rows, columns) and in the store they carry
+    // from the previous tile, so a tile's cost is memoized on those: identical results, a fraction
+    // of the work (design space exploration evaluates thousands of configurations per second).
+    java.util.Map<TileKey, TileCost> memo = new java.util.HashMap<>();
     for (int ct = 0; ct < p.chTiles(); ct++) {
       int tm = p.channelsInTile(ct);
       for (int rt = 0; rt < p.rTiles(); rt++) {
         int r = Math.min(p.tr(), p.rows() - rt * p.tr());
-        int inRows = (r - 1) * d.sH() + (d.kH() - 1) * d.dH() + 1;
         for (int cc = 0; cc < p.cTiles(); cc++) {
           int c = Math.min(p.tc(), p.cols() - cc * p.tc());
-          int inCols = (c - 1) * d.sW() + (d.kW() - 1) * d.dW() + 1;
-          long stepCompute = (long) r * c * k2 + PIPELINE_DEPTH;
-          long prevCompute = -1, tile = 0;
-          for (int nt = 0; nt < p.nTiles(); nt++) {
-            int tn = p.depthwise() ? tm : Math.min(hw.tn(), p.cg() - nt * hw.tn());
-            long loadBytes = (long) tn * inRows * inCols * actBytes + (long) tm * (p.depthwise() ? 1 : tn) * k2 * wgtBytes;
-            // the previous tile's store shares DDR with this tile's first load
-            long load = ddr.transfer(loadBytes + pendingStore);
-            bytes += loadBytes + pendingStore;
-            memory += load;
-            pendingStore = 0;
-            tile += prevCompute < 0 ? load : Math.max(prevCompute, load);
-            prevCompute = stepCompute;
-            compute += stepCompute;
-          }
-          tile += prevCompute + (long) r * c + OUTPUT_STAGE_DEPTH;
-          compute += (long) r * c;
+          TileKey key = new TileKey(tm, r, c, pendingStore);
+          TileCost tc = memo.computeIfAbsent(key, k -> tileCost(k, p, d, hw, ddr, actBytes, wgtBytes));
+          total += tc.cycles();
+          compute += tc.compute();
+          memory += tc.memory();
+          bytes += tc.bytes();
           pendingStore = (long) tm * (r / p.poolH()) * (c / p.poolW()) * actBytes;
-          total += tile;
         }
       }
     }
@@ -66,6 +57,35 @@ public final class ConvEngineModel implements ComponentModel {
     total += drain;
     long macs = (long) d.outC() * d.convH() * d.convW() * (d.inC() / d.groups()) * k2;
     return new LayerTiming(node, "CONV", macs, total, compute, memory, bytes, (long) p.chTiles() * p.rTiles() * p.cTiles());
+  }
+
+  private record TileKey(int tm, int r, int c, long pendingStore) {}
+
+  private record TileCost(long cycles, long compute, long memory, long bytes) {}
+
+  /** One output tile: its input-channel steps with double-buffered loads, then the output stage. */
+  private static TileCost tileCost(TileKey key, ConvPlan p, LayerDescriptor d, HardwareConfig hw, DdrModel ddr, int actBytes,
+      int wgtBytes) {
+    int k2 = d.kH() * d.kW(), tm = key.tm(), r = key.r(), c = key.c();
+    int inRows = (r - 1) * d.sH() + (d.kH() - 1) * d.dH() + 1;
+    int inCols = (c - 1) * d.sW() + (d.kW() - 1) * d.dW() + 1;
+    long stepCompute = (long) r * c * k2 + PIPELINE_DEPTH;
+    long prevCompute = -1, tile = 0, compute = 0, memory = 0, bytes = 0, pendingStore = key.pendingStore();
+    for (int nt = 0; nt < p.nTiles(); nt++) {
+      int tn = p.depthwise() ? tm : Math.min(hw.tn(), p.cg() - nt * hw.tn());
+      long loadBytes = (long) tn * inRows * inCols * actBytes + (long) tm * (p.depthwise() ? 1 : tn) * k2 * wgtBytes;
+      // the previous tile's store shares DDR with this tile's first load
+      long load = ddr.transfer(loadBytes + pendingStore);
+      bytes += loadBytes + pendingStore;
+      memory += load;
+      pendingStore = 0;
+      tile += prevCompute < 0 ? load : Math.max(prevCompute, load);
+      prevCompute = stepCompute;
+      compute += stepCompute;
+    }
+    tile += prevCompute + (long) r * c + OUTPUT_STAGE_DEPTH;
+    compute += (long) r * c;
+    return new TileCost(tile, compute, memory, bytes);
   }
 
   /**
