@@ -10,16 +10,18 @@ package org.cnnhls.sim.core;
  * the cycle {@code done} is high:
  *
  * <pre>
- *   cycles = 1 + outBeats * kSteps + latency            (kSteps, outBeats >= 1)
+ *   cycles = outBeats * kSteps + latency + 1            (kSteps, outBeats >= 1)
  *   cycles = 1                                          (kSteps = 0 or outBeats = 0)
  * </pre>
  *
- * one cycle to leave idle (start is sampled), one cycle per input beat, and {@code latency} cycles
- * from the last input handshake to {@code done}: the core's {@link #PIPELINE_LATENCY} of 5
- * (product, adder-tree, accumulator, acc x M and output-queue registers) plus the cycle that
- * registers {@code done}. Tm and Tn do not appear: the array's width sets how many steps a layer
- * needs ({@link #kSteps}), not the time per step. Stalled inputs or a back-pressured output add
- * one cycle per stalled beat. Back-to-back runs may start in the cycle {@code done} is high, so a
+ * The start cycle (0) is when the core leaves idle; input beats handshake in cycles 1 ..
+ * outBeats * kSteps, one per cycle; the last beat's output is valid {@code latency} cycles after
+ * its handshake ({@link #PIPELINE_LATENCY} = 5 for the generated core: product, adder-tree,
+ * accumulator, acc x M and output-queue registers) and is accepted in that cycle; {@code done} is
+ * registered, one cycle later. Tm and Tn do not appear: the array's width sets how many steps a
+ * layer needs ({@link #kSteps}), not the time per step. Stalled inputs, or an output held back
+ * longer than the core's queue absorbs, add one cycle per stalled beat. Back-to-back runs may
+ * start in the cycle {@code done} is high, so a
  * layer is the sum of its runs.
  */
 public final class MacArrayTiming {
@@ -43,7 +45,7 @@ public final class MacArrayTiming {
           + " latency=" + pipelineLatency);
     }
     if (kSteps == 0 || outBeats == 0) return 1;
-    return 1 + Math.multiplyExact(outBeats, kSteps) + pipelineLatency + 1;
+    return Math.multiplyExact(outBeats, kSteps) + pipelineLatency + 1;
   }
 
   /** {@link #tileCycles} with the generated core's latency. */
