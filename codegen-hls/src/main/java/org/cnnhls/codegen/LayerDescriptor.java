@@ -49,17 +49,17 @@ public record LayerDescriptor(
   }
 
   /** A mutable builder: most descriptors set a handful of fields. */
-  static final class Builder {
-    int op, inOff, in2Off, outOff, inC = 1, inH = 1, inW = 1, outC = 1, outH = 1, outW = 1, convH = 1, convW = 1;
-    int kH = 1, kW = 1, sH = 1, sW = 1, padT, padL, padB, padR, dH = 1, dW = 1, groups = 1, wOff, bOff, qOff, transB;
-    int pool, poolKH = 1, poolKW = 1, poolSH = 1, poolSW = 1, poolPadT, poolPadL, poolPadB, poolPadR;
-    int outWidth = 16, actLo, actHi, leaky, leakM = 1, leakS, shiftA, shiftB, shiftOut, countIncludePad, concatCOff;
+  public static final class Builder {
+    public int op, inOff, in2Off, outOff, inC = 1, inH = 1, inW = 1, outC = 1, outH = 1, outW = 1, convH = 1, convW = 1;
+    public int kH = 1, kW = 1, sH = 1, sW = 1, padT, padL, padB, padR, dH = 1, dW = 1, groups = 1, wOff, bOff, qOff, transB;
+    public int pool, poolKH = 1, poolKW = 1, poolSH = 1, poolSW = 1, poolPadT, poolPadL, poolPadB, poolPadR;
+    public int outWidth = 16, actLo, actHi, leaky, leakM = 1, leakS, shiftA, shiftB, shiftOut, countIncludePad, concatCOff;
 
-    Builder(int op) {
+    public Builder(int op) {
       this.op = op;
     }
 
-    LayerDescriptor build() {
+    public LayerDescriptor build() {
       return new LayerDescriptor(op, inOff, in2Off, outOff, inC, inH, inW, outC, outH, outW, convH, convW, kH, kW, sH, sW,
           padT, padL, padB, padR, dH, dW, groups, wOff, bOff, qOff, transB, pool, poolKH, poolKW, poolSH, poolSW, poolPadT,
           poolPadL, poolPadB, poolPadR, outWidth, actLo, actHi, leaky, leakM, leakS, shiftA, shiftB, shiftOut,

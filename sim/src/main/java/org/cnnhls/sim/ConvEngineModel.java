@@ -28,43 +28,112 @@ public final class ConvEngineModel implements ComponentModel {
   public LayerTiming time(String node, LayerDescriptor d, HardwareConfig hw, DdrModel ddr, int actBytes, int wgtBytes,
       EngineLimits limits) {
     ConvPlan p = ConvPlan.of(d, hw, limits);
-    int k2 = d.kH() * d.kW();
-    long total = LAYER_OVERHEAD, compute = 0, memory = 0, bytes = 0;
+    Acc acc = new Acc();
+    acc.cycles = LAYER_OVERHEAD;
+    long pendingStore = tilesInOrder(p, d, hw, ddr, actBytes, wgtBytes, acc);
+    long drain = ddr.transfer(pendingStore);
+    long total = acc.cycles + drain, compute = acc.compute, memory = acc.memory + drain, bytes = acc.bytes + pendingStore;
+    long macs = (long) d.outC() * d.convH() * d.convW() * (d.inC() / d.groups()) * d.kH() * d.kW();
+    return new LayerTiming(node, "CONV", macs, total, compute, memory, bytes, (long) p.chTiles() * p.rTiles() * p.cTiles());
+  }
+
+  /** Running sums over tiles. */
+  static final class Acc {
+    long cycles, compute, memory, bytes;
+
+    void add(TileCost t, long times) {
+      cycles += t.cycles() * times;
+      compute += t.compute() * times;
+      memory += t.memory() * times;
+      bytes += t.bytes() * times;
+    }
+
+    void add(Acc o, long times) {
+      cycles += o.cycles * times;
+      compute += o.compute * times;
+      memory += o.memory * times;
+      bytes += o.bytes * times;
+    }
+  }
+
+  /**
+   * Sums the tiles in the engine's order (channel tile, row tile, column tile) and returns the
+   * store the last tile leaves pending. Tiles differ only at the edges and in the store they carry
+   * from the previous tile, so a row of column tiles is costed from at most three tile kinds, and
+   * rows and channel tiles are memoized on (size, carried store): a few dozen evaluations per
+   * layer whatever its size (design space exploration needs that speed). {@link #tilesOneByOne}
+   * is the plain loop it must equal.
+   */
+  static long tilesInOrder(ConvPlan p, LayerDescriptor d, HardwareConfig hw, DdrModel ddr, int ab, int wb, Acc acc) {
+    int nCt = p.chTiles(), nR = p.rTiles(), nC = p.cTiles();
+    if (nCt == 0 || nR == 0 || nC == 0) return 0;
+    int rLast = p.rows() - (nR - 1) * p.tr(), cLast = p.cols() - (nC - 1) * p.tc();
+    java.util.Map<TileKey, TileCost> tiles = new java.util.HashMap<>();
+    java.util.Map<TileKey, Unit> rows = new java.util.HashMap<>(), channels = new java.util.HashMap<>();
+    long store = 0;
+    for (int ct = 0; ct < nCt; ct++) {
+      int tm = p.channelsInTile(ct);
+      long in = store;
+      Unit u = channels.computeIfAbsent(new TileKey(tm, 0, 0, in), k -> {
+        Acc a = new Acc();
+        long st = k.pendingStore();
+        for (int rt = 0; rt < nR; rt++) {
+          int r = rt == nR - 1 ? rLast : p.tr();
+          long rowIn = st;
+          Unit row = rows.computeIfAbsent(new TileKey(tm, r, 0, rowIn), rk -> {
+            Acc ra = new Acc();
+            long rs = rowIn;
+            int c0 = nC == 1 ? cLast : p.tc();
+            ra.add(tiles.computeIfAbsent(new TileKey(tm, r, c0, rs), tk -> tileCost(tk, p, d, hw, ddr, ab, wb)), 1);
+            rs = p.store(tm, r, c0, ab);
+            if (nC >= 3) {
+              long full = rs;
+              ra.add(tiles.computeIfAbsent(new TileKey(tm, r, p.tc(), full), tk -> tileCost(tk, p, d, hw, ddr, ab, wb)), nC - 2);
+            }
+            if (nC >= 2) {
+              long carried = rs;
+              ra.add(tiles.computeIfAbsent(new TileKey(tm, r, cLast, carried), tk -> tileCost(tk, p, d, hw, ddr, ab, wb)), 1);
+              rs = p.store(tm, r, cLast, ab);
+            }
+            return new Unit(ra, rs);
+          });
+          a.add(row.acc(), 1);
+          st = row.storeOut();
+        }
+        return new Unit(a, st);
+      });
+      acc.add(u.acc(), 1);
+      store = u.storeOut();
+    }
+    return store;
+  }
+
+  /** A memoized run of tiles: its sums and the store it leaves pending. */
+  private record Unit(Acc acc, long storeOut) {}
+
+  /** The plain loop over every tile, for tests of {@link #tilesInOrder}. */
+  static long tilesOneByOne(ConvPlan p, LayerDescriptor d, HardwareConfig hw, DdrModel ddr, int ab, int wb, Acc acc) {
     long pendingStore = 0;
-    // Tiles differ only at the edges (partial channels, rows, columns) and in the store they carry
-    // from the previous tile, so a tile's cost is memoized on those: identical results, a fraction
-    // of the work (design space exploration evaluates thousands of configurations per second).
-    java.util.Map<TileKey, TileCost> memo = new java.util.HashMap<>();
     for (int ct = 0; ct < p.chTiles(); ct++) {
       int tm = p.channelsInTile(ct);
       for (int rt = 0; rt < p.rTiles(); rt++) {
         int r = Math.min(p.tr(), p.rows() - rt * p.tr());
         for (int cc = 0; cc < p.cTiles(); cc++) {
           int c = Math.min(p.tc(), p.cols() - cc * p.tc());
-          TileKey key = new TileKey(tm, r, c, pendingStore);
-          TileCost tc = memo.computeIfAbsent(key, k -> tileCost(k, p, d, hw, ddr, actBytes, wgtBytes));
-          total += tc.cycles();
-          compute += tc.compute();
-          memory += tc.memory();
-          bytes += tc.bytes();
-          pendingStore = (long) tm * (r / p.poolH()) * (c / p.poolW()) * actBytes;
+          acc.add(tileCost(new TileKey(tm, r, c, pendingStore), p, d, hw, ddr, ab, wb), 1);
+          pendingStore = p.store(tm, r, c, ab);
         }
       }
     }
-    long drain = ddr.transfer(pendingStore);
-    bytes += pendingStore;
-    memory += drain;
-    total += drain;
-    long macs = (long) d.outC() * d.convH() * d.convW() * (d.inC() / d.groups()) * k2;
-    return new LayerTiming(node, "CONV", macs, total, compute, memory, bytes, (long) p.chTiles() * p.rTiles() * p.cTiles());
+    return pendingStore;
   }
 
-  private record TileKey(int tm, int r, int c, long pendingStore) {}
+  record TileKey(int tm, int r, int c, long pendingStore) {}
 
-  private record TileCost(long cycles, long compute, long memory, long bytes) {}
+  record TileCost(long cycles, long compute, long memory, long bytes) {}
 
   /** One output tile: its input-channel steps with double-buffered loads, then the output stage. */
-  private static TileCost tileCost(TileKey key, ConvPlan p, LayerDescriptor d, HardwareConfig hw, DdrModel ddr, int actBytes,
+  static TileCost tileCost(TileKey key, ConvPlan p, LayerDescriptor d, HardwareConfig hw, DdrModel ddr, int actBytes,
       int wgtBytes) {
     int k2 = d.kH() * d.kW(), tm = key.tm(), r = key.r(), c = key.c();
     int inRows = (r - 1) * d.sH() + (d.kH() - 1) * d.dH() + 1;
@@ -94,10 +163,10 @@ public final class ConvEngineModel implements ComponentModel {
    * run in depthwise mode on the array's diagonal, min(Tm, Tn) channels per tile, one step; row and
    * column tiles shrink so the input window fits the input tile and cover whole pool windows.
    */
-  record ConvPlan(int chTiles, int nTiles, int cg, boolean depthwise, int tmDepthwise, int tmGeneral, int mg, int mtPerGroup,
+  public record ConvPlan(int chTiles, int nTiles, int cg, boolean depthwise, int tmDepthwise, int tmGeneral, int mg, int mtPerGroup,
       int outC, int rows, int cols, int tr, int tc, int rTiles, int cTiles, int poolH, int poolW) {
 
-    static ConvPlan of(LayerDescriptor d, HardwareConfig hw, EngineLimits limits) {
+    public static ConvPlan of(LayerDescriptor d, HardwareConfig hw, EngineLimits limits) {
       int groups = Math.max(1, d.groups()), cg = d.inC() / groups, mg = d.outC() / groups;
       boolean dw = cg == 1 && groups > 1;
       int td = Math.min(hw.tm(), hw.tn());
@@ -111,6 +180,11 @@ public final class ConvEngineModel implements ComponentModel {
       int tr = fit(hw.tr(), inTr, d.kH(), d.sH(), d.dH(), ph), tc = fit(hw.tc(), inTc, d.kW(), d.sW(), d.dW(), pw);
       return new ConvPlan(chTiles, nTiles, cg, dw, td, hw.tm(), mg, mtPerGroup, d.outC(), rows, cols, tr, tc,
           tr > 0 ? ceil(rows, tr) : 0, tc > 0 ? ceil(cols, tc) : 0, ph, pw);
+    }
+
+    /** Bytes a finished tile stores (after a fused pool). */
+    long store(int tm, int r, int c, int actBytes) {
+      return (long) tm * (r / poolH) * (c / poolW) * actBytes;
     }
 
     int channelsInTile(int ct) {

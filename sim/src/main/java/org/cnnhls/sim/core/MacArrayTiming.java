@@ -19,10 +19,10 @@ package org.cnnhls.sim.core;
  * its handshake ({@link #PIPELINE_LATENCY} = 5 for the generated core: product, adder-tree,
  * accumulator, acc x M and output-queue registers) and is accepted in that cycle; {@code done} is
  * registered, one cycle later. Tm and Tn do not appear: the array's width sets how many steps a
- * layer needs ({@link #kSteps}), not the time per step. Stalled inputs, or an output held back
- * longer than the core's queue absorbs, add one cycle per stalled beat. Back-to-back runs may
- * start in the cycle {@code done} is high, so a
- * layer is the sum of its runs.
+ * layer needs ({@link #kSteps}), not the time per step. Each cycle without an input handshake
+ * (a stream not valid) before the last one adds a cycle; output back-pressure adds cycles once the
+ * core's output queue ({@code latency + 1} beats) is full. Back-to-back runs may start in the
+ * cycle {@code done} is high, so a layer is the sum of its runs.
  */
 public final class MacArrayTiming {
   private MacArrayTiming() {}

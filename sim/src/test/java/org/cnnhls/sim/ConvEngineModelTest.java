@@ -1,0 +1,60 @@
+package org.cnnhls.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Random;
+import org.cnnhls.boards.BoardCatalog;
+import org.cnnhls.codegen.DdrModel;
+import org.cnnhls.codegen.EngineLimits;
+import org.cnnhls.codegen.EngineProgram;
+import org.cnnhls.codegen.HardwareConfig;
+import org.cnnhls.codegen.LayerDescriptor;
+import org.junit.jupiter.api.Test;
+
+/** The counted tile sums equal the plain tile-by-tile loop on random layers and configurations. */
+class ConvEngineModelTest {
+  @Test
+  void countedTilesEqualTheTileByTileLoop() {
+    Random r = new Random(9);
+    for (int trial = 0; trial < 400; trial++) {
+      HardwareConfig hw = HardwareConfig.defaults(BoardCatalog.byName(trial % 2 == 0 ? "ultra96" : "pynq-z2"))
+          .withTiles(1 + r.nextInt(32), 1 + r.nextInt(32), 2 + 2 * r.nextInt(10), 2 + 2 * r.nextInt(10));
+      int k = 1 + 2 * r.nextInt(3), s = 1 + r.nextInt(2);
+      boolean dw = r.nextInt(4) == 0;
+      int c = dw ? 8 + r.nextInt(64) : 1 + r.nextInt(96), m = dw ? c : 1 + r.nextInt(96);
+      int h = k + r.nextInt(60), w = k + r.nextInt(60), pad = r.nextInt(k);
+      int convH = (h + 2 * pad - k) / s + 1, convW = (w + 2 * pad - k) / s + 1;
+      boolean pool = !dw && r.nextBoolean() && hw.tr() % 2 == 0 && hw.tc() % 2 == 0 && convH >= 2 && convW >= 2;
+      LayerDescriptor.Builder b = new LayerDescriptor.Builder(LayerDescriptor.OP_CONV);
+      b.inC = c;
+      b.inH = h;
+      b.inW = w;
+      b.outC = m;
+      b.convH = convH;
+      b.convW = convW;
+      b.outH = pool ? convH / 2 : convH;
+      b.outW = pool ? convW / 2 : convW;
+      b.kH = b.kW = k;
+      b.sH = b.sW = s;
+      b.padT = b.padL = b.padB = b.padR = pad;
+      b.groups = dw ? c : 1;
+      if (pool) {
+        b.pool = 1;
+        b.poolKH = b.poolKW = b.poolSH = b.poolSW = 2;
+      }
+      LayerDescriptor d = b.build();
+      EngineProgram prog = new EngineProgram(java.util.List.of(d), java.util.List.of("x"), java.util.List.of("y"), 16, 16,
+          1, "in", 0, 1, "y", 0, 1, new int[0], new long[0], new int[0]);
+      ConvEngineModel.ConvPlan p = ConvEngineModel.ConvPlan.of(d, hw, EngineLimits.of(prog));
+      DdrModel ddr = DdrModel.of(hw);
+      ConvEngineModel.Acc fast = new ConvEngineModel.Acc(), slow = new ConvEngineModel.Acc();
+      long s1 = ConvEngineModel.tilesInOrder(p, d, hw, ddr, 2, 2, fast);
+      long s2 = ConvEngineModel.tilesOneByOne(p, d, hw, ddr, 2, 2, slow);
+      assertEquals(s2, s1);
+      assertEquals(slow.cycles, fast.cycles, "cycles, trial " + trial);
+      assertEquals(slow.compute, fast.compute);
+      assertEquals(slow.memory, fast.memory);
+      assertEquals(slow.bytes, fast.bytes);
+    }
+  }
+}
