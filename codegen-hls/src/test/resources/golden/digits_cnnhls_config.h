@@ -6,7 +6,7 @@
 #include "cnnhls_desc.h"
 
 #define CNNHLS_TM 16  // output channels per MAC-array step
-#define CNNHLS_TN 16  // input channels per MAC-array step
+#define CNNHLS_TN 14  // input channels per MAC-array step
 #define CNNHLS_TR 14  // output tile rows
 #define CNNHLS_TC 14  // output tile columns
 #define CNNHLS_AXI_WIDTH 128  // m_axi data width in bits

@@ -18,7 +18,10 @@
 //             CNNHLS_MAX_FC_IN (4096)  largest fully connected input length K (kept on chip)
 //             CNNHLS_FC_NB (256)       outputs per block of a fully connected layer with trans_b = 0
 //             CNNHLS_EW_CHUNK (1024)   element-wise chunk (add, copy, activation)
-//             CNNHLS_ACC_W (64)        accumulator width (the contract bounds it by 62 bits + bias)
+//             CNNHLS_ACC_W (64)        conv/gemm accumulator width: must hold |bias| + sum |w x|
+//             CNNHLS_REQ_ACC_W (CNNHLS_ACC_W), CNNHLS_REQ_M_W (31): operand widths of the conv/gemm
+//                                      requantize multiplier (signed accumulator bits, unsigned bits
+//                                      of the largest M); narrow them to save DSPs in the output stage
 // cnnhls::layer_fits(desc) says whether a descriptor respects these limits (the testbench checks
 // every layer with it before running).
 #ifndef CNNHLS_ENGINE_H
@@ -67,6 +70,12 @@
 #ifndef CNNHLS_ACC_W
 #define CNNHLS_ACC_W 64
 #endif
+#ifndef CNNHLS_REQ_ACC_W
+#define CNNHLS_REQ_ACC_W CNNHLS_ACC_W
+#endif
+#ifndef CNNHLS_REQ_M_W
+#define CNNHLS_REQ_M_W 31
+#endif
 // Element-wise FIFO depth: Vitis runs the dataflow processes concurrently, so a short FIFO suffices;
 // a sequential C-simulation needs room for a whole chunk.
 #ifndef CNNHLS_EW_FIFO
@@ -94,7 +103,10 @@ namespace cnnhls {
 typedef ap_int<CNNHLS_ACT_W> act_t;   // feature-map element: raw value of its tensor's format
 typedef ap_int<CNNHLS_WGT_W> wgt_t;   // weight: raw value of its layer's weight format
 typedef ap_int<64> bias_t;            // bias at the accumulator scale F_x + F_w
-typedef ap_int<CNNHLS_ACC_W> acc_t;   // exact accumulator
+typedef ap_int<CNNHLS_ACC_W> acc_t;   // exact conv/gemm accumulator
+typedef ap_int<64> sum_t;             // pooling sums
+typedef ap_int<CNNHLS_REQ_ACC_W> req_acc_t;  // accumulator as it enters requantize
+typedef ap_uint<CNNHLS_REQ_M_W> req_m_t;     // requantize multiplier M
 
 static const int TM = CNNHLS_TM;
 static const int TN = CNNHLS_TN;
@@ -115,6 +127,8 @@ static_assert(TM >= 1 && TN >= 1 && TR >= 1 && TC >= 1, "tile sizes must be posi
 static_assert(CNNHLS_ACT_W >= 2 && CNNHLS_ACT_W <= 32, "activations are 2..32 bits");
 static_assert(CNNHLS_WGT_W >= 2 && CNNHLS_WGT_W <= 32, "weights are 2..32 bits");
 static_assert(CNNHLS_ACC_W >= 2 && CNNHLS_ACC_W <= 64, "the accumulator is at most 64 bits");
+static_assert(CNNHLS_REQ_ACC_W >= 2 && CNNHLS_REQ_ACC_W <= 64 && CNNHLS_REQ_M_W >= 1 && CNNHLS_REQ_M_W <= 32,
+              "requantize operands: accumulator 2..64 bits, multiplier 1..32 bits");
 static_assert(MAX_K >= 1 && IN_TR >= 1 && IN_TC >= 1, "window and input tile sizes must be positive");
 static_assert(MAX_W >= 1 && MAX_POOL_WIN >= 1 && MAX_FC_IN >= 1 && FC_NB >= 1, "buffer sizes must be positive");
 static_assert(EW_CHUNK >= 1 && CNNHLS_EW_FIFO >= 1, "chunk and FIFO sizes must be positive");
@@ -343,7 +357,8 @@ inline void conv_output(const acc_t acc[TM][TR][TC], act_t out[TM][TR][TC], cons
       const bool first = pi == 0 && pj == 0;
       for (int m = 0; m < TM; m++) {
         CNNHLS_PRAGMA(HLS UNROLL)
-        const act_t v = act_t(activate(requantize(acc[m][r][c].to_int64(), qm[m], qs[m], d.out_width), d));
+        const int q = requantize_narrow(req_acc_t(acc[m][r][c]), req_m_t(qm[m]), qs[m], d.out_width);
+        const act_t v = act_t(activate(q, d));
         if (first || v > out[m][pr][pc]) out[m][pr][pc] = v;
       }
       if (++pj == p.pk_w) {
@@ -504,7 +519,8 @@ inline void gemm_layer(const LayerDesc &d, const wgt_t *weights, const bias_t *b
         a += part;
       }
       const int q = 2 * (d.q_off + n);
-      fmap[d.out_off + n] = act_t(activate(requantize(a.to_int64(), quant[q], quant[q + 1], d.out_width), d));
+      fmap[d.out_off + n] =
+          act_t(activate(requantize_narrow(req_acc_t(a), req_m_t(quant[q]), quant[q + 1], d.out_width), d));
     }
   } else {
     for (int n0 = 0; n0 < N; n0 += FC_NB) {
@@ -534,7 +550,7 @@ inline void gemm_layer(const LayerDesc &d, const wgt_t *weights, const bias_t *b
         CNNHLS_PRAGMA(HLS PIPELINE II=1)
         const int q = 2 * (d.q_off + n0 + j);
         fmap[d.out_off + n0 + j] =
-            act_t(activate(requantize(acc[j].to_int64(), quant[q], quant[q + 1], d.out_width), d));
+            act_t(activate(requantize_narrow(req_acc_t(acc[j]), req_m_t(quant[q]), quant[q + 1], d.out_width), d));
       }
     }
   }
@@ -572,21 +588,15 @@ inline void add_compute(act_stream &a, act_stream &b, act_stream &out, int n, co
   }
 }
 
-// Copy (concat slice): requantize with M = 1, s = shift_out into the output format.
-inline void copy_compute(act_stream &in, act_stream &out, int n, const LayerDesc &d) {
+// COPY (concat slice): requantize with M = 1, s = shift_out into the output format.
+// ACT: standalone activation on raw values (same format in and out).
+inline void unary_compute(act_stream &in, act_stream &out, int n, const LayerDesc &d) {
+  const int copy = d.op == OP_COPY;
   for (int i = 0; i < n; i++) {
     CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_EW_CHUNK)
     CNNHLS_PRAGMA(HLS PIPELINE II=1)
-    out.write(act_t(requantize(in.read().to_int64(), 1, d.shift_out, d.out_width)));
-  }
-}
-
-// Standalone activation on raw values (same format in and out).
-inline void act_compute(act_stream &in, act_stream &out, int n, const LayerDesc &d) {
-  for (int i = 0; i < n; i++) {
-    CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_EW_CHUNK)
-    CNNHLS_PRAGMA(HLS PIPELINE II=1)
-    out.write(act_t(activate((int)in.read().to_int64(), d)));
+    const long long v = in.read().to_int64();
+    out.write(act_t(copy ? requantize(v, 1, d.shift_out, d.out_width) : activate((int)v, d)));
   }
 }
 
@@ -605,11 +615,7 @@ inline void unary_chunk(const act_t *src, act_t *dst, int n, const LayerDesc &d)
   CNNHLS_PRAGMA(HLS DATAFLOW)
   act_stream si, so;
   ew_read(src, n, si);
-  if (d.op == OP_COPY) {
-    copy_compute(si, so, n, d);
-  } else {
-    act_compute(si, so, n, d);
-  }
+  unary_compute(si, so, n, d);
   ew_write(so, dst, n);
 }
 
@@ -644,11 +650,11 @@ inline void unary_layer(const LayerDesc &d, act_t *fmap) {
 inline void pool_layer(const LayerDesc &d, act_t *fmap) {
   CNNHLS_PRAGMA(HLS INLINE off)
   static act_t line[MAX_W];
-  static acc_t racc[MAX_W];
+  static sum_t racc[MAX_W];
   static int mult[MAX_POOL_WIN + 1];
   const int avg = d.op == OP_AVGPOOL;
   const int dil_h = avg ? 1 : d.d_h, dil_w = avg ? 1 : d.d_w;  // AveragePool has no dilation
-  const acc_t lowest = acc_t(-(1LL << (CNNHLS_ACC_W - 2)));   // below every raw value
+  const sum_t lowest = sum_t(-(1LL << 62));  // below every raw value
   if (avg) {
     mult[0] = 0;
     for (int n = 1; n <= d.k_h * d.k_w; n++) {
@@ -663,7 +669,7 @@ inline void pool_layer(const LayerDesc &d, act_t *fmap) {
       for (int ox = 0; ox < d.out_w; ox++) {
         CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_HW)
         CNNHLS_PRAGMA(HLS PIPELINE II=1)
-        racc[ox] = avg ? acc_t(0) : lowest;
+        racc[ox] = avg ? sum_t(0) : lowest;
       }
       int rows_valid = 0, rows_padded = 0;
       for (int ky = 0; ky < d.k_h; ky++) {
@@ -685,7 +691,7 @@ inline void pool_layer(const LayerDesc &d, act_t *fmap) {
             CNNHLS_PRAGMA(HLS PIPELINE II=1)
             const int ix = ox * d.s_w - d.pad_l + kx * dil_w;
             if (ix >= 0 && ix < d.in_w) {
-              const acc_t v = line[ix];
+              const sum_t v = line[ix];
               if (avg) {
                 racc[ox] += v;
               } else if (v > racc[ox]) {
@@ -722,7 +728,7 @@ inline void global_pool_layer(const LayerDesc &d, act_t *fmap) {
   for (int ch = 0; ch < d.in_c; ch++) {
     CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_CH)
     const int base = d.in_off + ch * hw;
-    acc_t sum = 0;
+    sum_t sum = 0;
     act_t best = fmap[base];
     for (int i = 0; i < hw; i++) {
       CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_HW)
@@ -775,13 +781,20 @@ inline const char *layer_fits(const LayerDesc &d) {
           return "a fused max-pool needs pool_k == pool_s";
         }
         if (d.pool_pad_t || d.pool_pad_l || d.pool_pad_b || d.pool_pad_r) return "a fused max-pool cannot be padded";
-        if (d.out_h != d.conv_h / d.pool_k_h && d.out_h != ceil_div(d.conv_h, d.pool_k_h)) return "pooled height mismatch";
-        if (d.out_w != d.conv_w / d.pool_k_w && d.out_w != ceil_div(d.conv_w, d.pool_k_w)) return "pooled width mismatch";
+        // floor or ceil mode; a partial last window (ceil) stays inside the last tile
+        if (d.out_h != d.conv_h / d.pool_k_h && d.out_h != ceil_div(d.conv_h, d.pool_k_h)) {
+          return "pooled height is neither floor nor ceil of conv_h / pool_k_h";
+        }
+        if (d.out_w != d.conv_w / d.pool_k_w && d.out_w != ceil_div(d.conv_w, d.pool_k_w)) {
+          return "pooled width is neither floor nor ceil of conv_w / pool_k_w";
+        }
       } else if (d.out_h != d.conv_h || d.out_w != d.conv_w) {
         return "without pool, out_h/out_w must equal conv_h/conv_w";
       }
       const ConvPlan p = conv_plan(d);
-      if (p.tr < 1 || p.tc < 1) return "window (or pool window) does not fit the input tile (CNNHLS_IN_TR/IN_TC, CNNHLS_TR/TC)";
+      if (p.tr < 1 || p.tc < 1) {
+        return "window (or pool window) does not fit the input tile (CNNHLS_IN_TR/IN_TC, CNNHLS_TR/TC)";
+      }
       return 0;
     }
     case OP_GEMM:
@@ -799,7 +812,9 @@ inline const char *layer_fits(const LayerDesc &d) {
       if (d.in_c != d.out_c) return "pooling keeps the channel count";
       if (d.k_h < 1 || d.k_w < 1 || d.s_h < 1 || d.s_w < 1 || d.d_h < 1 || d.d_w < 1) return "bad pooling window";
       if (d.in_w > MAX_W || d.out_w > MAX_W) return "pooling row wider than CNNHLS_MAX_W";
-      if (d.op == OP_AVGPOOL && d.k_h * d.k_w > MAX_POOL_WIN) return "average-pool window larger than CNNHLS_MAX_POOL_WIN";
+      if (d.op == OP_AVGPOOL && d.k_h * d.k_w > MAX_POOL_WIN) {
+        return "average-pool window larger than CNNHLS_MAX_POOL_WIN";
+      }
       return 0;
     case OP_GAVGPOOL:
     case OP_GMAXPOOL:

@@ -22,10 +22,9 @@ inline int saturate(long long v, int W) {
   return (int)(v > max ? max : v < min ? min : v);
 }
 
-// t = acc * M; s > 0: sat_W((t + 2^(s-1)) >> s) (arithmetic shift: round half up);
-// s <= 0: sat_W(t << -s).
-inline int requantize(long long acc, int M, int s, int W) {
-  const long long t = acc * (long long)M;
+// The part of requantize after the multiply: s > 0: sat_W((t + 2^(s-1)) >> s) (arithmetic shift:
+// round half up); s <= 0: sat_W(t << -s).
+inline int round_shift_saturate(long long t, int s, int W) {
   long long r;
   if (s > 0) {
     r = (t + (1LL << (s - 1))) >> s;
@@ -38,6 +37,21 @@ inline int requantize(long long acc, int M, int s, int W) {
     r = tc * (1LL << -s);
   }
   return saturate(r, W);
+}
+
+// The contract's requantize: t = acc * M, then round_shift_saturate(t, s, W).
+inline int requantize(long long acc, int M, int s, int W) {
+  return round_shift_saturate(acc * (long long)M, s, W);
+}
+
+// The same with narrow operands, for the engine's parallel output stages: synthesis then builds an
+// AW x MW multiplier (a few DSPs) instead of a 64 x 64 one. The caller guarantees that acc fits AW
+// signed bits and M fits MW unsigned bits (see CNNHLS_REQ_ACC_W / CNNHLS_REQ_M_W in cnnhls_engine.h);
+// the product is exact because |acc * M| < 2^62.
+template <int AW, int MW>
+inline int requantize_narrow(const ap_int<AW> &acc, const ap_uint<MW> &M, int s, int W) {
+  const ap_int<64> t = acc * M;
+  return round_shift_saturate(t.to_int64(), s, W);
 }
 
 // A fused or standalone activation on a requantized raw value: LeakyReLU requantizes negatives by

@@ -61,6 +61,32 @@ long long value_at(const std::vector<unsigned char> &data, long long i, int byte
 
 long long layer_size(const LayerDesc &d) { return (long long)d.out_c * d.out_h * d.out_w; }
 
+// Conv and gemm layers: their weight, bias and requantize ranges lie inside the blobs, and every
+// channel's (M, s) is inside requantize's domain.
+void check_parameters(const std::vector<int> &quant) {
+  for (int i = 0; i < CNNHLS_NUM_LAYERS; i++) {
+    const LayerDesc &d = CNNHLS_LAYERS[i];
+    if (d.op != cnnhls::OP_CONV && d.op != cnnhls::OP_GEMM) continue;
+    const std::string where = "layer " + std::to_string(i) + " (" + CNNHLS_LAYER_NAMES[i] + ")";
+    const long long n_w = d.op == cnnhls::OP_CONV
+                              ? (long long)d.out_c * (d.in_c / d.groups) * d.k_h * d.k_w
+                              : (long long)d.in_c * d.in_h * d.in_w * d.out_c * d.out_h * d.out_w;
+    const long long channels = d.op == cnnhls::OP_CONV ? d.out_c : (long long)d.out_c * d.out_h * d.out_w;
+    if (d.w_off < 0 || d.w_off + n_w > (long long)CNNHLS_WEIGHTS_SIZE) fail(where + ": weights outside weights.bin");
+    if (d.b_off < 0 || d.b_off + channels > (long long)CNNHLS_BIAS_SIZE) fail(where + ": bias outside bias.bin");
+    if (d.q_off < 0 || 2 * (d.q_off + channels) > (long long)CNNHLS_QUANT_SIZE) {
+      fail(where + ": (M, s) outside quant.bin");
+    }
+    for (long long c = d.q_off; c < d.q_off + channels; c++) {
+      const int m = quant[(size_t)(2 * c)], s = quant[(size_t)(2 * c + 1)];
+      if (m < 1 || s < cnnhls::REQ_MIN_SHIFT || s > cnnhls::REQ_MAX_SHIFT) {
+        fail(where + ": channel " + std::to_string(c - d.q_off) + " has M=" + std::to_string(m) + " s=" +
+             std::to_string(s) + "; requantize needs M >= 1 and s in [-30, 61]");
+      }
+    }
+  }
+}
+
 std::vector<long long> golden;
 std::vector<long long> golden_pos;  // start of each layer's chunk in `golden`
 long long checked_values = 0;
@@ -122,18 +148,14 @@ int main(int argc, char **argv) {
   for (long long i = 0; i < CNNHLS_BIAS_SIZE; i++) bias[(size_t)i] = bias_t(value_at(bdata, i, 8));
   std::vector<int> quant(CNNHLS_QUANT_SIZE);
   for (long long i = 0; i < CNNHLS_QUANT_SIZE; i++) quant[(size_t)i] = (int)value_at(qdata, i, 4);
-  for (long long c = 0; c + 1 < CNNHLS_QUANT_SIZE; c += 2) {
-    const int m = quant[(size_t)c], s = quant[(size_t)c + 1];
-    if (m < 1 || s < cnnhls::REQ_MIN_SHIFT || s > cnnhls::REQ_MAX_SHIFT) {
-      fail("quant.bin channel " + std::to_string(c / 2) + " has M=" + std::to_string(m) + " s=" + std::to_string(s) +
-           "; the engine needs M >= 1 and s in [-30, 61]");
-    }
-  }
+  check_parameters(quant);
   golden.resize((size_t)golden_size);
   for (long long i = 0; i < golden_size; i++) golden[(size_t)i] = value_at(gdata, i, ab);
 
   std::vector<act_t> fmap(CNNHLS_FMAP_SIZE);  // zero-initialized
-  for (long long i = 0; i < CNNHLS_INPUT_SIZE; i++) fmap[(size_t)(CNNHLS_INPUT_OFF + i)] = act_t(value_at(idata, i, ab));
+  for (long long i = 0; i < CNNHLS_INPUT_SIZE; i++) {
+    fmap[(size_t)(CNNHLS_INPUT_OFF + i)] = act_t(value_at(idata, i, ab));
+  }
 
   cnnhls_top(weights.data(), bias.data(), quant.data(), fmap.data());
 

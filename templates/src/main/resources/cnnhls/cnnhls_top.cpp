@@ -7,10 +7,12 @@
 #include "cnnhls_top.h"
 
 void cnnhls_top(const cnnhls::wgt_t *weights, const cnnhls::bias_t *bias, const int *quant, cnnhls::act_t *fmap) {
-  CNNHLS_PRAGMA(HLS INTERFACE m_axi port=weights offset=slave bundle=gmem_w depth=CNNHLS_WEIGHTS_SIZE max_read_burst_length=256 num_read_outstanding=8)
+  CNNHLS_PRAGMA(HLS INTERFACE m_axi port=weights offset=slave bundle=gmem_w depth=CNNHLS_WEIGHTS_SIZE
+                max_read_burst_length=256 num_read_outstanding=8)
   CNNHLS_PRAGMA(HLS INTERFACE m_axi port=bias offset=slave bundle=gmem_b depth=CNNHLS_BIAS_SIZE)
   CNNHLS_PRAGMA(HLS INTERFACE m_axi port=quant offset=slave bundle=gmem_q depth=CNNHLS_QUANT_SIZE)
-  CNNHLS_PRAGMA(HLS INTERFACE m_axi port=fmap offset=slave bundle=gmem_f depth=CNNHLS_FMAP_SIZE max_read_burst_length=256 max_write_burst_length=256)
+  CNNHLS_PRAGMA(HLS INTERFACE m_axi port=fmap offset=slave bundle=gmem_f depth=CNNHLS_FMAP_SIZE
+                max_read_burst_length=256 max_write_burst_length=256)
   CNNHLS_PRAGMA(HLS INTERFACE s_axilite port=weights bundle=control)
   CNNHLS_PRAGMA(HLS INTERFACE s_axilite port=bias bundle=control)
   CNNHLS_PRAGMA(HLS INTERFACE s_axilite port=quant bundle=control)
@@ -18,7 +20,6 @@ void cnnhls_top(const cnnhls::wgt_t *weights, const cnnhls::bias_t *bias, const 
   CNNHLS_PRAGMA(HLS INTERFACE s_axilite port=return bundle=control)
 
   for (int i = 0; i < CNNHLS_NUM_LAYERS; i++) {
-    CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=CNNHLS_NUM_LAYERS max=CNNHLS_NUM_LAYERS)
     const cnnhls::LayerDesc d = CNNHLS_LAYERS[i];
     cnnhls::run_layer(d, weights, bias, quant, fmap);
 #if defined(CNNHLS_LAYER_HOOK) && !defined(__SYNTHESIS__)

@@ -1,7 +1,7 @@
 // Test driver: checks cnnhls_requant.h against cases whose expected values come from the Java golden
 // model (one case per line):
 //   R acc M s W expected        requantize(acc, M, s, W)           vs Requantize.apply
-//   A v lo hi leaky m s W exp   activate(v, lo, hi, leaky, m, s, W) vs ActivationQuant.apply
+//   A v lo hi leaky m s W exp   activate_raw(v, lo, hi, leaky, m, s, W) vs ActivationQuant.apply
 //   V n expected                avg_multiplier(n)                  vs IntKernels.avgMultiplier
 // Prints "OK <cases>" and exits 0, or the first mismatch and exits 1.
 #include <cstdio>
@@ -28,9 +28,9 @@ int main(int argc, char **argv) {
     } else if (kind == 'A') {
       int v, lo, hi, leaky, m, s, w, want;
       if (std::fscanf(f, "%d %d %d %d %d %d %d %d", &v, &lo, &hi, &leaky, &m, &s, &w, &want) != 8) return 2;
-      const int got = cnnhls::activate(v, lo, hi, leaky, m, s, w);
+      const int got = cnnhls::activate_raw(v, lo, hi, leaky, m, s, w);
       if (got != want) {
-        std::printf("MISMATCH case %lld: activate(%d, %d, %d, %d, %d, %d, %d) = %d, expected %d\n", n, v, lo, hi, leaky,
+        std::printf("MISMATCH case %lld: activate_raw(%d, %d, %d, %d, %d, %d, %d) = %d, expected %d\n", n, v, lo, hi, leaky,
                     m, s, w, got, want);
         return 1;
       }

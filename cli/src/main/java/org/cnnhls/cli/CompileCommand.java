@@ -43,6 +43,12 @@ final class CompileCommand implements Callable<Integer> {
 
   @Mixin HardwareOptions hardware;
 
+  @Option(names = "--config", paramLabel = "FILE.json", description = "hardware configuration from `cnnhls dse --emit-config`")
+  Path config;
+
+  @Option(names = "--no-dse", description = "use the board's safe default configuration instead of searching for the best")
+  boolean noDse;
+
   @Option(names = "--dump-ir-after", paramLabel = "PASS", split = ",",
       description = "print the IR after these passes (or all) to stderr")
   List<String> dumpAfter;
@@ -67,7 +73,20 @@ final class CompileCommand implements Callable<Integer> {
     }
     Graph g = pm.run(imported);
     int width = fixed.storageWidth();
-    HardwareConfig hw = hardware.config(width, width);
+    HardwareConfig hw;
+    if (config != null) {
+      hw = hardware.fromFile(config, width, width);
+    } else if (hardware.anyGiven() || noDse || (width != 16 && width != 8)) {
+      hw = hardware.config(width, width);
+    } else {
+      // the design space exploration's best point (latency) for this board and precision
+      org.cnnhls.dse.Explorer.Result best = DseCommand.search(g, hardware.board(), org.cnnhls.dse.Objective.LATENCY,
+          new int[] {width}, "auto", 1);
+      if (best.best() == null) throw new UsageException("no configuration fits " + hardware.board().name());
+      hw = best.best().point().hw();
+      err.printf(java.util.Locale.ROOT, "cnnhls: design space exploration chose %s (%,d points in %.1f s; --no-dse or --tm/--tn/... to override)%n",
+          best.best().point().label(), best.evaluated(), best.seconds());
+    }
     Board b = hw.board();
     List<Map<String, float[]>> calib = fixed.calibrationSamples(g);
     float[] golden = goldenInput(g, calib);

@@ -42,9 +42,9 @@ final class FixedPointOptions {
       description = "per-output-channel weight scales with integer multipliers (default: on for 8 bit, off for 16)")
   Boolean perChannel;
 
-  @Option(names = "--config", paramLabel = "FILE.json",
+  @Option(names = "--quant-config", paramLabel = "FILE.json",
       description = "per-layer overrides: {\"layers\": {\"<layer>\": {\"weights\": \"8\", \"output\": \"16,4\"}}}")
-  Path config;
+  Path quantConfig;
 
   @Option(names = "--input-range", defaultValue = "1.0", paramLabel = "R",
       description = "without --calibration: assume inputs lie in [-R, R] (default ${DEFAULT-VALUE})")
@@ -78,7 +78,7 @@ final class FixedPointOptions {
       throw new UsageException("--precision: " + e.getMessage());
     }
     if (perChannel != null) options = options.withPerChannel(perChannel);
-    if (config != null) options = options.withOverrides(readOverrides(config, g));
+    if (quantConfig != null) options = options.withOverrides(readOverrides(quantConfig, g));
     ValueRanges ranges;
     if (calibrationSamples.isEmpty()) {
       err.println("cnnhls: warning: no --calibration given; activation formats come from an analytic bound assuming inputs in [-"

@@ -21,6 +21,36 @@ final class HardwareOptions {
   @Option(names = "--axi-width", paramLabel = "BITS", description = "m_axi data width: 32, 64, 128 or 256 (default: the HP port width)")
   Integer axiWidth;
 
+  /** True when the user fixed any configuration parameter on the command line. */
+  boolean anyGiven() {
+    return tm != null || tn != null || tr != null || tc != null || clock != null || axiWidth != null;
+  }
+
+  /** The configuration of a JSON file written by `cnnhls dse --emit-config` (command-line options still win). */
+  HardwareConfig fromFile(java.nio.file.Path file, int actWidth, int wgtWidth) {
+    com.fasterxml.jackson.databind.JsonNode n;
+    try {
+      n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+    } catch (java.io.IOException e) {
+      throw new org.cnnhls.frontend.InputFileException(file + " is not a readable JSON configuration: " + e.getMessage());
+    }
+    for (String key : new String[] {"tm", "tn", "tr", "tc", "axiDataWidth", "clockMHz"}) {
+      if (n == null || !n.hasNonNull(key) || !n.get(key).isNumber()) {
+        throw new org.cnnhls.frontend.InputFileException(file + ": missing or non-numeric \"" + key + "\"");
+      }
+    }
+    if (n.hasNonNull("board") && !board().matches(n.get("board").asText())) {
+      throw new UsageException(file + " is for board " + n.get("board").asText() + ", not " + board().name() + " (pass --board)");
+    }
+    if (tm == null) tm = n.get("tm").asInt();
+    if (tn == null) tn = n.get("tn").asInt();
+    if (tr == null) tr = n.get("tr").asInt();
+    if (tc == null) tc = n.get("tc").asInt();
+    if (axiWidth == null) axiWidth = n.get("axiDataWidth").asInt();
+    if (clock == null) clock = n.get("clockMHz").asDouble();
+    return config(actWidth, wgtWidth);
+  }
+
   Board board() {
     try {
       return BoardCatalog.byName(board);

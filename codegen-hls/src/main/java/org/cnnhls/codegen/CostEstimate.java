@@ -67,42 +67,12 @@ public record CostEstimate(List<Layer> layers, long totalCycles, double latencyM
 
   /** Null when a configuration fits the board's utilization caps, else which resource overflows and by how much. */
   public static String overCaps(HardwareConfig hw, int actWidth, int wgtWidth) {
-    Resources r = resources(actWidth, wgtWidth, hw);
-    var b = hw.board();
-    var caps = b.utilizationCaps();
-    StringBuilder sb = new StringBuilder();
-    over(sb, "DSP", r.dsp(), b.resources().dsp(), caps.dsp());
-    over(sb, "BRAM18", r.bram18(), b.resources().bram18(), caps.bram());
-    over(sb, "LUT", r.lut(), b.resources().lut(), caps.lut());
-    over(sb, "FF", r.ff(), b.resources().ff(), caps.ff());
-    return sb.length() == 0 ? null : sb.toString();
+    return ResourceModel.overCaps(ResourceModel.estimate(hw, actWidth, wgtWidth, ResourceModel.defaultLimits()), hw.board());
   }
 
-  private static void over(StringBuilder sb, String what, int used, int available, double cap) {
-    int limit = (int) Math.floor(available * cap);
-    if (used <= limit) return;
-    if (sb.length() > 0) sb.append("; ");
-    sb.append(String.format(java.util.Locale.ROOT, "%s %d > %d (%.0f%% of %d) by %d", what, used, limit, cap * 100, available, used - limit));
-  }
-
-  /** DSP: one per 16-bit MAC, two 8-bit MACs packed per DSP48E2; BRAM18 from double-buffered tile buffers. */
   static Resources resources(EngineProgram p, HardwareConfig hw) {
-    return resources(p.actWidth(), p.wgtWidth(), hw);
-  }
-
-  static Resources resources(int actWidth, int wgtWidth, HardwareConfig hw) {
-    boolean packed = actWidth <= 8 && wgtWidth <= 8 && hw.board().family() == org.cnnhls.boards.Board.Family.ZYNQ_ULTRASCALE_PLUS;
-    int dsp = (packed ? (hw.macs() + 1) / 2 : hw.macs()) + 8; // + requantize multipliers in the output stage
-    int k = 11, s = 4; // largest window the buffers are sized for (AlexNet-style 11x11 stride 4)
-    long inBits = 2L * hw.tn() * ((hw.tr() - 1) * s + k) * ((hw.tc() - 1) * s + k) * actWidth;
-    long wBits = 2L * hw.tm() * hw.tn() * 9 * wgtWidth;
-    long accBits = (long) hw.tm() * hw.tr() * hw.tc() * 48;
-    long outBits = 2L * hw.tm() * hw.tr() * hw.tc() * actWidth;
-    int bram = (int) (ceil(inBits, 18 * 1024) + ceil(wBits, 18 * 1024) + ceil(accBits, 18 * 1024) + ceil(outBits, 18 * 1024))
-        + 2 * hw.tm() / 2;
-    int lut = 9000 + hw.macs() * (packed ? 45 : 70);
-    int ff = 12000 + hw.macs() * (packed ? 60 : 110);
-    return new Resources(dsp, bram, lut, ff);
+    ResourceModel.Estimate e = ResourceModel.estimate(hw, p.actWidth(), p.wgtWidth(), EngineLimits.of(p));
+    return new Resources(e.dsp(), e.bram18(), e.lut(), e.ff());
   }
 
   static long ceil(long a, long b) {

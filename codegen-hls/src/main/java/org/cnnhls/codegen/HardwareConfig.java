@@ -21,9 +21,19 @@ public record HardwareConfig(Board board, int tm, int tn, int tr, int tc, int ax
     }
   }
 
-  /** Defaults for a board: a 16 x 16 MAC array (fits Ultra96's 360 DSP with room for the output stage), 14 x 14 tiles. */
+  /**
+   * A safe starting point for a board: the largest of a few MAC-array shapes whose 16-bit
+   * resource estimate fits the board's caps, 14 x 14 tiles, the board's default clock.
+   * {@code cnnhls dse} searches properly; this is what tests and `--no-dse` use.
+   */
   public static HardwareConfig defaults(Board board) {
-    return new HardwareConfig(board, 16, 16, 14, 14, Math.min(128, board.hpPorts().widthBits()), board.clock().defaultMHz());
+    int axi = Math.min(128, board.hpPorts().widthBits());
+    int[][] shapes = {{32, 16}, {16, 16}, {16, 14}, {16, 12}, {16, 8}, {12, 8}, {8, 8}, {8, 4}, {4, 4}};
+    for (int[] s : shapes) {
+      HardwareConfig hw = new HardwareConfig(board, s[0], s[1], 14, 14, axi, board.clock().defaultMHz());
+      if (ResourceModel.fits(ResourceModel.estimate(hw, 16, 16, ResourceModel.defaultLimits()), board)) return hw;
+    }
+    return new HardwareConfig(board, 2, 2, 14, 14, axi, board.clock().defaultMHz());
   }
 
   public HardwareConfig withTiles(int m, int n, int r, int c) {

@@ -274,11 +274,14 @@ public final class Lowering {
     emit(mp, n, n.output());
   }
 
-  /** Pooling inside the output stage needs windows that tile exactly: k == s, no padding, Tr and Tc multiples of k. */
+  /**
+   * Pooling inside the output stage needs windows that never straddle tiles: k == s, no padding,
+   * no dilation (the engine rounds its row and column tiles down to multiples of k).
+   */
   private boolean poolFitsTiles(Op.MaxPool p) {
     int[] k = p.kernel(), s = p.strides(), pads = p.pads(), d = p.dilations();
     return k[0] == s[0] && k[1] == s[1] && pads[0] == 0 && pads[1] == 0 && pads[2] == 0 && pads[3] == 0 && d[0] == 1
-        && d[1] == 1 && !p.ceilMode() && hw.tr() % k[0] == 0 && hw.tc() % k[1] == 0;
+        && d[1] == 1 && k[0] <= hw.tr() && k[1] <= hw.tc();
   }
 
   private void gemm(Node n, boolean transB) {

@@ -92,9 +92,10 @@ public final class ProjectEmitter {
     write(hls.resolve("run_hls.tcl"), fill(resource("run_hls.tcl"), vars));
 
     int aBytes = EngineProgram.storageBytes(p.actWidth()), wBytes = EngineProgram.storageBytes(p.wgtWidth());
-    BinaryFiles.writeInts(data.resolve("weights.bin"), p.weights(), wBytes);
-    BinaryFiles.writeLongs(data.resolve("bias.bin"), p.bias());
-    BinaryFiles.writeInts(data.resolve("quant.bin"), p.quant(), 4);
+    // the config header sizes every blob at least 1 (2 for quant): pad empty ones to match
+    BinaryFiles.writeInts(data.resolve("weights.bin"), atLeast(p.weights(), 1), wBytes);
+    BinaryFiles.writeLongs(data.resolve("bias.bin"), p.bias().length == 0 ? new long[1] : p.bias());
+    BinaryFiles.writeInts(data.resolve("quant.bin"), atLeast(p.quant(), 2), 4);
     BinaryFiles.writeInts(data.resolve("input.bin"), golden.input(), aBytes);
     BinaryFiles.writeInts(data.resolve("golden.bin"), golden.perLayer(), aBytes);
 
@@ -162,6 +163,10 @@ public final class ProjectEmitter {
     v.put("OUTPUT_SIZE", String.valueOf(p.outputSize()));
     v.put("TILES", hw.tm() + " x " + hw.tn() + " MAC array, " + hw.tr() + " x " + hw.tc() + " output tiles");
     return v;
+  }
+
+  private static int[] atLeast(int[] v, int n) {
+    return v.length >= n ? v : java.util.Arrays.copyOf(v, n);
   }
 
   private static String pyTuple(Shape s) {

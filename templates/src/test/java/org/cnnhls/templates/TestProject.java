@@ -45,6 +45,8 @@ final class TestProject {
   private final QuantizedGraph q;
   private final Graph g;
   int fmapSize, actWidth = 2, wgtWidth = 2;
+  /** Signed bits that hold every conv/gemm accumulator (|bias| + sum |w| * 2^(W_x - 1)), and unsigned bits of the largest M. */
+  int accBits = 2, multBits = 1;
   int[] input;
   Map<String, int[]> golden;
 
@@ -142,7 +144,14 @@ final class TestProject {
     d.put("leak_s", a.leakShift());
   }
 
-  private void params(Map<String, Integer> d, LinearQuant lq) {
+  private void params(Map<String, Integer> d, LinearQuant lq, int inWidth, boolean rowsPerOutput) {
+    int outs = lq.outChannels(), k = lq.weights().length / outs;
+    for (int c = 0; c < outs; c++) {
+      long bound = Math.abs(lq.bias()[c]);
+      for (int i = 0; i < k; i++) bound += (long) Math.abs(lq.weights()[rowsPerOutput ? c * k + i : i * outs + c]) << (inWidth - 1);
+      accBits = Math.max(accBits, 64 - Long.numberOfLeadingZeros(bound) + 1);
+      multBits = Math.max(multBits, 32 - Integer.numberOfLeadingZeros(lq.multiplier()[c]));
+    }
     d.put("w_off", weights.size());
     for (int w : lq.weights()) weights.add(w);
     d.put("b_off", bias.size());
@@ -182,7 +191,7 @@ final class TestProject {
       d.put("conv_w", convOut.dim(3));
       window(d, c.kernel(), c.strides(), c.pads(), c.dilations());
       d.put("groups", c.group());
-      params(d, q.linear().get(n.name()));
+      params(d, q.linear().get(n.name()), q.format(n.input(0)).width(), true);
       activation(d, q.activations().get(n.name()));
       if (f.pool() != null) {
         Op.MaxPool p = f.pool();
@@ -207,7 +216,7 @@ final class TestProject {
       d.put("in_h", 1);
       d.put("in_w", 1);
       d.put("trans_b", f.transB() ? 1 : 0);
-      params(d, q.linear().get(n.name()));
+      params(d, q.linear().get(n.name()), q.format(n.input(0)).width(), f.transB());
       activation(d, q.activations().get(n.name()));
       emit(d, n, n.output());
     } else if (op instanceof Op.FusedAdd || op instanceof Op.Add) {
@@ -258,6 +267,15 @@ final class TestProject {
     } else {
       throw new IllegalArgumentException("test lowering has no mapping for " + op.type());
     }
+  }
+
+  /** Narrowest accumulator and requantize operand widths for this program (what a compiler would emit). */
+  Map<String, Object> narrowAccumulatorMacros() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("CNNHLS_ACC_W", accBits);
+    m.put("CNNHLS_REQ_ACC_W", accBits);
+    m.put("CNNHLS_REQ_M_W", multBits);
+    return m;
   }
 
   static String cppRow(Map<String, Integer> d) {

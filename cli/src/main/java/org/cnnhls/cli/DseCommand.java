@@ -1,0 +1,141 @@
+package org.cnnhls.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.cnnhls.boards.Board;
+import org.cnnhls.dse.DesignSpace;
+import org.cnnhls.dse.Evaluation;
+import org.cnnhls.dse.Evaluator;
+import org.cnnhls.dse.Explorer;
+import org.cnnhls.dse.Objective;
+import org.cnnhls.dse.ParetoFiles;
+import org.cnnhls.ir.Graph;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "dse", mixinStandardHelpOptions = true,
+    description = "Design space exploration: search Tm, Tn, tiles, AXI width, precision and clock for a board under its "
+        + "utilization caps; print the best points and write the Pareto fronts.")
+final class DseCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", paramLabel = "MODEL", description = "the ONNX model file")
+  Path model;
+
+  @Option(names = "--board", defaultValue = "ultra96v2", description = "target board (default ${DEFAULT-VALUE})")
+  String board;
+
+  @Option(names = "--objective", defaultValue = "latency",
+      description = "latency, throughput or gops-per-dsp (default ${DEFAULT-VALUE})")
+  String objective;
+
+  @Option(names = "--precision", defaultValue = "16", description = "16, 8 or both (default ${DEFAULT-VALUE})")
+  String precision;
+
+  @Option(names = "--strategy", defaultValue = "auto",
+      description = "exhaustive, anneal, or auto: exhaustive up to 200,000 points (default ${DEFAULT-VALUE})")
+  String strategy;
+
+  @Option(names = "--seed", defaultValue = "1", description = "seed of the annealing chains (default ${DEFAULT-VALUE})")
+  long seed;
+
+  @Option(names = "--top", defaultValue = "10", description = "best points to print (default ${DEFAULT-VALUE})")
+  int top;
+
+  @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "write pareto.csv, pareto.json and pareto.svg here")
+  Path output;
+
+  @Option(names = "--emit-config", paramLabel = "FILE.json",
+      description = "write the best configuration as JSON for `cnnhls compile --config`")
+  Path emitConfig;
+
+  @Spec CommandSpec spec;
+
+  static Objective objective(String name) {
+    return switch (name.toLowerCase(Locale.ROOT)) {
+      case "latency" -> Objective.LATENCY;
+      case "throughput" -> Objective.THROUGHPUT;
+      case "gops-per-dsp" -> Objective.GOPS_PER_DSP;
+      default -> throw new UsageException("--objective must be latency, throughput or gops-per-dsp, got '" + name + "'");
+    };
+  }
+
+  static int[] precisions(String p) {
+    return switch (p) {
+      case "16" -> new int[] {16};
+      case "8" -> new int[] {8};
+      case "both" -> new int[] {16, 8};
+      default -> throw new UsageException("--precision must be 16, 8 or both for dse, got '" + p + "'");
+    };
+  }
+
+  /** The search itself, shared with `cnnhls compile`, which uses the best point by default. */
+  static Explorer.Result search(Graph g, Board b, Objective o, int[] precisions, String strategy, long seed) {
+    DesignSpace space = DesignSpace.of(b, precisions);
+    Evaluator eval = new Evaluator(g);
+    return switch (strategy) {
+      case "exhaustive" -> Explorer.exhaustive(space, eval, o);
+      case "anneal" -> Explorer.anneal(space, eval, o, seed, Runtime.getRuntime().availableProcessors() * 4, 4000);
+      case "auto" -> space.size() <= 200_000 ? Explorer.exhaustive(space, eval, o)
+          : Explorer.anneal(space, eval, o, seed, Runtime.getRuntime().availableProcessors() * 4, 4000);
+      default -> throw new UsageException("--strategy must be exhaustive, anneal or auto, got '" + strategy + "'");
+    };
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    Objective o = objective(objective);
+    int[] precs = precisions(precision);
+    if (top < 1) throw new UsageException("--top must be at least 1");
+    Board b;
+    try {
+      b = org.cnnhls.boards.BoardCatalog.byName(board);
+    } catch (org.cnnhls.boards.UnknownBoardException e) {
+      throw new UsageException(e.getMessage());
+    }
+    Graph g = Pipelines.standard(ModelLoader.load(model));
+    Explorer.Result r;
+    try (Progress p = new Progress("exploring " + g.name() + " on " + b.name())) {
+      r = search(g, b, o, precs, strategy, seed);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf(Locale.ROOT, "%s on %s: %,d points evaluated in %.2f s (%,.0f points/s), %,d fit the board%n", g.name(), b.name(),
+        r.evaluated(), r.seconds(), r.evaluated() / r.seconds(), r.fitting().size());
+    if (r.best() == null) {
+      throw new UsageException("no configuration fits " + b.name() + " within its utilization caps");
+    }
+    out.printf("%-4s %-44s %10s %8s %7s %6s %7s %7s%n", "rank", "configuration", "latency ms", "GOPS", "DSP", "BRAM", "LUT", "FF");
+    List<Evaluation> best = r.fitting().subList(0, Math.min(top, r.fitting().size()));
+    for (int i = 0; i < best.size(); i++) {
+      Evaluation e = best.get(i);
+      out.printf(Locale.ROOT, "%-4d %-44s %10.3f %8.1f %7d %6d %7d %7d%n", i + 1, e.point().label(), e.latencySeconds() * 1e3,
+          e.gops(), e.resources().dsp(), e.resources().bram18(), e.resources().lut(), e.resources().ff());
+    }
+    List<Evaluation> front = ParetoFiles.front(r.fitting());
+    ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    if (output != null) {
+      Files.createDirectories(output);
+      SimulateCommand.writeAtomically(output.resolve("pareto.csv"), ParetoFiles.csv(front));
+      SimulateCommand.writeAtomically(output.resolve("pareto.json"),
+          json.writeValueAsString(ParetoFiles.json(g.name(), r, front, strategy)));
+      SimulateCommand.writeAtomically(output.resolve("pareto.svg"), ParetoFiles.svg(g.name() + " on " + b.name()
+          + ": latency against resources (Pareto front in red)", r.fitting(), front, b.resources().dsp(), b.resources().bram18()));
+      out.println("wrote " + output.resolve("pareto.csv") + ", pareto.json, pareto.svg (" + front.size() + " points on the fronts)");
+    }
+    if (emitConfig != null) {
+      SimulateCommand.writeAtomically(emitConfig, json.writeValueAsString(ParetoFiles.config(r.best())));
+      out.println("wrote " + emitConfig);
+    }
+    out.flush();
+    return ExitCodes.OK;
+  }
+}

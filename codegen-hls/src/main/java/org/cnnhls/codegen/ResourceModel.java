@@ -1,0 +1,96 @@
+package org.cnnhls.codegen;
+
+import org.cnnhls.boards.Board;
+
+/**
+ * Resource estimate of the overlay engine for a hardware configuration. Every coefficient is here,
+ * with where it comes from:
+ *
+ * <ul>
+ *   <li>DSP: one DSP48 per 16-bit MAC; on Zynq UltraScale+ (DSP48E2, 27x18 multiplier) two 8-bit
+ *       MACs sharing an input pack into one DSP, not on Zynq-7000 (DSP48E1). The output stage's
+ *       requantize multiplies a wide accumulator by a 15-bit multiplier: {@link #DSP_PER_REQUANT}
+ *       DSPs per lane (Tm lanes). {@link #DSP_FIXED} for address generation.
+ *   <li>BRAM18: the engine's on-chip buffers (cnnhls_engine.h), each partitioned along its
+ *       parallel dimension into banks; a bank of depth x width bits takes BRAM18s by the block's
+ *       aspect ratios (512x36 ... 16Kx1); banks of at most {@link #LUTRAM_BITS} bits go to LUTRAM.
+ *       Input, weight and output tiles are double-buffered (ping-pong).
+ *   <li>LUT and FF: fixed AXI/control cost plus a per-MAC cost (adder tree, pipeline registers,
+ *       operand muxing), calibrated so the CNNA16 configuration (192 MACs, 16 bit, ZU3EG) lands
+ *       near its published 42.5k LUT / 74k FF; per-BRAM-bank steering logic.
+ * </ul>
+ */
+public final class ResourceModel {
+  private ResourceModel() {}
+
+  public static final int DSP_PER_REQUANT = 2, DSP_FIXED = 8;
+  public static final int LUT_FIXED = 9_000, LUT_PER_MAC16 = 120, LUT_PER_MAC8 = 70, LUT_PER_BANK = 20;
+  public static final int FF_FIXED = 12_000, FF_PER_MAC16 = 250, FF_PER_MAC8 = 140, FF_PER_BANK = 30;
+  public static final int LUTRAM_BITS = 1024;
+
+  public record Estimate(int dsp, int bram18, int lut, int ff) {}
+
+  public static Estimate estimate(HardwareConfig hw, int actWidth, int wgtWidth, EngineLimits limits) {
+    boolean eightBit = actWidth <= 8 && wgtWidth <= 8;
+    boolean packs = eightBit && hw.board().family() == Board.Family.ZYNQ_ULTRASCALE_PLUS;
+    int macs = hw.macs();
+    int dsp = (packs ? (macs + 1) / 2 : macs) + DSP_PER_REQUANT * hw.tm() + DSP_FIXED;
+    int inTr = limits.inputTileRows(hw), inTc = limits.inputTileCols(hw), kk = limits.maxK() * limits.maxK();
+    int trc = hw.tr() * hw.tc();
+    long banks = 0;
+    long bram = 0;
+    bram += 2L * hw.tn() * bram18(inTr * inTc, actWidth);      // input tile, ping-pong, one bank per Tn
+    bram += 2L * hw.tm() * hw.tn() * bram18(kk, wgtWidth);     // weight tile, one bank per MAC
+    bram += (long) hw.tm() * bram18(trc, 64);                 // accumulators
+    bram += 2L * hw.tm() * bram18(trc, actWidth);             // output tile, ping-pong
+    bram += bram18(limits.maxFcIn(), actWidth);               // FC input vector
+    bram += bram18(256, 64);                                  // FC accumulators
+    bram += 2L * bram18(limits.maxW(), actWidth);             // pooling line buffers
+    banks += 2L * hw.tn() + 2L * hw.tm() * hw.tn() + 3L * hw.tm();
+    int lut = LUT_FIXED + macs * (eightBit ? LUT_PER_MAC8 : LUT_PER_MAC16) + (int) banks * LUT_PER_BANK;
+    int ff = FF_FIXED + macs * (eightBit ? FF_PER_MAC8 : FF_PER_MAC16) + (int) banks * FF_PER_BANK;
+    return new Estimate(dsp, (int) bram, lut, ff);
+  }
+
+  /** BRAM18 blocks for one bank of {@code depth} words of {@code width} bits (0 when small enough for LUTRAM). */
+  public static int bram18(int depth, int width) {
+    if ((long) depth * width <= LUTRAM_BITS) return 0;
+    int[][] shapes = {{512, 36}, {1024, 18}, {2048, 9}, {4096, 4}, {8192, 2}, {16384, 1}};
+    int best = Integer.MAX_VALUE;
+    for (int[] s : shapes) {
+      int n = ((depth + s[0] - 1) / s[0]) * ((width + s[1] - 1) / s[1]);
+      best = Math.min(best, n);
+    }
+    return best;
+  }
+
+  /** Null when the estimate fits the board's utilization caps, else which resources overflow and by how much. */
+  public static String overCaps(Estimate e, Board b) {
+    StringBuilder sb = new StringBuilder();
+    over(sb, "DSP", e.dsp(), b.resources().dsp(), b.utilizationCaps().dsp());
+    over(sb, "BRAM18", e.bram18(), b.resources().bram18(), b.utilizationCaps().bram());
+    over(sb, "LUT", e.lut(), b.resources().lut(), b.utilizationCaps().lut());
+    over(sb, "FF", e.ff(), b.resources().ff(), b.utilizationCaps().ff());
+    return sb.length() == 0 ? null : sb.toString();
+  }
+
+  public static boolean fits(Estimate e, Board b) {
+    var c = b.utilizationCaps();
+    var r = b.resources();
+    return e.dsp() <= r.dsp() * c.dsp() && e.bram18() <= r.bram18() * c.bram() && e.lut() <= r.lut() * c.lut()
+        && e.ff() <= r.ff() * c.ff();
+  }
+
+  private static void over(StringBuilder sb, String what, int used, int available, double cap) {
+    int limit = (int) Math.floor(available * cap);
+    if (used <= limit) return;
+    if (sb.length() > 0) sb.append("; ");
+    sb.append(String.format(java.util.Locale.ROOT, "%s %d > %d (%.0f%% of %d) by %d", what, used, limit, cap * 100, available,
+        used - limit));
+  }
+
+  /** Limits for a configuration checked before a model is known (3x3 windows, stride 2, 4096-long FC input). */
+  public static EngineLimits defaultLimits() {
+    return new EngineLimits(3, 2, 1, 4096, 224, 49);
+  }
+}

@@ -1,0 +1,57 @@
+package org.cnnhls.dse;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.cnnhls.boards.Board;
+import org.cnnhls.codegen.HardwareConfig;
+
+/**
+ * The grid searched: Tm, Tn, Tr = Tc, AXI width, precision and clock (the board's default up to its
+ * maximum in 25 MHz steps). Points are addressed by a mixed-radix index so search strategies can
+ * move between neighbours.
+ */
+public record DesignSpace(Board board, int[] tm, int[] tn, int[] tiles, int[] axi, int[] precisions, double[] clocks) {
+
+  public static final int[] ARRAY_SIDES = {2, 4, 6, 8, 9, 10, 12, 14, 16, 18, 20, 24, 28, 32, 36, 40, 48, 56, 64};
+  public static final int[] TILE_SIDES = {7, 8, 13, 14, 16, 26, 28, 32, 56};
+
+  public static DesignSpace of(Board board, int[] precisions) {
+    List<Double> clocks = new ArrayList<>();
+    for (double f = board.clock().defaultMHz(); f <= board.clock().maxMHz() + 1e-9; f += 25) clocks.add(f);
+    int maxAxi = Math.min(128, board.hpPorts().widthBits());
+    int[] axi = maxAxi >= 128 ? new int[] {64, 128} : new int[] {maxAxi};
+    return new DesignSpace(board, ARRAY_SIDES, ARRAY_SIDES, TILE_SIDES, axi, precisions,
+        clocks.stream().mapToDouble(Double::doubleValue).toArray());
+  }
+
+  /** A smaller grid (for tests and quick runs). */
+  public DesignSpace restrict(int[] tmSides, int[] tnSides, int[] tileSides, double[] clockList) {
+    return new DesignSpace(board, tmSides, tnSides, tileSides, axi, precisions, clockList);
+  }
+
+  public int[] radices() {
+    return new int[] {tm.length, tn.length, tiles.length, axi.length, precisions.length, clocks.length};
+  }
+
+  public long size() {
+    long n = 1;
+    for (int r : radices()) n *= r;
+    return n;
+  }
+
+  public DesignPoint point(int[] digits) {
+    HardwareConfig hw = new HardwareConfig(board, tm[digits[0]], tn[digits[1]], tiles[digits[2]], tiles[digits[2]],
+        axi[digits[3]], clocks[digits[5]]);
+    return new DesignPoint(hw, precisions[digits[4]]);
+  }
+
+  public int[] digits(long index) {
+    int[] r = radices();
+    int[] d = new int[r.length];
+    for (int i = r.length - 1; i >= 0; i--) {
+      d[i] = (int) (index % r[i]);
+      index /= r[i];
+    }
+    return d;
+  }
+}

@@ -1,0 +1,112 @@
+package org.cnnhls.dse;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
+
+/**
+ * Searches a {@link DesignSpace}. Exhaustive search evaluates every point on all cores. The
+ * heuristic (for spaces too big to enumerate) prunes with the roofline, then runs simulated
+ * annealing chains in parallel (fpgaConvNet style): a move changes one parameter to a neighbouring
+ * value; worse moves are accepted with probability exp(-delta / T) as T cools geometrically. Chains
+ * are seeded from one seed, so the same seed gives the same answer.
+ */
+public final class Explorer {
+  private Explorer() {}
+
+  public record Result(List<Evaluation> fitting, Evaluation best, long evaluated, double seconds) {}
+
+  public static Result exhaustive(DesignSpace space, Evaluator eval, Objective objective) {
+    long t0 = System.nanoTime();
+    long before = eval.evaluated();
+    List<Evaluation> fitting = LongStream.range(0, space.size()).parallel()
+        .mapToObj(i -> eval.evaluate(space.point(space.digits(i)))).filter(Evaluation::fits)
+        .collect(Collectors.toList());
+    fitting.sort(objective.order());
+    return new Result(fitting, fitting.isEmpty() ? null : fitting.get(0), eval.evaluated() - before,
+        (System.nanoTime() - t0) / 1e9);
+  }
+
+  /**
+   * @param chains parallel annealing chains
+   * @param steps moves per chain
+   */
+  public static Result anneal(DesignSpace space, Evaluator eval, Objective objective, long seed, int chains, int steps) {
+    long t0 = System.nanoTime();
+    long before = eval.evaluated();
+    Random master = new Random(seed);
+    long[] seeds = new long[chains];
+    for (int i = 0; i < chains; i++) seeds[i] = master.nextLong();
+    List<List<Evaluation>> visited = IntStream.range(0, chains).parallel()
+        .mapToObj(c -> chain(space, eval, objective, new Random(seeds[c]), steps)).toList();
+    List<Evaluation> fitting = new ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (List<Evaluation> v : visited) for (Evaluation e : v) if (e.fits() && seen.add(e.point().label())) fitting.add(e);
+    fitting.sort(objective.order());
+    return new Result(fitting, fitting.isEmpty() ? null : fitting.get(0), eval.evaluated() - before,
+        (System.nanoTime() - t0) / 1e9);
+  }
+
+  private static List<Evaluation> chain(DesignSpace space, Evaluator eval, Objective objective, Random rnd, int steps) {
+    int[] radix = space.radices();
+    int[] cur = new int[radix.length];
+    for (int i = 0; i < radix.length; i++) cur[i] = rnd.nextInt(radix[i]);
+    Evaluation curE = eval.evaluate(space.point(cur));
+    List<Evaluation> out = new ArrayList<>();
+    out.add(curE);
+    Evaluation best = curE;
+    double temp = 1.0;
+    double cooling = Math.pow(1e-3, 1.0 / Math.max(1, steps));
+    for (int s = 0; s < steps; s++) {
+      int[] next = cur.clone();
+      int dim = rnd.nextInt(radix.length);
+      if (radix[dim] == 1) continue;
+      int delta = rnd.nextBoolean() ? 1 : -1;
+      if (rnd.nextInt(4) == 0) delta *= 2;
+      next[dim] = Math.floorMod(next[dim] + delta, radix[dim]);
+      Evaluation e = eval.evaluate(space.point(next));
+      out.add(e);
+      double dc = normalized(objective, e, best) - normalized(objective, curE, best);
+      if (accept(curE, e, dc, temp, rnd)) {
+        cur = next;
+        curE = e;
+      }
+      if (e.fits() && (!best.fits() || objective.order().compare(e, best) < 0)) best = e;
+      temp *= cooling;
+    }
+    return out;
+  }
+
+  /** Relative cost against the best so far; points that do not fit cost a lot but stay reachable. */
+  private static double normalized(Objective o, Evaluation e, Evaluation best) {
+    if (!e.fits()) return 10;
+    double ref = best.fits() ? Math.abs(o.cost(best)) : 1;
+    return o.cost(e) / (ref == 0 ? 1 : ref);
+  }
+
+  private static boolean accept(Evaluation cur, Evaluation next, double delta, double temp, Random rnd) {
+    if (!cur.fits() && next.fits()) return true;
+    if (delta <= 0) return true;
+    return rnd.nextDouble() < Math.exp(-delta / (0.05 * temp));
+  }
+
+  /** Points not dominated in (latency, resource) for the given resource, sorted by that resource. */
+  public static List<Evaluation> pareto(List<Evaluation> fitting, java.util.function.ToIntFunction<Evaluation> resource) {
+    List<Evaluation> sorted = new ArrayList<>(fitting);
+    sorted.sort(Comparator.comparingInt(resource).thenComparingDouble(Evaluation::latencySeconds)
+        .thenComparing(e -> e.point().label()));
+    List<Evaluation> front = new ArrayList<>();
+    double bestLatency = Double.POSITIVE_INFINITY;
+    for (Evaluation e : sorted) {
+      if (e.latencySeconds() < bestLatency) {
+        front.add(e);
+        bestLatency = e.latencySeconds();
+      }
+    }
+    return front;
+  }
+}
