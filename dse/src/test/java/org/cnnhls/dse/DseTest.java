@@ -1,0 +1,126 @@
+package org.cnnhls.dse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.cnnhls.boards.Board;
+import org.cnnhls.boards.BoardCatalog;
+import org.cnnhls.codegen.EngineLimits;
+import org.cnnhls.codegen.HardwareConfig;
+import org.cnnhls.codegen.ResourceModel;
+import org.cnnhls.frontend.OnnxImporter;
+import org.cnnhls.frontend.OnnxModelBuilder;
+import org.cnnhls.ir.Graph;
+import org.cnnhls.ir.pass.PassManager;
+import org.junit.jupiter.api.Test;
+
+class DseTest {
+  static final EngineLimits LIMITS = ResourceModel.defaultLimits();
+
+  static Graph smallVgg() {
+    return PassManager.defaultPipeline().run(OnnxImporter.fromProto(OnnxModelBuilder.smallVgg(3).build(), "small_vgg.onnx", null));
+  }
+
+  @Test
+  void resourcesGrowMonotonicallyWithEveryParameter() {
+    for (String name : List.of("ultra96", "pynq-z2", "zcu104")) {
+      Board b = BoardCatalog.byName(name);
+      for (int tm : new int[] {2, 4, 8, 16, 32}) {
+        for (int tn : new int[] {2, 4, 8, 16, 32}) {
+          for (int t : new int[] {7, 14, 28}) {
+            for (int w : new int[] {8, 16}) {
+              HardwareConfig hw = HardwareConfig.defaults(b).withTiles(tm, tn, t, t);
+              ResourceModel.Estimate e = ResourceModel.estimate(hw, w, w, LIMITS);
+              for (HardwareConfig bigger : List.of(hw.withTiles(tm * 2, tn, t, t), hw.withTiles(tm, tn * 2, t, t),
+                  hw.withTiles(tm, tn, t * 2, t * 2))) {
+                ResourceModel.Estimate f = ResourceModel.estimate(bigger, w, w, LIMITS);
+                assertTrue(f.dsp() >= e.dsp() && f.bram18() >= e.bram18() && f.lut() >= e.lut() && f.ff() >= e.ff(),
+                    "shrank from " + hw + " to " + bigger);
+              }
+              ResourceModel.Estimate wide = ResourceModel.estimate(hw, 16, 16, LIMITS);
+              ResourceModel.Estimate narrow = ResourceModel.estimate(hw, 8, 8, LIMITS);
+              assertTrue(narrow.dsp() <= wide.dsp() && narrow.bram18() <= wide.bram18());
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void eightBitMacsPackTwoPerDspOnlyOnUltraScalePlus() {
+    HardwareConfig us = HardwareConfig.defaults(BoardCatalog.byName("ultra96")).withTiles(16, 16, 14, 14);
+    HardwareConfig z7 = HardwareConfig.defaults(BoardCatalog.byName("pynq-z2")).withTiles(16, 16, 14, 14);
+    int fixed = ResourceModel.DSP_PER_REQUANT * 16 + ResourceModel.DSP_FIXED;
+    assertEquals(128 + fixed, ResourceModel.estimate(us, 8, 8, LIMITS).dsp());
+    assertEquals(256 + fixed, ResourceModel.estimate(z7, 8, 8, LIMITS).dsp());
+    assertEquals(256 + fixed, ResourceModel.estimate(us, 16, 16, LIMITS).dsp());
+  }
+
+  @Test
+  void capsAreEnforcedAndNamed() {
+    Board b = BoardCatalog.byName("ultra96");
+    HardwareConfig huge = HardwareConfig.defaults(b).withTiles(64, 64, 14, 14);
+    String over = ResourceModel.overCaps(ResourceModel.estimate(huge, 16, 16, LIMITS), b);
+    assertNotNull(over);
+    assertTrue(over.contains("DSP") && over.contains("by"), over);
+    assertNull(ResourceModel.overCaps(ResourceModel.estimate(HardwareConfig.defaults(b), 16, 16, LIMITS), b));
+  }
+
+  static DesignSpace smallSpace(Board b) {
+    return DesignSpace.of(b, new int[] {16, 8}).restrict(new int[] {4, 8, 12, 16, 24, 32}, new int[] {4, 8, 12, 16, 24, 32},
+        new int[] {7, 14, 28}, new double[] {b.clock().defaultMHz(), b.clock().maxMHz()});
+  }
+
+  @Test
+  void annealingFindsTheExhaustiveOptimumOnASmallSpaceAndEverythingItReturnsFits() {
+    Graph g = smallVgg();
+    for (String name : List.of("ultra96", "pynq-z2")) {
+      Board b = BoardCatalog.byName(name);
+      DesignSpace space = smallSpace(b);
+      Explorer.Result ex = Explorer.exhaustive(space, new Evaluator(g), Objective.LATENCY);
+      Explorer.Result sa = Explorer.anneal(space, new Evaluator(g), Objective.LATENCY, 7, 8, 600);
+      assertNotNull(ex.best());
+      assertEquals(space.size(), ex.evaluated());
+      for (Evaluation e : ex.fitting()) assertTrue(ResourceModel.fits(e.resources(), b), e.point().label());
+      for (Evaluation e : sa.fitting()) assertTrue(ResourceModel.fits(e.resources(), b), e.point().label());
+      assertEquals(ex.best().latencySeconds(), sa.best().latencySeconds(), 1e-12, name + ": " + sa.best().point().label()
+          + " vs exhaustive " + ex.best().point().label());
+      // the exhaustive optimum is not beaten by any point of the space
+      for (Evaluation e : ex.fitting()) assertTrue(e.latencySeconds() >= ex.best().latencySeconds());
+    }
+  }
+
+  @Test
+  void theSameSeedGivesTheSameAnswer() {
+    Graph g = smallVgg();
+    Board b = BoardCatalog.byName("zcu104");
+    DesignSpace space = DesignSpace.of(b, new int[] {16});
+    Explorer.Result a = Explorer.anneal(space, new Evaluator(g), Objective.THROUGHPUT, 42, 4, 300);
+    Explorer.Result c = Explorer.anneal(space, new Evaluator(g), Objective.THROUGHPUT, 42, 4, 300);
+    assertEquals(a.best().point().label(), c.best().point().label());
+    assertEquals(a.fitting().size(), c.fitting().size());
+  }
+
+  @Test
+  void paretoFrontIsNonDominated() {
+    Graph g = smallVgg();
+    Board b = BoardCatalog.byName("ultra96");
+    Explorer.Result ex = Explorer.exhaustive(smallSpace(b), new Evaluator(g), Objective.LATENCY);
+    List<Evaluation> front = Explorer.pareto(ex.fitting(), e -> e.resources().dsp());
+    assertTrue(front.size() >= 2);
+    for (Evaluation f : front) {
+      for (Evaluation e : ex.fitting()) {
+        boolean dominates = e.resources().dsp() <= f.resources().dsp() && e.latencySeconds() < f.latencySeconds()
+            || e.resources().dsp() < f.resources().dsp() && e.latencySeconds() <= f.latencySeconds();
+        assertTrue(!dominates, e.point().label() + " dominates front point " + f.point().label());
+      }
+    }
+    assertTrue(ParetoFiles.csv(front).startsWith("tm,tn,"));
+    assertTrue(ParetoFiles.svg("t", ex.fitting(), front, 360, 432).contains("<circle"));
+  }
+}
