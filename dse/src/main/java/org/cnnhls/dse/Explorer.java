@@ -13,7 +13,8 @@ import java.util.stream.LongStream;
  * heuristic (for spaces too big to enumerate) prunes with the roofline, then runs simulated
  * annealing chains in parallel (fpgaConvNet style): a move changes one parameter to a neighbouring
  * value; worse moves are accepted with probability exp(-delta / T) as T cools geometrically. Chains
- * are seeded from one seed, so the same seed gives the same answer.
+ * are seeded from one seed, so the same seed gives the same answer. Each chain ends with a
+ * coordinate-descent polish (the array shape swept jointly, then one parameter at a time).
  */
 public final class Explorer {
   private Explorer() {}
@@ -78,7 +79,70 @@ public final class Explorer {
       if (e.fits() && (!best.fits() || objective.order().compare(e, best) < 0)) best = e;
       temp *= cooling;
     }
+    if (best.fits()) out.addAll(polish(space, eval, objective, best));
     return out;
+  }
+
+  /**
+   * Coordinate descent from the chain's best point: try every value of one parameter at a time and
+   * keep the best, until no single change improves. Annealing finds the basin; this finds its floor.
+   */
+  private static List<Evaluation> polish(DesignSpace space, Evaluator eval, Objective objective, Evaluation start) {
+    int[] radix = space.radices();
+    int[] cur = digitsOf(space, start.point());
+    Evaluation best = start;
+    List<Evaluation> out = new ArrayList<>();
+    boolean improved = true;
+    while (improved) {
+      improved = false;
+      // the array shape (Tm, Tn) jointly: at the DSP cap, trading one for the other takes two moves
+      for (int a = 0; a < radix[0]; a++) {
+        for (int b = 0; b < radix[1]; b++) {
+          if (a == cur[0] && b == cur[1]) continue;
+          int[] next = cur.clone();
+          next[0] = a;
+          next[1] = b;
+          Evaluation e = eval.evaluate(space.point(next));
+          out.add(e);
+          if (e.fits() && objective.order().compare(e, best) < 0) {
+            best = e;
+            cur = next;
+            improved = true;
+          }
+        }
+      }
+      for (int dim = 0; dim < radix.length; dim++) {
+        for (int v = 0; v < radix[dim]; v++) {
+          if (v == cur[dim]) continue;
+          int[] next = cur.clone();
+          next[dim] = v;
+          Evaluation e = eval.evaluate(space.point(next));
+          out.add(e);
+          if (e.fits() && objective.order().compare(e, best) < 0) {
+            best = e;
+            cur = next;
+            improved = true;
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private static int[] digitsOf(DesignSpace space, DesignPoint p) {
+    var h = p.hw();
+    return new int[] {indexOf(space.tm(), h.tm()), indexOf(space.tn(), h.tn()), indexOf(space.tiles(), h.tr()),
+        indexOf(space.axi(), h.axiDataWidth()), indexOf(space.precisions(), p.precision()), indexOfD(space.clocks(), h.clockMHz())};
+  }
+
+  private static int indexOf(int[] a, int v) {
+    for (int i = 0; i < a.length; i++) if (a[i] == v) return i;
+    throw new IllegalArgumentException(v + " not in the space");
+  }
+
+  private static int indexOfD(double[] a, double v) {
+    for (int i = 0; i < a.length; i++) if (a[i] == v) return i;
+    throw new IllegalArgumentException(v + " not in the space");
   }
 
   /** Relative cost against the best so far; points that do not fit cost a lot but stay reachable. */
