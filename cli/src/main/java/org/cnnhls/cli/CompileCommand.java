@@ -72,6 +72,7 @@ final class CompileCommand implements Callable<Integer> {
       }
     }
     Graph g = pm.run(imported);
+    org.cnnhls.codegen.Lowering.checkMappable(g);
     int width = fixed.storageWidth();
     HardwareConfig hw;
     if (config != null) {

@@ -28,7 +28,10 @@ final class ErrorHandler implements IExecutionExceptionHandler {
 
   static int exitCode(Throwable ex) {
     if (ex instanceof ModelException) return ExitCodes.MODEL;
-    if (ex instanceof ModelFileException || ex instanceof InputFileException || ex instanceof UsageException) return ExitCodes.USAGE;
+    if (ex instanceof ModelFileException || ex instanceof InputFileException || ex instanceof UsageException
+        || ex instanceof org.cnnhls.codegen.OutputDirectoryException) {
+      return ExitCodes.USAGE;
+    }
     if (ex instanceof CommandLine.ParameterException) return ExitCodes.USAGE;
     if (ex instanceof OutOfMemoryError) return ExitCodes.INTERNAL;
     return ExitCodes.INTERNAL;

@@ -111,6 +111,11 @@ public final class Lowering {
   }
 
   private void checkMappable() {
+    checkMappable(g);
+  }
+
+  /** Fails, naming every node the overlay engine cannot run, before any expensive work. */
+  public static void checkMappable(Graph g) {
     List<String> bad = new ArrayList<>();
     for (Node n : g.nodes()) {
       Op op = n.op();

@@ -1,0 +1,122 @@
+package org.cnnhls.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.cnnhls.frontend.NpyFiles;
+import org.cnnhls.frontend.OnnxModelBuilder;
+import org.cnnhls.ir.Shape;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** compile, csim, systemc, simulate, dse and quantize end to end, and their bad inputs. */
+class HardwareCommandsTest {
+  @TempDir Path tmp;
+
+  @Test
+  void compileThenCsimAndSystemcAreBitExact() {
+    Path out = tmp.resolve("digits");
+    Cli.Result r = Cli.run("compile", Cli.DIGITS_MODEL, "--calibration", Cli.DIGITS_X, "-o", out);
+    assertEquals(0, r.code(), r::toString);
+    assertTrue(r.err().contains("design space exploration chose"), r::toString);
+    assertTrue(Files.exists(out.resolve("report.md")) && Files.exists(out.resolve("systemc/cnnhls_sc_model.h")));
+    Cli.Result c = Cli.run("csim", out);
+    assertEquals(0, c.code(), c::toString);
+    assertTrue(c.out().contains("PASS: 4 layers"), c::toString);
+    Cli.Result s = Cli.run("systemc", out);
+    assertEquals(0, s.code(), s::toString);
+    assertTrue(s.out().contains("SYSTEMC cycles="), s::toString);
+  }
+
+  @Test
+  void compileRefusesForeignFoldersUnlessForced() throws IOException {
+    Path mine = Files.createDirectories(tmp.resolve("mine"));
+    Files.writeString(mine.resolve("thesis.tex"), "precious");
+    Cli.assertError(2, Cli.run("compile", Cli.DIGITS_MODEL, "-o", mine, "--no-dse"), "not made by cnnhls", "--force");
+    assertEquals("precious", Files.readString(mine.resolve("thesis.tex")));
+    assertEquals(0, Cli.run("compile", Cli.DIGITS_MODEL, "-o", mine, "--no-dse", "--force").code());
+    assertFalse(Files.exists(mine.resolve("thesis.tex")));
+  }
+
+  @Test
+  void badHardwareChoicesAreOneLineUsageErrors() {
+    Cli.assertError(2, Cli.run("compile", Cli.DIGITS_MODEL, "--board", "de10nano", "-o", tmp.resolve("x")), "de10nano", "ultra96v2");
+    Cli.assertError(2, Cli.run("simulate", Cli.DIGITS_MODEL, "--clock", "450"), "450", "maximum");
+    Cli.assertError(2, Cli.run("simulate", Cli.DIGITS_MODEL, "--tm", "64", "--tn", "64"), "does not fit", "DSP", "by");
+    Cli.assertError(2, Cli.run("compile", Cli.DIGITS_MODEL, "--tm", "64", "--tn", "64", "-o", tmp.resolve("y")), "DSP");
+    assertFalse(Files.exists(tmp.resolve("y")));
+    Cli.assertError(2, Cli.run("dse", Cli.DIGITS_MODEL, "--objective", "beauty"), "objective");
+  }
+
+  @Test
+  void simulateChecksItsInputAndWritesJsonAndSvg() throws IOException {
+    Path bad = tmp.resolve("bad.npy");
+    NpyFiles.writeFloats(bad, Shape.of(2, 3, 8, 8), new float[384]);
+    Cli.assertError(2, Cli.run("simulate", Cli.DIGITS_MODEL, "--input", bad), "bad.npy", "[1,1,8,8]");
+    Path json = tmp.resolve("t.json"), svg = tmp.resolve("t.svg");
+    Cli.Result r = Cli.run("simulate", Cli.DIGITS_MODEL, "--input", Cli.DIGITS_X, "--json", json, "--svg", svg);
+    assertEquals(0, r.code(), r::toString);
+    assertTrue(r.out().contains("bit-accurate output"), r::toString);
+    JsonNode doc = new ObjectMapper().readTree(json.toFile());
+    assertEquals(4, doc.get("layers").size());
+    assertTrue(doc.get("totalCycles").asLong() > 0);
+    assertTrue(Files.readString(svg).startsWith("<svg"));
+  }
+
+  @Test
+  void dseWritesFrontsAndAConfigCompileAccepts() throws IOException {
+    Path dir = tmp.resolve("dse"), cfg = tmp.resolve("best.json");
+    Cli.Result r = Cli.run("dse", Cli.DIGITS_MODEL, "--board", "pynq-z2", "-o", dir, "--emit-config", cfg, "--top", "3");
+    assertEquals(0, r.code(), r::toString);
+    for (String f : new String[] {"pareto.csv", "pareto.json", "pareto.svg"}) assertTrue(Files.exists(dir.resolve(f)), f);
+    JsonNode best = new ObjectMapper().readTree(cfg.toFile());
+    Path out = tmp.resolve("prj");
+    Cli.Result c = Cli.run("compile", Cli.DIGITS_MODEL, "--board", "pynq-z2", "--config", cfg, "-o", out);
+    assertEquals(0, c.code(), c::toString);
+    assertTrue(Files.readString(out.resolve("hls/cnnhls_config.h")).contains("#define CNNHLS_TM " + best.get("tm").asInt() + " "));
+    Cli.assertError(2, Cli.run("compile", Cli.DIGITS_MODEL, "--board", "ultra96", "--config", cfg, "-o", tmp.resolve("z")),
+        "pynq-z2");
+  }
+
+  @Test
+  void unmappableOpIsNamedAndNothingIsWritten() throws IOException {
+    OnnxModelBuilder b = new OnnxModelBuilder("sig", 13, 1);
+    String x = b.input("input", 1, 4, 6, 6);
+    String y = b.op("Sigmoid", b.conv(x, 4, 4, 3, 1, 1, 1, true));
+    b.rename(y, "out");
+    b.output("out", 1, 4, 6, 6);
+    Path model = b.save(tmp.resolve("sig.onnx"));
+    Path out = tmp.resolve("sig_out");
+    Cli.assertError(3, Cli.run("compile", model, "--no-dse", "-o", out), "Sigmoid");
+    assertFalse(Files.exists(out));
+  }
+
+  @Test
+  void quantizeRejectsBadCalibrationAndOverrides() throws IOException {
+    Path wrongShape = tmp.resolve("calib.npy");
+    NpyFiles.writeFloats(wrongShape, Shape.of(4, 1, 9, 9), new float[324]);
+    Cli.assertError(2, Cli.run("quantize", Cli.DIGITS_MODEL, "--calibration", wrongShape), "calib.npy");
+    Path ints = tmp.resolve("ints.npy");
+    NpyFiles.writeInts(ints, Shape.of(4, 1, 8, 8), new int[256]);
+    Cli.assertError(2, Cli.run("quantize", Cli.DIGITS_MODEL, "--calibration", ints), "int32");
+    Path unknown = tmp.resolve("o1.json");
+    Files.writeString(unknown, "{\"layers\": {\"no_such_layer\": {\"weights\": \"8\"}}}");
+    Cli.assertError(2, Cli.run("quantize", Cli.DIGITS_MODEL, "--calibration", Cli.DIGITS_X, "--quant-config", unknown),
+        "no_such_layer");
+    Path wide = tmp.resolve("o2.json");
+    Files.writeString(wide, "{\"layers\": {\"/0/Conv\": {\"weights\": \"40\"}}}");
+    Cli.assertError(2, Cli.run("quantize", Cli.DIGITS_MODEL, "--calibration", Cli.DIGITS_X, "--quant-config", wide), "40");
+    Path narrow = tmp.resolve("o3.json");
+    Files.writeString(narrow, "{\"layers\": {\"/0/Conv\": {\"output\": \"1\"}}}");
+    Cli.assertError(2, Cli.run("quantize", Cli.DIGITS_MODEL, "--calibration", Cli.DIGITS_X, "--quant-config", narrow), "1");
+    Cli.Result ok = Cli.run("quantize", Cli.DIGITS_MODEL, "--calibration", Cli.DIGITS_X, "--precision", "8");
+    assertEquals(0, ok.code(), ok::toString);
+    assertTrue(ok.out().contains("top-1 agreement"), ok::toString);
+  }
+}
