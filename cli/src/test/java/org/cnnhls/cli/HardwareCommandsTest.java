@@ -86,11 +86,7 @@ class HardwareCommandsTest {
 
   @Test
   void unmappableOpIsNamedAndNothingIsWritten() throws IOException {
-    OnnxModelBuilder b = new OnnxModelBuilder("sig", 13, 1);
-    String x = b.input("input", 1, 4, 6, 6);
-    String y = b.op("Sigmoid", b.conv(x, 4, 4, 3, 1, 1, 1, true));
-    b.rename(y, "out");
-    b.output("out", 1, 4, 6, 6);
+    OnnxModelBuilder b = org.cnnhls.frontend.ReferenceModels.convSigmoid();
     Path model = b.save(tmp.resolve("sig.onnx"));
     Path out = tmp.resolve("sig_out");
     Cli.assertError(3, Cli.run("compile", model, "--no-dse", "-o", out), "Sigmoid");

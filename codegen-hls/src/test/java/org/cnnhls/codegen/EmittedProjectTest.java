@@ -85,11 +85,7 @@ class EmittedProjectTest {
 
   @Test
   void unmappableOpIsNamedAndNothingIsWritten() throws IOException {
-    OnnxModelBuilder b = new OnnxModelBuilder("sig", 13, 1);
-    String x = b.input("input", 1, 4, 6, 6);
-    String y = b.op("Sigmoid", b.conv(x, 4, 4, 3, 1, 1, 1, true));
-    b.rename(y, "out");
-    b.output("out", 1, 4, 6, 6);
+    OnnxModelBuilder b = org.cnnhls.frontend.ReferenceModels.convSigmoid();
     Graph g = PassManager.defaultPipeline().run(OnnxImporter.fromProto(b.build(), "sig.onnx", null));
     Path dir = tmp.resolve("sig");
     ModelException e = assertThrows(ModelException.class, () -> ProjectEmitter.emit(dir, false, "sig",

@@ -89,44 +89,61 @@ public final class Explorer {
    */
   private static List<Evaluation> polish(DesignSpace space, Evaluator eval, Objective objective, Evaluation start) {
     int[] radix = space.radices();
-    int[] cur = digitsOf(space, start.point());
-    Evaluation best = start;
-    List<Evaluation> out = new ArrayList<>();
+    Step step = new Step(space, eval, objective, digitsOf(space, start.point()), start);
     boolean improved = true;
     while (improved) {
       improved = false;
       // the array shape (Tm, Tn) jointly: at the DSP cap, trading one for the other takes two moves
+      int[] base = step.cur.clone();
       for (int a = 0; a < radix[0]; a++) {
         for (int b = 0; b < radix[1]; b++) {
-          if (a == cur[0] && b == cur[1]) continue;
-          int[] next = cur.clone();
+          int[] next = base.clone();
           next[0] = a;
           next[1] = b;
-          Evaluation e = eval.evaluate(space.point(next));
-          out.add(e);
-          if (e.fits() && objective.order().compare(e, best) < 0) {
-            best = e;
-            cur = next;
-            improved = true;
-          }
+          improved |= step.tryPoint(next);
         }
       }
       for (int dim = 0; dim < radix.length; dim++) {
+        int[] from = step.cur.clone();
         for (int v = 0; v < radix[dim]; v++) {
-          if (v == cur[dim]) continue;
-          int[] next = cur.clone();
+          int[] next = from.clone();
           next[dim] = v;
-          Evaluation e = eval.evaluate(space.point(next));
-          out.add(e);
-          if (e.fits() && objective.order().compare(e, best) < 0) {
-            best = e;
-            cur = next;
-            improved = true;
-          }
+          improved |= step.tryPoint(next);
         }
       }
     }
-    return out;
+    return step.visited;
+  }
+
+  /** Greedy descent state: the best point so far and everything evaluated on the way. */
+  private static final class Step {
+    final DesignSpace space;
+    final Evaluator eval;
+    final Objective objective;
+    final List<Evaluation> visited = new ArrayList<>();
+    int[] cur;
+    Evaluation best;
+
+    Step(DesignSpace space, Evaluator eval, Objective objective, int[] cur, Evaluation best) {
+      this.space = space;
+      this.eval = eval;
+      this.objective = objective;
+      this.cur = cur;
+      this.best = best;
+    }
+
+    /** Moves to {@code next} when it fits and beats the best; true if it did. */
+    boolean tryPoint(int[] next) {
+      if (java.util.Arrays.equals(next, cur)) return false;
+      Evaluation e = eval.evaluate(space.point(next));
+      visited.add(e);
+      if (e.fits() && objective.order().compare(e, best) < 0) {
+        best = e;
+        cur = next;
+        return true;
+      }
+      return false;
+    }
   }
 
   private static int[] digitsOf(DesignSpace space, DesignPoint p) {

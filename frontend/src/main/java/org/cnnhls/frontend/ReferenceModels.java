@@ -1,0 +1,60 @@
+package org.cnnhls.frontend;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.cnnhls.ir.Graph;
+import org.cnnhls.ir.pass.PassManager;
+
+/**
+ * The reference models every layer of the verification ladder is checked on (LeNet-5, a small
+ * VGG-style net, a ResNet basic block, a MobileNetV2 inverted-residual block, all with seeded random
+ * weights, and the trained digits CNN), after the default pass pipeline, with sample inputs.
+ */
+public final class ReferenceModels {
+  private ReferenceModels() {}
+
+  public static final List<String> NAMES = List.of("lenet5", "small_vgg", "resnet_block", "mobilenetv2_block", "digits");
+
+  /** The digits example, relative to a module folder (where Maven runs tests). */
+  public static final Path DIGITS_DIR = Path.of("../examples/digits");
+
+  public static Graph pipelined(String name) {
+    Graph g = switch (name) {
+      case "lenet5" -> OnnxImporter.fromProto(OnnxModelBuilder.lenet5(11).build(), "lenet5.onnx", null);
+      case "small_vgg" -> OnnxImporter.fromProto(OnnxModelBuilder.smallVgg(11).build(), "small_vgg.onnx", null);
+      case "resnet_block" -> OnnxImporter.fromProto(OnnxModelBuilder.resnetBlock(11).build(), "resnet_block.onnx", null);
+      case "mobilenetv2_block" -> OnnxImporter.fromProto(OnnxModelBuilder.mobilenetV2Block(11).build(), "mobilenetv2_block.onnx", null);
+      case "digits" -> OnnxImporter.load(DIGITS_DIR.resolve("digits_cnn.onnx"));
+      default -> throw new IllegalArgumentException("no reference model " + name + "; known: " + NAMES);
+    };
+    return PassManager.defaultPipeline().run(g);
+  }
+
+  /** Sample inputs: the digits held-out images for the digits model, seeded normal data otherwise. */
+  public static List<Map<String, float[]>> samples(Graph g, String name, int count) {
+    String in = g.inputs().get(0).name();
+    int per = g.inputs().get(0).shape().size();
+    NpyFiles.Floats digits = name.equals("digits") ? NpyFiles.readFloats(DIGITS_DIR.resolve("test_x.npy")) : null;
+    Random r = new Random(5);
+    List<Map<String, float[]>> out = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      float[] s = new float[per];
+      for (int j = 0; j < per; j++) s[j] = digits != null ? digits.data()[i * per + j] : (float) r.nextGaussian();
+      out.add(Map.of(in, s));
+    }
+    return out;
+  }
+
+  /** A conv followed by a Sigmoid: an op the overlay engine cannot map, for bad-input tests. */
+  public static OnnxModelBuilder convSigmoid() {
+    OnnxModelBuilder b = new OnnxModelBuilder("sig", 13, 1);
+    String x = b.input("input", 1, 4, 6, 6);
+    String y = b.op("Sigmoid", b.conv(x, 4, 4, 3, 1, 1, 1, true));
+    b.rename(y, "out");
+    b.output("out", 1, 4, 6, 6);
+    return b;
+  }
+}
