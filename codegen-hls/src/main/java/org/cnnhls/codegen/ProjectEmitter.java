@@ -108,9 +108,13 @@ public final class ProjectEmitter {
     write(driver.resolve("cnnhls_driver.py"), fill(resource("cnnhls_driver.py"), vars));
 
     Report report = Report.of(model, q, hw, p, cost, timing);
+    java.util.Map<String, String> extra = new java.util.TreeMap<>(timing.reportFiles(p, hw, CppNames.literal(model) + " on " + hw.board().name()));
+    for (Map.Entry<String, String> e : extra.entrySet()) write(dir.resolve(CppNames.identifier(e.getKey().replace(".", "_dot_")).replace("_dot_", ".")), e.getValue());
     Files.write(dir.resolve("report.json"), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
         .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).writeValueAsBytes(report));
-    write(dir.resolve("report.md"), report.toMarkdown());
+    String md = report.toMarkdown();
+    if (!extra.isEmpty()) md += "\n" + String.join("\n", extra.keySet().stream().map(f -> "![" + f + "](" + f + ")").toList()) + "\n";
+    write(dir.resolve("report.md"), md);
     write(dir.resolve("README.md"), fill(resource("README.md"), vars));
     write(dir.resolve(MARKER), "cnnhls generated project; `cnnhls compile` may replace this folder\n");
   }

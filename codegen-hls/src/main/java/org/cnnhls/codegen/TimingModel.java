@@ -18,4 +18,9 @@ public interface TimingModel {
 
   /** Short name for reports, e.g. "first-order estimate" or "cycle-approximate simulation". */
   String describe();
+
+  /** Extra report files (name to text) this model contributes, e.g. a roofline chart. */
+  default java.util.Map<String, String> reportFiles(EngineProgram p, HardwareConfig hw, String title) {
+    return java.util.Map.of();
+  }
 }

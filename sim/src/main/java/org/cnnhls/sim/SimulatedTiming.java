@@ -14,6 +14,11 @@ public final class SimulatedTiming implements TimingModel {
   }
 
   @Override
+  public java.util.Map<String, String> reportFiles(EngineProgram p, HardwareConfig hw, String title) {
+    return java.util.Map.of("roofline.svg", RooflineSvg.render(Simulator.simulate(p, hw), title + ": roofline"));
+  }
+
+  @Override
   public String describe() {
     return "cycle-approximate simulation (sim/: tiled loop nests, double-buffered DDR transfers, shared read/write bandwidth)";
   }
