@@ -68,7 +68,7 @@ public final class ParetoFiles {
 
   /** Two panels: latency against DSP and against BRAM18; all fitting points grey, the front highlighted. */
   public static String svg(String title, List<Evaluation> fitting, List<Evaluation> front, int dspAvail, int bramAvail) {
-    int w = 760, h = 360;
+    int w = 780, h = 360;
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"11\">%n", w, h));
     sb.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/><text x=\"20\" y=\"18\" font-size=\"13\">%s</text>%n", w, h,
@@ -82,14 +82,17 @@ public final class ParetoFiles {
       maxLat = 1;
       minLat = 0.1;
     }
-    panel(sb, 60, "DSP", dspAvail, fitting, front, e -> e.resources().dsp(), minLat, maxLat);
-    panel(sb, 430, "BRAM18", bramAvail, fitting, front, e -> e.resources().bram18(), minLat, maxLat);
+    // each panel highlights its own front (latency against that resource)
+    panel(sb, 80, "DSP", dspAvail, fitting, Explorer.pareto(fitting, e -> e.resources().dsp()), e -> e.resources().dsp(),
+        minLat, maxLat);
+    panel(sb, 450, "BRAM18", bramAvail, fitting, Explorer.pareto(fitting, e -> e.resources().bram18()),
+        e -> e.resources().bram18(), minLat, maxLat);
     return sb.append("</svg>\n").toString();
   }
 
   private static void panel(StringBuilder sb, int x0, String what, int avail, List<Evaluation> fitting, List<Evaluation> front,
       java.util.function.ToIntFunction<Evaluation> res, double minLat, double maxLat) {
-    int pw = 290, ph = 260, y0 = 40;
+    int pw = 280, ph = 260, y0 = 40;
     double lo = Math.log10(Math.max(1e-6, minLat * 0.9)), hi = Math.log10(maxLat * 1.1);
     sb.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"black\"/>%n", x0, y0, pw, ph));
     sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s used (of %d)</text>%n", x0 + pw / 2, y0 + ph + 30, what, avail));
