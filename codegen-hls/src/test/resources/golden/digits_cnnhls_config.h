@@ -42,6 +42,9 @@
 #define CNNHLS_MAX_FC_IN 64  // longest fully connected input (kept on chip)
 #define CNNHLS_MAX_W 16  // widest row (pooling line buffer)
 #define CNNHLS_MAX_POOL_WIN 4  // largest average-pool window
+#define CNNHLS_ACC_W 35  // accumulator: holds |bias| + sum |w| 2^(Wx-1) of every layer
+#define CNNHLS_REQ_ACC_W 35
+#define CNNHLS_REQ_M_W 1  // largest requantize multiplier (1: powers of two only)
 
 // One descriptor per engine pass, in execution order (fields: see cnnhls_desc.h).
 static const cnnhls::LayerDesc CNNHLS_LAYERS[CNNHLS_NUM_LAYERS] = {

@@ -69,6 +69,9 @@ final class ConfigHeader {
     define(sb, "CNNHLS_MAX_FC_IN", l.maxFcIn(), "longest fully connected input (kept on chip)");
     define(sb, "CNNHLS_MAX_W", l.maxW(), "widest row (pooling line buffer)");
     define(sb, "CNNHLS_MAX_POOL_WIN", l.maxPoolWin(), "largest average-pool window");
+    define(sb, "CNNHLS_ACC_W", l.accWidth(), "accumulator: holds |bias| + sum |w| 2^(Wx-1) of every layer");
+    define(sb, "CNNHLS_REQ_ACC_W", l.accWidth(), "");
+    define(sb, "CNNHLS_REQ_M_W", l.multWidth(), "largest requantize multiplier (1: powers of two only)");
     return sb.toString();
   }
 

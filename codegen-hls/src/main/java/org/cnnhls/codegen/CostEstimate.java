@@ -67,7 +67,8 @@ public record CostEstimate(List<Layer> layers, long totalCycles, double latencyM
 
   /** Null when a configuration fits the board's utilization caps, else which resource overflows and by how much. */
   public static String overCaps(HardwareConfig hw, int actWidth, int wgtWidth) {
-    return ResourceModel.overCaps(ResourceModel.estimate(hw, actWidth, wgtWidth, ResourceModel.defaultLimits()), hw.board());
+    return ResourceModel.overCaps(ResourceModel.estimate(hw, actWidth, wgtWidth, ResourceModel.defaultLimits(actWidth, wgtWidth)),
+        hw.board());
   }
 
   static Resources resources(EngineProgram p, HardwareConfig hw) {

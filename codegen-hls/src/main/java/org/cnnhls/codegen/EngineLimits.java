@@ -4,7 +4,8 @@ package org.cnnhls.codegen;
  * The buffer limits the engine is sized for, derived from the model (cnnhls_engine.h's defaults are
  * raised to fit it). The conv input tile is (Tr-1)*maxStride + (maxK-1)*maxDilation + 1 rows.
  */
-public record EngineLimits(int maxK, int maxStride, int maxDilation, int maxFcIn, int maxW, int maxPoolWin) {
+public record EngineLimits(int maxK, int maxStride, int maxDilation, int maxFcIn, int maxW, int maxPoolWin, int accWidth,
+    int multWidth) {
 
   public static EngineLimits of(EngineProgram p) {
     int maxK = 1, maxStride = 1, maxDil = 1, maxFcIn = 1, maxW = 1, maxPoolWin = 1;
@@ -22,7 +23,7 @@ public record EngineLimits(int maxK, int maxStride, int maxDilation, int maxFcIn
       }
     }
     return new EngineLimits(Math.max(maxK, 3), Math.max(maxStride, 2), maxDil, Math.max(maxFcIn, 16), Math.max(maxW, 16),
-        Math.max(maxPoolWin, 4));
+        Math.max(maxPoolWin, 4), Math.max(p.accWidth(), 2), Math.max(p.multWidth(), 1));
   }
 
   public int inputTileRows(HardwareConfig hw) {

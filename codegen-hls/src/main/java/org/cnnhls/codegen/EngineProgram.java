@@ -9,6 +9,8 @@ import java.util.List;
  *
  * @param layerNodes the IR node each layer comes from (several layers may share one node)
  * @param layerValues the IR value each layer writes, or null for scratch tensors
+ * @param accWidth signed bits that hold every conv/gemm accumulator (|bias| + sum |w| 2^(Wx-1))
+ * @param multWidth unsigned bits of the largest requantize multiplier (1: power-of-two scaling only)
  */
 public record EngineProgram(
     List<LayerDescriptor> layers,
@@ -25,7 +27,9 @@ public record EngineProgram(
     int outputSize,
     int[] weights,
     long[] bias,
-    int[] quant) {
+    int[] quant,
+    int accWidth,
+    int multWidth) {
 
   public boolean checked(int layer) {
     return layerValues.get(layer) != null;

@@ -33,6 +33,9 @@ public final class Lowering {
   private final List<long[]> biasChunks = new ArrayList<>();
   private final List<int[]> quantChunks = new ArrayList<>();
   private int fmapSize, weightSize, biasSize, quantSize;
+  private int accWidth = 2, multWidth = 1;
+  /** Set for timing-only lowering, where weights are unknown: widths come from the contract's bound. */
+  private int nominalWeightWidth;
 
   private Lowering(QuantizedGraph q, HardwareConfig hw) {
     this.q = q;
@@ -67,7 +70,13 @@ public final class Lowering {
         int outs = conv || transB ? w.dim(0) : w.dim(1);
         int[] ones = new int[outs];
         java.util.Arrays.fill(ones, 1);
-        linear.put(n.name(), new LinearQuant(new FixedType(wgtWidth, wgtWidth - 1), new int[0], new long[outs], ones,
+        // the presets: 16 bit scales by powers of two (M = 1), 8 bit uses 15-bit per-channel multipliers
+        int[] mult = ones;
+        if (wgtWidth <= 8) {
+          mult = new int[outs];
+          java.util.Arrays.fill(mult, (1 << 15) - 1);
+        }
+        linear.put(n.name(), new LinearQuant(new FixedType(wgtWidth, wgtWidth - 1), new int[0], new long[outs], mult,
             new int[outs], new double[outs], 0, 0));
       }
       Op.Activation a = op instanceof Op.FusedConv f ? f.activation() : op instanceof Op.FusedGemm f ? f.activation()
@@ -77,7 +86,9 @@ public final class Lowering {
     QuantizedGraph shapesOnly = new QuantizedGraph(g, formats, linear, acts,
         new org.cnnhls.ir.quant.ValueRanges(Map.of(), "none (timing only)"), org.cnnhls.ir.quant.QuantOptions.preset(
             String.valueOf(Math.max(actWidth, wgtWidth))));
-    return new Lowering(shapesOnly, hw).run();
+    Lowering l = new Lowering(shapesOnly, hw);
+    l.nominalWeightWidth = wgtWidth;
+    return l.run();
   }
 
   private EngineProgram run() {
@@ -107,7 +118,7 @@ public final class Lowering {
     }
     return new EngineProgram(List.copyOf(layers), List.copyOf(layerNodes), new ArrayList<>(layerValues), actWidth,
         Math.max(wgtWidth, 2), fmapSize, input, offsets.get(input), g.shape(input).size(), output, offsets.get(output),
-        g.shape(output).size(), w, b, concat(quantChunks, quantSize));
+        g.shape(output).size(), w, b, concat(quantChunks, quantSize), accWidth, multWidth);
   }
 
   private void checkMappable() {
@@ -375,6 +386,7 @@ public final class Lowering {
   }
 
   private void params(LayerDescriptor.Builder b, LinearQuant lq) {
+    accumulatorWidths(b, lq);
     b.wOff = weightSize;
     weightChunks.add(lq.weights());
     weightSize += lq.weights().length;
@@ -389,6 +401,31 @@ public final class Lowering {
     }
     quantChunks.add(mq);
     quantSize += mq.length;
+  }
+
+  /** Widens accWidth/multWidth so the engine's accumulator and requantize operands hold this layer. */
+  private void accumulatorWidths(LayerDescriptor.Builder b, LinearQuant lq) {
+    int outs = lq.outChannels();
+    int k = b.op == LayerDescriptor.OP_GEMM ? b.inC : (b.inC / b.groups) * b.kH * b.kW;
+    int inWidth = q.format(inputOf(b)).width();
+    for (int c = 0; c < outs; c++) multWidth = Math.max(multWidth, 32 - Integer.numberOfLeadingZeros(lq.multiplier()[c]));
+    if (nominalWeightWidth > 0) {
+      // the contract's bound: Wx + Ww + ceil(log2 K) + 1
+      accWidth = Math.max(accWidth, inWidth + nominalWeightWidth + (32 - Integer.numberOfLeadingZeros(Math.max(k - 1, 1))) + 1);
+      return;
+    }
+    int[] w = lq.weights();
+    boolean rowsPerOutput = b.op == LayerDescriptor.OP_CONV || b.transB == 1;
+    for (int c = 0; c < outs; c++) {
+      long bound = Math.abs(lq.bias()[c]);
+      for (int i = 0; i < k; i++) bound += (long) Math.abs(w[rowsPerOutput ? c * k + i : i * outs + c]) << (inWidth - 1);
+      accWidth = Math.max(accWidth, Math.min(64, 64 - Long.numberOfLeadingZeros(bound) + 1));
+    }
+  }
+
+  private String inputOf(LayerDescriptor.Builder b) {
+    for (Map.Entry<String, Integer> e : offsets.entrySet()) if (e.getValue() == b.inOff) return e.getKey();
+    return g.inputs().get(0).name();
   }
 
   private void checkRequant(Node n, LinearQuant lq) {

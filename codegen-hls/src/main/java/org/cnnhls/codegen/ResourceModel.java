@@ -9,8 +9,10 @@ import org.cnnhls.boards.Board;
  * <ul>
  *   <li>DSP: one DSP48 per 16-bit MAC; on Zynq UltraScale+ (DSP48E2, 27x18 multiplier) two 8-bit
  *       MACs sharing an input pack into one DSP, not on Zynq-7000 (DSP48E1). The output stage's
- *       requantize multiplies a wide accumulator by a 15-bit multiplier: {@link #DSP_PER_REQUANT}
- *       DSPs per lane (Tm lanes). {@link #DSP_FIXED} for address generation.
+ *       requantize multiplies the accumulator (accWidth bits) by M (multWidth bits) in each of its
+ *       Tm lanes: ceil(accWidth / 17) * ceil(multWidth / 26) DSPs per lane, none when every M is 1
+ *       (power-of-two scaling), which matches Yosys on the Chisel core (3 per lane at 48 x 16 bits,
+ *       2 at 32 x 16, see rtl/bench/resources.md). {@link #DSP_FIXED} for address generation.
  *   <li>BRAM18: the engine's on-chip buffers (cnnhls_engine.h), each partitioned along its
  *       parallel dimension into banks; a bank of depth x width bits takes BRAM18s by the block's
  *       aspect ratios (512x36 ... 16Kx1); banks of at most {@link #LUTRAM_BITS} bits go to LUTRAM.
@@ -23,7 +25,7 @@ import org.cnnhls.boards.Board;
 public final class ResourceModel {
   private ResourceModel() {}
 
-  public static final int DSP_PER_REQUANT = 2, DSP_FIXED = 8;
+  public static final int DSP_FIXED = 8;
   public static final int LUT_FIXED = 9_000, LUT_PER_MAC16 = 120, LUT_PER_MAC8 = 70, LUT_PER_BANK = 20;
   public static final int FF_FIXED = 12_000, FF_PER_MAC16 = 250, FF_PER_MAC8 = 140, FF_PER_BANK = 30;
   public static final int LUTRAM_BITS = 1024;
@@ -34,7 +36,7 @@ public final class ResourceModel {
     boolean eightBit = actWidth <= 8 && wgtWidth <= 8;
     boolean packs = eightBit && hw.board().family() == Board.Family.ZYNQ_ULTRASCALE_PLUS;
     int macs = hw.macs();
-    int dsp = (packs ? (macs + 1) / 2 : macs) + DSP_PER_REQUANT * hw.tm() + DSP_FIXED;
+    int dsp = (packs ? (macs + 1) / 2 : macs) + requantDspPerLane(limits) * hw.tm() + DSP_FIXED;
     int inTr = limits.inputTileRows(hw), inTc = limits.inputTileCols(hw), kk = limits.maxK() * limits.maxK();
     int trc = hw.tr() * hw.tc();
     long banks = 0;
@@ -50,6 +52,12 @@ public final class ResourceModel {
     int lut = LUT_FIXED + macs * (eightBit ? LUT_PER_MAC8 : LUT_PER_MAC16) + (int) banks * LUT_PER_BANK;
     int ff = FF_FIXED + macs * (eightBit ? FF_PER_MAC8 : FF_PER_MAC16) + (int) banks * FF_PER_BANK;
     return new Estimate(dsp, (int) bram, lut, ff);
+  }
+
+  /** DSP48s of one requantize lane: accWidth x multWidth bits, 0 when M is always 1. */
+  public static int requantDspPerLane(EngineLimits limits) {
+    if (limits.multWidth() <= 1) return 0;
+    return ((limits.accWidth() + 16) / 17) * ((limits.multWidth() + 25) / 26);
   }
 
   /** BRAM18 blocks for one bank of {@code depth} words of {@code width} bits (0 when small enough for LUTRAM). */
@@ -89,8 +97,17 @@ public final class ResourceModel {
         used - limit));
   }
 
-  /** Limits for a configuration checked before a model is known (3x3 windows, stride 2, 4096-long FC input). */
+  /**
+   * Limits for a configuration checked before a model is known (3x3 windows, stride 2, 4096-long
+   * FC input), with the accumulator and multiplier widths of the 16-bit preset (power-of-two
+   * scaling) or the 8-bit preset (15-bit per-channel multipliers).
+   */
+  public static EngineLimits defaultLimits(int actWidth, int wgtWidth) {
+    int acc = actWidth + wgtWidth + 13 + 1;
+    return new EngineLimits(3, 2, 1, 4096, 224, 49, acc, wgtWidth <= 8 ? 15 : 1);
+  }
+
   public static EngineLimits defaultLimits() {
-    return new EngineLimits(3, 2, 1, 4096, 224, 49);
+    return defaultLimits(16, 16);
   }
 }

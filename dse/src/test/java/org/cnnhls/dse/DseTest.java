@@ -43,7 +43,7 @@ class DseTest {
               }
               ResourceModel.Estimate wide = ResourceModel.estimate(hw, 16, 16, LIMITS);
               ResourceModel.Estimate narrow = ResourceModel.estimate(hw, 8, 8, LIMITS);
-              assertTrue(narrow.dsp() <= wide.dsp() && narrow.bram18() <= wide.bram18());
+              assertTrue(narrow.bram18() <= wide.bram18() && narrow.lut() <= wide.lut());
             }
           }
         }
@@ -55,10 +55,14 @@ class DseTest {
   void eightBitMacsPackTwoPerDspOnlyOnUltraScalePlus() {
     HardwareConfig us = HardwareConfig.defaults(BoardCatalog.byName("ultra96")).withTiles(16, 16, 14, 14);
     HardwareConfig z7 = HardwareConfig.defaults(BoardCatalog.byName("pynq-z2")).withTiles(16, 16, 14, 14);
-    int fixed = ResourceModel.DSP_PER_REQUANT * 16 + ResourceModel.DSP_FIXED;
-    assertEquals(128 + fixed, ResourceModel.estimate(us, 8, 8, LIMITS).dsp());
-    assertEquals(256 + fixed, ResourceModel.estimate(z7, 8, 8, LIMITS).dsp());
-    assertEquals(256 + fixed, ResourceModel.estimate(us, 16, 16, LIMITS).dsp());
+    var l8 = ResourceModel.defaultLimits(8, 8);
+    int requant8 = ResourceModel.requantDspPerLane(l8) * 16 + ResourceModel.DSP_FIXED;
+    assertEquals(2, ResourceModel.requantDspPerLane(l8)); // 31-bit accumulator x 15-bit M: 2 DSP48s, as Yosys maps it
+    assertEquals(128 + requant8, ResourceModel.estimate(us, 8, 8, l8).dsp());
+    assertEquals(256 + requant8, ResourceModel.estimate(z7, 8, 8, l8).dsp());
+    // 16 bit with power-of-two scaling: M = 1, no requantize multipliers
+    assertEquals(256 + ResourceModel.DSP_FIXED, ResourceModel.estimate(us, 16, 16, LIMITS).dsp());
+    assertEquals(3, ResourceModel.requantDspPerLane(new org.cnnhls.codegen.EngineLimits(3, 2, 1, 16, 16, 4, 48, 16)));
   }
 
   @Test

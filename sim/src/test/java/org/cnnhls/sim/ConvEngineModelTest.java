@@ -44,7 +44,7 @@ class ConvEngineModelTest {
       }
       LayerDescriptor d = b.build();
       EngineProgram prog = new EngineProgram(java.util.List.of(d), java.util.List.of("x"), java.util.List.of("y"), 16, 16,
-          1, "in", 0, 1, "y", 0, 1, new int[0], new long[0], new int[0]);
+          1, "in", 0, 1, "y", 0, 1, new int[0], new long[0], new int[0], 48, 1);
       ConvEngineModel.ConvPlan p = ConvEngineModel.ConvPlan.of(d, hw, EngineLimits.of(prog));
       DdrModel ddr = DdrModel.of(hw);
       ConvEngineModel.Acc fast = new ConvEngineModel.Acc(), slow = new ConvEngineModel.Acc();
