@@ -4,6 +4,7 @@
 #
 #   rtl/bench/synth_sizes.sh            # all sizes (about 10 minutes on 2 cores)
 #   JOBS=4 rtl/bench/synth_sizes.sh     # parallel Yosys runs (default 2)
+#   rtl/bench/synth_sizes.sh --report-only   # rewrite the tables from the last run's build/ folder
 #
 # Steps: compile the rtl module (Maven), emit the SystemVerilog of every configuration through the
 # generator (org.cnnhls.rtl.RtlGenerator, the same code as `cnnhls rtl`), run
@@ -16,17 +17,24 @@ build="$here/build"
 jobs="${JOBS:-2}"
 command -v yosys >/dev/null || { echo "synth_sizes: yosys is not on PATH (apt-get install yosys)" >&2; exit 1; }
 
-# name family tm tn bits: 16-bit = 16-bit activations/weights/outputs; 8-bit likewise
+# name family tm tn bits pack: 16-bit = 16-bit activations/weights/outputs; 8-bit likewise; pack =
+# packMacs (two 8-bit MACs per multiplier)
 configs=(
-  "4x4_16_xcup xcup 4 4 16"
-  "8x8_16_xcup xcup 8 8 16"
-  "16x16_16_xcup xcup 16 16 16"
-  "4x4_8_xcup xcup 4 4 8"
-  "8x8_8_xcup xcup 8 8 8"
-  "16x16_8_xcup xcup 16 16 8"
-  "8x8_16_xc7 xc7 8 8 16"
+  "4x4_16_xcup xcup 4 4 16 true"
+  "8x8_16_xcup xcup 8 8 16 true"
+  "16x16_16_xcup xcup 16 16 16 true"
+  "4x4_8_xcup xcup 4 4 8 true"
+  "8x8_8_xcup xcup 8 8 8 true"
+  "16x16_8_xcup xcup 16 16 8 true"
+  "8x8_8_xcup_unpacked xcup 8 8 8 false"
+  "8x8_16_xc7 xc7 8 8 16 true"
+  "8x8_8_xc7 xc7 8 8 8 true"
 )
 
+report_only=false
+[[ "${1:-}" == "--report-only" ]] && report_only=true
+
+if ! $report_only; then
 echo "synth_sizes: compiling the rtl module" >&2
 (cd "$root" && mvn -q -B -ntp compile -pl rtl)
 cpfile="$build/classpath.txt"
@@ -36,12 +44,12 @@ cp="$root/rtl/target/classes:$(cat "$cpfile")"
 yosys -V >"$build/yosys_version"
 
 for c in "${configs[@]}"; do
-  read -r name family tm tn bits <<<"$c"
+  read -r name family tm tn bits pack <<<"$c"
   dir="$build/$name"
   mkdir -p "$dir"
   # accWidth is left to the generator's default: the contract's width for K = 32768 terms
-  printf '{"tm": %d, "tn": %d, "actWidth": %d, "wgtWidth": %d, "outWidth": %d}\n' "$tm" "$tn" "$bits" "$bits" "$bits" \
-    >"$dir/config.json"
+  printf '{"tm": %d, "tn": %d, "actWidth": %d, "wgtWidth": %d, "outWidth": %d, "packMacs": %s}\n' \
+    "$tm" "$tn" "$bits" "$bits" "$bits" "$pack" >"$dir/config.json"
   java -cp "$cp" org.cnnhls.rtl.RtlGenerator "$dir/config.json" "$dir" >/dev/null
 done
 
@@ -58,6 +66,7 @@ synth() {
 export -f synth
 export build
 printf '%s\n' "${configs[@]}" | awk '{print $1, $2}' | xargs -P "$jobs" -n 2 bash -c 'synth "$0" "$1"'
+fi
 
 python3 - "$build" "$here" "${configs[@]}" <<'EOF'
 import json, re, sys
@@ -65,13 +74,14 @@ build, here, configs = sys.argv[1], sys.argv[2], [c.split() for c in sys.argv[3:
 LUTRAM_LUTS = {"RAM32M16": 8, "RAM64M8": 8, "RAM32M": 4, "RAM64M": 4, "RAM32X1D": 2, "RAM64X1D": 2,
                "RAM128X1D": 4, "RAM256X1D": 8, "RAM32X1S": 1, "RAM64X1S": 1, "RAM128X1S": 2, "RAM256X1S": 4}
 rows = []
-for name, family, tm, tn, bits in configs:
+for name, family, tm, tn, bits, pack in configs:
     d = f"{build}/{name}"
     cells = {m.group(1): int(m.group(2)) for m in re.finditer(r"^\s+(\w+)\s+(\d+)$", open(f"{d}/stat.txt").read(), re.M)}
     cfg = json.load(open(f"{d}/cnnhls_mac_array.json"))
     g = lambda *ks: sum(cells.get(k, 0) for k in ks)
     rows.append(dict(
         config=name, family=family, tm=int(tm), tn=int(tn), bits=int(bits), accWidth=cfg["accWidth"],
+        multipliers=cfg["multipliers"],
         dsp=g("DSP48E2", "DSP48E1"), lut=g("LUT1", "LUT2", "LUT3", "LUT4", "LUT5", "LUT6"),
         lutram=sum(n * cells.get(k, 0) for k, n in LUTRAM_LUTS.items()), srl=g("SRL16E", "SRLC32E"),
         ff=g("FDRE", "FDSE", "FDCE", "FDPE"), bram18=g("RAMB18E2", "RAMB18E1") + 2 * g("RAMB36E2", "RAMB36E1"),
@@ -116,10 +126,10 @@ out.append("Written by `rtl/bench/synth_sizes.sh` (" + open(f"{build}/yosys_vers
            " queue; no on-chip tile buffers or AXI plumbing. 16-bit = 16-bit activations, weights and outputs"
            " with a 48-bit accumulator; 8-bit likewise with 32 bits (the contract's width for K = 32768 terms);"
            " 16-bit requantize multiplier, 8-bit shift.\n")
-out.append("| config | family | Tm x Tn | bits | DSP | LUT (logic) | LUTRAM (LUTs) | FF | BRAM18 | carry | MUXF7/8/9 | Yosys s |")
-out.append("|---|---|---|---|---|---|---|---|---|---|---|---|")
+out.append("| config | family | Tm x Tn | bits | MAC multipliers | DSP | LUT (logic) | LUTRAM (LUTs) | FF | BRAM18 | carry | MUXF7/8/9 | Yosys s |")
+out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 for r in rows:
-    out.append(f"| {r['config']} | {r['family']} | {r['tm']}x{r['tn']} | {r['bits']} | {r['dsp']} | {r['lut']} |"
+    out.append(f"| {r['config']} | {r['family']} | {r['tm']}x{r['tn']} | {r['bits']} | {r['multipliers']} | {r['dsp']} | {r['lut']} |"
                f" {r['lutram']} | {r['ff']} | {r['bram18']} | {r['carry']} | {r['muxf']} | {r['seconds']} |")
 out.append("\nDSP is DSP48E2 on xcup (Zynq UltraScale+) and DSP48E1 on xc7 (Zynq-7000). Yosys 0.23 writes"
            " CARRY4 cells for both families (Vivado would use CARRY8 on UltraScale+); they are not LUTs.\n")
@@ -130,7 +140,7 @@ out.append("Exact fit of each resource to `a * Tm*Tn + b * Tm + c` over the thre
 out.append("| bits | resource | per MAC | per output lane | fixed |")
 out.append("|---|---|---|---|---|")
 for bits in (16, 8):
-    rs = [r for r in rows if r["bits"] == bits and r["family"] == "xcup"]
+    rs = [r for r in rows if r["bits"] == bits and r["family"] == "xcup" and r["config"].count("_") == 2]
     if len(rs) == 3:
         for key in ("dsp", "lut", "ff"):
             a, b, c = fit(rs, key)
@@ -151,29 +161,48 @@ out.append("")
 
 out.append("## Findings\n")
 for bits in (16, 8):
-    rs = [r for r in rows if r["bits"] == bits and r["family"] == "xcup"]
+    rs = [r for r in rows if r["bits"] == bits and r["family"] == "xcup" and r["config"].count("_") == 2]
     if len(rs) != 3:
         continue
     a, b, c = fit(rs, "dsp")
     out.append(f"- {bits} bit: {a:.2f} DSP48E2 per MAC and {b:.2f} per output lane (the requantize product"
                f" acc x M, {rs[0]['accWidth']} x 17 bits, split by the generator into 24-bit pieces).")
     if bits == 8:
-        out.append("  " + ("Yosys 0.23 does not pack two 8-bit MACs into one DSP48E2 (no such pass; each 8 x 8"
-                           " product takes a DSP of its own), so the model's halving is a Vivado-side assumption"
-                           " that this flow cannot confirm." if a > 0.75 else
-                           "Two 8-bit MACs share a DSP48E2."))
+        up = [r for r in rows if r["config"] == "8x8_8_xcup_unpacked"]
+        pk = [r for r in rows if r["config"] == "8x8_8_xcup"]
+        note = ("  Two 8-bit MACs share one DSP48E2 because the generator packs them: the weights of output"
+                " channels 2j and 2j+1 enter one 25 x 8 product (w1 * 2^16 + w2) * x, and w1*x, w2*x are split"
+                " off the 33-bit result with a one-bit borrow correction (Xilinx WP486's INT8 packing, without"
+                " the DSP pre-adder).")
+        if up and pk:
+            note += (f" Yosys 0.23 does not pack on its own: with packMacs off, 8x8 at 8 bit takes {up[0]['dsp']}"
+                     f" DSP48E2 (one per 8 x 8 product) against {pk[0]['dsp']} packed; packing costs"
+                     f" {pk[0]['lut'] - up[0]['lut']:+d} LUT and {pk[0]['ff'] - up[0]['ff']:+d} FF.")
+        out.append(note)
     al, bl, cl = fit(rs, "lut")
     af, bf, cf = fit(rs, "ff")
-    out.append(f"  LUT: {al:.0f} per MAC (adder tree) and {bl:.0f} per output lane (accumulator with bias"
+    out.append(f"  LUT: {al:.0f} per MAC (adder tree{', unpacking' if bits == 8 else ''}) and {bl:.0f} per output lane (accumulator with bias"
                " preload, the partial-product sum of acc x M, the runtime requantize shifter, rounding,"
-               f" saturation, clamp). FF: {af:.0f} per MAC (the product register, which Yosys 0.23 does not"
-               f" absorb into DSP48E2's MREG, and the adder-tree register) and {bf:.0f} per output lane.")
-xc7 = [r for r in rows if r["family"] == "xc7"]
-same = [r for r in rows if xc7 and r["family"] == "xcup" and (r["tm"], r["tn"], r["bits"]) == (xc7[0]["tm"], xc7[0]["tn"], xc7[0]["bits"])]
-if xc7 and same:
-    x, u = xc7[0], same[0]
-    out.append(f"- Zynq-7000 ({x['config']}): {x['dsp']} DSP48E1 (as on UltraScale+), {x['ff']} FF against {u['ff']}: on"
-               " xc7 Yosys packs the product register into the DSP48E1 (MREG), on xcup it leaves it in fabric.")
+               f" saturation, clamp). FF: {af:.0f} per MAC (the multiplier output register, which Yosys 0.23 does"
+               f" not absorb into DSP48E2's MREG) and {bf:.0f} per output lane (adder-tree sum, accumulator,"
+               " acc x M register).")
+for x in [r for r in rows if r["family"] == "xc7"]:
+    same = [r for r in rows if r["family"] == "xcup" and r["config"] == x["config"].replace("xc7", "xcup")]
+    if same:
+        u = same[0]
+        out.append(f"- Zynq-7000 ({x['config']}): {x['dsp']} DSP48E1 against {u['dsp']} DSP48E2, {x['ff']} FF against"
+                   f" {u['ff']}: on xc7 Yosys absorbs the multiplier output register into the DSP48E1 (MREG), on"
+                   " xcup it leaves it in fabric.")
+x8 = [r for r in rows if r["family"] == "xc7" and r["bits"] == 8]
+if x8:
+    out.append(f"- The packing works on DSP48E1 too (a 25 x 8 product fits its 25 x 18 multiplier): {x8[0]['config']}"
+               f" takes {x8[0]['dsp']} DSP48E1. ResourceModel halves 8-bit MACs only on UltraScale+, so for this core"
+               " its Zynq-7000 DSP estimate is high by the halving.")
+out.append("- ResourceModel's LUT and FF terms are per MAC of the whole HLS engine (buffer banking, operand"
+           " muxing, HLS pipeline registers, calibrated to CNNA16), so they are not expected to match the bare"
+           " core: the core's LUTs grow with the output lanes (requantize) as much as with the MACs, and its FFs"
+           " are about one multiplier output register per MAC. The per-MAC and per-lane fits above are the"
+           " numbers to calibrate a core-only model with.")
 out.append("- The 16-bit products and acc x M are written as `$signed(a) * $signed(b)` in their own module"
            " (`cnnhls_smul`): firtool lowers a Chisel SInt product to an unsigned product of sign-extended"
            " operands, which Yosys maps to three DSPs per 16 x 16 product instead of one.")

@@ -19,8 +19,8 @@ import picocli.CommandLine.Model.CommandSpec;
 final class RtlCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "CONFIG.json",
-      description = "hardware configuration: tm, tn, actWidth, wgtWidth, outWidth; optional accWidth (or maxK), "
-          + "mulWidth, shiftWidth; other keys are ignored")
+      description = "hardware configuration (JSON): tm, tn, actWidth, wgtWidth, outWidth; optional accWidth (or "
+          + "maxK), mulWidth, shiftWidth, packMacs; other keys (tr, tc, clockMHz, board, ...) are ignored")
   Path config;
 
   @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "output folder (default out/rtl)")

@@ -10,9 +10,10 @@ import org.cnnhls.boards.Board;
  *   <li>DSP: one DSP48 per 16-bit MAC; on Zynq UltraScale+ (DSP48E2, 27x18 multiplier) two 8-bit
  *       MACs sharing an input pack into one DSP, not on Zynq-7000 (DSP48E1). The output stage's
  *       requantize multiplies the accumulator (accWidth bits) by M (multWidth bits) in each of its
- *       Tm lanes: ceil(accWidth / 17) * ceil(multWidth / 26) DSPs per lane, none when every M is 1
- *       (power-of-two scaling), which matches Yosys on the Chisel core (3 per lane at 48 x 16 bits,
- *       2 at 32 x 16, see rtl/bench/resources.md). {@link #DSP_FIXED} for address generation.
+ *       Tm lanes, split into 24 x 17-bit partial products: ceil(accWidth / 24) * ceil(multWidth / 17)
+ *       DSPs per lane, none when every M is 1 (power-of-two scaling). Yosys maps the Chisel core
+ *       exactly so: 2 per lane at 48 x 16 and at 32 x 16 bits (rtl/bench/resources.md).
+ *       {@link #DSP_FIXED} for address generation.
  *   <li>BRAM18: the engine's on-chip buffers (cnnhls_engine.h), each partitioned along its
  *       parallel dimension into banks; a bank of depth x width bits takes BRAM18s by the block's
  *       aspect ratios (512x36 ... 16Kx1); banks of at most {@link #LUTRAM_BITS} bits go to LUTRAM.
@@ -57,7 +58,7 @@ public final class ResourceModel {
   /** DSP48s of one requantize lane: accWidth x multWidth bits, 0 when M is always 1. */
   public static int requantDspPerLane(EngineLimits limits) {
     if (limits.multWidth() <= 1) return 0;
-    return ((limits.accWidth() + 16) / 17) * ((limits.multWidth() + 25) / 26);
+    return ((limits.accWidth() + 23) / 24) * ((limits.multWidth() + 16) / 17);
   }
 
   /** BRAM18 blocks for one bank of {@code depth} words of {@code width} bits (0 when small enough for LUTRAM). */

@@ -16,11 +16,12 @@ import java.util.Map;
  * outWidth}. Optional: {@code accWidth} (default: the contract's Wx + Ww + ceil(log2 maxK) + 1),
  * {@code maxK} (terms per output the default accumulator must hold, default 32768 = VGG16's
  * largest layer rounded up), {@code mulWidth} (unsigned requantize multiplier, default 16),
- * {@code shiftWidth} (signed shift, default 8). Unknown keys (tr, tc, clockMHz, board, ...) are
+ * {@code shiftWidth} (signed shift, default 8), {@code packMacs} (two MACs per multiplier when the
+ * widths allow it, i.e. 8-bit data; default true). Unknown keys (tr, tc, clockMHz, board, ...) are
  * ignored.
  */
 public record RtlConfig(int tm, int tn, int actWidth, int wgtWidth, int accWidth, int outWidth, int mulWidth,
-    int shiftWidth) {
+    int shiftWidth, boolean packMacs) {
 
   public static final int MAX_TILE = 128, MAX_DATA_WIDTH = 32, MAX_ACC_WIDTH = 64;
   public static final long DEFAULT_MAX_K = 32768;
@@ -77,8 +78,12 @@ public record RtlConfig(int tm, int tn, int actWidth, int wgtWidth, int accWidth
       long maxK = optional(root, "maxK", DEFAULT_MAX_K);
       if (maxK < 1) throw new RtlConfigException("maxK must be at least 1, got " + maxK);
       int acc = (int) optional(root, "accWidth", Math.min(MAX_ACC_WIDTH, contractAccWidth(act, wgt, maxK)));
+      JsonNode pack = root.get("packMacs");
+      if (pack != null && !pack.isBoolean() && !pack.isNull()) {
+        throw new RtlConfigException("'packMacs' must be true or false, got " + pack);
+      }
       return new RtlConfig(tm, tn, act, wgt, acc, out, (int) optional(root, "mulWidth", 16),
-          (int) optional(root, "shiftWidth", 8));
+          (int) optional(root, "shiftWidth", 8), pack == null || pack.isNull() || pack.asBoolean());
     } catch (RtlConfigException e) {
       throw new RtlConfigException(source + ": " + e.getMessage());
     }
@@ -95,6 +100,7 @@ public record RtlConfig(int tm, int tn, int actWidth, int wgtWidth, int accWidth
     m.put("outWidth", outWidth);
     m.put("mulWidth", mulWidth);
     m.put("shiftWidth", shiftWidth);
+    m.put("packMacs", packMacs);
     return m;
   }
 

@@ -28,7 +28,12 @@ public final class RtlGenerator {
   /** All modules of the core in one SystemVerilog text (the firtool output plus its inline black boxes). */
   public static String systemVerilog(RtlConfig c) {
     return oneFile(MacArrayEmitter.systemVerilog(c.tm(), c.tn(), c.actWidth(), c.wgtWidth(), c.accWidth(),
-        c.outWidth(), c.mulWidth(), c.shiftWidth()));
+        c.outWidth(), c.mulWidth(), c.shiftWidth(), c.packMacs()));
+  }
+
+  /** Whether the core for {@code c} computes two MACs per multiplier (8-bit data, packMacs on). */
+  public static boolean packed(RtlConfig c) {
+    return MacArrayEmitter.packed(c.tm(), c.tn(), c.actWidth(), c.wgtWidth(), c.packMacs());
   }
 
   private static final java.util.regex.Pattern FILE_MARKER =
@@ -64,6 +69,7 @@ public final class RtlGenerator {
       Map<String, Object> meta = new LinkedHashMap<>(c.toMap());
       meta.put("top", TOP);
       meta.put("latency", latency());
+      meta.put("multipliers", packed(c) ? (c.tm() / 2 + c.tm() % 2) * c.tn() : c.tm() * c.tn());
       meta.put("generator", "cnnhls rtl (Chisel 6.7.0, firtool 1.62.1)");
       Files.writeString(j, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(meta) + "\n");
       Files.writeString(r, readme(c));
@@ -98,6 +104,8 @@ public final class RtlGenerator {
         multiplier %7$d bit (unsigned), shift %8$d bit (signed). `cnnhls_mac_array.json` holds the same
         numbers for tools. All data are two's complement.
 
+        %11$s
+
         ## What it computes
 
         For each output beat and each output channel m (numeric contract, design.md section 2):
@@ -120,13 +128,13 @@ public final class RtlGenerator {
         | `n_out` | in | 32 | output beats in the run (e.g. output pixels of the tile), sampled at `start` |
         | `busy` | out | 1 | a run is in progress |
         | `done` | out | 1 | one-cycle pulse when the run's last output has been accepted |
-        | `bias` | in | %1$d x %5$d | bias per output channel at the accumulator scale (preloads the accumulator) |
-        | `mult` | in | %1$d x %7$d | requantize multiplier M >= 1 per channel |
-        | `shift` | in | %1$d x %8$d | requantize shift s per channel |
-        | `act_lo`, `act_hi` | in | %6$d each | activation clamp |
-        | `s_axis_act_tdata/tvalid/tready` | in | %2$d x %3$d | one beat = Tn activations |
-        | `s_axis_wgt_tdata/tvalid/tready` | in | %1$d x %2$d x %4$d | one beat = Tm x Tn weights, lane m*Tn + n |
-        | `m_axis_out_tdata/tvalid/tready` | out | %1$d x %6$d | one beat = Tm outputs |
+        | `bias` | in | %1$d x %5$d bit | bias per output channel at the accumulator scale (preloads the accumulator) |
+        | `mult` | in | %1$d x %7$d bit | requantize multiplier M >= 1 per channel |
+        | `shift` | in | %1$d x %8$d bit | requantize shift s per channel |
+        | `act_lo`, `act_hi` | in | %6$d bit each | activation clamp |
+        | `s_axis_act_tdata/tvalid/tready` | in | %2$d x %3$d bit | one beat = Tn activations |
+        | `s_axis_wgt_tdata/tvalid/tready` | in | %1$d x %2$d x %4$d bit | one beat = Tm x Tn weights, lane m*Tn + n |
+        | `m_axis_out_tdata/tvalid/tready` | out | %1$d x %6$d bit | one beat = Tm outputs |
 
         Lanes are packed little-endian: lane i of a vector of W-bit lanes is bits [i*W+W-1 : i*W].
         `bias`, `mult`, `shift`, `act_lo` and `act_hi` must stay constant from `start` to `done`.
@@ -192,6 +200,10 @@ public final class RtlGenerator {
         tiles with random stalls, and real layers of the digits CNN): outputs bit-exact, cycles equal
         to the formula above. `rtl/bench/synth_sizes.sh` synthesizes several sizes with Yosys.
         """.formatted(tm, tn, c.actWidth(), c.wgtWidth(), c.accWidth(), c.outWidth(), c.mulWidth(), c.shiftWidth(), l,
-        l + 1);
+        l + 1, packed(c)
+            ? "Two output channels that share an activation share one multiplier, (w1 * 2^F + w2) * x with F = "
+                + (c.actWidth() + c.wgtWidth()) + " (the INT8 packing of Xilinx WP486): "
+                + (tm / 2 + tm % 2) * tn + " multipliers (DSP48) for " + tm * tn + " MACs."
+            : "One multiplier (DSP48) per MAC.");
   }
 }

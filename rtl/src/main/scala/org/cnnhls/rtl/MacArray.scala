@@ -10,15 +10,25 @@ import chisel3.util._
  * @param accWidth   signed accumulator (the contract's Wx + Ww + ceil(log2 K) + 1 for the largest K)
  * @param mulWidth   unsigned requantize multiplier M (1 <= M < 2^mulWidth)
  * @param shiftWidth signed requantize shift s
+ * @param packMacs   when the widths allow (8-bit data), two output channels sharing an activation
+ *                   use one multiplier: see [[MacArrayParams.packed]]
  */
 case class MacArrayParams(tm: Int, tn: Int, actWidth: Int, wgtWidth: Int, accWidth: Int, outWidth: Int,
-    mulWidth: Int = 16, shiftWidth: Int = 8) {
+    mulWidth: Int = 16, shiftWidth: Int = 8, packMacs: Boolean = true) {
   require(tm >= 1 && tn >= 1, "tm and tn must be positive")
   require(Seq(actWidth, wgtWidth, outWidth).forall(w => w >= 2 && w <= 32), "data widths must be 2..32")
   require(accWidth >= actWidth + wgtWidth && accWidth <= 64, "accWidth must be at least actWidth + wgtWidth, at most 64")
   require(mulWidth >= 1 && mulWidth <= 32 && shiftWidth >= 2 && shiftWidth <= 8, "mulWidth 1..32, shiftWidth 2..8")
   /** Width of acc * M (signed by unsigned). */
   val scaledWidth: Int = accWidth + mulWidth + 1
+  /** Field of the low product in a packed pair: wide enough for any act x wgt product. */
+  val packField: Int = actWidth + wgtWidth
+  /**
+   * Two MACs per multiplier: (w1 * 2^F + w2) * x = w1*x * 2^F + w2*x with F = actWidth + wgtWidth,
+   * a (wgtWidth + F + 1) x actWidth product; it fits one DSP48E1 (25 x 18) and DSP48E2 (27 x 18)
+   * when actWidth + 2 * wgtWidth + 1 <= 25, i.e. up to 8-bit data (Xilinx WP486's INT8 packing).
+   */
+  val packed: Boolean = packMacs && tm >= 2 && actWidth <= 18 && actWidth + 2 * wgtWidth + 1 <= 25
 }
 
 object MacArray {
@@ -165,12 +175,29 @@ class MacArray(p: MacArrayParams) extends Module {
   val v1 = RegNext(fire, false.B)
   val first1 = RegNext(step === 0.U)
   val last1 = RegNext(lastStep)
-  val prod = RegNext(VecInit(for (m <- 0 until tm; n <- 0 until tn) yield SignedMul(x(n), w(m * tn + n))))
+  // multiplier outputs, registered: one per MAC, or one per pair of output channels (2j, 2j+1) when packed
+  val pairs = if (packed) tm / 2 else 0
+  val pairRaw = for (j <- 0 until pairs; n <- 0 until tn)
+    yield RegNext(SignedMul(packPair(w(2 * j * tn + n), w((2 * j + 1) * tn + n)), x(n)))
+  val singleRaw = for (m <- 2 * pairs until tm; n <- 0 until tn) yield RegNext(SignedMul(x(n), w(m * tn + n)))
+  def prod(m: Int, n: Int): SInt =
+    if (m < 2 * pairs) unpack(pairRaw(m / 2 * tn + n), high = m % 2 == 0) else singleRaw((m - 2 * pairs) * tn + n)
+
+  /** w1 * 2^F + w2 without a wide adder: (w1 - [w2 < 0]) * 2^F + (w2 mod 2^F). */
+  private def packPair(w1: SInt, w2: SInt): SInt = {
+    val hi = w1 -& Cat(0.U(1.W), w2(wgtWidth - 1)).asSInt
+    Cat(hi.asUInt, w2.pad(packField).asUInt(packField - 1, 0)).asSInt
+  }
+
+  /** w2*x is the low F bits (signed); w1*x is the rest plus the low field's sign (its borrow). */
+  private def unpack(p: SInt, high: Boolean): SInt =
+    if (!high) p(packField - 1, 0).asSInt
+    else ((p >> packField) +& Cat(0.U(1.W), p(packField - 1)).asSInt)(packField - 1, 0).asSInt
 
   val v2 = RegNext(v1, false.B)
   val first2 = RegNext(first1)
   val last2 = RegNext(last1)
-  val sums = RegNext(VecInit((0 until tm).map(m => tree((0 until tn).map(n => prod(m * tn + n))))))
+  val sums = RegNext(VecInit((0 until tm).map(m => tree((0 until tn).map(n => prod(m, n))))))
 
   val acc = Reg(Vec(tm, SInt(accWidth.W)))
   when(v2) {
@@ -237,6 +264,7 @@ class MacArray(p: MacArrayParams) extends Module {
     }
     v.asUInt(keep - 1, 0)
   }
+
   val outs = (0 until tm).map(m => requantize(scaled(m), shift(m)))
   queue.io.enq.valid := v4
   queue.io.enq.bits := Cat(outs.reverse.map(_.asUInt))
@@ -250,10 +278,14 @@ object MacArrayEmitter {
     "--lowering-options=disallowLocalVariables,disallowPackedArrays,locationInfoStyle=none")
 
   def systemVerilog(tm: Int, tn: Int, actWidth: Int, wgtWidth: Int, accWidth: Int, outWidth: Int, mulWidth: Int,
-      shiftWidth: Int): String = {
-    val p = MacArrayParams(tm, tn, actWidth, wgtWidth, accWidth, outWidth, mulWidth, shiftWidth)
+      shiftWidth: Int, packMacs: Boolean): String = {
+    val p = MacArrayParams(tm, tn, actWidth, wgtWidth, accWidth, outWidth, mulWidth, shiftWidth, packMacs)
     _root_.circt.stage.ChiselStage.emitSystemVerilog(new MacArray(p), Array.empty[String], FirtoolOptions)
   }
 
   def latency: Int = MacArray.Latency
+
+  /** Whether this configuration packs two MACs per multiplier. */
+  def packed(tm: Int, tn: Int, actWidth: Int, wgtWidth: Int, packMacs: Boolean): Boolean =
+    MacArrayParams(tm, tn, actWidth, wgtWidth, actWidth + wgtWidth + 1, 8, packMacs = packMacs).packed
 }

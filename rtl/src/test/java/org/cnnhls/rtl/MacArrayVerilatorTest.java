@@ -29,50 +29,65 @@ import org.cnnhls.rtl.VerilatorCore.Result;
 import org.cnnhls.rtl.VerilatorCore.Run;
 import org.cnnhls.sim.core.MacArrayTiming;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The generated 4 x 4 core under Verilator (one compile for the class) against the Java golden
- * model: seeded random tiles (corner shifts, multipliers, saturation, clamps, random stalls on
- * all three streams) and the digits CNN's conv layers tiled onto the array. Outputs must be
+ * Two generated 4 x 4 cores under Verilator (one compile each for the class): 16-bit data with a
+ * 48-bit accumulator, and 8-bit data with a 32-bit accumulator and two MACs per multiplier
+ * (packed). Against the Java golden model: seeded random tiles (extreme values, random multipliers
+ * and shifts, saturation, clamps, random stalls on all three streams), requantize corner cases, and
+ * the digits CNN's conv layers tiled onto the array at the core's precision. Outputs must be
  * bit-exact; unstalled runs must take exactly {@link MacArrayTiming#tileCycles} cycles.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MacArrayVerilatorTest {
-  static final RtlConfig CONFIG = new RtlConfig(4, 4, 16, 16, 48, 16, 16, 8);
+  static final Map<Integer, RtlConfig> CONFIGS = Map.of(
+      16, new RtlConfig(4, 4, 16, 16, 48, 16, 16, 8, true),
+      8, new RtlConfig(4, 4, 8, 8, 32, 8, 16, 8, true));
   static final Path DIGITS = Path.of("../examples/digits");
+  static final String NO_VERILATOR = "verilator is not on PATH: skipping the RTL simulation tests (apt-get install verilator)";
 
-  VerilatorCore core;
+  final Map<Integer, VerilatorCore> cores = new java.util.HashMap<>();
 
   @BeforeAll
   void build() throws Exception {
-    assumeTrue(VerilatorCore.verilatorOnPath(),
-        "verilator is not on PATH: skipping the RTL simulation tests (apt-get install verilator)");
-    long t0 = System.nanoTime();
-    core = VerilatorCore.build(CONFIG, Path.of("target/verilator").toAbsolutePath());
-    System.out.printf("rtl: Chisel -> firtool -> Verilator build of the %dx%d core: %.1f s%n", CONFIG.tm(), CONFIG.tn(),
-        (System.nanoTime() - t0) / 1e9);
+    if (!VerilatorCore.verilatorOnPath()) {
+      System.out.println("rtl: " + NO_VERILATOR);
+      return;
+    }
+    assertTrue(RtlGenerator.packed(CONFIGS.get(8)) && !RtlGenerator.packed(CONFIGS.get(16)));
+    for (int bits : new int[] {16, 8}) {
+      long t0 = System.nanoTime();
+      RtlConfig c = CONFIGS.get(bits);
+      cores.put(bits, VerilatorCore.build(c, Path.of("target/verilator" + bits).toAbsolutePath()));
+      System.out.printf("rtl: Chisel -> firtool -> Verilator build of the %dx%d %d-bit core%s: %.1f s%n", c.tm(), c.tn(),
+          bits, RtlGenerator.packed(c) ? " (packed)" : "", (System.nanoTime() - t0) / 1e9);
+    }
   }
 
-  @Test
-  void seededRandomTiles() throws Exception {
+  @ParameterizedTest(name = "{0}-bit core")
+  @ValueSource(ints = {16, 8})
+  void seededRandomTiles(int bits) throws Exception {
+    VerilatorCore core = core(bits);
+    RtlConfig cfg = core.config;
     SplittableRandom rnd = new SplittableRandom(20240607);
     List<Run> runs = new ArrayList<>();
-    runs.add(randomRun(rnd, 1, 1, false, 0, 0));
-    runs.add(randomRun(rnd, 1, 40, false, 1, 1)); // K = 1: a beat per cycle, the queue's worst case
-    runs.add(randomRun(rnd, 0, 5, false, 2, 0)); // empty runs: done after one cycle, no output
-    runs.add(randomRun(rnd, 3, 0, false, 3, 0));
-    runs.add(randomRun(rnd, 1, 30, true, 4, 1)); // K = 1 under back-pressure
+    runs.add(randomRun(cfg, rnd, 1, 1, false, 0, 0));
+    runs.add(randomRun(cfg, rnd, 1, 40, false, 1, 1)); // K = 1: a beat per cycle, the queue's worst case
+    runs.add(randomRun(cfg, rnd, 0, 5, false, 2, 0)); // empty runs: done after one cycle, no output
+    runs.add(randomRun(cfg, rnd, 3, 0, false, 3, 0));
+    runs.add(randomRun(cfg, rnd, 1, 30, true, 4, 1)); // K = 1 under back-pressure
     for (int i = 0; i < 30; i++) {
-      runs.add(randomRun(rnd, 1 + rnd.nextInt(24), 1 + rnd.nextInt(16), i % 3 == 2, 5 + i, i % 4));
+      runs.add(randomRun(cfg, rnd, 1 + rnd.nextInt(24), 1 + rnd.nextInt(16), i % 3 == 2, 5 + i, i % 4));
     }
     List<Result> results = core.simulate("random", runs);
     long beats = 0, values = 0, saturated = 0, clamped = 0, zero = 0;
-    int max = (1 << (CONFIG.outWidth() - 1)) - 1;
+    int max = (1 << (cfg.outWidth() - 1)) - 1;
     for (int i = 0; i < runs.size(); i++) {
       Run r = runs.get(i);
-      beats += check("random run " + i, r, results.get(i));
+      beats += check(cfg, "random run " + i, r, results.get(i));
       for (int[] beat : results.get(i).out()) {
         for (int v : beat) {
           values++;
@@ -82,8 +97,9 @@ class MacArrayVerilatorTest {
         }
       }
     }
-    System.out.printf("rtl: %d random runs, %d output beats bit-exact (%d values: %d saturated, %d at a clip bound,"
-        + " %d zero, %d in range)%n", runs.size(), beats, values, saturated, clamped, zero, values - saturated - clamped - zero);
+    System.out.printf("rtl: %d-bit core: %d random runs, %d output beats bit-exact (%d values: %d saturated, %d at a clip"
+        + " bound, %d zero, %d in range)%n", bits, runs.size(), beats, values, saturated, clamped, zero,
+        values - saturated - clamped - zero);
     assertTrue(values - saturated - clamped - zero > values / 4, "the random data should mostly land in range");
   }
 
@@ -92,9 +108,11 @@ class MacArrayVerilatorTest {
    * values where rounding ties, saturation and the shifter's range limits sit, for every shift from
    * -20 to 72 and several multipliers.
    */
-  @Test
-  void requantizeCorners() throws Exception {
-    RtlConfig c = CONFIG;
+  @ParameterizedTest(name = "{0}-bit core")
+  @ValueSource(ints = {16, 8})
+  void requantizeCorners(int bits) throws Exception {
+    VerilatorCore core = core(bits);
+    RtlConfig c = core.config;
     SplittableRandom rnd = new SplittableRandom(99);
     long accMax = (1L << (c.accWidth() - 1)) - 1, max = (1L << (c.outWidth() - 1)) - 1;
     List<Long> accs = new ArrayList<>();
@@ -131,12 +149,16 @@ class MacArrayVerilatorTest {
       }
     }
     List<Result> results = core.simulate("corners", runs);
-    for (int i = 0; i < runs.size(); i++) check("corner run " + i + " (shift " + runs.get(i).shift()[0] + ")", runs.get(i), results.get(i));
-    System.out.printf("rtl: %d requantize corner cases bit-exact%n", runs.size() * c.tm());
+    for (int i = 0; i < runs.size(); i++) {
+      check(c, "corner run " + i + " (shift " + runs.get(i).shift()[0] + ")", runs.get(i), results.get(i));
+    }
+    System.out.printf("rtl: %d-bit core: %d requantize corner cases bit-exact%n", bits, runs.size() * c.tm());
   }
 
-  @Test
-  void digitsConvLayers() throws Exception {
+  @ParameterizedTest(name = "{0}-bit core")
+  @ValueSource(ints = {16, 8})
+  void digitsConvLayers(int bits) throws Exception {
+    VerilatorCore core = core(bits);
     Graph g = PassManager.defaultPipeline().run(OnnxImporter.load(DIGITS.resolve("digits_cnn.onnx")));
     NpyFiles.Floats x = NpyFiles.readFloats(DIGITS.resolve("test_x.npy"));
     String in = g.inputs().get(0).name();
@@ -146,15 +168,16 @@ class MacArrayVerilatorTest {
     ValueRanges ranges = ValueRanges.calibrate(g, samples, 100);
     List<Node> convs = g.nodes().stream().filter(n -> n.op() instanceof Op.FusedConv).toList();
     assertTrue(convs.size() >= 2, "the digits model should have two fused convolutions");
-    // 16 bit per layer (M = 1, pure shifts) and per output channel (M in [2^14, 2^15))
+    // per layer (M = 1, pure shifts) and per output channel (M in [2^14, 2^15))
     for (boolean perChannel : new boolean[] {false, true}) {
-      QuantizedGraph q = Quantizer.quantize(g, QuantOptions.preset("16").withPerChannel(perChannel), ranges);
-      digitsLayers(q, convs, in, samples, perChannel ? "per-channel" : "per-layer");
+      QuantizedGraph q = Quantizer.quantize(g, QuantOptions.preset(String.valueOf(bits)).withPerChannel(perChannel), ranges);
+      digitsLayers(core, q, convs, in, samples, perChannel ? "per-channel" : "per-layer");
     }
   }
 
-  private void digitsLayers(QuantizedGraph q, List<Node> convs, String in, List<Map<String, float[]>> samples, String label)
-      throws Exception {
+  private void digitsLayers(VerilatorCore core, QuantizedGraph q, List<Node> convs, String in,
+      List<Map<String, float[]>> samples, String label) throws Exception {
+    RtlConfig cfg = core.config;
     Graph g = q.graph();
     BitAccurateInterpreter bit = new BitAccurateInterpreter(q);
     for (int sample : new int[] {0, 7}) {
@@ -163,31 +186,37 @@ class MacArrayVerilatorTest {
         Op.FusedConv f = (Op.FusedConv) node.op();
         LinearQuant lq = q.linear().get(node.name());
         ActivationQuant act = q.activations().get(node.name());
-        assertEquals(CONFIG.outWidth(), q.format(node.output()).width());
+        assertEquals(cfg.outWidth(), q.format(node.output()).width());
         Shape xs = g.shape(node.input(0)), ws = g.shape(node.input(1));
         if (label.equals("per-channel")) assertTrue(lq.perChannel(), "per-channel multipliers");
-        ConvTiles tiles = ConvTiles.of(f.conv(), xs, ws, all.get(node.input(0)), lq, act, CONFIG, sample);
+        ConvTiles tiles = ConvTiles.of(f.conv(), xs, ws, all.get(node.input(0)), lq, act, cfg, sample);
         List<Result> results = core.simulate("digits_" + label + sample + node.name().replaceAll("\\W", "_"), tiles.runs());
         long beats = 0;
         for (int i = 0; i < tiles.runs().size(); i++) {
-          beats += check(node.name() + " tile " + i, tiles.runs().get(i), results.get(i));
+          beats += check(cfg, node.name() + " tile " + i, tiles.runs().get(i), results.get(i));
         }
         // the RTL's raw conv outputs, pooled, are the golden model's value of the layer
         int[] convOut = tiles.assemble(results);
         int[] y = f.pool() == null ? convOut : ConvTiles.maxPool(f.pool(), tiles.outShape(), convOut);
         assertArrayEquals(all.get(node.output()), y, node.name() + ": RTL (pooled) differs from BitAccurateInterpreter");
-        System.out.printf("rtl: digits %s, sample %d, %s (%s): %d tiles, K = %d, %d output beats bit-exact and"
-            + " cycle-exact%n", label, sample, node.name(), ws, tiles.runs().size(), tiles.runs().get(0).k(), beats);
+        System.out.printf("rtl: %d-bit core: digits %s, sample %d, %s (%s): %d tiles, K = %d, %d output beats bit-exact"
+            + " and cycle-exact%n", cfg.outWidth(), label, sample, node.name(), ws, tiles.runs().size(),
+            tiles.runs().get(0).k(), beats);
       }
     }
   }
 
+  private VerilatorCore core(int bits) {
+    assumeTrue(VerilatorCore.verilatorOnPath(), NO_VERILATOR);
+    return cores.get(bits);
+  }
+
   /** Compares outputs with the golden model and cycles with the timing model; returns the beats. */
-  private int check(String what, Run run, Result res) {
-    int[][] want = VerilatorCore.golden(CONFIG, run);
+  private static int check(RtlConfig cfg, String what, Run run, Result res) {
+    int[][] want = VerilatorCore.golden(cfg, run);
     assertEquals(want.length, res.out().length, what + ": output beats");
     for (int p = 0; p < want.length; p++) assertArrayEquals(want[p], res.out()[p], what + ", beat " + p);
-    long model = MacArrayTiming.tileCycles(CONFIG.tm(), CONFIG.tn(), run.k(), run.n());
+    long model = MacArrayTiming.tileCycles(cfg.tm(), cfg.tn(), run.k(), run.n());
     if (run.stall()) {
       assertTrue(res.cycles() >= model, what + ": " + res.cycles() + " cycles under stalls, fewer than the model's " + model);
     } else {
@@ -200,8 +229,7 @@ class MacArrayVerilatorTest {
    * A run with random data. Data scale: 0 = full-range values, 1 = small values (so left shifts do
    * not always saturate), 2 = full range with ReLU, 3 = mixed with a random clip.
    */
-  private static Run randomRun(SplittableRandom rnd, int k, int n, boolean stall, long seed, int mode) {
-    RtlConfig c = CONFIG;
+  private static Run randomRun(RtlConfig c, SplittableRandom rnd, int k, int n, boolean stall, long seed, int mode) {
     int amax = mode == 1 ? 9 : 1 << (c.actWidth() - 1), wmax = mode == 1 ? 9 : 1 << (c.wgtWidth() - 1);
     int[][] act = new int[k * n][c.tn()], wgt = new int[k * n][c.tm() * c.tn()];
     for (int s = 0; s < k * n; s++) {
@@ -211,9 +239,10 @@ class MacArrayVerilatorTest {
     long[] bias = new long[c.tm()];
     int[] mult = new int[c.tm()], shift = new int[c.tm()];
     for (int m = 0; m < c.tm(); m++) {
-      bias[m] = mode == 1 ? rnd.nextLong(-200, 200) : rnd.nextLong(-(1L << 40), 1L << 40);
+      long biasBound = 1L << (c.accWidth() - 8);
+      bias[m] = mode == 1 ? rnd.nextLong(-200, 200) : rnd.nextLong(-biasBound, biasBound);
       mult[m] = rnd.nextInt(3) == 0 ? 1 : 1 + rnd.nextInt((1 << c.mulWidth()) - 1);
-      int bits = mode == 1 ? 8 : 42; // rough magnitude of acc
+      int bits = mode == 1 ? 8 : c.accWidth() - 6; // rough magnitude of acc
       int typical = bits + (mult[m] == 1 ? 0 : 16) - (c.outWidth() - 2);
       shift[m] = switch (rnd.nextInt(6)) {
         case 0 -> rnd.nextInt(-20, 1); // left shifts (saturate unless the data is small)

@@ -20,7 +20,7 @@ class RtlGeneratorTest {
     RtlConfig c = RtlConfig.parse("""
         {"tm": 8, "tn": 4, "tr": 14, "tc": 14, "clockMHz": 200.0, "board": "ultra96v2",
          "actWidth": 16, "wgtWidth": 8, "outWidth": 16}""", "hw.json");
-    assertEquals(new RtlConfig(8, 4, 16, 8, 16 + 8 + 15 + 1, 16, 16, 8), c);
+    assertEquals(new RtlConfig(8, 4, 16, 8, 16 + 8 + 15 + 1, 16, 16, 8, true), c);
     assertEquals(40, RtlConfig.parse("{\"tm\":1,\"tn\":1,\"actWidth\":16,\"wgtWidth\":16,\"outWidth\":16,\"maxK\":100}", "x")
         .accWidth());
     assertEquals(33, RtlConfig.contractAccWidth(16, 16, 1));
@@ -36,6 +36,7 @@ class RtlGeneratorTest {
       "{\"tm\":4,\"tn\":4,\"actWidth\":16,\"wgtWidth\":16,\"outWidth\":16,\"accWidth\":20}|'accWidth' must be 35..64, got 20",
       "{\"tm\":\"4\",\"tn\":4,\"actWidth\":16,\"wgtWidth\":16,\"outWidth\":16}|'tm' must be an integer, got \"4\"",
       "{\"tm\":4.5,\"tn\":4,\"actWidth\":16,\"wgtWidth\":16,\"outWidth\":16}|'tm' must be an integer, got 4.5",
+      "{\"tm\":4,\"tn\":4,\"actWidth\":16,\"wgtWidth\":16,\"outWidth\":16,\"packMacs\":\"yes\"}|'packMacs' must be true or false",
       "[1,2]|must hold a JSON object",
       "{\"tm\":|is not valid JSON"})
   void rejectsBadConfigsInOneLine(String json, String message) {
@@ -52,13 +53,21 @@ class RtlGeneratorTest {
   }
 
   @Test
+  void packsTwoMacsPerMultiplierOnlyWhenTheWidthsFit() {
+    assertTrue(RtlGenerator.packed(new RtlConfig(4, 4, 8, 8, 32, 8, 16, 8, true)));
+    assertTrue(!RtlGenerator.packed(new RtlConfig(4, 4, 8, 8, 32, 8, 16, 8, false)), "packMacs off");
+    assertTrue(!RtlGenerator.packed(new RtlConfig(4, 4, 16, 16, 48, 16, 16, 8, true)), "16-bit products do not fit");
+    assertTrue(!RtlGenerator.packed(new RtlConfig(1, 4, 8, 8, 32, 8, 16, 8, true)), "one output channel");
+  }
+
+  @Test
   void rtlLatencyIsTheCycleModels() {
     assertEquals(MacArrayTiming.PIPELINE_LATENCY, RtlGenerator.latency());
   }
 
   @Test
   void writesVerilogJsonAndReadme(@TempDir Path dir) throws Exception {
-    RtlConfig c = new RtlConfig(2, 3, 8, 8, 24, 8, 16, 8);
+    RtlConfig c = new RtlConfig(2, 3, 8, 8, 24, 8, 16, 8, true);
     var files = RtlGenerator.generate(c, dir);
     assertEquals(3, files.size());
     String sv = Files.readString(dir.resolve("cnnhls_mac_array.sv"));
@@ -70,6 +79,7 @@ class RtlGeneratorTest {
     assertTrue(sv.matches("(?s).*\\bdone\\b.*") && sv.contains("m_axis_out_tready"), "control and stream ports");
     String meta = Files.readString(dir.resolve("cnnhls_mac_array.json"));
     assertTrue(meta.contains("\"latency\" : " + MacArrayTiming.PIPELINE_LATENCY), meta);
+    assertTrue(RtlGenerator.packed(c) && meta.contains("\"multipliers\" : 3"), "8-bit: one multiplier per channel pair\n" + meta);
     String readme = Files.readString(dir.resolve("README.md"));
     assertTrue(readme.contains("2 x 3 MAC array") && readme.contains("Vitis HLS") && readme.contains("ipx::package_project"));
   }

@@ -43,40 +43,45 @@ public final class IntKernels {
     if ((long) ys.size() * cg * kh * kw >= PARALLEL_MACS) jobs = jobs.parallel();
     jobs.forEach(job -> {
       int b = job / m, oc = job % m, g = oc / mPerGroup;
-      long[] acc = new long[oh * ow];
-      double[] dacc = xdf == null ? null : new double[oh * ow];
-      for (int ic = 0; ic < cg; ic++) {
-        int inBase = (b * c + g * cg + ic) * h * wd;
-        for (int ky = 0; ky < kh; ky++) {
-          for (int kx = 0; kx < kw; kx++) {
-            int wv = w[((oc * cg + ic) * kh + ky) * kw + kx];
-            if (wv == 0) continue;
-            int offX = kx * dw - pl;
-            if (wd - 1 - offX < 0) continue;
-            int oxLo = offX >= 0 ? 0 : (-offX + sw - 1) / sw;
-            int oxHi = Math.min(ow, (wd - 1 - offX) / sw + 1);
-            for (int oy = 0; oy < oh; oy++) {
-              int iy = oy * sh - pt + ky * dh;
-              if (iy < 0 || iy >= h) continue;
-              int row = inBase + iy * wd + offX, outRow = oy * ow;
+      int outBase = (b * m + oc) * oh * ow;
+      long bias = lq.bias()[oc];
+      long[] acc = new long[ow];
+      double[] dacc = xdf == null ? null : new double[ow];
+      long clamped = 0;
+      // one output row at a time: its accumulators stay in L1 while every (ic, ky, kx) adds in
+      for (int oy = 0; oy < oh; oy++) {
+        if (dacc != null) java.util.Arrays.fill(dacc, 0);
+        else java.util.Arrays.fill(acc, 0);
+        for (int ic = 0; ic < cg; ic++) {
+          int inBase = (b * c + g * cg + ic) * h * wd;
+          int wBase = (oc * cg + ic) * kh * kw;
+          for (int ky = 0; ky < kh; ky++) {
+            int iy = oy * sh - pt + ky * dh;
+            if (iy < 0 || iy >= h) continue;
+            for (int kx = 0; kx < kw; kx++) {
+              int wv = w[wBase + ky * kw + kx];
+              if (wv == 0) continue;
+              int offX = kx * dw - pl;
+              if (wd - 1 - offX < 0) continue;
+              int oxLo = offX >= 0 ? 0 : (-offX + sw - 1) / sw;
+              int oxHi = Math.min(ow, (wd - 1 - offX) / sw + 1);
+              int row = inBase + iy * wd + offX;
               if (dacc != null) {
                 double wvd = wv;
                 if (sw == 1) {
-                  for (int ox = oxLo; ox < oxHi; ox++) dacc[outRow + ox] += wvd * xdf[row + ox];
+                  for (int ox = oxLo; ox < oxHi; ox++) dacc[ox] += wvd * xdf[row + ox];
                 } else {
-                  for (int ox = oxLo; ox < oxHi; ox++) dacc[outRow + ox] += wvd * xdf[row + ox * sw];
+                  for (int ox = oxLo; ox < oxHi; ox++) dacc[ox] += wvd * xdf[row + ox * sw];
                 }
               } else {
-                for (int ox = oxLo; ox < oxHi; ox++) acc[outRow + ox] += (long) wv * x[row + ox * sw];
+                for (int ox = oxLo; ox < oxHi; ox++) acc[ox] += (long) wv * x[row + ox * sw];
               }
             }
           }
         }
+        for (int i = 0; i < ow; i++) acc[i] = (dacc != null ? (long) dacc[i] : acc[i]) + bias;
+        clamped += requantizeInto(acc, lq.multiplier()[oc], lq.shift()[oc], width, act, y, outBase + oy * ow);
       }
-      long bias = lq.bias()[oc];
-      for (int i = 0; i < acc.length; i++) acc[i] = (dacc != null ? (long) dacc[i] : acc[i]) + bias;
-      int outBase = (b * m + oc) * oh * ow;
-      long clamped = requantizeInto(acc, lq.multiplier()[oc], lq.shift()[oc], width, act, y, outBase);
       if (clamped > 0) sat.addAndGet(clamped);
     });
     return y;
