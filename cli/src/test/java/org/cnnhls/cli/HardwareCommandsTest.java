@@ -115,4 +115,24 @@ class HardwareCommandsTest {
     assertEquals(0, ok.code(), ok::toString);
     assertTrue(ok.out().contains("top-1 agreement"), ok::toString);
   }
+
+  @Test
+  void rtlTakesTheConfigurationDseEmits() throws IOException {
+    Path cfg = tmp.resolve("best.json");
+    assertEquals(0, Cli.run("dse", Cli.DIGITS_MODEL, "--board", "ultra96", "--precision", "8", "--emit-config", cfg).code());
+    // keep the RTL small for the test; the rest of the record is what dse wrote
+    ObjectMapper m = new ObjectMapper();
+    com.fasterxml.jackson.databind.node.ObjectNode n = (com.fasterxml.jackson.databind.node.ObjectNode) m.readTree(cfg.toFile());
+    n.put("tm", 4);
+    n.put("tn", 4);
+    m.writeValue(cfg.toFile(), n);
+    Path out = tmp.resolve("rtl");
+    Cli.Result r = Cli.run("rtl", cfg, "-o", out);
+    assertEquals(0, r.code(), r::toString);
+    String sv = Files.readString(out.resolve("cnnhls_mac_array.sv"));
+    assertTrue(sv.contains("module cnnhls_mac_array"), "no top module in the SystemVerilog");
+    Path bad = tmp.resolve("bad.json");
+    Files.writeString(bad, "{\"tm\": 0, \"tn\": 4, \"actWidth\": 8, \"wgtWidth\": 8, \"outWidth\": 8}");
+    Cli.assertError(2, Cli.run("rtl", bad, "-o", tmp.resolve("rtl2")), "tm");
+  }
 }
