@@ -18,17 +18,20 @@ import org.cnnhls.boards.Board;
  *       parallel dimension into banks; a bank of depth x width bits takes BRAM18s by the block's
  *       aspect ratios (512x36 ... 16Kx1); banks of at most {@link #LUTRAM_BITS} bits go to LUTRAM.
  *       Input, weight and output tiles are double-buffered (ping-pong).
- *   <li>LUT and FF: fixed AXI/control cost plus a per-MAC cost (adder tree, pipeline registers,
- *       operand muxing), calibrated so the CNNA16 configuration (192 MACs, 16 bit, ZU3EG) lands
- *       near its published 42.5k LUT / 74k FF; per-BRAM-bank steering logic.
+ *   <li>LUT and FF: the compute core as Yosys synthesizes it ({@link CoreResourceModel}: adder
+ *       trees, accumulators, requantize lanes), plus what the HLS engine adds around it: a fixed
+ *       AXI/control cost, a per-MAC cost for operand muxing and HLS pipeline registers, and
+ *       per-bank steering logic for the partitioned buffers. The engine terms are calibrated so
+ *       the CNNA16 configuration (192 MACs, 16 bit, ZU3EG) lands on its published 42.5k LUT and
+ *       74k FF.
  * </ul>
  */
 public final class ResourceModel {
   private ResourceModel() {}
 
   public static final int DSP_FIXED = 8;
-  public static final int LUT_FIXED = 9_000, LUT_PER_MAC16 = 120, LUT_PER_MAC8 = 70, LUT_PER_BANK = 20;
-  public static final int FF_FIXED = 12_000, FF_PER_MAC16 = 250, FF_PER_MAC8 = 140, FF_PER_BANK = 30;
+  public static final int LUT_FIXED = 9_000, LUT_PER_MAC16 = 56, LUT_PER_MAC8 = 28, LUT_PER_BANK = 20;
+  public static final int FF_FIXED = 12_000, FF_PER_MAC16 = 206, FF_PER_MAC8 = 103, FF_PER_BANK = 30;
   public static final int LUTRAM_BITS = 1024;
 
   public record Estimate(int dsp, int bram18, int lut, int ff) {}
@@ -50,8 +53,9 @@ public final class ResourceModel {
     bram += bram18(256, 64);                                  // FC accumulators
     bram += 2L * bram18(limits.maxW(), actWidth);             // pooling line buffers
     banks += 2L * hw.tn() + 2L * hw.tm() * hw.tn() + 3L * hw.tm();
-    int lut = LUT_FIXED + macs * (eightBit ? LUT_PER_MAC8 : LUT_PER_MAC16) + (int) banks * LUT_PER_BANK;
-    int ff = FF_FIXED + macs * (eightBit ? FF_PER_MAC8 : FF_PER_MAC16) + (int) banks * FF_PER_BANK;
+    Estimate core = CoreResourceModel.estimate(hw.tm(), hw.tn(), eightBit ? 8 : 16, hw.board().family());
+    int lut = LUT_FIXED + core.lut() + macs * (eightBit ? LUT_PER_MAC8 : LUT_PER_MAC16) + (int) banks * LUT_PER_BANK;
+    int ff = FF_FIXED + core.ff() + macs * (eightBit ? FF_PER_MAC8 : FF_PER_MAC16) + (int) banks * FF_PER_BANK;
     return new Estimate(dsp, (int) bram, lut, ff);
   }
 
