@@ -71,7 +71,7 @@ public final class ConvEngineModel implements ComponentModel {
     java.util.Map<TileKey, TileCost> tiles = new java.util.HashMap<>();
     java.util.Map<TileKey, Unit> rows = new java.util.HashMap<>(), channels = new java.util.HashMap<>();
     long store = 0;
-    for (int ct = 0; ct < nCt; ct++) {
+    for (int ct = 0; ct < nCt; ) {
       int tm = p.channelsInTile(ct);
       long in = store;
       Unit u = channels.computeIfAbsent(new TileKey(tm, 0, 0, in), k -> {
@@ -102,8 +102,14 @@ public final class ConvEngineModel implements ComponentModel {
         }
         return new Unit(a, st);
       });
-      acc.add(u.acc(), 1);
+      // a channel tile that leaves the store it found repeats exactly while the width stays the same
+      int run = 1;
+      if (u.storeOut() == in) {
+        while (ct + run < nCt && p.channelsInTile(ct + run) == tm) run++;
+      }
+      acc.add(u.acc(), run);
       store = u.storeOut();
+      ct += run;
     }
     return store;
   }

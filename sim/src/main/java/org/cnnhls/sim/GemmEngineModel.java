@@ -17,17 +17,20 @@ public final class GemmEngineModel implements ComponentModel {
     int k = d.inC(), n = d.outC();
     long inLoad = ddr.transfer((long) k * actBytes);
     long total = LAYER_OVERHEAD + inLoad, compute = 0, memory = inLoad, bytes = (long) k * actBytes;
+    // every block but the last has Tm rows: cost the two kinds once and count them
     long blocks = 0;
-    for (int o = 0; o < n; o += hw.tm()) {
+    for (int o = 0; o < n; ) {
       int tm = Math.min(hw.tm(), n - o);
+      long same = tm == hw.tm() ? (n - o) / hw.tm() : 1;
       long c = (k + hw.tn() - 1) / hw.tn() + ConvEngineModel.PIPELINE_DEPTH;
       long wBytes = (long) tm * k * wgtBytes;
       long m = ddr.transfer(wBytes);
-      total += Math.max(c, m);
-      compute += c;
-      memory += m;
-      bytes += wBytes;
-      blocks++;
+      total += Math.max(c, m) * same;
+      compute += c * same;
+      memory += m * same;
+      bytes += wBytes * same;
+      blocks += same;
+      o += (int) (tm * same);
     }
     long store = ddr.transfer((long) n * actBytes);
     total += store;
