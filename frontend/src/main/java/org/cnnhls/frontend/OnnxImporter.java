@@ -61,6 +61,7 @@ public final class OnnxImporter {
   public static List<String> supportedOps() {
     List<String> out = new ArrayList<>(OpConverters.BY_TYPE.keySet());
     out.addAll(OpConverters.STRUCTURAL);
+    out.addAll(IntFolding.SHAPE_ONLY);
     out.sort(null);
     return out;
   }
@@ -120,7 +121,18 @@ public final class OnnxImporter {
             nodes.add(identityNode(ctx, np));
           }
         }
-        default -> nodes.add(convertNode(ctx, np));
+        default -> {
+          if (IntFolding.OPS.contains(np.getOpType()) && foldInts(ctx)) break;
+          if (IntFolding.SHAPE_ONLY.contains(np.getOpType())) {
+            if (np.getOpType().equals("Cast") && ctx.i("to", 1) == TensorProto.DataType.FLOAT_VALUE) {
+              nodes.add(identityNode(ctx, np)); // float data cast to float
+              break;
+            }
+            throw new UnsupportedFeatureException(source + ": node '" + name + "' (" + np.getOpType()
+                + ") works on run-time data; cnnhls folds it only on constant shapes");
+          }
+          nodes.add(convertNode(ctx, np));
+        }
       }
     }
 
@@ -164,7 +176,10 @@ public final class OnnxImporter {
       NodeProto n = g.getNode(i);
       boolean defaultDomain = n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx");
       String type = defaultDomain ? n.getOpType() : n.getDomain() + "." + n.getOpType();
-      if (defaultDomain && (OpConverters.BY_TYPE.containsKey(type) || OpConverters.STRUCTURAL.contains(type))) continue;
+      if (defaultDomain && (OpConverters.BY_TYPE.containsKey(type) || OpConverters.STRUCTURAL.contains(type)
+          || IntFolding.SHAPE_ONLY.contains(type))) {
+        continue;
+      }
       unsupported.computeIfAbsent(type, k -> new ArrayList<>()).add(n.getName().isEmpty() ? "#" + i : n.getName());
     }
     if (unsupported.isEmpty()) return;
@@ -291,6 +306,16 @@ public final class OnnxImporter {
     }
   }
 
+  private boolean foldInts(NodeContext ctx) {
+    try {
+      return IntFolding.tryFold(ctx, state);
+    } catch (UnsupportedFeatureException e) {
+      throw new UnsupportedFeatureException(source + ": " + e.getMessage());
+    } catch (ModelException e) {
+      throw new ModelException(source + ": " + e.getMessage(), e);
+    }
+  }
+
   private Node identityNode(NodeContext ctx, NodeProto np) {
     state.shapes.put(np.getOutput(0), state.shape(ctx.input(0)));
     return new Node(ctx.name, new org.cnnhls.ir.ops.Op.Identity(), List.of(ctx.input(0)), List.of(np.getOutput(0)));
@@ -299,7 +324,7 @@ public final class OnnxImporter {
   /** Inputs that are shapes, pads or sizes rather than data. */
   private static boolean takesIntegerInput(String op, int i) {
     return switch (op) {
-      case "Reshape" -> i == 1;
+      case "Reshape", "Squeeze", "Unsqueeze" -> i == 1;
       case "Pad" -> i == 1 || i == 3;
       case "Resize" -> i == 3;
       default -> false;

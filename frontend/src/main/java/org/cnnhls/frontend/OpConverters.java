@@ -42,6 +42,10 @@ final class OpConverters {
       Map.entry("Softmax", OpConverters::softmax),
       Map.entry("Add", c -> binary(c, new Op.Add())),
       Map.entry("Mul", c -> binary(c, new Op.Mul())),
+      Map.entry("Sub", c -> binary(c, new Op.Sub())),
+      Map.entry("Div", c -> binary(c, new Op.Div())),
+      Map.entry("Squeeze", c -> squeeze(c, false)),
+      Map.entry("Unsqueeze", c -> squeeze(c, true)),
       Map.entry("Concat", OpConverters::concat),
       Map.entry("Flatten", c -> unary(c, new Op.Flatten((int) c.i("axis", 1)))),
       Map.entry("Reshape", OpConverters::reshape),
@@ -75,6 +79,18 @@ final class OpConverters {
       if (axis + b.rank() != a.rank()) throw c.unsupported("legacy broadcast with axis=" + axis + " is not supported");
     }
     return new Converted(op, c.inputs(2));
+  }
+
+  /** Squeeze/Unsqueeze on data: a Reshape to the static target shape. */
+  private static Converted squeeze(NodeContext c, boolean unsqueeze) {
+    long[] axes;
+    if (c.opset >= 13) {
+      axes = c.constInts(1);
+    } else {
+      int[] a = c.ints("axes", null);
+      axes = a == null ? null : java.util.Arrays.stream(a).asLongStream().toArray();
+    }
+    return unary(c, new Op.Reshape(IntFolding.reshapeAxes(c, c.shape(0), axes, unsqueeze).dims()));
   }
 
   // ---------------------------------------------------------------- conv and pooling

@@ -156,6 +156,8 @@ public final class IrParser {
       case "Identity" -> new Op.Identity();
       case "Add" -> new Op.Add();
       case "Mul" -> new Op.Mul();
+      case "Sub" -> new Op.Sub();
+      case "Div" -> new Op.Div();
       case "Concat" -> new Op.Concat(a.i("axis", null));
       case "Flatten" -> new Op.Flatten(a.i("axis", 1));
       case "Reshape" -> new Op.Reshape(a.ints("shape"));

@@ -68,7 +68,9 @@ class IrParserTest {
     String gmp = b.n("gmp", new Op.GlobalMaxPool(), mp);
     String add = b.n("add", new Op.Add(), gap, gmp);
     String mul = b.n("mul", new Op.Mul(), add, b.c("two", 1));
-    String cat = b.n("cat", new Op.Concat(1), add, mul);
+    String sub = b.n("sub", new Op.Sub(), mul, add);
+    String div = b.n("div", new Op.Div(), sub, b.c("three", 1));
+    String cat = b.n("cat", new Op.Concat(1), add, div);
     String tr = b.n("tr", new Op.Transpose(new int[] {0, 2, 3, 1}), cat);
     String rs = b.n("rs", new Op.Reshape(new int[] {1, 16}), tr);
     String fl = b.n("fl", new Op.Flatten(2), cat);

@@ -452,6 +452,26 @@ public sealed interface Op {
     }
   }
 
+  record Sub() implements Binary {
+    public String type() {
+      return "Sub";
+    }
+
+    public float apply(float a, float b) {
+      return a - b;
+    }
+  }
+
+  record Div() implements Binary {
+    public String type() {
+      return "Div";
+    }
+
+    public float apply(float a, float b) {
+      return a / b;
+    }
+  }
+
   // ---------------------------------------------------------------- layout
 
   record Concat(int axis) implements Op {

@@ -73,6 +73,8 @@ public record ValueRanges(Map<String, Double> maxAbs, String source) {
     if (op instanceof Op.FusedAdd f) return activate(f.activation(), x + r.get(n.input(1)));
     if (op instanceof Op.Add) return x + r.get(n.input(1));
     if (op instanceof Op.Mul) return x * r.get(n.input(1));
+    if (op instanceof Op.Sub) return x + r.get(n.input(1));
+    if (op instanceof Op.Div) return Double.POSITIVE_INFINITY; // no sound bound without a bound on 1/|b|
     if (op instanceof Op.Activation a) return activate(a, x);
     if (op instanceof Op.Softmax) return 1.0;
     if (op instanceof Op.Concat) {
