@@ -33,7 +33,6 @@ final class ErrorHandler implements IExecutionExceptionHandler {
       return ExitCodes.USAGE;
     }
     if (ex instanceof CommandLine.ParameterException) return ExitCodes.USAGE;
-    if (ex instanceof OutOfMemoryError) return ExitCodes.INTERNAL;
     return ExitCodes.INTERNAL;
   }
 }

@@ -4,9 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,9 +55,7 @@ final class QuantizeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.print(report.toText());
     if (json != null) {
-      Path tmp = Files.createTempFile(json.toAbsolutePath().getParent(), "." + json.getFileName(), ".tmp");
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(tmp.toFile(), report);
-      Files.move(tmp, json, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      SimulateCommand.writeAtomically(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
       out.println("wrote " + json);
     }
     out.flush();

@@ -249,7 +249,7 @@ public final class Lowering {
     b.dH = c.dilations()[0];
     b.dW = c.dilations()[1];
     b.groups = c.group();
-    params(b, lq);
+    params(b, lq, q.format(n.input(0)).width());
     activation(b, q.activations().get(n.name()));
     Op.MaxPool p = f.pool();
     if (p == null) {
@@ -309,7 +309,7 @@ public final class Lowering {
     b.inH = 1;
     b.inW = 1;
     b.transB = transB ? 1 : 0;
-    params(b, lq);
+    params(b, lq, q.format(n.input(0)).width());
     activation(b, q.activations().get(n.name()));
     emit(b, n, n.output());
   }
@@ -385,8 +385,8 @@ public final class Lowering {
     }
   }
 
-  private void params(LayerDescriptor.Builder b, LinearQuant lq) {
-    accumulatorWidths(b, lq);
+  private void params(LayerDescriptor.Builder b, LinearQuant lq, int inWidth) {
+    accumulatorWidths(b, lq, inWidth);
     b.wOff = weightSize;
     weightChunks.add(lq.weights());
     weightSize += lq.weights().length;
@@ -404,10 +404,9 @@ public final class Lowering {
   }
 
   /** Widens accWidth/multWidth so the engine's accumulator and requantize operands hold this layer. */
-  private void accumulatorWidths(LayerDescriptor.Builder b, LinearQuant lq) {
+  private void accumulatorWidths(LayerDescriptor.Builder b, LinearQuant lq, int inWidth) {
     int outs = lq.outChannels();
     int k = b.op == LayerDescriptor.OP_GEMM ? b.inC : (b.inC / b.groups) * b.kH * b.kW;
-    int inWidth = q.format(inputOf(b)).width();
     for (int c = 0; c < outs; c++) multWidth = Math.max(multWidth, 32 - Integer.numberOfLeadingZeros(lq.multiplier()[c]));
     if (nominalWeightWidth > 0) {
       // the contract's bound: Wx + Ww + ceil(log2 K) + 1
@@ -421,11 +420,6 @@ public final class Lowering {
       for (int i = 0; i < k; i++) bound += (long) Math.abs(w[rowsPerOutput ? c * k + i : i * outs + c]) << (inWidth - 1);
       accWidth = Math.max(accWidth, Math.min(64, 64 - Long.numberOfLeadingZeros(bound) + 1));
     }
-  }
-
-  private String inputOf(LayerDescriptor.Builder b) {
-    for (Map.Entry<String, Integer> e : offsets.entrySet()) if (e.getValue() == b.inOff) return e.getKey();
-    return g.inputs().get(0).name();
   }
 
   private void checkRequant(Node n, LinearQuant lq) {

@@ -109,7 +109,10 @@ public final class ProjectEmitter {
 
     Report report = Report.of(model, q, hw, p, cost, timing);
     java.util.Map<String, String> extra = new java.util.TreeMap<>(timing.reportFiles(p, hw, CppNames.literal(model) + " on " + hw.board().name()));
-    for (Map.Entry<String, String> e : extra.entrySet()) write(dir.resolve(CppNames.identifier(e.getKey().replace(".", "_dot_")).replace("_dot_", ".")), e.getValue());
+    for (Map.Entry<String, String> e : extra.entrySet()) {
+      if (!e.getKey().matches("[A-Za-z0-9_-]+\\.[a-z]+")) throw new IllegalArgumentException("bad report file name " + e.getKey());
+      write(dir.resolve(e.getKey()), e.getValue());
+    }
     Files.write(dir.resolve("report.json"), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
         .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).writeValueAsBytes(report));
     String md = report.toMarkdown();

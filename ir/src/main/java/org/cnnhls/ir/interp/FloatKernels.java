@@ -5,6 +5,7 @@ import java.util.stream.IntStream;
 import org.cnnhls.ir.Shape;
 import org.cnnhls.ir.ops.MatMulShapes;
 import org.cnnhls.ir.ops.Op;
+import org.cnnhls.ir.ops.Spatial;
 
 /**
  * Reference float kernels, one static method per op, written for clarity first and for speed where
@@ -40,9 +41,7 @@ final class FloatKernels {
             if (wv == 0) continue;
             int offX = kx * dw - pl;
             // ox range with 0 <= ox*sw + offX < wd
-            int oxLo = offX >= 0 ? 0 : (-offX + sw - 1) / sw;
-            int oxHi = Math.min(ow, (wd - 1 - offX) / sw + 1);
-            if (wd - 1 - offX < 0) continue;
+            int oxLo = Spatial.firstColumn(offX, sw), oxHi = Spatial.endColumn(ow, wd, offX, sw);
             for (int oy = 0; oy < oh; oy++) {
               int iy = oy * sh - pt + ky * dh;
               if (iy < 0 || iy >= h) continue;

@@ -25,6 +25,18 @@ public final class Spatial {
     return out;
   }
 
+  /**
+   * Output columns [first, end) whose input column ox*stride + offset falls inside [0, width):
+   * the inner-loop bounds of a direct convolution, so the loop itself needs no padding checks.
+   */
+  public static int firstColumn(int offset, int stride) {
+    return offset >= 0 ? 0 : (-offset + stride - 1) / stride;
+  }
+
+  public static int endColumn(int outWidth, int width, int offset, int stride) {
+    return width - 1 - offset < 0 ? 0 : Math.min(outWidth, (width - 1 - offset) / stride + 1);
+  }
+
   static Shape poolShape(Shape x, int[] k, int[] s, int[] p, int[] d, boolean ceil, String op) {
     requireRank4(x, op + " input");
     return Shape.of(x.dim(0), x.dim(1),

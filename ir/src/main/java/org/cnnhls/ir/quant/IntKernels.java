@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import org.cnnhls.ir.Shape;
 import org.cnnhls.ir.ops.Op;
+import org.cnnhls.ir.ops.Spatial;
 
 /**
  * Integer kernels of the golden model. Loop order keeps the innermost loop contiguous over output
@@ -62,9 +63,7 @@ public final class IntKernels {
               int wv = w[wBase + ky * kw + kx];
               if (wv == 0) continue;
               int offX = kx * dw - pl;
-              if (wd - 1 - offX < 0) continue;
-              int oxLo = offX >= 0 ? 0 : (-offX + sw - 1) / sw;
-              int oxHi = Math.min(ow, (wd - 1 - offX) / sw + 1);
+              int oxLo = Spatial.firstColumn(offX, sw), oxHi = Spatial.endColumn(ow, wd, offX, sw);
               int row = inBase + iy * wd + offX;
               if (dacc != null) {
                 double wvd = wv;
