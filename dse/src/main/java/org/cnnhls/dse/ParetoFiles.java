@@ -12,10 +12,12 @@ import java.util.Set;
 public final class ParetoFiles {
   private ParetoFiles() {}
 
-  /** The union of the latency-vs-DSP and latency-vs-BRAM fronts, by latency. */
+  /** The union of the fronts of latency against each resource (DSP, BRAM18, LUT, FF), by latency. */
   public static List<Evaluation> front(List<Evaluation> fitting) {
     Set<Evaluation> all = new LinkedHashSet<>(Explorer.pareto(fitting, e -> e.resources().dsp()));
     all.addAll(Explorer.pareto(fitting, e -> e.resources().bram18()));
+    all.addAll(Explorer.pareto(fitting, e -> e.resources().lut()));
+    all.addAll(Explorer.pareto(fitting, e -> e.resources().ff()));
     List<Evaluation> out = new ArrayList<>(all);
     out.sort(java.util.Comparator.comparingDouble(Evaluation::latencySeconds).thenComparing(e -> e.point().label()));
     return out;
