@@ -87,7 +87,15 @@ final class FixedPointOptions {
     } else {
       ranges = ValueRanges.calibrate(g, calibrationSamples, percentile);
     }
-    return Quantizer.quantize(g, options, ranges);
+    QuantizedGraph q = Quantizer.quantize(g, options, ranges);
+    if (calibrationSamples.isEmpty()) {
+      long beyond = g.nodes().stream().filter(n -> ranges.of(n.output()) > q.format(n.output()).maxReal()).count();
+      if (beyond > 0) {
+        err.println("cnnhls: warning: the analytic bounds of " + beyond + " layer outputs exceed what their fixed-point formats "
+            + "can hold, so those values may saturate; give --calibration for usable formats");
+      }
+    }
+    return q;
   }
 
   /** Parses the override file; an unknown layer or impossible format is a usage error naming the file. */

@@ -45,7 +45,8 @@ public record FixedType(int width, int frac) {
     // guard against log rounding at exact powers of two
     while (maxRaw * Math.scalb(1.0, -frac) < maxAbs) frac--;
     while (maxRaw * Math.scalb(1.0, -(frac + 1)) >= maxAbs) frac++;
-    return new FixedType(width, Math.max(-32, Math.min(frac, 62 - width)));
+    // beyond these the raw range or the int64 requantize arithmetic would not hold the value
+    return new FixedType(width, Math.max(width - 62, Math.min(frac, 62 - width)));
   }
 
   /** Round half to even, then saturate: how weights and inputs enter fixed point. */
