@@ -74,6 +74,21 @@ final class Cpp {
   }
 
   /** Compiles (and links, unless flags hold -c/-E) with g++; fails the test with the compiler's output on error. */
+  /**
+   * Writes {@code cases} one per line, builds the driver (a test resource) against the library with
+   * the strict flags, and runs it on the cases file.
+   */
+  static Result runDriver(Path dir, String driver, List<String> cases, long timeoutSeconds)
+      throws IOException, InterruptedException {
+    Path file = dir.resolve("cases.txt");
+    Files.write(file, cases);
+    Path lib = copyLibrary(dir.resolve("lib"));
+    Path src = copyTestResource(driver, dir);
+    Path exe = dir.resolve(driver.replace(".cpp", ""));
+    gxx(dir, STRICT, List.of(lib), List.of(src), exe);
+    return run(dir, timeoutSeconds, List.of(exe.toString(), file.toString()));
+  }
+
   static Result gxx(Path workDir, List<String> flags, List<Path> includes, List<Path> sources, Path output)
       throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of("g++"));

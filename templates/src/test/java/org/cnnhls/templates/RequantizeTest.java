@@ -3,8 +3,6 @@ package org.cnnhls.templates;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,18 +46,7 @@ class RequantizeTest {
     }
     assertTrue(requantCases >= 100_000);
 
-    Path file = dir.resolve("cases.txt");
-    try (BufferedWriter w = Files.newBufferedWriter(file)) {
-      for (String c : cases) {
-        w.write(c);
-        w.newLine();
-      }
-    }
-    Path lib = Cpp.copyLibrary(dir.resolve("lib"));
-    Path src = Cpp.copyTestResource("requant_driver.cpp", dir);
-    Path exe = dir.resolve("requant_driver");
-    Cpp.gxx(dir, Cpp.STRICT, List.of(lib), List.of(src), exe);
-    Cpp.Result r = Cpp.run(dir, 120, List.of(exe.toString(), file.toString()));
+    Cpp.Result r = Cpp.runDriver(dir, "requant_driver.cpp", cases, 120);
     assertEquals(0, r.exit(), r.all());
     assertEquals("OK " + cases.size(), r.out().trim());
   }

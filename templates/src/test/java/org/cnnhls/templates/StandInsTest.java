@@ -3,11 +3,9 @@ package org.cnnhls.templates;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedWriter;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,18 +52,7 @@ class StandInsTest {
       };
       cases.add("F " + f + " " + Long.toHexString(Double.doubleToRawLongBits(x)) + " " + fixedRaw(x, w, frac));
     }
-    Path file = dir.resolve("cases.txt");
-    try (BufferedWriter out = Files.newBufferedWriter(file)) {
-      for (String c : cases) {
-        out.write(c);
-        out.newLine();
-      }
-    }
-    Path lib = Cpp.copyLibrary(dir.resolve("lib"));
-    Path src = Cpp.copyTestResource("standins_driver.cpp", dir);
-    Path exe = dir.resolve("standins_driver");
-    Cpp.gxx(dir, Cpp.STRICT, List.of(lib), List.of(src), exe);
-    Cpp.Result r = Cpp.run(dir, 60, List.of(exe.toString(), file.toString()));
+    Cpp.Result r = Cpp.runDriver(dir, "standins_driver.cpp", cases, 60);
     assertEquals(0, r.exit(), r.all());
     assertTrue(r.out().startsWith("OK "), r.out());
     assertTrue(Long.parseLong(r.out().trim().substring(3)) >= cases.size() + 100, r.out());
