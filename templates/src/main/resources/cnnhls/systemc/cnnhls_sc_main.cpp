@@ -7,50 +7,24 @@
 #include <vector>
 
 #include "cnnhls_sc_model.h"
+#include "cnnhls_tb_io.h"
 
-namespace {
-
-int storage_bytes(int width) { return width <= 8 ? 1 : width <= 16 ? 2 : 4; }
-
-std::vector<unsigned char> read_blob(const std::string &path, long long bytes) {
-  std::FILE *f = std::fopen(path.c_str(), "rb");
-  if (!f) {
-    std::fprintf(stderr, "ERROR: cannot open %s\n", path.c_str());
-    std::exit(2);
-  }
-  std::vector<unsigned char> data;
-  unsigned char buf[1 << 16];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) data.insert(data.end(), buf, buf + n);
-  std::fclose(f);
-  if ((long long)data.size() != bytes) {
-    std::fprintf(stderr, "ERROR: %s has %zu bytes, expected %lld\n", path.c_str(), data.size(), bytes);
-    std::exit(2);
-  }
-  return data;
-}
-
-long long value_at(const std::vector<unsigned char> &data, long long i, int bytes) {
-  unsigned long long u = 0;
-  for (int b = bytes - 1; b >= 0; b--) u = (u << 8) | data[(size_t)(i * bytes + b)];
-  const int shift = 64 - 8 * bytes;
-  return shift == 0 ? (long long)u : (long long)(u << shift) >> shift;
-}
-
-}  // namespace
+using cnnhls_tb::read_blob;
+using cnnhls_tb::storage_bytes;
+using cnnhls_tb::value_at;
 
 int sc_main(int argc, char **argv) {
   const std::string dir = argc > 1 ? argv[1] : "../hls/data";
   const int ab = storage_bytes(CNNHLS_ACT_W), wb = storage_bytes(CNNHLS_WGT_W);
-  std::vector<unsigned char> w = read_blob(dir + "/weights.bin", (long long)CNNHLS_WEIGHTS_SIZE * wb);
-  std::vector<unsigned char> b = read_blob(dir + "/bias.bin", (long long)CNNHLS_BIAS_SIZE * 8);
-  std::vector<unsigned char> q = read_blob(dir + "/quant.bin", (long long)CNNHLS_QUANT_SIZE * 4);
-  std::vector<unsigned char> in = read_blob(dir + "/input.bin", (long long)CNNHLS_INPUT_SIZE * ab);
+  std::vector<unsigned char> w = read_blob(dir, "weights.bin", CNNHLS_WEIGHTS_SIZE, wb, "weights");
+  std::vector<unsigned char> b = read_blob(dir, "bias.bin", CNNHLS_BIAS_SIZE, 8, "bias values");
+  std::vector<unsigned char> q = read_blob(dir, "quant.bin", CNNHLS_QUANT_SIZE, 4, "quant words");
+  std::vector<unsigned char> in = read_blob(dir, "input.bin", CNNHLS_INPUT_SIZE, ab, "input values");
   long long golden_total = 0;
   for (int i = 0; i < CNNHLS_NUM_LAYERS; i++) {
     golden_total += (long long)CNNHLS_LAYERS[i].out_c * CNNHLS_LAYERS[i].out_h * CNNHLS_LAYERS[i].out_w;
   }
-  std::vector<unsigned char> golden = read_blob(dir + "/golden.bin", golden_total * ab);
+  std::vector<unsigned char> golden = read_blob(dir, "golden.bin", golden_total, ab, "golden values");
 
   std::vector<cnnhls::wgt_t> weights(CNNHLS_WEIGHTS_SIZE);
   std::vector<cnnhls::bias_t> bias(CNNHLS_BIAS_SIZE);

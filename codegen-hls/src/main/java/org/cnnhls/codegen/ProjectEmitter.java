@@ -87,7 +87,8 @@ public final class ProjectEmitter {
     write(hls.resolve("Makefile"), resource("Makefile"));
     Map<String, String> vars = variables(model, project, q, hw, p);
     StringBuilder addFiles = new StringBuilder("add_files cnnhls_top.cpp -cflags \"-std=c++14 -I.\"\nadd_files cnnhls_config.h");
-    for (String f : library) if (f.endsWith(".h")) addFiles.append("\nadd_files ").append(f);
+    // the testbench's own headers go to the testbench, not to synthesis
+    for (String f : library) if (f.endsWith(".h")) addFiles.append(f.startsWith("cnnhls_tb") ? "\nadd_files -tb " : "\nadd_files ").append(f);
     vars.put("ADD_FILES", addFiles.toString());
     write(hls.resolve("run_hls.tcl"), fill(resource("run_hls.tcl"), vars));
 
