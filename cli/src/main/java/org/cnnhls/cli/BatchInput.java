@@ -76,6 +76,14 @@ final class BatchInput {
     return file.dim(0);
   }
 
+  /** Every sample of a file bound to the model's one input. */
+  static List<Map<String, float[]>> allSamples(Graph g, Path file) {
+    BatchInput b = bind(g, List.of(file.toString()));
+    List<Map<String, float[]>> out = new ArrayList<>();
+    for (int i = 0; i < b.batch; i++) out.add(b.sample(i));
+    return out;
+  }
+
   Map<String, float[]> sample(int i) {
     Map<String, float[]> out = new LinkedHashMap<>();
     for (Map.Entry<String, float[]> e : data.entrySet()) {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -62,11 +61,7 @@ final class FixedPointOptions {
 
   /** The calibration samples, or an empty list. */
   List<Map<String, float[]>> calibrationSamples(Graph g) {
-    if (calibration == null) return List.of();
-    BatchInput b = BatchInput.bind(g, List.of(calibration.toString()));
-    List<Map<String, float[]>> out = new ArrayList<>();
-    for (int i = 0; i < b.batch; i++) out.add(b.sample(i));
-    return out;
+    return calibration == null ? List.of() : BatchInput.allSamples(g, calibration);
   }
 
   QuantizedGraph quantize(Graph g, List<Map<String, float[]>> calibrationSamples, java.io.PrintWriter err) {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -41,12 +40,7 @@ final class QuantizeCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     Graph g = Pipelines.standard(ModelLoader.load(model));
     List<Map<String, float[]>> calib = fixed.calibrationSamples(g);
-    List<Map<String, float[]>> eval = new ArrayList<>(calib);
-    if (input != null) {
-      BatchInput b = BatchInput.bind(g, List.of(input.toString()));
-      eval.clear();
-      for (int i = 0; i < b.batch; i++) eval.add(b.sample(i));
-    }
+    List<Map<String, float[]>> eval = input == null ? calib : BatchInput.allSamples(g, input);
     QuantizedGraph q = fixed.quantize(g, calib, spec.commandLine().getErr());
     QuantReport report;
     try (Progress p = new Progress("measuring " + g.name())) {
