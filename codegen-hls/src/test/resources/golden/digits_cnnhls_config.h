@@ -10,6 +10,7 @@
 #define CNNHLS_TR 14  // output tile rows
 #define CNNHLS_TC 14  // output tile columns
 #define CNNHLS_AXI_WIDTH 128  // m_axi data width in bits
+#define CNNHLS_FC_LANES 8  // fully connected weights per cycle (one AXI beat)
 #define CNNHLS_ACT_W 16  // activation storage width (bits)
 #define CNNHLS_WGT_W 16  // weight storage width (bits)
 #define CNNHLS_CLOCK_MHZ 200.0

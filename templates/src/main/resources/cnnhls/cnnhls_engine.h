@@ -17,6 +17,8 @@
 //             CNNHLS_MAX_POOL_WIN (256) largest average-pool window k_h * k_w
 //             CNNHLS_MAX_FC_IN (4096)  largest fully connected input length K (kept on chip)
 //             CNNHLS_FC_NB (256)       outputs per block of a fully connected layer with trans_b = 0
+//             CNNHLS_FC_LANES (8)      weights a fully connected layer consumes per cycle: one AXI
+//                                      beat's worth, since FC weights stream from DDR
 //             CNNHLS_EW_CHUNK (1024)   element-wise chunk (add, copy, activation)
 //             CNNHLS_ACC_W (64)        conv/gemm accumulator width: must hold |bias| + sum |w x|
 //             CNNHLS_REQ_ACC_W (CNNHLS_ACC_W), CNNHLS_REQ_M_W (31): operand widths of the conv/gemm
@@ -63,6 +65,9 @@
 #endif
 #ifndef CNNHLS_FC_NB
 #define CNNHLS_FC_NB 256
+#endif
+#ifndef CNNHLS_FC_LANES
+#define CNNHLS_FC_LANES 8
 #endif
 #ifndef CNNHLS_EW_CHUNK
 #define CNNHLS_EW_CHUNK 1024
@@ -121,6 +126,7 @@ static const int MAX_W = CNNHLS_MAX_W;
 static const int MAX_POOL_WIN = CNNHLS_MAX_POOL_WIN;
 static const int MAX_FC_IN = CNNHLS_MAX_FC_IN;
 static const int FC_NB = CNNHLS_FC_NB;
+static const int FC_LANES = CNNHLS_FC_LANES;
 static const int EW_CHUNK = CNNHLS_EW_CHUNK;
 
 static_assert(TM >= 1 && TN >= 1 && TR >= 1 && TC >= 1, "tile sizes must be positive");
@@ -130,7 +136,7 @@ static_assert(CNNHLS_ACC_W >= 2 && CNNHLS_ACC_W <= 64, "the accumulator is at mo
 static_assert(CNNHLS_REQ_ACC_W >= 2 && CNNHLS_REQ_ACC_W <= 64 && CNNHLS_REQ_M_W >= 1 && CNNHLS_REQ_M_W <= 32,
               "requantize operands: accumulator 2..64 bits, multiplier 1..32 bits");
 static_assert(MAX_K >= 1 && IN_TR >= 1 && IN_TC >= 1, "window and input tile sizes must be positive");
-static_assert(MAX_W >= 1 && MAX_POOL_WIN >= 1 && MAX_FC_IN >= 1 && FC_NB >= 1, "buffer sizes must be positive");
+static_assert(MAX_W >= 1 && MAX_POOL_WIN >= 1 && MAX_FC_IN >= 1 && FC_NB >= 1 && FC_LANES >= 1, "buffer sizes must be positive");
 static_assert(EW_CHUNK >= 1 && CNNHLS_EW_FIFO >= 1, "chunk and FIFO sizes must be positive");
 
 inline int ceil_div(int a, int b) { return (a + b - 1) / b; }
@@ -486,15 +492,16 @@ inline void conv_layer(const LayerDesc &d, const wgt_t *weights, const bias_t *b
 // Fully connected: out[n] = act(requant(bias[n] + sum_k w * x[k])), K = in_c*in_h*in_w inputs (the
 // flattened C x H x W tensor), N = out_c*out_h*out_w outputs. The input vector stays on chip;
 // weights stream from DDR exactly once, in address order: with trans_b = 1 ([N][K]) the whole
-// matrix is one sequential stream consumed Tn weights per cycle; with trans_b = 0 ([K][N]) blocks
-// of FC_NB outputs read one contiguous row segment per input, Tm weights per cycle.
+// matrix is one sequential stream; with trans_b = 0 ([K][N]) blocks of FC_NB outputs read one
+// contiguous row segment per input. Either way FC_LANES weights per cycle, what one AXI beat
+// carries: more multipliers could not be fed.
 inline void gemm_layer(const LayerDesc &d, const wgt_t *weights, const bias_t *bias, const int *quant,
                        act_t *fmap) {
   CNNHLS_PRAGMA(HLS INLINE off)
   static act_t x[MAX_FC_IN];
   static acc_t acc[FC_NB];
-  CNNHLS_PRAGMA(HLS ARRAY_PARTITION variable=x cyclic factor=CNNHLS_TN dim=1)
-  CNNHLS_PRAGMA(HLS ARRAY_PARTITION variable=acc cyclic factor=CNNHLS_TM dim=1)
+  CNNHLS_PRAGMA(HLS ARRAY_PARTITION variable=x cyclic factor=CNNHLS_FC_LANES dim=1)
+  CNNHLS_PRAGMA(HLS ARRAY_PARTITION variable=acc cyclic factor=CNNHLS_FC_LANES dim=1)
   const int K = d.in_c * d.in_h * d.in_w, N = d.out_c * d.out_h * d.out_w;
   for (int k = 0; k < K; k++) {
     CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_FC)
@@ -502,7 +509,7 @@ inline void gemm_layer(const LayerDesc &d, const wgt_t *weights, const bias_t *b
     x[k] = fmap[d.in_off + k];
   }
   if (d.trans_b) {
-    const int kc_n = ceil_div(K, TN);
+    const int kc_n = ceil_div(K, FC_LANES);
     for (int n = 0; n < N; n++) {
       CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_FC)
       acc_t a = bias[d.b_off + n];
@@ -511,9 +518,9 @@ inline void gemm_layer(const LayerDesc &d, const wgt_t *weights, const bias_t *b
         CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_FC)
         CNNHLS_PRAGMA(HLS PIPELINE II=1)
         acc_t part = 0;
-        for (int j = 0; j < TN; j++) {
+        for (int j = 0; j < FC_LANES; j++) {
           CNNHLS_PRAGMA(HLS UNROLL)
-          const int k = kc * TN + j;
+          const int k = kc * FC_LANES + j;
           if (k < K) part += weights[row + k] * x[k];
         }
         a += part;
@@ -525,7 +532,7 @@ inline void gemm_layer(const LayerDesc &d, const wgt_t *weights, const bias_t *b
   } else {
     for (int n0 = 0; n0 < N; n0 += FC_NB) {
       CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_FC_BLOCKS)
-      const int nb = min_int(FC_NB, N - n0), jb_n = ceil_div(nb, TM);
+      const int nb = min_int(FC_NB, N - n0), jb_n = ceil_div(nb, FC_LANES);
       for (int j = 0; j < nb; j++) {
         CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_FC_NB)
         CNNHLS_PRAGMA(HLS PIPELINE II=1)
@@ -538,9 +545,9 @@ inline void gemm_layer(const LayerDesc &d, const wgt_t *weights, const bias_t *b
         for (int jb = 0; jb < jb_n; jb++) {
           CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_FC_STEPS)
           CNNHLS_PRAGMA(HLS PIPELINE II=1)
-          for (int u = 0; u < TM; u++) {
+          for (int u = 0; u < FC_LANES; u++) {
             CNNHLS_PRAGMA(HLS UNROLL)
-            const int j = jb * TM + u;
+            const int j = jb * FC_LANES + u;
             if (j < nb) acc[j] += weights[row + j] * xk;
           }
         }

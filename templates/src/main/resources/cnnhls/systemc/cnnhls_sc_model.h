@@ -9,8 +9,9 @@
 //                cycle plus the stage's pipeline depth.
 //   Engine       walks the descriptor table. Values come from the HLS kernels (cnnhls::run_layer),
 //                so they are bit-exact by construction; timing follows the tile schedule: the next
-//                input-channel step's load is requested before the current step computes
-//                (double buffering), a tile's store travels with the next tile's first load.
+//                input-channel step's load (the next tile's first one included) is requested
+//                before the current step computes (double buffering), and a tile's first step
+//                also stores the previous tile.
 //
 // The schedule is written independently of sim/'s Java model so the two cross-check each other.
 #ifndef CNNHLS_SC_MODEL_H
@@ -100,33 +101,40 @@ SC_MODULE(Engine) {
   static int act_bytes() { return CNNHLS_ACT_W <= 8 ? 1 : 2; }
   static int wgt_bytes() { return CNNHLS_WGT_W <= 8 ? 1 : 2; }
 
+  // Bytes input-channel step nt of a tile loads: its input tile and its weight tile.
+  static long long conv_load(const cnnhls::LayerDesc &d, const cnnhls::ConvPlan &p, const cnnhls::ConvTile &tile, int nt) {
+    const int in_rows = (tile.rows - 1) * d.s_h + (d.k_h - 1) * d.d_h + 1;
+    const int in_cols = (tile.cols - 1) * d.s_w + (d.k_w - 1) * d.d_w + 1;
+    const int tn = p.dw ? tile.mc : cnnhls::min_int(CNNHLS_TN, p.cg - nt * CNNHLS_TN);
+    return (long long)tn * in_rows * in_cols * act_bytes() +
+           (long long)tile.mc * (p.dw ? 1 : tn) * d.k_h * d.k_w * wgt_bytes();
+  }
+
+  // conv_layer's steps: each step computes (the tile's first also clears the accumulators, its last
+  // runs the output stage) while the DMA loads the next step's tiles, the next tile's first step
+  // included, and at a tile's first step also stores the previous tile.
   void conv(const cnnhls::LayerDesc &d) {
     const cnnhls::ConvPlan p = cnnhls::conv_plan(d);
+    if (p.tiles == 0) return;
     const int k2 = d.k_h * d.k_w;
+    transfer(conv_load(d, p, cnnhls::conv_tile(p, 0), 0));  // nothing computes yet
     long long pending_store = 0;
     for (int t = 0; t < p.tiles; t++) {
       const cnnhls::ConvTile tile = cnnhls::conv_tile(p, t);
-      const int in_rows = (tile.rows - 1) * d.s_h + (d.k_h - 1) * d.d_h + 1;
-      const int in_cols = (tile.cols - 1) * d.s_w + (d.k_w - 1) * d.d_w + 1;
-      const long long step = (long long)tile.rows * tile.cols * k2 + CNNHLS_PIPELINE_DEPTH;
+      const long long pixels = (long long)tile.rows * tile.cols;
       for (int nt = 0; nt < p.n_tiles; nt++) {
-        const int tn = p.dw ? tile.mc : cnnhls::min_int(CNNHLS_TN, p.cg - nt * CNNHLS_TN);
-        const long long load = (long long)tn * in_rows * in_cols * act_bytes() +
-                               (long long)tile.mc * (p.dw ? 1 : tn) * k2 * wgt_bytes();
-        if (nt == 0) {
-          transfer(load + pending_store);  // nothing to overlap with: the accumulators are fresh
-          pending_store = 0;
+        const bool first = nt == 0, last = nt + 1 == p.n_tiles;
+        long long next = 0;
+        if (!last) next = conv_load(d, p, tile, nt + 1);
+        else if (t + 1 < p.tiles) next = conv_load(d, p, cnnhls::conv_tile(p, t + 1), 0);
+        ddr_request.write(next + (first ? pending_store : 0));
+        cycles((first ? pixels : 0) + pixels * k2 + CNNHLS_PIPELINE_DEPTH);
+        if (last) {
+          out_tile.write(pixels);
+          out_done.read();
         }
-        if (nt + 1 < p.n_tiles) {
-          const int tn_next = cnnhls::min_int(CNNHLS_TN, p.cg - (nt + 1) * CNNHLS_TN);
-          overlapped(step, (long long)tn_next * in_rows * in_cols * act_bytes() +
-                               (long long)tile.mc * tn_next * k2 * wgt_bytes());
-        } else {
-          cycles(step);
-        }
+        ddr_done.read();
       }
-      out_tile.write((long long)tile.rows * tile.cols);
-      out_done.read();
       pending_store = (long long)tile.mc * (tile.rows / p.pk_h) * (tile.cols / p.pk_w) * act_bytes();
     }
     transfer(pending_store);
@@ -137,7 +145,7 @@ SC_MODULE(Engine) {
     transfer(k * act_bytes());
     for (long long o = 0; o < n; o += CNNHLS_TM) {
       const long long tm = n - o < CNNHLS_TM ? n - o : CNNHLS_TM;
-      overlapped((k + CNNHLS_TN - 1) / CNNHLS_TN + CNNHLS_PIPELINE_DEPTH, tm * k * wgt_bytes());
+      overlapped(tm * ((k + CNNHLS_FC_LANES - 1) / CNNHLS_FC_LANES + CNNHLS_PIPELINE_DEPTH), tm * k * wgt_bytes());
     }
     transfer(n * act_bytes());
   }

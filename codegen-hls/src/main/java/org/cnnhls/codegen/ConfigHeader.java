@@ -18,6 +18,7 @@ final class ConfigHeader {
     define(sb, "CNNHLS_TR", hw.tr(), "output tile rows");
     define(sb, "CNNHLS_TC", hw.tc(), "output tile columns");
     define(sb, "CNNHLS_AXI_WIDTH", hw.axiDataWidth(), "m_axi data width in bits");
+    define(sb, "CNNHLS_FC_LANES", hw.fcLanes(p.wgtWidth()), "fully connected weights per cycle (one AXI beat)");
     define(sb, "CNNHLS_ACT_W", p.actWidth(), "activation storage width (bits)");
     define(sb, "CNNHLS_WGT_W", p.wgtWidth(), "weight storage width (bits)");
     sb.append("#define CNNHLS_CLOCK_MHZ ").append(String.format(Locale.ROOT, "%.1f", hw.clockMHz())).append('\n');

@@ -40,11 +40,20 @@ public record HardwareConfig(Board board, int tm, int tn, int tr, int tc, int ax
     return new HardwareConfig(board, m, n, r, c, axiDataWidth, clockMHz);
   }
 
+  public HardwareConfig withAxiDataWidth(int bits) {
+    return new HardwareConfig(board, tm, tn, tr, tc, bits, clockMHz);
+  }
+
   public HardwareConfig withClock(double mhz) {
     return new HardwareConfig(board, tm, tn, tr, tc, axiDataWidth, mhz);
   }
 
   public int macs() {
     return tm * tn;
+  }
+
+  /** Weights a fully connected layer consumes per cycle: one AXI beat of {@code wgtWidth}-bit weights (stored in 1 or 2 bytes). */
+  public int fcLanes(int wgtWidth) {
+    return Math.max(1, axiDataWidth / (wgtWidth <= 8 ? 8 : 16));
   }
 }

@@ -12,8 +12,11 @@ import org.cnnhls.boards.Board;
  *       requantize multiplies the accumulator (accWidth bits) by M (multWidth bits) in each of its
  *       Tm lanes, split into 24 x 17-bit partial products: ceil(accWidth / 24) * ceil(multWidth / 17)
  *       DSPs per lane, none when every M is 1 (power-of-two scaling). Yosys maps the Chisel core
- *       exactly so: 2 per lane at 48 x 16 and at 32 x 16 bits (rtl/bench/resources.md).
- *       {@link #DSP_FIXED} for address generation.
+ *       exactly so: 2 per lane at 48 x 16 and at 32 x 16 bits (rtl/bench/resources.md). The fully
+ *       connected datapath (gemm_layer) has its own multipliers, one AXI beat of weights wide
+ *       ({@link HardwareConfig#fcLanes}) in each of its two loops (trans_b = 1 and 0), packed like
+ *       the array's at 8 bit, and one requantize lane per loop. {@link #DSP_FIXED} for address
+ *       generation.
  *   <li>BRAM18: the engine's on-chip buffers (cnnhls_engine.h), each partitioned along its
  *       parallel dimension into banks; a bank of depth x width bits takes BRAM18s by the block's
  *       aspect ratios (512x36 ... 16Kx1); banks of at most {@link #LUTRAM_BITS} bits go to LUTRAM.
@@ -33,6 +36,8 @@ public final class ResourceModel {
   public static final int LUT_FIXED = 9_000, LUT_PER_MAC16 = 56, LUT_PER_MAC8 = 28, LUT_PER_BANK = 20;
   public static final int FF_FIXED = 12_000, FF_PER_MAC16 = 206, FF_PER_MAC8 = 103, FF_PER_BANK = 30;
   public static final int LUTRAM_BITS = 1024;
+  /** Outputs per block of a trans_b = 0 fully connected layer (CNNHLS_FC_NB). */
+  public static final int FC_BLOCK = 256;
 
   public record Estimate(int dsp, int bram18, int lut, int ff) {}
 
@@ -40,23 +45,29 @@ public final class ResourceModel {
     boolean eightBit = actWidth <= 8 && wgtWidth <= 8;
     boolean packs = eightBit && hw.board().family() == Board.Family.ZYNQ_ULTRASCALE_PLUS;
     int macs = hw.macs();
-    int dsp = (packs ? (macs + 1) / 2 : macs) + requantDspPerLane(limits) * hw.tm() + DSP_FIXED;
+    int fcLanes = hw.fcLanes(wgtWidth);
+    int fcMultipliers = 2 * (packs ? (fcLanes + 1) / 2 : fcLanes);
+    int dsp = (packs ? (macs + 1) / 2 : macs) + requantDspPerLane(limits) * (hw.tm() + 2) + fcMultipliers + DSP_FIXED;
     int inTr = limits.inputTileRows(hw), inTc = limits.inputTileCols(hw), kk = limits.maxK() * limits.maxK();
     int trc = hw.tr() * hw.tc();
     long banks = 0;
     long bram = 0;
     bram += 2L * hw.tn() * bram18(inTr * inTc, actWidth);      // input tile, ping-pong, one bank per Tn
     bram += 2L * hw.tm() * hw.tn() * bram18(kk, wgtWidth);     // weight tile, one bank per MAC
-    bram += (long) hw.tm() * bram18(trc, 64);                 // accumulators
+    bram += (long) hw.tm() * bram18(trc, limits.accWidth());  // accumulators
     bram += 2L * hw.tm() * bram18(trc, actWidth);             // output tile, ping-pong
-    bram += bram18(limits.maxFcIn(), actWidth);               // FC input vector
-    bram += bram18(256, 64);                                  // FC accumulators
+    bram += (long) fcLanes * bram18(ceil(limits.maxFcIn(), fcLanes), actWidth);  // FC input vector, a bank per lane
+    bram += (long) fcLanes * bram18(ceil(FC_BLOCK, fcLanes), limits.accWidth());  // FC accumulators (trans_b = 0)
     bram += 2L * bram18(limits.maxW(), actWidth);             // pooling line buffers
-    banks += 2L * hw.tn() + 2L * hw.tm() * hw.tn() + 3L * hw.tm();
+    banks += 2L * hw.tn() + 2L * hw.tm() * hw.tn() + 3L * hw.tm() + 2L * fcLanes;
     Estimate core = CoreResourceModel.estimate(hw.tm(), hw.tn(), eightBit ? 8 : 16, hw.board().family());
     int lut = LUT_FIXED + core.lut() + macs * (eightBit ? LUT_PER_MAC8 : LUT_PER_MAC16) + (int) banks * LUT_PER_BANK;
     int ff = FF_FIXED + core.ff() + macs * (eightBit ? FF_PER_MAC8 : FF_PER_MAC16) + (int) banks * FF_PER_BANK;
     return new Estimate(dsp, (int) bram, lut, ff);
+  }
+
+  private static int ceil(int a, int b) {
+    return (a + b - 1) / b;
   }
 
   /** DSP48s of one requantize lane: accWidth x multWidth bits, 0 when M is always 1. */

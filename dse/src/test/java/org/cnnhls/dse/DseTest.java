@@ -41,8 +41,9 @@ class DseTest {
                 assertTrue(f.dsp() >= e.dsp() && f.bram18() >= e.bram18() && f.lut() >= e.lut() && f.ff() >= e.ff(),
                     "shrank from " + hw + " to " + bigger);
               }
+              // at equal FC lanes (8-bit weights on half the AXI width): one AXI beat feeds twice the 8-bit lanes
               ResourceModel.Estimate wide = ResourceModel.estimate(hw, 16, 16, LIMITS);
-              ResourceModel.Estimate narrow = ResourceModel.estimate(hw, 8, 8, LIMITS);
+              ResourceModel.Estimate narrow = ResourceModel.estimate(hw.withAxiDataWidth(hw.axiDataWidth() / 2), 8, 8, LIMITS);
               assertTrue(narrow.bram18() <= wide.bram18() && narrow.lut() <= wide.lut());
             }
           }
@@ -56,12 +57,14 @@ class DseTest {
     HardwareConfig us = HardwareConfig.defaults(BoardCatalog.byName("ultra96")).withTiles(16, 16, 14, 14);
     HardwareConfig z7 = HardwareConfig.defaults(BoardCatalog.byName("pynq-z2")).withTiles(16, 16, 14, 14);
     var l8 = ResourceModel.defaultLimits(8, 8);
-    int requant8 = ResourceModel.requantDspPerLane(l8) * 16 + ResourceModel.DSP_FIXED;
+    // requantize lanes: Tm in the conv output stage + one per FC loop
+    int requant8 = ResourceModel.requantDspPerLane(l8) * (16 + 2) + ResourceModel.DSP_FIXED;
     assertEquals(2, ResourceModel.requantDspPerLane(l8)); // 31-bit accumulator x 15-bit M: 2 DSP48s, as Yosys maps it
-    assertEquals(128 + requant8, ResourceModel.estimate(us, 8, 8, l8).dsp());
-    assertEquals(256 + requant8, ResourceModel.estimate(z7, 8, 8, l8).dsp());
-    // 16 bit with power-of-two scaling: M = 1, no requantize multipliers
-    assertEquals(256 + ResourceModel.DSP_FIXED, ResourceModel.estimate(us, 16, 16, LIMITS).dsp());
+    // FC lanes: 128-bit AXI carries 16 8-bit weights in each of the two FC loops; packed in pairs on UltraScale+ only
+    assertEquals(128 + 2 * 8 + requant8, ResourceModel.estimate(us, 8, 8, l8).dsp());
+    assertEquals(256 + 2 * 8 + requant8, ResourceModel.estimate(z7.withAxiDataWidth(64), 8, 8, l8).dsp());
+    // 16 bit with power-of-two scaling: M = 1, no requantize multipliers; 8 FC lanes per loop
+    assertEquals(256 + 2 * 8 + ResourceModel.DSP_FIXED, ResourceModel.estimate(us, 16, 16, LIMITS).dsp());
     // 48-bit accumulator x 16-bit M: 2 DSP48E2, as Yosys maps the Chisel core (rtl/bench/resources.md)
     assertEquals(2, ResourceModel.requantDspPerLane(new org.cnnhls.codegen.EngineLimits(3, 2, 1, 16, 16, 4, 48, 16)));
   }

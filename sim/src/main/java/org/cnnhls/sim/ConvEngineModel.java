@@ -8,12 +8,15 @@ import org.cnnhls.codegen.HardwareConfig;
 import org.cnnhls.codegen.LayerDescriptor;
 
 /**
- * The conv engine's tiled loop nest. Per group, output tiles (Tm channels x Tr rows x Tc columns)
- * are visited in order; for each, input-channel steps of Tn load an input tile and a weight tile
- * and run the K x K window loop at II = 1 over the tile's pixels (plus the pipeline depth). Loads
- * are double-buffered: step i+1's load overlaps step i's compute. The output stage (requantize,
- * activation, pool) streams one pixel of Tm channels per cycle and its store overlaps the next
- * tile's loads on the shared DDR.
+ * The conv engine's tiled loop nest, step by step as conv_layer/conv_step run it in
+ * cnnhls_engine.h. Per group, output tiles (Tm channels x Tr rows x Tc columns) are visited in
+ * order; each has input-channel steps of Tn. A step computes the K x K window loop at II = 1 over
+ * the tile's pixels (plus the pipeline depth); the tile's first step also initializes the
+ * accumulators (one pixel per cycle) and its last runs the output stage (requantize, activation,
+ * pool: one pixel of Tm channels per cycle plus its depth). Meanwhile the DMA loads the input and
+ * weight tiles of the following step, across tile boundaries too (double buffering), and the
+ * first step of a tile stores the previous tile's output on the same DDR. A step takes the longer
+ * of the two. Only the very first load and the very last store are exposed.
  */
 public final class ConvEngineModel implements ComponentModel {
   static final int PIPELINE_DEPTH = EngineLatencies.PIPELINE_DEPTH;
@@ -56,56 +59,72 @@ public final class ConvEngineModel implements ComponentModel {
     }
   }
 
+  /** Adds the exposed first load to {@code acc}. */
+  private static void firstLoad(ConvPlan p, LayerDescriptor d, HardwareConfig hw, DdrModel ddr, int ab, int wb, Acc acc) {
+    long first = p.load(d, hw, p.channelsInTile(0), p.rowsInTile(0), p.colsInTile(0), 0, ab, wb);
+    long cycles = ddr.transfer(first);
+    acc.cycles += cycles;
+    acc.memory += cycles;
+    acc.bytes += first;
+  }
+
   /**
    * Sums the tiles in the engine's order (channel tile, row tile, column tile) and returns the
-   * store the last tile leaves pending. Tiles differ only at the edges and in the store they carry
-   * from the previous tile, so a row of column tiles is costed from at most three tile kinds, and
-   * rows and channel tiles are memoized on (size, carried store): a few dozen evaluations per
-   * layer whatever its size (design space exploration needs that speed). {@link #tilesOneByOne}
-   * is the plain loop it must equal.
+   * store the last tile leaves pending. A tile's cost depends on its size, the store it carries
+   * from the previous tile and the first load of the next one; tiles differ only at the edges, so
+   * a row of column tiles is costed from at most four tile kinds, and rows and channel tiles are
+   * memoized on (size, carried store, following load): a few dozen evaluations per layer whatever
+   * its size (design space exploration needs that speed). {@link #tilesOneByOne} is the plain
+   * loop it must equal.
    */
   static long tilesInOrder(ConvPlan p, LayerDescriptor d, HardwareConfig hw, DdrModel ddr, int ab, int wb, Acc acc) {
     int nCt = p.chTiles(), nR = p.rTiles(), nC = p.cTiles();
     if (nCt == 0 || nR == 0 || nC == 0) return 0;
-    int rLast = p.rows() - (nR - 1) * p.tr(), cLast = p.cols() - (nC - 1) * p.tc();
+    firstLoad(p, d, hw, ddr, ab, wb, acc);
+    int rFirst = p.rowsInTile(0), cFirst = p.colsInTile(0), rLast = p.rowsInTile(nR - 1), cLast = p.colsInTile(nC - 1);
     java.util.Map<TileKey, TileCost> tiles = new java.util.HashMap<>();
     java.util.Map<TileKey, Unit> rows = new java.util.HashMap<>(), channels = new java.util.HashMap<>();
+    java.util.function.Function<TileKey, TileCost> cost = tk -> tileCost(tk, p, d, hw, ddr, ab, wb);
     long store = 0;
     for (int ct = 0; ct < nCt; ) {
       int tm = p.channelsInTile(ct);
-      long in = store;
-      Unit u = channels.computeIfAbsent(new TileKey(tm, 0, 0, in), k -> {
+      long next = ct + 1 < nCt ? p.load(d, hw, p.channelsInTile(ct + 1), rFirst, cFirst, 0, ab, wb) : 0;
+      TileKey key = new TileKey(tm, 0, 0, store, next);
+      Unit u = channels.computeIfAbsent(key, k -> {
         Acc a = new Acc();
         long st = k.pendingStore();
         for (int rt = 0; rt < nR; rt++) {
           int r = rt == nR - 1 ? rLast : p.tr();
-          long rowIn = st;
-          Unit row = rows.computeIfAbsent(new TileKey(tm, r, 0, rowIn), rk -> {
+          long afterRow = rt + 1 < nR ? p.load(d, hw, tm, p.rowsInTile(rt + 1), cFirst, 0, ab, wb) : k.nextLoad();
+          Unit row = rows.computeIfAbsent(new TileKey(tm, r, 0, st, afterRow), rk -> {
             Acc ra = new Acc();
-            long rs = rowIn;
-            int c0 = nC == 1 ? cLast : p.tc();
-            ra.add(tiles.computeIfAbsent(new TileKey(tm, r, c0, rs), tk -> tileCost(tk, p, d, hw, ddr, ab, wb)), 1);
-            rs = p.store(tm, r, c0, ab);
-            if (nC >= 3) {
-              long full = rs;
-              ra.add(tiles.computeIfAbsent(new TileKey(tm, r, p.tc(), full), tk -> tileCost(tk, p, d, hw, ddr, ab, wb)), nC - 2);
+            long rs = rk.pendingStore();
+            if (nC == 1) {
+              ra.add(tiles.computeIfAbsent(new TileKey(tm, r, cLast, rs, rk.nextLoad()), cost), 1);
+              return new Unit(ra, p.store(tm, r, cLast, ab));
             }
-            if (nC >= 2) {
-              long carried = rs;
-              ra.add(tiles.computeIfAbsent(new TileKey(tm, r, cLast, carried), tk -> tileCost(tk, p, d, hw, ddr, ab, wb)), 1);
-              rs = p.store(tm, r, cLast, ab);
-            }
-            return new Unit(ra, rs);
+            int tc = p.tc();
+            long loadTc = p.load(d, hw, tm, r, tc, 0, ab, wb), loadLast = p.load(d, hw, tm, r, cLast, 0, ab, wb);
+            long storeTc = p.store(tm, r, tc, ab);
+            ra.add(tiles.computeIfAbsent(new TileKey(tm, r, tc, rs, nC >= 3 ? loadTc : loadLast), cost), 1);
+            if (nC >= 4) ra.add(tiles.computeIfAbsent(new TileKey(tm, r, tc, storeTc, loadTc), cost), nC - 3);
+            if (nC >= 3) ra.add(tiles.computeIfAbsent(new TileKey(tm, r, tc, storeTc, loadLast), cost), 1);
+            ra.add(tiles.computeIfAbsent(new TileKey(tm, r, cLast, storeTc, rk.nextLoad()), cost), 1);
+            return new Unit(ra, p.store(tm, r, cLast, ab));
           });
           a.add(row.acc(), 1);
           st = row.storeOut();
         }
         return new Unit(a, st);
       });
-      // a channel tile that leaves the store it found repeats exactly while the width stays the same
+      // a channel tile that leaves the store it found repeats exactly while its key stays the same
       int run = 1;
-      if (u.storeOut() == in) {
-        while (ct + run < nCt && p.channelsInTile(ct + run) == tm) run++;
+      if (u.storeOut() == store) {
+        while (ct + run < nCt && p.channelsInTile(ct + run) == tm) {
+          long nextAfter = ct + run + 1 < nCt ? p.load(d, hw, p.channelsInTile(ct + run + 1), rFirst, cFirst, 0, ab, wb) : 0;
+          if (nextAfter != next) break;
+          run++;
+        }
       }
       acc.add(u.acc(), run);
       store = u.storeOut();
@@ -119,14 +138,23 @@ public final class ConvEngineModel implements ComponentModel {
 
   /** The plain loop over every tile, for tests of {@link #tilesInOrder}. */
   static long tilesOneByOne(ConvPlan p, LayerDescriptor d, HardwareConfig hw, DdrModel ddr, int ab, int wb, Acc acc) {
+    int nCt = p.chTiles(), nR = p.rTiles(), nC = p.cTiles();
+    if (nCt == 0 || nR == 0 || nC == 0) return 0;
+    firstLoad(p, d, hw, ddr, ab, wb, acc);
     long pendingStore = 0;
-    for (int ct = 0; ct < p.chTiles(); ct++) {
-      int tm = p.channelsInTile(ct);
-      for (int rt = 0; rt < p.rTiles(); rt++) {
-        int r = Math.min(p.tr(), p.rows() - rt * p.tr());
-        for (int cc = 0; cc < p.cTiles(); cc++) {
-          int c = Math.min(p.tc(), p.cols() - cc * p.tc());
-          acc.add(tileCost(new TileKey(tm, r, c, pendingStore), p, d, hw, ddr, ab, wb), 1);
+    int index = 0, count = nCt * nR * nC;
+    for (int ct = 0; ct < nCt; ct++) {
+      for (int rt = 0; rt < nR; rt++) {
+        for (int cc = 0; cc < nC; cc++) {
+          int tm = p.channelsInTile(ct), r = p.rowsInTile(rt), c = p.colsInTile(cc);
+          long next = 0;
+          if (++index < count) {
+            int nct = cc + 1 < nC ? ct : rt + 1 < nR ? ct : ct + 1;
+            int nrt = cc + 1 < nC ? rt : rt + 1 < nR ? rt + 1 : 0;
+            int ncc = cc + 1 < nC ? cc + 1 : 0;
+            next = p.load(d, hw, p.channelsInTile(nct), p.rowsInTile(nrt), p.colsInTile(ncc), 0, ab, wb);
+          }
+          acc.add(tileCost(new TileKey(tm, r, c, pendingStore, next), p, d, hw, ddr, ab, wb), 1);
           pendingStore = p.store(tm, r, c, ab);
         }
       }
@@ -134,33 +162,32 @@ public final class ConvEngineModel implements ComponentModel {
     return pendingStore;
   }
 
-  record TileKey(int tm, int r, int c, long pendingStore) {}
+  /** A tile (or, with r = c = 0, a row or channel tile) by size, carried store and the load that follows it. */
+  record TileKey(int tm, int r, int c, long pendingStore, long nextLoad) {}
 
   record TileCost(long cycles, long compute, long memory, long bytes) {}
 
-  /** One output tile: its input-channel steps with double-buffered loads, then the output stage. */
+  /**
+   * One output tile: each input-channel step takes max(its compute, the DDR traffic issued with
+   * it: the following step's load, and at the first step the previous tile's store).
+   */
   static TileCost tileCost(TileKey key, ConvPlan p, LayerDescriptor d, HardwareConfig hw, DdrModel ddr, int actBytes,
       int wgtBytes) {
     int k2 = d.kH() * d.kW(), tm = key.tm(), r = key.r(), c = key.c();
-    int inRows = (r - 1) * d.sH() + (d.kH() - 1) * d.dH() + 1;
-    int inCols = (c - 1) * d.sW() + (d.kW() - 1) * d.dW() + 1;
-    long stepCompute = (long) r * c * k2 + PIPELINE_DEPTH;
-    long prevCompute = -1, tile = 0, compute = 0, memory = 0, bytes = 0, pendingStore = key.pendingStore();
+    long pixels = (long) r * c;
+    long cycles = 0, compute = 0, memory = 0, bytes = 0;
     for (int nt = 0; nt < p.nTiles(); nt++) {
-      int tn = p.depthwise() ? tm : Math.min(hw.tn(), p.cg() - nt * hw.tn());
-      long loadBytes = (long) tn * inRows * inCols * actBytes + (long) tm * (p.depthwise() ? 1 : tn) * k2 * wgtBytes;
-      // the previous tile's store shares DDR with this tile's first load
-      long load = ddr.transfer(loadBytes + pendingStore);
-      bytes += loadBytes + pendingStore;
-      memory += load;
-      pendingStore = 0;
-      tile += prevCompute < 0 ? load : Math.max(prevCompute, load);
-      prevCompute = stepCompute;
-      compute += stepCompute;
+      boolean first = nt == 0, last = nt == p.nTiles() - 1;
+      long busy = pixels * k2 + PIPELINE_DEPTH + (first ? pixels : 0) + (last ? pixels : 0);
+      long traffic = (last ? key.nextLoad() : p.load(d, hw, tm, r, c, nt + 1, actBytes, wgtBytes))
+          + (first ? key.pendingStore() : 0);
+      long transfer = ddr.transfer(traffic);
+      cycles += Math.max(busy + (last ? OUTPUT_STAGE_DEPTH : 0), transfer);
+      compute += busy;
+      memory += transfer;
+      bytes += traffic;
     }
-    tile += prevCompute + (long) r * c + OUTPUT_STAGE_DEPTH;
-    compute += (long) r * c;
-    return new TileCost(tile, compute, memory, bytes);
+    return new TileCost(cycles, compute, memory, bytes);
   }
 
   /**
@@ -191,6 +218,22 @@ public final class ConvEngineModel implements ComponentModel {
     /** Bytes a finished tile stores (after a fused pool). */
     long store(int tm, int r, int c, int actBytes) {
       return (long) tm * (r / poolH) * (c / poolW) * actBytes;
+    }
+
+    /** Bytes of input and weight tile that input-channel step {@code nt} of a tm x r x c tile loads. */
+    long load(LayerDescriptor d, HardwareConfig hw, int tm, int r, int c, int nt, int actBytes, int wgtBytes) {
+      int tn = depthwise ? tm : Math.min(hw.tn(), cg - nt * hw.tn());
+      int inRows = (r - 1) * d.sH() + (d.kH() - 1) * d.dH() + 1;
+      int inCols = (c - 1) * d.sW() + (d.kW() - 1) * d.dW() + 1;
+      return (long) tn * inRows * inCols * actBytes + (long) tm * (depthwise ? 1 : tn) * d.kH() * d.kW() * wgtBytes;
+    }
+
+    int rowsInTile(int rt) {
+      return Math.min(tr, rows - rt * tr);
+    }
+
+    int colsInTile(int cc) {
+      return Math.min(tc, cols - cc * tc);
     }
 
     int channelsInTile(int ct) {

@@ -7,9 +7,10 @@ import org.cnnhls.codegen.LayerDescriptor;
 
 /**
  * Fully connected layers: the input vector is loaded once; weights stream from DDR in long bursts,
- * Tm output rows at a time, while the array consumes Tn weights per row per cycle. Streaming and
- * compute overlap, so each block costs the larger of the two; FC layers are DDR-bound on every
- * board we know.
+ * costed Tm output rows at a time, while the FC datapath consumes one AXI beat of weights per
+ * cycle (its lanes, {@link HardwareConfig#fcLanes}) and drains its pipeline after each row.
+ * Streaming and compute overlap, so each block costs the larger of the two; FC layers are
+ * DDR-bound on every board we know.
  */
 public final class GemmEngineModel implements ComponentModel {
   @Override
@@ -22,7 +23,8 @@ public final class GemmEngineModel implements ComponentModel {
     for (int o = 0; o < n; ) {
       int tm = Math.min(hw.tm(), n - o);
       long same = tm == hw.tm() ? (n - o) / hw.tm() : 1;
-      long c = (k + hw.tn() - 1) / hw.tn() + ConvEngineModel.PIPELINE_DEPTH;
+      int lanes = hw.fcLanes(wgtBytes * 8);
+      long c = tm * ((k + lanes - 1) / lanes + (long) ConvEngineModel.PIPELINE_DEPTH);
       long wBytes = (long) tm * k * wgtBytes;
       long m = ddr.transfer(wBytes);
       total += Math.max(c, m) * same;
