@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import org.cnnhls.boards.Board;
 import org.cnnhls.boards.BoardCatalog;
 import org.cnnhls.codegen.HardwareConfig;
 import org.cnnhls.codegen.ResourceModel;
@@ -48,13 +47,13 @@ class DseBenchmark {
 
   @Test
   void resourceModelAgainstPublishedDesigns() {
-    // CNNA16 (the seed paper): 192 MACs at 16 bit on ZU3EG (Ultra96): 360 DSP, ~42.5k LUT, ~74k FF, 277 BRAM18
-    Board u96 = BoardCatalog.byName("ultra96");
-    HardwareConfig cnna = HardwareConfig.defaults(u96).withTiles(16, 12, 14, 14).withClock(172);
-    ResourceModel.Estimate e = ResourceModel.estimate(cnna, 16, 16, ResourceModel.defaultLimits());
-    System.out.printf(Locale.ROOT, "BENCH CNNA16 estimate vs published: DSP %d vs 360 (%+.0f%%), BRAM18 %d vs 277 (%+.0f%%), "
-        + "LUT %d vs 42500 (%+.0f%%), FF %d vs 74000 (%+.0f%%)%n", e.dsp(), pct(e.dsp(), 360), e.bram18(), pct(e.bram18(), 277),
-        e.lut(), pct(e.lut(), 42500), e.ff(), pct(e.ff(), 74000));
+    System.out.println("BENCH design                     DSP est/pub      BRAM18 est/pub    LUT est/pub            FF est/pub");
+    for (PublishedDesigns.Published d : PublishedDesigns.ALL) {
+      ResourceModel.Estimate e = d.estimate();
+      System.out.printf(Locale.ROOT, "BENCH %-25s %4d/%-4d %+4.0f%%  %4d/%-4d %+4.0f%%  %6d/%-6d %+4.0f%%  %6d/%-6d %+4.0f%%%n", d.name(),
+          e.dsp(), d.dsp(), pct(e.dsp(), d.dsp()), e.bram18(), d.bram18(), pct(e.bram18(), d.bram18()), e.lut(), d.lut(),
+          pct(e.lut(), d.lut()), e.ff(), d.ff(), pct(e.ff(), d.ff()));
+    }
   }
 
   static double pct(double est, double pub) {

@@ -70,6 +70,22 @@ class DseTest {
   }
 
   @Test
+  void heldOutPublishedDesignStaysWithinTheIssueBounds() {
+    // yolov2_xilinx_fpga (Tm x Tn engine, nothing calibrated on it): DSP and BRAM within 20%, LUT within 30%.
+    // Its FF is over-estimated by 50-90% (the FF engine term is calibrated on CNNA16); see DEVELOPERS.md.
+    for (PublishedDesigns.Published d : PublishedDesigns.ALL.subList(1, PublishedDesigns.ALL.size())) {
+      ResourceModel.Estimate e = d.estimate();
+      assertTrue(Math.abs(PublishedDesigns.error(e.dsp(), d.dsp())) <= 0.20, d.name() + " DSP " + e.dsp());
+      assertTrue(Math.abs(PublishedDesigns.error(e.bram18(), d.bram18())) <= 0.20, d.name() + " BRAM18 " + e.bram18());
+      assertTrue(Math.abs(PublishedDesigns.error(e.lut(), d.lut())) <= 0.30, d.name() + " LUT " + e.lut());
+    }
+    // CNNA16 is the calibration point of the LUT and FF engine terms
+    PublishedDesigns.Published cnna = PublishedDesigns.ALL.get(0);
+    assertTrue(Math.abs(PublishedDesigns.error(cnna.estimate().lut(), cnna.lut())) <= 0.01);
+    assertTrue(Math.abs(PublishedDesigns.error(cnna.estimate().ff(), cnna.ff())) <= 0.01);
+  }
+
+  @Test
   void capsAreEnforcedAndNamed() {
     Board b = BoardCatalog.byName("ultra96");
     HardwareConfig huge = HardwareConfig.defaults(b).withTiles(64, 64, 14, 14);
