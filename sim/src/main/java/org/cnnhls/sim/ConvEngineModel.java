@@ -169,25 +169,34 @@ public final class ConvEngineModel implements ComponentModel {
 
   /**
    * One output tile: each input-channel step takes max(its compute, the DDR traffic issued with
-   * it: the following step's load, and at the first step the previous tile's store).
+   * it: the following step's load, and at the first step the previous tile's store). Steps 1 to
+   * n-3 are alike (not first, not last, a full Tn load follows), so they are costed once.
    */
   static TileCost tileCost(TileKey key, ConvPlan p, LayerDescriptor d, HardwareConfig hw, DdrModel ddr, int actBytes,
       int wgtBytes) {
-    int k2 = d.kH() * d.kW(), tm = key.tm(), r = key.r(), c = key.c();
+    int n = p.nTiles();
+    long[] sum = new long[4];
+    step(sum, 0, 1, key, p, d, hw, ddr, actBytes, wgtBytes);
+    if (n >= 2) step(sum, n - 1, 1, key, p, d, hw, ddr, actBytes, wgtBytes);
+    if (n >= 3) step(sum, n - 2, 1, key, p, d, hw, ddr, actBytes, wgtBytes);
+    if (n >= 4) step(sum, 1, n - 3, key, p, d, hw, ddr, actBytes, wgtBytes);
+    return new TileCost(sum[0], sum[1], sum[2], sum[3]);
+  }
+
+  /** Adds {@code times} x input-channel step {@code nt} of a tile to sum = {cycles, compute, memory, bytes}. */
+  static void step(long[] sum, int nt, long times, TileKey key, ConvPlan p, LayerDescriptor d, HardwareConfig hw,
+      DdrModel ddr, int actBytes, int wgtBytes) {
+    int r = key.r(), c = key.c();
     long pixels = (long) r * c;
-    long cycles = 0, compute = 0, memory = 0, bytes = 0;
-    for (int nt = 0; nt < p.nTiles(); nt++) {
-      boolean first = nt == 0, last = nt == p.nTiles() - 1;
-      long busy = pixels * k2 + PIPELINE_DEPTH + (first ? pixels : 0) + (last ? pixels : 0);
-      long traffic = (last ? key.nextLoad() : p.load(d, hw, tm, r, c, nt + 1, actBytes, wgtBytes))
-          + (first ? key.pendingStore() : 0);
-      long transfer = ddr.transfer(traffic);
-      cycles += Math.max(busy + (last ? OUTPUT_STAGE_DEPTH : 0), transfer);
-      compute += busy;
-      memory += transfer;
-      bytes += traffic;
-    }
-    return new TileCost(cycles, compute, memory, bytes);
+    boolean first = nt == 0, last = nt == p.nTiles() - 1;
+    long busy = pixels * d.kH() * d.kW() + PIPELINE_DEPTH + (first ? pixels : 0) + (last ? pixels : 0);
+    long traffic = (last ? key.nextLoad() : p.load(d, hw, key.tm(), r, c, nt + 1, actBytes, wgtBytes))
+        + (first ? key.pendingStore() : 0);
+    long transfer = ddr.transfer(traffic);
+    sum[0] += Math.max(busy + (last ? OUTPUT_STAGE_DEPTH : 0), transfer) * times;
+    sum[1] += busy * times;
+    sum[2] += transfer * times;
+    sum[3] += traffic * times;
   }
 
   /**

@@ -11,7 +11,7 @@ import org.cnnhls.codegen.HardwareConfig;
 import org.cnnhls.codegen.LayerDescriptor;
 import org.junit.jupiter.api.Test;
 
-/** The counted tile sums equal the plain tile-by-tile loop on random layers and configurations. */
+/** The counted tile and step sums equal the plain tile-by-tile and step-by-step loops on random layers and configurations. */
 class ConvEngineModelTest {
   @Test
   void countedTilesEqualTheTileByTileLoop() {
@@ -55,6 +55,18 @@ class ConvEngineModelTest {
       assertEquals(slow.compute, fast.compute);
       assertEquals(slow.memory, fast.memory);
       assertEquals(slow.bytes, fast.bytes);
+      // a tile costed with its alike middle steps counted equals the step-by-step sum
+      int tm = p.channelsInTile(0), rr = p.rTiles() > 0 ? p.rowsInTile(0) : 0, cc = p.cTiles() > 0 ? p.colsInTile(0) : 0;
+      if (rr > 0 && cc > 0) {
+        ConvEngineModel.TileKey key = new ConvEngineModel.TileKey(tm, rr, cc, 777, 12_345);
+        long[] steps = new long[4];
+        for (int nt = 0; nt < p.nTiles(); nt++) ConvEngineModel.step(steps, nt, 1, key, p, d, hw, ddr, 2, 2);
+        ConvEngineModel.TileCost t = ConvEngineModel.tileCost(key, p, d, hw, ddr, 2, 2);
+        assertEquals(steps[0], t.cycles(), "tile cycles, trial " + trial);
+        assertEquals(steps[1], t.compute());
+        assertEquals(steps[2], t.memory());
+        assertEquals(steps[3], t.bytes());
+      }
     }
   }
 }
