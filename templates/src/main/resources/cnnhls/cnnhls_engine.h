@@ -24,6 +24,9 @@
 //             CNNHLS_REQ_ACC_W (CNNHLS_ACC_W), CNNHLS_REQ_M_W (31): operand widths of the conv/gemm
 //                                      requantize multiplier (signed accumulator bits, unsigned bits
 //                                      of the largest M); narrow them to save DSPs in the output stage
+//             CNNHLS_WINOGRAD (0)      1: 3x3 stride-1 convs run as Winograd F(2x2, 3x3) on the same
+//                                      Tm x Tn multipliers (16 products per 2x2 outputs instead of
+//                                      36), exact in integers; other layers run direct
 // cnnhls::layer_fits(desc) says whether a descriptor respects these limits (the testbench checks
 // every layer with it before running).
 #ifndef CNNHLS_ENGINE_H
@@ -81,6 +84,12 @@
 #ifndef CNNHLS_REQ_M_W
 #define CNNHLS_REQ_M_W 31
 #endif
+#ifndef CNNHLS_WINOGRAD
+#define CNNHLS_WINOGRAD 0
+#endif
+// Weight-tile element: Winograd-transformed weights G' g G'^T (G' = 2G, integer) reach 9 max|g|,
+// four bits more than a weight.
+#define CNNHLS_WTILE_W (CNNHLS_WGT_W + (CNNHLS_WINOGRAD ? 4 : 0))
 // Element-wise FIFO depth: Vitis runs the dataflow processes concurrently, so a short FIFO suffices;
 // a sequential C-simulation needs room for a whole chunk.
 #ifndef CNNHLS_EW_FIFO
@@ -112,6 +121,7 @@ typedef ap_int<CNNHLS_ACC_W> acc_t;   // exact conv/gemm accumulator
 typedef ap_int<64> sum_t;             // pooling sums
 typedef ap_int<CNNHLS_REQ_ACC_W> req_acc_t;  // accumulator as it enters requantize
 typedef ap_uint<CNNHLS_REQ_M_W> req_m_t;     // requantize multiplier M
+typedef ap_int<CNNHLS_WTILE_W> wtile_t;      // weight-tile element (a weight, or a Winograd-transformed one)
 
 static const int TM = CNNHLS_TM;
 static const int TN = CNNHLS_TN;
@@ -121,7 +131,9 @@ static const int TD = TM < TN ? TM : TN;  // channels per depthwise tile (the MA
 static const int IN_TR = CNNHLS_IN_TR;
 static const int IN_TC = CNNHLS_IN_TC;
 static const int MAX_K = CNNHLS_MAX_K;
-static const int KK = CNNHLS_MAX_K * CNNHLS_MAX_K;
+static const int WINOGRAD = CNNHLS_WINOGRAD;
+// weight-tile entries per MAC: a K x K window, or the 4 x 4 transformed Winograd tile
+static const int KK = WINOGRAD && CNNHLS_MAX_K * CNNHLS_MAX_K < 16 ? 16 : CNNHLS_MAX_K * CNNHLS_MAX_K;
 static const int MAX_W = CNNHLS_MAX_W;
 static const int MAX_POOL_WIN = CNNHLS_MAX_POOL_WIN;
 static const int MAX_FC_IN = CNNHLS_MAX_FC_IN;
@@ -142,6 +154,18 @@ static_assert(EW_CHUNK >= 1 && CNNHLS_EW_FIFO >= 1, "chunk and FIFO sizes must b
 inline int ceil_div(int a, int b) { return (a + b - 1) / b; }
 inline int min_int(int a, int b) { return a < b ? a : b; }
 inline int max_int(int a, int b) { return a > b ? a : b; }
+constexpr int ceil_log2(int n) { return n <= 1 ? 0 : 1 + ceil_log2((n + 1) / 2); }
+
+// Winograd F(2x2, 3x3) in exact integers. V = B^T d B of a 4 x 4 input patch (entries: sums of four
+// inputs, 2 bits more); U' = G' g G'^T = 4 G g G^T of a 3 x 3 window (4 bits more); each of the 16
+// transformed elements e = (i, j) needs one product per (m, n); the 2 x 2 outputs are
+// Y = A^T (sum_n U' . V) A / 4, exact because every sum is 4 times an integer conv sum. A^T[i][r]
+// A^T[j][c] in {-1, 0, 1} says how element (r, c) enters output (i, j).
+typedef ap_int<CNNHLS_ACT_W + 2> wino_in_t;
+// |Y'| <= 9 * TN * 9 max|g| * 4 max|d| < 2^(ACT_W + WGT_W + 7 + log2 TN)
+typedef ap_int<(CNNHLS_ACT_W + CNNHLS_WGT_W + 8 + ceil_log2(CNNHLS_TN) < 64 ? CNNHLS_ACT_W + CNNHLS_WGT_W + 8 + ceil_log2(CNNHLS_TN) : 64)>
+    wino_acc_t;
+static const int WINO_AT[2][4] = {{1, 1, 1, 0}, {0, 1, -1, -1}};
 
 // ------------------------------------------------------------------------------------ conv plan
 
@@ -162,6 +186,7 @@ struct ConvPlan {
   int mt_per_group;    // channel tiles per group (general mode)
   int ch_tiles;        // channel tiles over all groups
   int n_tiles;         // input-channel steps per channel tile (1 in depthwise mode)
+  int wino;            // 1: Winograd mode (CNNHLS_WINOGRAD, general mode, 3x3, stride 1, dilation 1)
   int pk_h, pk_w;      // fused max-pool window (1 x 1 without pool)
   int rows, cols;      // conv outputs computed: those that feed an output
   int tr, tc;          // conv outputs per spatial tile (0: the window does not fit the input tile)
@@ -188,6 +213,7 @@ inline ConvPlan conv_plan(const LayerDesc &d) {
   p.mt_per_group = ceil_div(p.mg, TM);
   p.ch_tiles = p.dw ? ceil_div(d.out_c, TD) : groups * p.mt_per_group;
   p.n_tiles = p.dw ? 1 : ceil_div(p.cg, TN);
+  p.wino = WINOGRAD && !p.dw && d.k_h == 3 && d.k_w == 3 && d.s_h == 1 && d.s_w == 1 && d.d_h == 1 && d.d_w == 1;
   p.pk_h = d.pool ? d.pool_k_h : 1;
   p.pk_w = d.pool ? d.pool_k_w : 1;
   p.rows = d.pool ? min_int(d.conv_h, d.out_h * p.pk_h) : d.conv_h;
@@ -266,9 +292,11 @@ inline void conv_load_input(const act_t *fmap, const LayerDesc &d, const ConvPla
 }
 
 // Weight tile [Tm][Tn][k_h * k_w] of input-channel step nt (weights in ONNX order [M][C/groups][kh][kw]);
-// zeros outside the layer's channels and, in depthwise mode, off the diagonal.
+// zeros outside the layer's channels and, in depthwise mode, off the diagonal. In Winograd mode each
+// 3 x 3 window is read as usual (the same DDR traffic) and stored transformed: 16 entries of
+// U' = G' g G'^T, G' = [2 0 0; 1 1 1; 1 -1 1; 0 0 2], additions and shifts only.
 inline void conv_load_weights(const wgt_t *weights, const LayerDesc &d, const ConvPlan &p, const ConvTile &t, int nt,
-                              wgt_t w[TM][TN][KK]) {
+                              wtile_t w[TM][TN][KK]) {
   CNNHLS_PRAGMA(HLS INLINE off)
   const int kk = d.k_h * d.k_w;
   for (int m = 0; m < TM; m++) {
@@ -276,10 +304,28 @@ inline void conv_load_weights(const wgt_t *weights, const LayerDesc &d, const Co
       const int ic = p.dw ? 0 : nt * TN + n;
       const bool ok = m < t.mc && (p.dw ? m == n : ic < p.cg);
       const int base = d.w_off + ((t.m0 + m) * p.cg + ic) * kk;
+      if (p.wino) {
+        CNNHLS_PRAGMA(HLS PIPELINE II=9)
+        wtile_t g[3][3], h[4][3];
+        for (int k = 0; k < 9; k++) g[k / 3][k % 3] = ok ? wtile_t(weights[base + k]) : wtile_t(0);
+        for (int j = 0; j < 3; j++) {  // h = G' g
+          h[0][j] = g[0][j] * 2;
+          h[1][j] = g[0][j] + g[1][j] + g[2][j];
+          h[2][j] = g[0][j] - g[1][j] + g[2][j];
+          h[3][j] = g[2][j] * 2;
+        }
+        for (int i = 0; i < 4; i++) {  // U' = h G'^T
+          w[m][n][4 * i + 0] = h[i][0] * 2;
+          w[m][n][4 * i + 1] = h[i][0] + h[i][1] + h[i][2];
+          w[m][n][4 * i + 2] = h[i][0] - h[i][1] + h[i][2];
+          w[m][n][4 * i + 3] = h[i][2] * 2;
+        }
+        continue;
+      }
       for (int k = 0; k < kk; k++) {
         CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_KK)
         CNNHLS_PRAGMA(HLS PIPELINE II=1)
-        w[m][n][k] = ok ? weights[base + k] : wgt_t(0);
+        w[m][n][k] = ok ? wtile_t(weights[base + k]) : wtile_t(0);
       }
     }
   }
@@ -317,7 +363,7 @@ inline void conv_init_acc(acc_t acc[TM][TR][TC], const acc_t b[TM], int rows, in
 // The MAC array: for every window offset (ky, kx) and tile position (r, c), one pipelined
 // iteration performs all Tm x Tn multiply-accumulates. Loop order puts the window outside so
 // consecutive iterations update different accumulators.
-inline void conv_compute(const act_t in[TN][IN_TR][IN_TC], const wgt_t w[TM][TN][KK], acc_t acc[TM][TR][TC],
+inline void conv_compute(const act_t in[TN][IN_TR][IN_TC], const wtile_t w[TM][TN][KK], acc_t acc[TM][TR][TC],
                          const LayerDesc &d, int rows, int cols) {
   CNNHLS_PRAGMA(HLS INLINE off)
   for (int ky = 0; ky < d.k_h; ky++) {
@@ -341,6 +387,78 @@ inline void conv_compute(const act_t in[TN][IN_TR][IN_TC], const wgt_t w[TM][TN]
             }
             acc[m][r][c] = sum;
           }
+        }
+      }
+    }
+  }
+}
+
+// Winograd mode of the MAC array: per 2 x 2 block of outputs, the Tn input patches are transformed
+// (V = B^T d B, additions only), then one transformed element e per cycle: all Tm x Tn multipliers
+// form U'[m][n][e] * V[n][e], the adder tree sums over n and each output lane adds the sum, with
+// sign A^T[i][r] A^T[j][c], into its four block outputs. After 16 cycles the block's outputs, exact
+// multiples of 4, are divided by 4 and accumulated. Patch entries past the tile's input window are 0:
+// they only feed outputs outside the tile (odd rows or columns), which are not stored.
+inline void conv_compute_winograd(const act_t in[TN][IN_TR][IN_TC], const wtile_t w[TM][TN][KK],
+                                  acc_t acc[TM][TR][TC], int rows, int cols) {
+  CNNHLS_PRAGMA(HLS INLINE off)
+  const int in_rows = rows + 2, in_cols = cols + 2;
+  for (int br = 0; br < rows; br += 2) {
+    CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TR)
+    for (int bc = 0; bc < cols; bc += 2) {
+      CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TC)
+      CNNHLS_PRAGMA(HLS PIPELINE II=16)
+      wino_in_t v[TN][16];
+      CNNHLS_PRAGMA(HLS ARRAY_PARTITION variable=v complete dim=0)
+      for (int n = 0; n < TN; n++) {
+        CNNHLS_PRAGMA(HLS UNROLL)
+        wino_in_t dp[4][4], t[4][4];
+        for (int i = 0; i < 4; i++) {
+          for (int j = 0; j < 4; j++) {
+            const bool ok = br + i < in_rows && bc + j < in_cols;
+            dp[i][j] = ok ? wino_in_t(in[n][br + i][bc + j]) : wino_in_t(0);
+          }
+        }
+        for (int j = 0; j < 4; j++) {  // t = B^T d
+          t[0][j] = dp[0][j] - dp[2][j];
+          t[1][j] = dp[1][j] + dp[2][j];
+          t[2][j] = dp[2][j] - dp[1][j];
+          t[3][j] = dp[1][j] - dp[3][j];
+        }
+        for (int i = 0; i < 4; i++) {  // V = t B
+          v[n][4 * i + 0] = t[i][0] - t[i][2];
+          v[n][4 * i + 1] = t[i][1] + t[i][2];
+          v[n][4 * i + 2] = t[i][2] - t[i][1];
+          v[n][4 * i + 3] = t[i][1] - t[i][3];
+        }
+      }
+      wino_acc_t y[TM][4];
+      CNNHLS_PRAGMA(HLS ARRAY_PARTITION variable=y complete dim=0)
+      for (int m = 0; m < TM; m++) {
+        CNNHLS_PRAGMA(HLS UNROLL)
+        for (int o = 0; o < 4; o++) y[m][o] = 0;
+      }
+      for (int e = 0; e < 16; e++) {
+        const int r = e / 4, c = e % 4;
+        for (int m = 0; m < TM; m++) {
+          CNNHLS_PRAGMA(HLS UNROLL)
+          wino_acc_t sum = 0;
+          for (int n = 0; n < TN; n++) {
+            CNNHLS_PRAGMA(HLS UNROLL)
+            sum += w[m][n][e] * v[n][e];
+          }
+          for (int o = 0; o < 4; o++) {
+            const int sign = WINO_AT[o / 2][r] * WINO_AT[o % 2][c];
+            if (sign > 0) y[m][o] += sum;
+            else if (sign < 0) y[m][o] -= sum;
+          }
+        }
+      }
+      for (int m = 0; m < TM; m++) {
+        CNNHLS_PRAGMA(HLS UNROLL)
+        for (int o = 0; o < 4; o++) {
+          const int r = br + o / 2, c = bc + o % 2;
+          if (r < rows && c < cols) acc[m][r][c] += acc_t(y[m][o] >> 2);
         }
       }
     }
@@ -403,8 +521,8 @@ inline void conv_store(const act_t out[TM][TR][TC], act_t *fmap, const LayerDesc
 // step nt, buffers in_cur/w_cur), the loaders fill in_next/w_next for step i + 1 and, at the first
 // step of a tile, the previous tile's output (out_prev) goes to DDR. The last step of a tile runs
 // the output stage into out_cur. The caller alternates the buffers (ping-pong).
-inline void conv_step(const act_t in_cur[TN][IN_TR][IN_TC], const wgt_t w_cur[TM][TN][KK],
-                      act_t in_next[TN][IN_TR][IN_TC], wgt_t w_next[TM][TN][KK], act_t out_cur[TM][TR][TC],
+inline void conv_step(const act_t in_cur[TN][IN_TR][IN_TC], const wtile_t w_cur[TM][TN][KK],
+                      act_t in_next[TN][IN_TR][IN_TC], wtile_t w_next[TM][TN][KK], act_t out_cur[TM][TR][TC],
                       const act_t out_prev[TM][TR][TC], acc_t acc[TM][TR][TC], acc_t b[TM], int qm[TM], int qs[TM],
                       const LayerDesc &d, const ConvPlan &p, const wgt_t *weights, const bias_t *bias,
                       const int *quant, act_t *fmap, int tile, int nt, int has_next, int next_tile, int next_nt) {
@@ -420,7 +538,11 @@ inline void conv_step(const act_t in_cur[TN][IN_TR][IN_TC], const wgt_t w_cur[TM
     conv_load_channel_params(bias, quant, d, cur, b, qm, qs);
     conv_init_acc(acc, b, cur.rows, cur.cols);
   }
-  conv_compute(in_cur, w_cur, acc, d, cur.rows, cur.cols);
+  if (p.wino) {
+    conv_compute_winograd(in_cur, w_cur, acc, cur.rows, cur.cols);
+  } else {
+    conv_compute(in_cur, w_cur, acc, d, cur.rows, cur.cols);
+  }
   if (nt == p.n_tiles - 1) conv_output(acc, out_cur, qm, qs, d, p, cur.rows, cur.cols);
 }
 
@@ -429,7 +551,7 @@ inline void conv_layer(const LayerDesc &d, const wgt_t *weights, const bias_t *b
                        act_t *fmap) {
   CNNHLS_PRAGMA(HLS INLINE off)
   static act_t in0[TN][IN_TR][IN_TC], in1[TN][IN_TR][IN_TC];
-  static wgt_t w0[TM][TN][KK], w1[TM][TN][KK];
+  static wtile_t w0[TM][TN][KK], w1[TM][TN][KK];
   static acc_t acc[TM][TR][TC];
   static act_t out0[TM][TR][TC], out1[TM][TR][TC];
   static acc_t b[TM];

@@ -140,6 +140,24 @@ class EngineCsimTest {
     return b;
   }
 
+  /**
+   * 3x3 stride-1 convs, the layers Winograd mode takes: odd and even sizes, asymmetric and no
+   * padding, groups, a fused max-pool, many input channels (several steps), and a stride-2 and a
+   * depthwise layer beside them that stay direct.
+   */
+  static ModelBuilder winogradModel(long seed) {
+    ModelBuilder b = new ModelBuilder(seed, Shape.of(1, 5, 15, 12));
+    String a = b.conv("a", "x", 9, i2(3, 3), i2(1, 1), i4(1, 1, 1, 1), i2(1, 1), 1, new Op.Relu(), null);
+    String c = b.conv("c", a, 11, i2(3, 3), i2(1, 1), i4(0, 2, 1, 0), i2(1, 1), 1, null, null);
+    String g = b.conv("g", a, 6, i2(3, 3), i2(1, 1), i4(1, 1, 1, 1), i2(1, 1), 3, new Op.LeakyRelu(0.1f), null);
+    String p = b.conv("p", c, 7, i2(3, 3), i2(1, 1), i4(1, 1, 1, 1), i2(1, 1), 1, new Op.Relu(),
+        new Op.MaxPool(i2(2, 2), i2(2, 2), i4(0, 0, 0, 0), i2(1, 1), true));
+    String s2 = b.conv("s2", g, 4, i2(3, 3), i2(2, 2), i4(1, 1, 1, 1), i2(1, 1), 1, null, null);
+    String dw = b.conv("dw", g, 6, i2(3, 3), i2(1, 1), i4(1, 1, 1, 1), i2(1, 1), 6, new Op.Relu6(), null);
+    b.outputs.addAll(List.of(p, s2, dw));
+    return b;
+  }
+
   /** Many independent random layers reading the input: random windows, strides, dilations, asymmetric pads, groups. */
   static ModelBuilder zooModel(long seed, int layers) {
     Random r = new Random(seed ^ 0x5eed);
@@ -320,6 +338,28 @@ class EngineCsimTest {
     m.put("CNNHLS_MAX_K", 5);
     m.put("CNNHLS_MAX_STRIDE", 1);
     assertPass(csim("zoo8", p, m, SANITIZE), p);
+  }
+
+  @Test
+  void winograd16BitOddTiles() throws Exception {
+    TestProject p = project(winogradModel(21), QuantOptions.preset("16"));
+    Map<String, Object> m = tiles(4, 3, 5, 3);
+    m.put("CNNHLS_WINOGRAD", 1);
+    assertPass(csim("wino16", p, m, List.of()), p);
+  }
+
+  @Test
+  void winograd8BitPerChannelUnderSanitizers() throws Exception {
+    TestProject p = project(winogradModel(22), QuantOptions.preset("8"));
+    Map<String, Object> m = tiles(8, 4, 6, 8);
+    m.putAll(p.narrowAccumulatorMacros());
+    m.put("CNNHLS_WINOGRAD", 1);
+    assertPass(csim("wino8", p, m, SANITIZE), p);
+    // the mixed model too: its 3x3 stride-1 layers switch mode, the rest stay direct
+    TestProject mixed = project(mixedModel(23), QuantOptions.preset("16").withPerChannel(true));
+    Map<String, Object> mm = tiles(3, 5, 4, 7);
+    mm.put("CNNHLS_WINOGRAD", 1);
+    assertPass(csim("winomixed", mixed, mm, SANITIZE), mixed);
   }
 
   @Test
