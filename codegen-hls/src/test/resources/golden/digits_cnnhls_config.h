@@ -10,6 +10,7 @@
 #define CNNHLS_TR 14  // output tile rows
 #define CNNHLS_TC 14  // output tile columns
 #define CNNHLS_AXI_WIDTH 128  // m_axi data width in bits
+#define CNNHLS_WINOGRAD 0  // 3x3 stride-1 convs as Winograd F(2x2, 3x3)
 #define CNNHLS_FC_LANES 8  // fully connected weights per cycle (one AXI beat)
 #define CNNHLS_ACT_W 16  // activation storage width (bits)
 #define CNNHLS_WGT_W 16  // weight storage width (bits)
@@ -33,6 +34,7 @@
 #define CNNHLS_DDR_BURST_ISSUE 2  // cycles to issue each further burst
 #define CNNHLS_AXI_BYTES 16
 #define CNNHLS_PIPELINE_DEPTH 8  // MAC pipeline
+#define CNNHLS_WINOGRAD_DEPTH 4  // Winograd input and output transforms
 #define CNNHLS_OUTPUT_STAGE_DEPTH 6  // requantize/activation/pool stage
 #define CNNHLS_LAYER_OVERHEAD 64  // descriptor fetch, start and drain
 

@@ -154,7 +154,11 @@ static_assert(EW_CHUNK >= 1 && CNNHLS_EW_FIFO >= 1, "chunk and FIFO sizes must b
 inline int ceil_div(int a, int b) { return (a + b - 1) / b; }
 inline int min_int(int a, int b) { return a < b ? a : b; }
 inline int max_int(int a, int b) { return a > b ? a : b; }
-constexpr int ceil_log2(int n) { return n <= 1 ? 0 : 1 + ceil_log2((n + 1) / 2); }
+constexpr int ceil_log2(int n) {
+  int bits = 0;
+  while ((1 << bits) < n) bits++;
+  return bits;
+}
 
 // Winograd F(2x2, 3x3) in exact integers. V = B^T d B of a 4 x 4 input patch (entries: sums of four
 // inputs, 2 bits more); U' = G' g G'^T = 4 G g G^T of a 3 x 3 window (4 bits more); each of the 16
@@ -304,6 +308,7 @@ inline void conv_load_weights(const wgt_t *weights, const LayerDesc &d, const Co
       const int ic = p.dw ? 0 : nt * TN + n;
       const bool ok = m < t.mc && (p.dw ? m == n : ic < p.cg);
       const int base = d.w_off + ((t.m0 + m) * p.cg + ic) * kk;
+#if CNNHLS_WINOGRAD
       if (p.wino) {
         CNNHLS_PRAGMA(HLS PIPELINE II=9)
         wtile_t g[3][3], h[4][3];
@@ -322,6 +327,7 @@ inline void conv_load_weights(const wgt_t *weights, const LayerDesc &d, const Co
         }
         continue;
       }
+#endif
       for (int k = 0; k < kk; k++) {
         CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_KK)
         CNNHLS_PRAGMA(HLS PIPELINE II=1)
@@ -399,6 +405,7 @@ inline void conv_compute(const act_t in[TN][IN_TR][IN_TC], const wtile_t w[TM][T
 // sign A^T[i][r] A^T[j][c], into its four block outputs. After 16 cycles the block's outputs, exact
 // multiples of 4, are divided by 4 and accumulated. Patch entries past the tile's input window are 0:
 // they only feed outputs outside the tile (odd rows or columns), which are not stored.
+#if CNNHLS_WINOGRAD
 inline void conv_compute_winograd(const act_t in[TN][IN_TR][IN_TC], const wtile_t w[TM][TN][KK],
                                   acc_t acc[TM][TR][TC], int rows, int cols) {
   CNNHLS_PRAGMA(HLS INLINE off)
@@ -464,6 +471,7 @@ inline void conv_compute_winograd(const act_t in[TN][IN_TR][IN_TC], const wtile_
     }
   }
 }
+#endif
 
 // Fused output stage: requantize per channel, activate, and with a fused max-pool keep the running
 // maximum of each pk_h x pk_w window (its first element, visited first in row-major order, starts
@@ -538,11 +546,15 @@ inline void conv_step(const act_t in_cur[TN][IN_TR][IN_TC], const wtile_t w_cur[
     conv_load_channel_params(bias, quant, d, cur, b, qm, qs);
     conv_init_acc(acc, b, cur.rows, cur.cols);
   }
+#if CNNHLS_WINOGRAD
   if (p.wino) {
     conv_compute_winograd(in_cur, w_cur, acc, cur.rows, cur.cols);
   } else {
     conv_compute(in_cur, w_cur, acc, d, cur.rows, cur.cols);
   }
+#else
+  conv_compute(in_cur, w_cur, acc, d, cur.rows, cur.cols);
+#endif
   if (nt == p.n_tiles - 1) conv_output(acc, out_cur, qm, qs, d, p, cur.rows, cur.cols);
 }
 

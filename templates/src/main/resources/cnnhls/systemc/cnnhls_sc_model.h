@@ -7,7 +7,8 @@
 //                a little issue time per further AXI burst.
 //   OutputStage  requantize, activation and pool of a finished tile: one pixel of Tm channels per
 //                cycle plus the stage's pipeline depth.
-//   Engine       walks the descriptor table. Values come from the HLS kernels (cnnhls::run_layer),
+//   Engine       walks the descriptor table (conv steps in Winograd mode take 16 cycles per 2 x 2
+//                outputs where the engine has it). Values come from the HLS kernels (cnnhls::run_layer),
 //                so they are bit-exact by construction; timing follows the tile schedule: the next
 //                input-channel step's load (the next tile's first one included) is requested
 //                before the current step computes (double buffering), and a tile's first step
@@ -122,13 +123,16 @@ SC_MODULE(Engine) {
     for (int t = 0; t < p.tiles; t++) {
       const cnnhls::ConvTile tile = cnnhls::conv_tile(p, t);
       const long long pixels = (long long)tile.rows * tile.cols;
+      // the window loop: k_h * k_w cycles per output, or in Winograd mode 16 per 2 x 2 block
+      const long long window = p.wino ? 16LL * ((tile.rows + 1) / 2) * ((tile.cols + 1) / 2) + CNNHLS_WINOGRAD_DEPTH
+                                      : pixels * k2;
       for (int nt = 0; nt < p.n_tiles; nt++) {
         const bool first = nt == 0, last = nt + 1 == p.n_tiles;
         long long next = 0;
         if (!last) next = conv_load(d, p, tile, nt + 1);
         else if (t + 1 < p.tiles) next = conv_load(d, p, cnnhls::conv_tile(p, t + 1), 0);
         ddr_request.write(next + (first ? pending_store : 0));
-        cycles((first ? pixels : 0) + pixels * k2 + CNNHLS_PIPELINE_DEPTH);
+        cycles((first ? pixels : 0) + window + CNNHLS_PIPELINE_DEPTH);
         if (last) {
           out_tile.write(pixels);
           out_done.read();

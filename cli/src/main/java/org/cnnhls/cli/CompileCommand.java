@@ -83,8 +83,8 @@ final class CompileCommand implements Callable<Integer> {
       // the design space exploration's best point (latency) for this board and precision
       // annealing with its polish step: it matched exhaustive search on every benchmarked model and
       // board, in a fraction of the time
-      org.cnnhls.dse.Explorer.Result best = DseCommand.search(g, hardware.board(), org.cnnhls.dse.Objective.LATENCY,
-          new int[] {width}, "anneal", 1);
+      org.cnnhls.dse.Explorer.Result best = DseCommand.search(g, org.cnnhls.dse.DesignSpace.of(hardware.board(), new int[] {width}),
+          org.cnnhls.dse.Objective.LATENCY, "anneal", 1);
       if (best.best() == null) throw new UsageException("no configuration fits " + hardware.board().name());
       hw = best.best().point().hw();
       err.printf(java.util.Locale.ROOT, "cnnhls: design space exploration chose %s (%,d points in %.1f s; --no-dse or --tm/--tn/... to override)%n",

@@ -41,6 +41,14 @@ final class DseCommand implements Callable<Integer> {
   @Option(names = "--precision", defaultValue = "16", description = "16, 8 or both (default ${DEFAULT-VALUE})")
   String precision;
 
+  @Option(names = "--clock", paramLabel = "MHZ",
+      description = "search at this clock only (default: the board's default up to its maximum in 25 MHz steps)")
+  Double clock;
+
+  @Option(names = "--winograd", defaultValue = "both",
+      description = "the MAC array's Winograd F(2x2,3x3) mode: both (search with and without), on or off (default ${DEFAULT-VALUE})")
+  String winograd;
+
   @Option(names = "--strategy", defaultValue = "auto",
       description = "exhaustive, anneal, or auto: exhaustive up to 200,000 points (default ${DEFAULT-VALUE})")
   String strategy;
@@ -78,9 +86,25 @@ final class DseCommand implements Callable<Integer> {
     };
   }
 
-  /** The search itself, shared with `cnnhls compile`, which uses the best point by default. */
-  static Explorer.Result search(Graph g, Board b, Objective o, int[] precisions, String strategy, long seed) {
+  /** The grid for a board, narrowed by the --clock and --winograd options. */
+  static DesignSpace space(Board b, int[] precisions, Double clock, String winograd) {
     DesignSpace space = DesignSpace.of(b, precisions);
+    if (clock != null) {
+      if (!(clock > 0) || clock > b.clock().maxMHz()) {
+        throw new UsageException("--clock " + clock + " MHz is outside " + b.name() + "'s range (0, " + b.clock().maxMHz() + "] MHz");
+      }
+      space = space.restrict(space.tm(), space.tn(), space.tiles(), new double[] {clock});
+    }
+    return switch (winograd.toLowerCase(Locale.ROOT)) {
+      case "both" -> space;
+      case "on" -> space.withWinograd(true);
+      case "off" -> space.withWinograd(false);
+      default -> throw new UsageException("--winograd must be both, on or off, got '" + winograd + "'");
+    };
+  }
+
+  /** The search itself, shared with `cnnhls compile`, which uses the best point by default. */
+  static Explorer.Result search(Graph g, DesignSpace space, Objective o, String strategy, long seed) {
     Evaluator eval = new Evaluator(g);
     return switch (strategy) {
       case "exhaustive" -> Explorer.exhaustive(space, eval, o);
@@ -102,10 +126,11 @@ final class DseCommand implements Callable<Integer> {
     } catch (org.cnnhls.boards.UnknownBoardException e) {
       throw new UsageException(e.getMessage());
     }
+    DesignSpace space = space(b, precs, clock, winograd);
     Graph g = Pipelines.standard(ModelLoader.load(model));
     Explorer.Result r;
     try (Progress p = new Progress("exploring " + g.name() + " on " + b.name())) {
-      r = search(g, b, o, precs, strategy, seed);
+      r = search(g, space, o, strategy, seed);
     }
     PrintWriter out = spec.commandLine().getOut();
     out.printf(Locale.ROOT, "%s on %s: %,d points evaluated in %.2f s (%,.0f points/s), %,d fit the board%n", g.name(), b.name(),
@@ -113,11 +138,11 @@ final class DseCommand implements Callable<Integer> {
     if (r.best() == null) {
       throw new UsageException("no configuration fits " + b.name() + " within its utilization caps");
     }
-    out.printf("%-4s %-44s %10s %8s %7s %6s %7s %7s%n", "rank", "configuration", "latency ms", "GOPS", "DSP", "BRAM", "LUT", "FF");
+    out.printf("%-4s %-53s %10s %8s %7s %6s %7s %7s%n", "rank", "configuration", "latency ms", "GOPS", "DSP", "BRAM", "LUT", "FF");
     List<Evaluation> best = r.fitting().subList(0, Math.min(top, r.fitting().size()));
     for (int i = 0; i < best.size(); i++) {
       Evaluation e = best.get(i);
-      out.printf(Locale.ROOT, "%-4d %-44s %10.3f %8.1f %7d %6d %7d %7d%n", i + 1, e.point().label(), e.latencySeconds() * 1e3,
+      out.printf(Locale.ROOT, "%-4d %-53s %10.3f %8.1f %7d %6d %7d %7d%n", i + 1, e.point().label(), e.latencySeconds() * 1e3,
           e.gops(), e.resources().dsp(), e.resources().bram18(), e.resources().lut(), e.resources().ff());
     }
     List<Evaluation> front = ParetoFiles.front(r.fitting());

@@ -20,10 +20,13 @@ final class HardwareOptions {
   @Option(names = "--clock", paramLabel = "MHZ", description = "clock in MHz (default: the board's default)") Double clock;
   @Option(names = "--axi-width", paramLabel = "BITS", description = "m_axi data width: 32, 64, 128 or 256 (default: the HP port width)")
   Integer axiWidth;
+  @Option(names = "--winograd", arity = "0..1", paramLabel = "BOOL",
+      description = "give the MAC array its Winograd F(2x2,3x3) mode for 3x3 stride-1 convs (default: off, or as the config file says)")
+  Boolean winograd;
 
   /** True when the user fixed any configuration parameter on the command line. */
   boolean anyGiven() {
-    return tm != null || tn != null || tr != null || tc != null || clock != null || axiWidth != null;
+    return tm != null || tn != null || tr != null || tc != null || clock != null || axiWidth != null || winograd != null;
   }
 
   /** The configuration of a JSON file written by `cnnhls dse --emit-config` (command-line options still win). */
@@ -48,6 +51,10 @@ final class HardwareOptions {
     if (tc == null) tc = n.get("tc").asInt();
     if (axiWidth == null) axiWidth = n.get("axiDataWidth").asInt();
     if (clock == null) clock = n.get("clockMHz").asDouble();
+    if (n.has("winograd") && !n.get("winograd").isBoolean()) {
+      throw new org.cnnhls.frontend.InputFileException(file + ": \"winograd\" must be true or false");
+    }
+    if (winograd == null && n.has("winograd")) winograd = n.get("winograd").asBoolean();
     return config(actWidth, wgtWidth);
   }
 
@@ -65,7 +72,8 @@ final class HardwareOptions {
     HardwareConfig hw = HardwareConfig.defaults(b);
     try {
       hw = new HardwareConfig(b, tm != null ? tm : hw.tm(), tn != null ? tn : hw.tn(), tr != null ? tr : hw.tr(),
-          tc != null ? tc : hw.tc(), axiWidth != null ? axiWidth : hw.axiDataWidth(), clock != null ? clock : hw.clockMHz());
+          tc != null ? tc : hw.tc(), axiWidth != null ? axiWidth : hw.axiDataWidth(), clock != null ? clock : hw.clockMHz(),
+          winograd != null && winograd);
     } catch (ModelException e) {
       throw new UsageException(e.getMessage());
     }

@@ -97,6 +97,7 @@ final class SimulateCommand implements Callable<Integer> {
     doc.put("tc", r.hw().tc());
     doc.put("axiDataWidth", r.hw().axiDataWidth());
     doc.put("clockMHz", r.hw().clockMHz());
+    doc.put("winograd", r.hw().winograd());
     doc.put("totalCycles", r.totalCycles());
     doc.put("latencySeconds", r.latencySeconds());
     doc.put("gops", r.gops());

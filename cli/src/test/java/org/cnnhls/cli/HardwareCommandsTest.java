@@ -79,7 +79,16 @@ class HardwareCommandsTest {
     Path out = tmp.resolve("prj");
     Cli.Result c = Cli.run("compile", Cli.DIGITS_MODEL, "--board", "pynq-z2", "--config", cfg, "-o", out);
     assertEquals(0, c.code(), c::toString);
-    assertTrue(Files.readString(out.resolve("hls/cnnhls_config.h")).contains("#define CNNHLS_TM " + best.get("tm").asInt() + " "));
+    String header = Files.readString(out.resolve("hls/cnnhls_config.h"));
+    assertTrue(header.contains("#define CNNHLS_TM " + best.get("tm").asInt() + " "));
+    assertTrue(header.contains("#define CNNHLS_WINOGRAD " + (best.get("winograd").asBoolean() ? 1 : 0) + " "), header);
+    // the configuration's mode can be overridden on the command line, and compile still checks the caps
+    Path forced = tmp.resolve("prj_wino");
+    Cli.Result w = Cli.run("compile", Cli.DIGITS_MODEL, "--board", "pynq-z2", "--config", cfg, "--winograd", "-o", forced);
+    assertEquals(0, w.code(), w::toString);
+    assertTrue(Files.readString(forced.resolve("hls/cnnhls_config.h")).contains("#define CNNHLS_WINOGRAD 1 "));
+    Cli.Result csim = Cli.run("csim", forced);
+    assertEquals(0, csim.code(), csim::toString);
     Cli.assertError(2, Cli.run("compile", Cli.DIGITS_MODEL, "--board", "ultra96", "--config", cfg, "-o", tmp.resolve("z")),
         "pynq-z2");
   }
@@ -119,7 +128,8 @@ class HardwareCommandsTest {
   @Test
   void rtlTakesTheConfigurationDseEmits() throws IOException {
     Path cfg = tmp.resolve("best.json");
-    assertEquals(0, Cli.run("dse", Cli.DIGITS_MODEL, "--board", "ultra96", "--precision", "8", "--emit-config", cfg).code());
+    assertEquals(0, Cli.run("dse", Cli.DIGITS_MODEL, "--board", "ultra96", "--precision", "8", "--winograd", "off",
+        "--emit-config", cfg).code());
     // keep the RTL small for the test; the rest of the record is what dse wrote
     ObjectMapper m = new ObjectMapper();
     com.fasterxml.jackson.databind.node.ObjectNode n = (com.fasterxml.jackson.databind.node.ObjectNode) m.readTree(cfg.toFile());
@@ -134,5 +144,11 @@ class HardwareCommandsTest {
     Path bad = tmp.resolve("bad.json");
     Files.writeString(bad, "{\"tm\": 0, \"tn\": 4, \"actWidth\": 8, \"wgtWidth\": 8, \"outWidth\": 8}");
     Cli.assertError(2, Cli.run("rtl", bad, "-o", tmp.resolve("rtl2")), "tm");
+    // the core has no Winograd mode: such a configuration is refused, not silently built direct
+    n.put("winograd", true);
+    m.writeValue(cfg.toFile(), n);
+    Cli.assertError(2, Cli.run("rtl", cfg, "-o", tmp.resolve("rtl3")), "Winograd");
+    Cli.assertError(2, Cli.run("dse", Cli.DIGITS_MODEL, "--winograd", "maybe"), "--winograd");
+    Cli.assertError(2, Cli.run("dse", Cli.DIGITS_MODEL, "--board", "ultra96", "--clock", "400"), "400");
   }
 }

@@ -18,6 +18,7 @@ final class ConfigHeader {
     define(sb, "CNNHLS_TR", hw.tr(), "output tile rows");
     define(sb, "CNNHLS_TC", hw.tc(), "output tile columns");
     define(sb, "CNNHLS_AXI_WIDTH", hw.axiDataWidth(), "m_axi data width in bits");
+    define(sb, "CNNHLS_WINOGRAD", hw.winograd() ? 1 : 0, "3x3 stride-1 convs as Winograd F(2x2, 3x3)");
     define(sb, "CNNHLS_FC_LANES", hw.fcLanes(p.wgtWidth()), "fully connected weights per cycle (one AXI beat)");
     define(sb, "CNNHLS_ACT_W", p.actWidth(), "activation storage width (bits)");
     define(sb, "CNNHLS_WGT_W", p.wgtWidth(), "weight storage width (bits)");
@@ -41,6 +42,7 @@ final class ConfigHeader {
     define(sb, "CNNHLS_DDR_BURST_ISSUE", ddr.burstIssueCycles(), "cycles to issue each further burst");
     define(sb, "CNNHLS_AXI_BYTES", ddr.axiBytes(), "");
     define(sb, "CNNHLS_PIPELINE_DEPTH", EngineLatencies.PIPELINE_DEPTH, "MAC pipeline");
+    define(sb, "CNNHLS_WINOGRAD_DEPTH", EngineLatencies.WINOGRAD_DEPTH, "Winograd input and output transforms");
     define(sb, "CNNHLS_OUTPUT_STAGE_DEPTH", EngineLatencies.OUTPUT_STAGE_DEPTH, "requantize/activation/pool stage");
     define(sb, "CNNHLS_LAYER_OVERHEAD", EngineLatencies.LAYER_OVERHEAD, "descriptor fetch, start and drain");
     sb.append(engineLimits(p));

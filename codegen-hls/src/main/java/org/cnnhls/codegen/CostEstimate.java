@@ -42,8 +42,10 @@ public record CostEstimate(List<Layer> layers, long totalCycles, double latencyM
         case LayerDescriptor.OP_CONV -> {
           int cg = d.inC() / d.groups(), mg = d.outC() / d.groups();
           macs = (long) d.outC() * d.convH() * d.convW() * cg * d.kH() * d.kW();
+          // Winograd mode: 16 cycles per 2 x 2 outputs instead of 9 per output
+          long perPixel4 = hw.winogradFor(d) ? 16 : 4L * d.kH() * d.kW();
           compute = (long) d.groups() * ceil(mg, hw.tm()) * ceil(cg, hw.tn()) * ceil(d.convH(), hw.tr()) * ceil(d.convW(), hw.tc())
-              * hw.tr() * hw.tc() * d.kH() * d.kW();
+              * hw.tr() * hw.tc() * perPixel4 / 4;
           bytes += (long) d.outC() * cg * d.kH() * d.kW() * wBytes;
         }
         case LayerDescriptor.OP_GEMM -> {

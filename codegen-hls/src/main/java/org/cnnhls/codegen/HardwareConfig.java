@@ -5,10 +5,12 @@ import org.cnnhls.ir.ModelException;
 
 /**
  * The one record that configures the generated hardware (Gemmini/Tensil style): MAC array Tm x Tn,
- * output tile Tr x Tc, AXI data width, clock and board. The config header, the Tcl scripts and the
- * report are all derived from it.
+ * output tile Tr x Tc, AXI data width, clock, board, and whether the MAC array also has its
+ * Winograd F(2x2, 3x3) mode for 3x3 stride-1 convs (input and output transforms around the same
+ * multipliers). The config header, the Tcl scripts and the report are all derived from it.
  */
-public record HardwareConfig(Board board, int tm, int tn, int tr, int tc, int axiDataWidth, double clockMHz) {
+public record HardwareConfig(Board board, int tm, int tn, int tr, int tc, int axiDataWidth, double clockMHz,
+    boolean winograd) {
 
   public HardwareConfig {
     if (tm < 1 || tn < 1 || tr < 1 || tc < 1) throw new ModelException("tile sizes must be positive");
@@ -19,6 +21,11 @@ public record HardwareConfig(Board board, int tm, int tn, int tr, int tc, int ax
     if (clockMHz > board.clock().maxMHz()) {
       throw new ModelException("clock " + clockMHz + " MHz is above " + board.name() + "'s maximum of " + board.clock().maxMHz() + " MHz");
     }
+  }
+
+  /** A direct-mode engine (no Winograd transforms). */
+  public HardwareConfig(Board board, int tm, int tn, int tr, int tc, int axiDataWidth, double clockMHz) {
+    this(board, tm, tn, tr, tc, axiDataWidth, clockMHz, false);
   }
 
   /**
@@ -37,15 +44,29 @@ public record HardwareConfig(Board board, int tm, int tn, int tr, int tc, int ax
   }
 
   public HardwareConfig withTiles(int m, int n, int r, int c) {
-    return new HardwareConfig(board, m, n, r, c, axiDataWidth, clockMHz);
+    return new HardwareConfig(board, m, n, r, c, axiDataWidth, clockMHz, winograd);
   }
 
   public HardwareConfig withAxiDataWidth(int bits) {
-    return new HardwareConfig(board, tm, tn, tr, tc, bits, clockMHz);
+    return new HardwareConfig(board, tm, tn, tr, tc, bits, clockMHz, winograd);
   }
 
   public HardwareConfig withClock(double mhz) {
-    return new HardwareConfig(board, tm, tn, tr, tc, axiDataWidth, mhz);
+    return new HardwareConfig(board, tm, tn, tr, tc, axiDataWidth, mhz, winograd);
+  }
+
+  public HardwareConfig withWinograd(boolean on) {
+    return new HardwareConfig(board, tm, tn, tr, tc, axiDataWidth, clockMHz, on);
+  }
+
+  /**
+   * Whether the engine runs conv layer {@code d} in Winograd mode (as conv_plan decides in
+   * cnnhls_engine.h): the mode is built in, the layer is not depthwise, 3x3, stride 1, dilation 1.
+   */
+  public boolean winogradFor(LayerDescriptor d) {
+    boolean depthwise = d.groups() > 1 && d.inC() / d.groups() == 1;
+    return winograd && d.op() == LayerDescriptor.OP_CONV && !depthwise && d.kH() == 3 && d.kW() == 3 && d.sH() == 1
+        && d.sW() == 1 && d.dH() == 1 && d.dW() == 1;
   }
 
   public int macs() {

@@ -40,7 +40,8 @@ public record Report(String model, String board, String part, double clockMHz, S
     long macs = g.totalMacs();
     double seconds = totalCycles / (hw.clockMHz() * 1e6);
     double gops = 2.0 * macs / seconds / 1e9;
-    boolean packed = p.actWidth() <= 8 && p.wgtWidth() <= 8;
+    boolean packed = p.actWidth() <= 8 && p.wgtWidth() <= 8 && !hw.winograd()
+        && hw.board().family() == Board.Family.ZYNQ_ULTRASCALE_PLUS;
     double peak = hw.macs() * hw.clockMHz() * 1e6 * 2 / 1e9;
     Board b = hw.board();
     CostEstimate.Resources r = cost.resources();
@@ -50,7 +51,8 @@ public record Report(String model, String board, String part, double clockMHz, S
     Resource ff = resource(r.ff(), b.resources().ff(), b.utilizationCaps().ff());
     boolean fits = dsp.used() <= dsp.cap() && bram.used() <= bram.cap() && lut.used() <= lut.cap() && ff.used() <= ff.cap();
     String hwText = hw.tm() + "x" + hw.tn() + " MAC array" + (packed ? " (two 8-bit MACs per DSP)" : "") + ", " + hw.tr() + "x"
-        + hw.tc() + " tiles, " + hw.axiDataWidth() + "-bit AXI";
+        + hw.tc() + " tiles, " + hw.axiDataWidth() + "-bit AXI"
+        + (hw.winograd() ? ", Winograd F(2x2,3x3) mode for 3x3 stride-1 convs (16 multiplies per 36 MACs)" : "");
     return new Report(model, b.name(), b.part(), hw.clockMHz(), hwText, timing.describe(), layers, macs, totalCycles,
         seconds * 1e3, gops, gops / peak, new Resources(dsp, bram, lut, ff, fits));
   }

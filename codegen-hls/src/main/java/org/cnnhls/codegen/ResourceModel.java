@@ -30,6 +30,16 @@ import org.cnnhls.boards.Board;
  *       ZCU102) comes out at DSP -6/+3%, BRAM18 +10/+15%, LUT +15/+13%, FF +49/+91% (dse tests,
  *       PublishedDesigns). CNNA16's own DSP (360) and BRAM18 (277) are far above this engine's
  *       count for its array (-40%, -59%): DEVELOPERS.md says why.
+ *   <li>Winograd mode ({@link HardwareConfig#winograd}): the multipliers take transformed operands,
+ *       (W_x + 2) x (W_w + 4) bits, one DSP48 each at 16 bit (18 x 20 fits 27 x 18 and 25 x 18);
+ *       the 8-bit packing no longer fits (two 12-bit weights and their products overflow the 27-bit
+ *       port), so the array is unpacked. Fabric, counted as one LUT per adder bit and one FF per
+ *       register bit of the adders and registers cnnhls_engine.h's conv_compute_winograd and
+ *       conv_load_weights add: per input lane the 4 x 4 patch register and V (16 x W_x + 16 x
+ *       (W_x + 2) FF) and V's 32 adders of W_x + 2 bits; per output lane four signed block
+ *       accumulators of {@link #winogradAccWidth} bits and three more adds into the accumulator
+ *       buffer; per MAC the adder tree 6 bits wider; the weight transform in the loader (16 adders
+ *       of W_w + 4 bits, 25 registers). Weight-tile banks are 4 bits wider and at least 16 deep.
  * </ul>
  */
 public final class ResourceModel {
@@ -47,16 +57,22 @@ public final class ResourceModel {
   public static Estimate estimate(HardwareConfig hw, int actWidth, int wgtWidth, EngineLimits limits) {
     boolean eightBit = actWidth <= 8 && wgtWidth <= 8;
     boolean packs = eightBit && hw.board().family() == Board.Family.ZYNQ_ULTRASCALE_PLUS;
+    boolean arrayPacks = packs && !hw.winograd();
     int macs = hw.macs();
     int fcLanes = hw.fcLanes(wgtWidth);
     int fcMultipliers = 2 * (packs ? (fcLanes + 1) / 2 : fcLanes);
-    int dsp = (packs ? (macs + 1) / 2 : macs) + requantDspPerLane(limits) * (hw.tm() + 2) + fcMultipliers + DSP_FIXED;
+    int dsp = (arrayPacks ? (macs + 1) / 2 : macs) + requantDspPerLane(limits) * (hw.tm() + 2) + fcMultipliers + DSP_FIXED;
     int inTr = limits.inputTileRows(hw), inTc = limits.inputTileCols(hw), kk = limits.maxK() * limits.maxK();
+    int wTileWidth = wgtWidth;
+    if (hw.winograd()) {
+      kk = Math.max(kk, 16);
+      wTileWidth += 4;
+    }
     int trc = hw.tr() * hw.tc();
     long banks = 0;
     long bram = 0;
     bram += 2L * hw.tn() * bram18(inTr * inTc, actWidth);      // input tile, ping-pong, one bank per Tn
-    bram += 2L * hw.tm() * hw.tn() * bram18(kk, wgtWidth);     // weight tile, one bank per MAC
+    bram += 2L * hw.tm() * hw.tn() * bram18(kk, wTileWidth);   // weight tile, one bank per MAC
     bram += (long) hw.tm() * bram18(trc, limits.accWidth());  // accumulators
     bram += 2L * hw.tm() * bram18(trc, actWidth);             // output tile, ping-pong
     bram += (long) fcLanes * bram18(ceil(limits.maxFcIn(), fcLanes), actWidth);  // FC input vector, a bank per lane
@@ -66,7 +82,18 @@ public final class ResourceModel {
     Estimate core = CoreResourceModel.estimate(hw.tm(), hw.tn(), eightBit ? 8 : 16, hw.board().family());
     int lut = LUT_FIXED + core.lut() + macs * (eightBit ? LUT_PER_MAC8 : LUT_PER_MAC16) + (int) banks * LUT_PER_BANK;
     int ff = FF_FIXED + core.ff() + macs * (eightBit ? FF_PER_MAC8 : FF_PER_MAC16) + (int) banks * FF_PER_BANK;
+    if (hw.winograd()) {
+      int yW = winogradAccWidth(actWidth, wgtWidth, hw.tn()), accW = limits.accWidth(), wW = wgtWidth + 4;
+      lut += hw.tn() * 32 * (actWidth + 2) + hw.tm() * (4 * yW + 3 * accW) + macs * 6 + 16 * wW;
+      ff += hw.tn() * (16 * actWidth + 16 * (actWidth + 2)) + hw.tm() * 4 * yW + macs * 6 + 9 * wgtWidth + 16 * wW;
+    }
     return new Estimate(dsp, (int) bram, lut, ff);
+  }
+
+  /** Bits of a Winograd block accumulator (wino_acc_t in cnnhls_engine.h): W_x + W_w + 8 + ceil(log2 Tn), at most 64. */
+  public static int winogradAccWidth(int actWidth, int wgtWidth, int tn) {
+    int log2 = 32 - Integer.numberOfLeadingZeros(Math.max(tn, 1) - 1);
+    return Math.min(64, actWidth + wgtWidth + 8 + log2);
   }
 
   private static int ceil(int a, int b) {

@@ -6,11 +6,12 @@ import org.cnnhls.boards.Board;
 import org.cnnhls.codegen.HardwareConfig;
 
 /**
- * The grid searched: Tm, Tn, Tr = Tc, AXI width, precision and clock (the board's default up to its
- * maximum in 25 MHz steps). Points are addressed by a mixed-radix index so search strategies can
- * move between neighbours.
+ * The grid searched: Tm, Tn, Tr = Tc, AXI width, precision, clock (the board's default up to its
+ * maximum in 25 MHz steps) and whether the MAC array has its Winograd mode. Points are addressed by
+ * a mixed-radix index so search strategies can move between neighbours.
  */
-public record DesignSpace(Board board, int[] tm, int[] tn, int[] tiles, int[] axi, int[] precisions, double[] clocks) {
+public record DesignSpace(Board board, int[] tm, int[] tn, int[] tiles, int[] axi, int[] precisions, double[] clocks,
+    boolean[] winograd) {
 
   public static final int[] ARRAY_SIDES = {2, 4, 6, 8, 9, 10, 12, 14, 16, 18, 20, 24, 28, 32, 36, 40, 48, 56, 64};
   public static final int[] TILE_SIDES = {7, 8, 13, 14, 16, 26, 28, 32, 56};
@@ -21,16 +22,21 @@ public record DesignSpace(Board board, int[] tm, int[] tn, int[] tiles, int[] ax
     int maxAxi = Math.min(128, board.hpPorts().widthBits());
     int[] axi = maxAxi >= 128 ? new int[] {64, 128} : new int[] {maxAxi};
     return new DesignSpace(board, ARRAY_SIDES, ARRAY_SIDES, TILE_SIDES, axi, precisions,
-        clocks.stream().mapToDouble(Double::doubleValue).toArray());
+        clocks.stream().mapToDouble(Double::doubleValue).toArray(), new boolean[] {false, true});
   }
 
   /** A smaller grid (for tests and quick runs). */
   public DesignSpace restrict(int[] tmSides, int[] tnSides, int[] tileSides, double[] clockList) {
-    return new DesignSpace(board, tmSides, tnSides, tileSides, axi, precisions, clockList);
+    return new DesignSpace(board, tmSides, tnSides, tileSides, axi, precisions, clockList, winograd);
+  }
+
+  /** The same grid with the Winograd choices given (e.g. only {false}: direct-mode engines). */
+  public DesignSpace withWinograd(boolean... choices) {
+    return new DesignSpace(board, tm, tn, tiles, axi, precisions, clocks, choices);
   }
 
   public int[] radices() {
-    return new int[] {tm.length, tn.length, tiles.length, axi.length, precisions.length, clocks.length};
+    return new int[] {tm.length, tn.length, tiles.length, axi.length, precisions.length, clocks.length, winograd.length};
   }
 
   public long size() {
@@ -41,7 +47,7 @@ public record DesignSpace(Board board, int[] tm, int[] tn, int[] tiles, int[] ax
 
   public DesignPoint point(int[] digits) {
     HardwareConfig hw = new HardwareConfig(board, tm[digits[0]], tn[digits[1]], tiles[digits[2]], tiles[digits[2]],
-        axi[digits[3]], clocks[digits[5]]);
+        axi[digits[3]], clocks[digits[5]], winograd[digits[6]]);
     return new DesignPoint(hw, precisions[digits[4]]);
   }
 

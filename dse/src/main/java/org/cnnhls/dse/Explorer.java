@@ -149,10 +149,16 @@ public final class Explorer {
   private static int[] digitsOf(DesignSpace space, DesignPoint p) {
     var h = p.hw();
     return new int[] {indexOf(space.tm(), h.tm()), indexOf(space.tn(), h.tn()), indexOf(space.tiles(), h.tr()),
-        indexOf(space.axi(), h.axiDataWidth()), indexOf(space.precisions(), p.precision()), indexOfD(space.clocks(), h.clockMHz())};
+        indexOf(space.axi(), h.axiDataWidth()), indexOf(space.precisions(), p.precision()), indexOfD(space.clocks(), h.clockMHz()),
+        indexOfB(space.winograd(), h.winograd())};
   }
 
   private static int indexOf(int[] a, int v) {
+    for (int i = 0; i < a.length; i++) if (a[i] == v) return i;
+    throw new IllegalArgumentException(v + " not in the space");
+  }
+
+  private static int indexOfB(boolean[] a, boolean v) {
     for (int i = 0; i < a.length; i++) if (a[i] == v) return i;
     throw new IllegalArgumentException(v + " not in the space");
   }

@@ -24,12 +24,13 @@ public final class ParetoFiles {
   }
 
   public static String csv(List<Evaluation> front) {
-    StringBuilder sb = new StringBuilder("tm,tn,tr,tc,axi_bits,precision,clock_mhz,latency_ms,fps,gops,dsp,bram18,lut,ff\n");
+    StringBuilder sb = new StringBuilder("tm,tn,tr,tc,axi_bits,precision,clock_mhz,winograd,latency_ms,fps,gops,dsp,bram18,lut,ff\n");
     for (Evaluation e : front) {
       var h = e.point().hw();
       var r = e.resources();
-      sb.append(String.format(Locale.ROOT, "%d,%d,%d,%d,%d,%d,%.1f,%.4f,%.2f,%.2f,%d,%d,%d,%d%n", h.tm(), h.tn(), h.tr(), h.tc(),
-          h.axiDataWidth(), e.point().precision(), h.clockMHz(), e.latencySeconds() * 1e3, e.throughputFps(), e.gops(), r.dsp(),
+      sb.append(String.format(Locale.ROOT, "%d,%d,%d,%d,%d,%d,%.1f,%d,%.4f,%.2f,%.2f,%d,%d,%d,%d%n", h.tm(), h.tn(), h.tr(),
+          h.tc(), h.axiDataWidth(), e.point().precision(), h.clockMHz(), h.winograd() ? 1 : 0, e.latencySeconds() * 1e3,
+          e.throughputFps(), e.gops(), r.dsp(),
           r.bram18(), r.lut(), r.ff()));
     }
     return sb.toString();
@@ -46,6 +47,7 @@ public final class ParetoFiles {
     m.put("axiDataWidth", h.axiDataWidth());
     m.put("precision", e.point().precision());
     m.put("clockMHz", h.clockMHz());
+    m.put("winograd", h.winograd());
     m.put("actWidth", e.point().precision());
     m.put("wgtWidth", e.point().precision());
     m.put("outWidth", e.point().precision());

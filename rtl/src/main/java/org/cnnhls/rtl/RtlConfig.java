@@ -72,6 +72,12 @@ public record RtlConfig(int tm, int tn, int actWidth, int wgtWidth, int accWidth
       throw new RtlConfigException(source + " is not valid JSON: " + e.getOriginalMessage());
     }
     if (root == null || !root.isObject()) throw new RtlConfigException(source + " must hold a JSON object");
+    JsonNode wino = root.get("winograd");
+    if (wino != null && wino.asBoolean(false)) {
+      // the core multiplies raw weights and activations; Winograd mode needs transformed, wider operands
+      throw new RtlConfigException(source + " asks for the Winograd mode, which the Chisel core does not have: emit a "
+          + "configuration with `cnnhls dse --winograd off`");
+    }
     try {
       int act = required(root, "actWidth"), wgt = required(root, "wgtWidth"), tn = required(root, "tn");
       int tm = required(root, "tm"), out = required(root, "outWidth");

@@ -21,6 +21,7 @@ import org.cnnhls.codegen.LayerDescriptor;
 public final class ConvEngineModel implements ComponentModel {
   static final int PIPELINE_DEPTH = EngineLatencies.PIPELINE_DEPTH;
   static final int OUTPUT_STAGE_DEPTH = EngineLatencies.OUTPUT_STAGE_DEPTH;
+  static final int WINOGRAD_DEPTH = EngineLatencies.WINOGRAD_DEPTH;
 
   @Override
   public LayerTiming time(String node, LayerDescriptor d, HardwareConfig hw, DdrModel ddr, int actBytes, int wgtBytes) {
@@ -189,7 +190,8 @@ public final class ConvEngineModel implements ComponentModel {
     int r = key.r(), c = key.c();
     long pixels = (long) r * c;
     boolean first = nt == 0, last = nt == p.nTiles() - 1;
-    long busy = pixels * d.kH() * d.kW() + PIPELINE_DEPTH + (first ? pixels : 0) + (last ? pixels : 0);
+    long window = p.wino() ? 16L * ((r + 1) / 2) * ((c + 1) / 2) + WINOGRAD_DEPTH : pixels * d.kH() * d.kW();
+    long busy = window + PIPELINE_DEPTH + (first ? pixels : 0) + (last ? pixels : 0);
     long traffic = (last ? key.nextLoad() : p.load(d, hw, key.tm(), r, c, nt + 1, actBytes, wgtBytes))
         + (first ? key.pendingStore() : 0);
     long transfer = ddr.transfer(traffic);
@@ -203,10 +205,12 @@ public final class ConvEngineModel implements ComponentModel {
    * How the engine cuts a conv layer into tiles (mirrors conv_plan in cnnhls_engine.h): channel
    * tiles of Tm inside a group, input-channel steps of Tn; layers with one input channel per group
    * run in depthwise mode on the array's diagonal, min(Tm, Tn) channels per tile, one step; row and
-   * column tiles shrink so the input window fits the input tile and cover whole pool windows.
+   * column tiles shrink so the input window fits the input tile and cover whole pool windows. With
+   * the Winograd mode built in, general-mode 3x3 stride-1 layers use it: 16 cycles per 2 x 2
+   * outputs instead of 9 per output.
    */
   public record ConvPlan(int chTiles, int nTiles, int cg, boolean depthwise, int tmDepthwise, int tmGeneral, int mg, int mtPerGroup,
-      int outC, int rows, int cols, int tr, int tc, int rTiles, int cTiles, int poolH, int poolW) {
+      int outC, int rows, int cols, int tr, int tc, int rTiles, int cTiles, int poolH, int poolW, boolean wino) {
 
     public static ConvPlan of(LayerDescriptor d, HardwareConfig hw, EngineLimits limits) {
       int groups = Math.max(1, d.groups()), cg = d.inC() / groups, mg = d.outC() / groups;
@@ -220,8 +224,9 @@ public final class ConvEngineModel implements ComponentModel {
       int cols = d.pool() == 1 ? Math.min(d.convW(), d.outW() * pw) : d.convW();
       int inTr = limits.inputTileRows(hw), inTc = limits.inputTileCols(hw);
       int tr = fit(hw.tr(), inTr, d.kH(), d.sH(), d.dH(), ph), tc = fit(hw.tc(), inTc, d.kW(), d.sW(), d.dW(), pw);
+      boolean wino = hw.winogradFor(d);
       return new ConvPlan(chTiles, nTiles, cg, dw, td, hw.tm(), mg, mtPerGroup, d.outC(), rows, cols, tr, tc,
-          tr > 0 ? ceil(rows, tr) : 0, tc > 0 ? ceil(cols, tc) : 0, ph, pw);
+          tr > 0 ? ceil(rows, tr) : 0, tc > 0 ? ceil(cols, tc) : 0, ph, pw, wino);
     }
 
     /** Bytes a finished tile stores (after a fused pool). */

@@ -18,7 +18,8 @@ class ConvEngineModelTest {
     Random r = new Random(9);
     for (int trial = 0; trial < 400; trial++) {
       HardwareConfig hw = HardwareConfig.defaults(BoardCatalog.byName(trial % 2 == 0 ? "ultra96" : "pynq-z2"))
-          .withTiles(1 + r.nextInt(32), 1 + r.nextInt(32), 2 + 2 * r.nextInt(10), 2 + 2 * r.nextInt(10));
+          .withTiles(1 + r.nextInt(32), 1 + r.nextInt(32), 2 + 2 * r.nextInt(10), 2 + 2 * r.nextInt(10))
+          .withWinograd(r.nextBoolean());
       int k = 1 + 2 * r.nextInt(3), s = 1 + r.nextInt(2);
       boolean dw = r.nextInt(4) == 0;
       int c = dw ? 8 + r.nextInt(64) : 1 + r.nextInt(96), m = dw ? c : 1 + r.nextInt(96);
@@ -66,6 +67,32 @@ class ConvEngineModelTest {
         assertEquals(steps[1], t.compute());
         assertEquals(steps[2], t.memory());
         assertEquals(steps[3], t.bytes());
+      }
+    }
+  }
+
+  /** One tile, one input-channel step: the compute cycles are the window loop, accumulator init, output stage and pipeline depths. */
+  @Test
+  void winogradModeTakesSixteenCyclesPerTwoByTwoOutputs() {
+    HardwareConfig direct = HardwareConfig.defaults(BoardCatalog.byName("ultra96")).withTiles(8, 8, 7, 10);
+    for (int stride : new int[] {1, 2}) {
+      LayerDescriptor.Builder b = new LayerDescriptor.Builder(LayerDescriptor.OP_CONV);
+      b.inC = 8;
+      b.outC = 8;
+      b.kH = b.kW = 3;
+      b.sH = b.sW = stride;
+      b.inH = (7 - 1) * stride + 3;
+      b.inW = (10 - 1) * stride + 3;
+      b.outH = b.convH = 7;
+      b.outW = b.convW = 10;
+      LayerDescriptor d = b.build();
+      EngineProgram prog = new EngineProgram(java.util.List.of(d), java.util.List.of("x"), java.util.List.of("y"), 16, 16,
+          1, "in", 0, 1, "y", 0, 1, new int[0], new long[0], new int[0], 48, 1);
+      for (boolean wino : new boolean[] {false, true}) {
+        HardwareConfig hw = direct.withWinograd(wino);
+        LayerTiming t = new ConvEngineModel().time("c", d, hw, DdrModel.of(hw), 2, 2, EngineLimits.of(prog));
+        long window = wino && stride == 1 ? 16 * 4 * 5 + ConvEngineModel.WINOGRAD_DEPTH : 70 * 9;
+        assertEquals(window + 70 + 70 + ConvEngineModel.PIPELINE_DEPTH, t.computeCycles(), "stride " + stride + " winograd " + wino);
       }
     }
   }

@@ -100,22 +100,26 @@ class SimulationBenchmark {
   @Test
   void vgg16PerLayerEfficiencyOnUltra96() {
     Graph g = vgg();
-    HardwareConfig best = null;
-    SimResult bestR = null;
-    for (int tm : new int[] {8, 12, 16, 18, 20, 24, 32}) {
-      for (int tn : new int[] {8, 9, 12, 16, 18, 20, 24, 32}) {
-        for (int t : new int[] {7, 14, 28}) {
-          HardwareConfig hw = HardwareConfig.defaults(BoardCatalog.byName("ultra96")).withTiles(tm, tn, t, t);
-          if (org.cnnhls.codegen.CostEstimate.overCaps(hw, 16, 16) != null) continue;
-          SimResult r = Simulator.simulate(Lowering.forTiming(g, 16, 16, hw), hw);
-          if (bestR == null || r.totalCycles() < bestR.totalCycles()) {
-            best = hw;
-            bestR = r;
+    for (boolean winograd : new boolean[] {false, true}) {
+      HardwareConfig best = null;
+      SimResult bestR = null;
+      for (int tm : new int[] {8, 10, 12, 16, 18, 20, 24, 32}) {
+        for (int tn : new int[] {8, 9, 10, 12, 16, 18, 20, 24, 32}) {
+          for (int t : new int[] {7, 14, 28}) {
+            HardwareConfig hw = HardwareConfig.defaults(BoardCatalog.byName("ultra96")).withTiles(tm, tn, t, t).withWinograd(winograd);
+            if (org.cnnhls.codegen.CostEstimate.overCaps(hw, 16, 16) != null) continue;
+            SimResult r = Simulator.simulate(Lowering.forTiming(g, 16, 16, hw), hw);
+            if (bestR == null || r.totalCycles() < bestR.totalCycles()) {
+              best = hw;
+              bestR = r;
+            }
           }
         }
       }
+      var res = org.cnnhls.codegen.ResourceModel.estimate(best, 16, 16, org.cnnhls.codegen.EngineLimits.of(Lowering.forTiming(g, 16, 16, best)));
+      System.out.printf(Locale.ROOT, "BENCH VGG16 ultra96 16-bit 200 MHz best fitting grid point, winograd %s: %dx%d tiles %dx%d: %.1f ms "
+          + "(DSP %d, BRAM18 %d, LUT %d, FF %d)%n%s", winograd, best.tm(), best.tn(), best.tr(), best.tc(), bestR.latencySeconds() * 1e3,
+          res.dsp(), res.bram18(), res.lut(), res.ff(), bestR.toText());
     }
-    System.out.printf(Locale.ROOT, "BENCH VGG16 ultra96 16-bit 200 MHz best fitting grid point %dx%d tiles %dx%d: %.1f ms%n%s",
-        best.tm(), best.tn(), best.tr(), best.tc(), bestR.latencySeconds() * 1e3, bestR.toText());
   }
 }

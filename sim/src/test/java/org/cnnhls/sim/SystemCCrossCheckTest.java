@@ -30,17 +30,18 @@ import org.junit.jupiter.params.provider.CsvSource;
 class SystemCCrossCheckTest {
   @TempDir Path tmp;
 
-  @ParameterizedTest(name = "{0} {1}-bit on {2}")
+  @ParameterizedTest(name = "{0} {1}-bit on {2}, winograd {3}")
   @CsvSource({
-    "lenet5, 16, ultra96", "digits, 16, ultra96", "resnet_block, 16, ultra96", "mobilenetv2_block, 16, ultra96",
-    "resnet_block, 8, pynq-z2", "mobilenetv2_block, 8, zcu104"
+    "lenet5, 16, ultra96, false", "digits, 16, ultra96, false", "resnet_block, 16, ultra96, false",
+    "mobilenetv2_block, 16, ultra96, false", "resnet_block, 8, pynq-z2, false", "mobilenetv2_block, 8, zcu104, false",
+    "digits, 16, ultra96, true", "resnet_block, 8, zcu104, true", "mobilenetv2_block, 16, ultra96, true"
   })
-  void systemcIsBitExactAndAgreesWithTheSimulator(String model, String precision, String board)
+  void systemcIsBitExactAndAgreesWithTheSimulator(String model, String precision, String board, boolean winograd)
       throws IOException, InterruptedException {
     Graph g = model(model);
     List<Map<String, float[]>> samples = samples(g, model, 9);
     QuantizedGraph q = Quantizer.quantize(g, QuantOptions.preset(precision), ValueRanges.calibrate(g, samples.subList(0, 8), 100));
-    HardwareConfig hw = HardwareConfig.defaults(BoardCatalog.byName(board));
+    HardwareConfig hw = HardwareConfig.defaults(BoardCatalog.byName(board)).withWinograd(winograd);
     ProjectEmitter.Result r = ProjectEmitter.emit(tmp.resolve(model), false, model, q, hw,
         samples.get(8).get(g.inputs().get(0).name()), new SimulatedTiming());
     String out = run(r.dir().resolve("systemc"));
@@ -49,7 +50,8 @@ class SystemCCrossCheckTest {
     assertTrue(m.find(), out);
     long systemc = Long.parseLong(m.group(1)), sim = Simulator.simulate(r.program(), hw).totalCycles();
     double gap = Math.abs(systemc - sim) / (double) sim;
-    System.out.printf("SystemC vs sim/ %s %s-bit %s: %d vs %d cycles (%.3f%%)%n", model, precision, board, systemc, sim, 100 * gap);
+    System.out.printf("SystemC vs sim/ %s %s-bit %s winograd %s: %d vs %d cycles (%.3f%%)%n", model, precision, board, winograd,
+        systemc, sim, 100 * gap);
     assertTrue(gap <= 0.02, "SystemC " + systemc + " vs sim " + sim + " cycles");
   }
 
