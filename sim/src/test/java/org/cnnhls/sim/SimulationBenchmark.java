@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
 @Tag("benchmark")
 class SimulationBenchmark {
   static final Path VGG = Path.of("../build/models/vgg16.onnx");
+  static final int RUNS = 5;
 
   static Graph vgg() {
     assumeTrue(Files.exists(VGG), "no " + VGG + ": run /usr/bin/python3 tools/export_torchvision.py vgg16 --inputs");
@@ -69,20 +70,24 @@ class SimulationBenchmark {
     QuantizedGraph q = Quantizer.quantize(g, QuantOptions.preset("16"), ValueRanges.calibrate(g, List.of(Map.of(in, x)), 100));
     BitAccurateInterpreter bit = new BitAccurateInterpreter(q);
     Map<String, int[]> raw = Map.of(in, q.quantizeInput(in, x));
-    bit.run(raw); // warm-up
-    long t0 = System.nanoTime();
-    bit.run(raw);
-    double bitSec = (System.nanoTime() - t0) / 1e9;
+    // both sides warmed up twice (JIT, weight packing), then the best of five runs each
+    double bitSec = Double.MAX_VALUE;
+    for (int i = 0; i < RUNS + 2; i++) {
+      long t0 = System.nanoTime();
+      bit.run(raw);
+      if (i >= 2) bitSec = Math.min(bitSec, (System.nanoTime() - t0) / 1e9);
+    }
     OrtEnvironment env = OrtEnvironment.getEnvironment();
-    double ortSec;
+    double ortSec = Double.MAX_VALUE;
     try (OrtSession s = env.createSession(VGG.toString(), new OrtSession.SessionOptions());
         OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {1, 3, 224, 224})) {
-      s.run(Map.of(in, t)).close(); // warm-up
-      long o = System.nanoTime();
-      s.run(Map.of(in, t)).close();
-      ortSec = (System.nanoTime() - o) / 1e9;
+      for (int i = 0; i < RUNS + 2; i++) {
+        long o = System.nanoTime();
+        s.run(Map.of(in, t)).close();
+        if (i >= 2) ortSec = Math.min(ortSec, (System.nanoTime() - o) / 1e9);
+      }
     }
-    System.out.printf(Locale.ROOT, "BENCH VGG16 one image: bit-accurate %.3f s (%.2f GMAC/s), ONNX Runtime float CPU %.3f s, ratio %.2fx%n",
+    System.out.printf(Locale.ROOT, "BENCH VGG16 one image (best of " + RUNS + "): bit-accurate %.3f s (%.2f GMAC/s), ONNX Runtime float CPU %.3f s, ratio %.2fx%n",
         bitSec, g.totalMacs() / bitSec / 1e9, ortSec, bitSec / ortSec);
   }
 
