@@ -53,6 +53,33 @@ class DseTest {
   }
 
   @Test
+  void winogradModeCostsFabricAndUnpacksEightBitMacsButSpeedsUpThreeByThreeConvs() {
+    for (String name : List.of("ultra96", "pynq-z2", "zcu104")) {
+      Board b = BoardCatalog.byName(name);
+      for (int w : new int[] {8, 16}) {
+        var limits = ResourceModel.defaultLimits(w, w);
+        HardwareConfig direct = HardwareConfig.defaults(b).withTiles(16, 8, 14, 14);
+        ResourceModel.Estimate d = ResourceModel.estimate(direct, w, w, limits);
+        ResourceModel.Estimate wino = ResourceModel.estimate(direct.withWinograd(true), w, w, limits);
+        assertTrue(wino.lut() > d.lut() && wino.ff() > d.ff() && wino.bram18() >= d.bram18(), name + " " + w);
+        boolean packs = w == 8 && b.family() == Board.Family.ZYNQ_ULTRASCALE_PLUS;
+        // the array's 128 MACs: 64 packed DSPs direct, 128 in Winograd mode (transformed operands do not pack)
+        assertEquals(packs ? 64 : 0, wino.dsp() - d.dsp(), name + " " + w);
+        // and the mode grows with the array like every other resource
+        ResourceModel.Estimate bigger = ResourceModel.estimate(direct.withTiles(16, 16, 14, 14).withWinograd(true), w, w, limits);
+        assertTrue(bigger.lut() > wino.lut() && bigger.ff() > wino.ff() && bigger.dsp() > wino.dsp());
+      }
+    }
+    // the small VGG is all 3x3 stride-1 convs: the same array is faster in Winograd mode
+    Graph g = smallVgg();
+    HardwareConfig hw = HardwareConfig.defaults(BoardCatalog.byName("zcu104")).withTiles(16, 16, 14, 14);
+    var prog = org.cnnhls.codegen.Lowering.forTiming(g, 16, 16, hw);
+    double direct = org.cnnhls.sim.Simulator.simulate(prog, hw).secondsIn("CONV");
+    double wino = org.cnnhls.sim.Simulator.simulate(prog, hw.withWinograd(true)).secondsIn("CONV");
+    assertTrue(wino < 0.75 * direct, wino + " vs " + direct);
+  }
+
+  @Test
   void eightBitMacsPackTwoPerDspOnlyOnUltraScalePlus() {
     HardwareConfig us = HardwareConfig.defaults(BoardCatalog.byName("ultra96")).withTiles(16, 16, 14, 14);
     HardwareConfig z7 = HardwareConfig.defaults(BoardCatalog.byName("pynq-z2")).withTiles(16, 16, 14, 14);
