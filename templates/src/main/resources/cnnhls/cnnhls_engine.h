@@ -27,6 +27,7 @@
 //             CNNHLS_WINOGRAD (0)      1: 3x3 stride-1 convs run as Winograd F(2x2, 3x3) on the same
 //                                      Tm x Tn multipliers (16 products per 2x2 outputs instead of
 //                                      36), exact in integers; other layers run direct
+//             CNNHLS_WINO_MULS         Tm * Tn as a literal: caps the Winograd kernel's multipliers
 // cnnhls::layer_fits(desc) says whether a descriptor respects these limits (the testbench checks
 // every layer with it before running).
 #ifndef CNNHLS_ENGINE_H
@@ -409,6 +410,10 @@ inline void conv_compute(const act_t in[TN][IN_TR][IN_TC], const wtile_t w[TM][T
 inline void conv_compute_winograd(const act_t in[TN][IN_TR][IN_TC], const wtile_t w[TM][TN][KK],
                                   acc_t acc[TM][TR][TC], int rows, int cols) {
   CNNHLS_PRAGMA(HLS INLINE off)
+#ifdef CNNHLS_WINO_MULS
+  // the 16 products of a block share the Tm x Tn multipliers over the II = 16 cycles
+  CNNHLS_PRAGMA(HLS ALLOCATION operation instances=mul limit=CNNHLS_WINO_MULS)
+#endif
   const int in_rows = rows + 2, in_cols = cols + 2;
   for (int br = 0; br < rows; br += 2) {
     CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TR)

@@ -33,7 +33,7 @@ class LintTest {
   static final List<String> STAND_INS = List.of("cnnhls_ap_int.h", "cnnhls_ap_fixed.h", "cnnhls_stream.h");
 
   static final Set<String> KNOWN_DIRECTIVES = Set.of("PIPELINE", "UNROLL", "ARRAY_PARTITION", "LOOP_TRIPCOUNT", "INLINE",
-      "DATAFLOW", "INTERFACE", "DEPENDENCE", "BIND_STORAGE", "LOOP_FLATTEN", "STREAM");
+      "DATAFLOW", "INTERFACE", "DEPENDENCE", "BIND_STORAGE", "LOOP_FLATTEN", "STREAM", "ALLOCATION");
 
   private Path project() throws Exception {
     Path p = Cpp.copyLibrary(dir.resolve("hls"));
@@ -69,6 +69,10 @@ class LintTest {
     List<String> flags = new ArrayList<>(Cpp.STRICT);
     flags.add("-DCNNHLS_LAYER_HOOK");
     Cpp.gxx(p, flags, List.of(p), List.of(p.resolve("cnnhls_top.cpp"), p.resolve("cnnhls_tb.cpp")), exe);
+    // with the Winograd mode built in
+    flags = new ArrayList<>(Cpp.STRICT);
+    flags.add("-DCNNHLS_WINOGRAD=1");
+    Cpp.gxx(p, flags, List.of(p), List.of(p.resolve("cnnhls_top.cpp"), p.resolve("cnnhls_tb.cpp")), exe);
     flags = new ArrayList<>(Cpp.STRICT);
     flags.set(0, "-std=c++17");
     flags.add("-c");
@@ -93,10 +97,15 @@ class LintTest {
   @Test
   void hlsDirectivesExpandToLiterals() throws Exception {
     Path p = project();
-    List<String> flags = new ArrayList<>(List.of("-std=c++14", "-E", "-DCNNHLS_STANDALONE", "-DCNNHLS_FORCE_PRAGMAS"));
-    Cpp.Result r = Cpp.gxx(p, flags, List.of(p), List.of(p.resolve("cnnhls_top.cpp")), null);
     List<String> pragmas = new ArrayList<>();
-    for (String line : r.out().split("\n")) if (line.trim().startsWith("#pragma HLS")) pragmas.add(line.trim());
+    // the direct engine, and with the Winograd mode built in (its kernel and multiplier cap)
+    for (List<String> extra : List.of(List.<String>of(), List.of("-DCNNHLS_WINOGRAD=1", "-DCNNHLS_WINO_MULS=16"))) {
+      List<String> flags = new ArrayList<>(List.of("-std=c++14", "-E", "-DCNNHLS_STANDALONE", "-DCNNHLS_FORCE_PRAGMAS"));
+      flags.addAll(extra);
+      Cpp.Result r = Cpp.gxx(p, flags, List.of(p), List.of(p.resolve("cnnhls_top.cpp")), null);
+      for (String line : r.out().split("\n")) if (line.trim().startsWith("#pragma HLS")) pragmas.add(line.trim());
+    }
+    assertTrue(pragmas.contains("#pragma HLS ALLOCATION operation instances=mul limit=16"), "no Winograd multiplier cap");
     assertTrue(pragmas.size() > 50, "expected the kernels' directives, got " + pragmas.size());
     Pattern arg = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(=([A-Za-z_][A-Za-z0-9_]*|-?[0-9]+))?");
     Set<String> seen = new TreeSet<>();
