@@ -7,7 +7,8 @@ import java.util.Locale;
 /**
  * A roofline chart of a simulation as SVG: log-log axes of operational intensity (ops per DDR byte)
  * against achieved GOPS, the compute roof of the MAC array and the DDR bandwidth roof, one dot per
- * MAC layer (blue compute-bound, red memory-bound).
+ * MAC layer (blue compute-bound, red memory-bound). With the Winograd mode, a dashed roof at 36/16
+ * of the peak: what 3x3 stride-1 layers can reach.
  */
 public final class RooflineSvg {
   private RooflineSvg() {}
@@ -15,9 +16,11 @@ public final class RooflineSvg {
   private static final int W = 640, H = 420, L = 70, R = 20, T = 30, B = 50;
 
   public static String render(SimResult r, String title) {
-    double peak = r.hw().macs() * (r.packed8bit() ? 1 : 1) * 2.0 * r.hw().clockMHz() * 1e6 / 1e9;
+    double peak = r.hw().macs() * 2.0 * r.hw().clockMHz() * 1e6 / 1e9;
+    // in Winograd mode a 3x3 stride-1 layer does 36 MACs' work per 16 multiplies
+    double winoPeak = r.hw().winograd() ? peak * 36 / 16 : peak;
     double bw = DdrModel.of(r.hw()).bytesPerCycle() * r.hw().clockMHz() * 1e6 / 1e9; // GB/s
-    double xMin = 0.1, xMax = 10000, yMin = 0.01, yMax = Math.pow(10, Math.ceil(Math.log10(peak * 1.5)));
+    double xMin = 0.1, xMax = 10000, yMin = 0.01, yMax = Math.pow(10, Math.ceil(Math.log10(winoPeak * 1.5)));
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"11\">%n", W, H));
     sb.append(String.format(Locale.ROOT, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"white\"/>%n", W, H));
@@ -41,6 +44,14 @@ public final class RooflineSvg {
         px(xMax, xMin, xMax), py(peak, yMin, yMax)));
     sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\">peak %.1f GOPS, DDR %.2f GB/s</text>%n",
         px(ridge, xMin, xMax) + 5, py(peak, yMin, yMax) - 6, peak, bw));
+    if (winoPeak > peak) {
+      double wr = winoPeak / bw;
+      sb.append(String.format(Locale.ROOT, "<polyline fill=\"none\" stroke=\"black\" stroke-dasharray=\"5,4\" points=\"%.1f,%.1f %.1f,%.1f %.1f,%.1f\"/>%n",
+          px(ridge, xMin, xMax), py(peak, yMin, yMax), px(wr, xMin, xMax), py(winoPeak, yMin, yMax), px(xMax, xMin, xMax),
+          py(winoPeak, yMin, yMax)));
+      sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\">Winograd 3x3 peak %.1f GOPS</text>%n",
+          px(wr, xMin, xMax) + 5, py(winoPeak, yMin, yMax) - 6, winoPeak));
+    }
     for (LayerTiming l : r.layers()) {
       if (l.macs() == 0 || l.ddrBytes() == 0) continue;
       double ops = 2.0 * l.macs(), x = ops / l.ddrBytes(), y = ops / (l.cycles() / (r.hw().clockMHz() * 1e6)) / 1e9;
