@@ -17,19 +17,20 @@ import org.junit.jupiter.params.provider.CsvSource;
 class CsimBitExactTest {
   @TempDir Path tmp;
 
-  @ParameterizedTest(name = "{0} at {1} bit")
+  @ParameterizedTest(name = "{0} at {1} bit, winograd {2}")
   @CsvSource({
-    "lenet5, 16", "lenet5, 8",
-    "digits, 16", "digits, 8",
-    "resnet_block, 16", "resnet_block, 8",
-    "mobilenetv2_block, 16", "mobilenetv2_block, 8"
+    "lenet5, 16, false", "lenet5, 8, false",
+    "digits, 16, false", "digits, 8, false",
+    "resnet_block, 16, false", "resnet_block, 8, false",
+    "mobilenetv2_block, 16, false", "mobilenetv2_block, 8, false",
+    "digits, 8, true", "resnet_block, 16, true"
   })
-  void generatedProjectIsBitExact(String model, String precision) throws IOException, InterruptedException {
-    ProjectEmitter.Result r = Projects.emit(tmp.resolve(model + precision), model, precision);
+  void generatedProjectIsBitExact(String model, String precision, boolean winograd) throws IOException, InterruptedException {
+    ProjectEmitter.Result r = Projects.emit(tmp.resolve(model + precision + winograd), model, precision, winograd);
     String out = make(r.dir().resolve("hls"));
     assertTrue(out.contains("PASS: " + r.program().layers().size() + " layers"), out);
-    System.out.printf("csim %s %s-bit: %d layers, %d values bit-exact%n", model, precision, r.program().layers().size(),
-        r.golden().checkedValues());
+    System.out.printf("csim %s %s-bit winograd %s: %d layers, %d values bit-exact%n", model, precision, winograd,
+        r.program().layers().size(), r.golden().checkedValues());
   }
 
   static String make(Path hls) throws IOException, InterruptedException {

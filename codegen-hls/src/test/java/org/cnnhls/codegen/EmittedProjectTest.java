@@ -39,6 +39,10 @@ class EmittedProjectTest {
     assertGolden("digits_cnnhls_config.h", Files.readString(dir.resolve("hls/cnnhls_config.h")));
     assertGolden("digits_report.md", Files.readString(dir.resolve("report.md")));
     assertGolden("digits_run_hls.tcl", Files.readString(dir.resolve("hls/run_hls.tcl")));
+    // the Winograd engine: its config macros, the report's mode line and its cycles
+    Path wino = Projects.emit(tmp.resolve("digits_wino"), "digits", "16", true).dir();
+    assertGolden("digits_winograd_cnnhls_config.h", Files.readString(wino.resolve("hls/cnnhls_config.h")));
+    assertGolden("digits_winograd_report.md", Files.readString(wino.resolve("report.md")));
   }
 
   static void assertGolden(String name, String actual) throws IOException {

@@ -30,9 +30,14 @@ final class Projects {
   }
 
   static ProjectEmitter.Result emit(Path dir, String name, String precision) {
+    return emit(dir, name, precision, false);
+  }
+
+  /** The project on ultra96's default configuration, with or without the Winograd mode. */
+  static ProjectEmitter.Result emit(Path dir, String name, String precision, boolean winograd) {
     Graph g = model(name);
     QuantizedGraph q = quantize(g, name, precision);
-    HardwareConfig hw = HardwareConfig.defaults(BoardCatalog.byName("ultra96"));
+    HardwareConfig hw = HardwareConfig.defaults(BoardCatalog.byName("ultra96")).withWinograd(winograd);
     float[] input = samples(g, name, 9).get(8).get(g.inputs().get(0).name());
     return ProjectEmitter.emit(dir, false, name, q, hw, input);
   }
