@@ -296,39 +296,62 @@ inline void conv_load_input(const act_t *fmap, const LayerDesc &d, const ConvPla
   }
 }
 
-// Weight tile [Tm][Tn][k_h * k_w] of input-channel step nt (weights in ONNX order [M][C/groups][kh][kw]);
-// zeros outside the layer's channels and, in depthwise mode, off the diagonal. In Winograd mode each
-// 3 x 3 window is read as usual (the same DDR traffic) and stored transformed: 16 entries of
-// U' = G' g G'^T, G' = [2 0 0; 1 1 1; 1 -1 1; 0 0 2], additions and shifts only.
+// Where slot (m, n) of the weight tile of input-channel step nt starts in the weight blob (weights in
+// ONNX order [M][C/groups][kh][kw]); false for slots outside the layer's channels and, in depthwise
+// mode, off the diagonal (they hold zeros).
+inline bool conv_weight_slot(const LayerDesc &d, const ConvPlan &p, const ConvTile &t, int nt, int m, int n, int &base) {
+  const int ic = p.dw ? 0 : nt * TN + n;
+  base = d.w_off + ((t.m0 + m) * p.cg + ic) * (d.k_h * d.k_w);
+  return m < t.mc && (p.dw ? m == n : ic < p.cg);
+}
+
+#if CNNHLS_WINOGRAD
+// Winograd mode: each 3 x 3 window is read as in direct mode (the same DDR traffic) and stored
+// transformed, 16 entries of U' = G' g G'^T with G' = [2 0 0; 1 1 1; 1 -1 1; 0 0 2]: additions and
+// shifts only, one window per 9 cycles (one weight read per cycle).
+inline void conv_load_weights_winograd(const wgt_t *weights, const LayerDesc &d, const ConvPlan &p, const ConvTile &t,
+                                       int nt, wtile_t w[TM][TN][KK]) {
+  CNNHLS_PRAGMA(HLS INLINE off)
+  for (int m = 0; m < TM; m++) {
+    for (int n = 0; n < TN; n++) {
+      CNNHLS_PRAGMA(HLS PIPELINE II=9)
+      int base;
+      const bool ok = conv_weight_slot(d, p, t, nt, m, n, base);
+      wtile_t g[3][3], h[4][3];
+      for (int k = 0; k < 9; k++) g[k / 3][k % 3] = ok ? wtile_t(weights[base + k]) : wtile_t(0);
+      for (int j = 0; j < 3; j++) {  // h = G' g
+        h[0][j] = g[0][j] * 2;
+        h[1][j] = g[0][j] + g[1][j] + g[2][j];
+        h[2][j] = g[0][j] - g[1][j] + g[2][j];
+        h[3][j] = g[2][j] * 2;
+      }
+      for (int i = 0; i < 4; i++) {  // U' = h G'^T
+        w[m][n][4 * i + 0] = h[i][0] * 2;
+        w[m][n][4 * i + 1] = h[i][0] + h[i][1] + h[i][2];
+        w[m][n][4 * i + 2] = h[i][0] - h[i][1] + h[i][2];
+        w[m][n][4 * i + 3] = h[i][2] * 2;
+      }
+    }
+  }
+}
+#endif
+
+// Weight tile [Tm][Tn][k_h * k_w] of input-channel step nt; zeros outside the layer's channels and,
+// in depthwise mode, off the diagonal.
 inline void conv_load_weights(const wgt_t *weights, const LayerDesc &d, const ConvPlan &p, const ConvTile &t, int nt,
                               wtile_t w[TM][TN][KK]) {
   CNNHLS_PRAGMA(HLS INLINE off)
+#if CNNHLS_WINOGRAD
+  if (p.wino) {
+    conv_load_weights_winograd(weights, d, p, t, nt, w);
+    return;
+  }
+#endif
   const int kk = d.k_h * d.k_w;
   for (int m = 0; m < TM; m++) {
     for (int n = 0; n < TN; n++) {
-      const int ic = p.dw ? 0 : nt * TN + n;
-      const bool ok = m < t.mc && (p.dw ? m == n : ic < p.cg);
-      const int base = d.w_off + ((t.m0 + m) * p.cg + ic) * kk;
-#if CNNHLS_WINOGRAD
-      if (p.wino) {
-        CNNHLS_PRAGMA(HLS PIPELINE II=9)
-        wtile_t g[3][3], h[4][3];
-        for (int k = 0; k < 9; k++) g[k / 3][k % 3] = ok ? wtile_t(weights[base + k]) : wtile_t(0);
-        for (int j = 0; j < 3; j++) {  // h = G' g
-          h[0][j] = g[0][j] * 2;
-          h[1][j] = g[0][j] + g[1][j] + g[2][j];
-          h[2][j] = g[0][j] - g[1][j] + g[2][j];
-          h[3][j] = g[2][j] * 2;
-        }
-        for (int i = 0; i < 4; i++) {  // U' = h G'^T
-          w[m][n][4 * i + 0] = h[i][0] * 2;
-          w[m][n][4 * i + 1] = h[i][0] + h[i][1] + h[i][2];
-          w[m][n][4 * i + 2] = h[i][0] - h[i][1] + h[i][2];
-          w[m][n][4 * i + 3] = h[i][2] * 2;
-        }
-        continue;
-      }
-#endif
+      int base;
+      const bool ok = conv_weight_slot(d, p, t, nt, m, n, base);
       for (int k = 0; k < kk; k++) {
         CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_KK)
         CNNHLS_PRAGMA(HLS PIPELINE II=1)
