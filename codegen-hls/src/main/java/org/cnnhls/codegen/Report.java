@@ -33,7 +33,8 @@ public record Report(String model, String board, String part, double clockMHz, S
       String nodeName = p.layerNodes().get(i);
       Node n = g.nodes().stream().filter(x -> x.name().equals(nodeName)).findFirst().orElseThrow();
       LinearQuant lq = q.linear().get(n.name());
-      layers.add(new Layer(i, n.name(), d.opName(), d.inC() + "x" + d.inH() + "x" + d.inW(),
+      String op = hw.winogradFor(d) ? d.opName() + " (Winograd)" : d.opName();
+      layers.add(new Layer(i, n.name(), op, d.inC() + "x" + d.inH() + "x" + d.inW(),
           d.outC() + "x" + d.outH() + "x" + d.outW(), c.macs(), q.format(n.output()).toString(),
           lq == null ? "-" : lq.weightFormat().toString(), c.computeCycles(), c.memoryCycles(), c.cycles(), c.bound()));
     }
