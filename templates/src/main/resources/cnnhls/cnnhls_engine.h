@@ -296,15 +296,6 @@ inline void conv_load_input(const act_t *fmap, const LayerDesc &d, const ConvPla
   }
 }
 
-// Where slot (m, n) of the weight tile of input-channel step nt starts in the weight blob (weights in
-// ONNX order [M][C/groups][kh][kw]); false for slots outside the layer's channels and, in depthwise
-// mode, off the diagonal (they hold zeros).
-inline bool conv_weight_slot(const LayerDesc &d, const ConvPlan &p, const ConvTile &t, int nt, int m, int n, int &base) {
-  const int ic = p.dw ? 0 : nt * TN + n;
-  base = d.w_off + ((t.m0 + m) * p.cg + ic) * (d.k_h * d.k_w);
-  return m < t.mc && (p.dw ? m == n : ic < p.cg);
-}
-
 #if CNNHLS_WINOGRAD
 // Winograd mode: each 3 x 3 window is read as in direct mode (the same DDR traffic) and stored
 // transformed, 16 entries of U' = G' g G'^T with G' = [2 0 0; 1 1 1; 1 -1 1; 0 0 2]: additions and
@@ -313,10 +304,12 @@ inline void conv_load_weights_winograd(const wgt_t *weights, const LayerDesc &d,
                                        int nt, wtile_t w[TM][TN][KK]) {
   CNNHLS_PRAGMA(HLS INLINE off)
   for (int m = 0; m < TM; m++) {
-    for (int n = 0; n < TN; n++) {
+    // general mode only: slot (m, n) holds input channel nt * TN + n, 9 weights after slot (m, n - 1)
+    // (kept incremental so the pipeline below needs no index multiplier)
+    int base = d.w_off + ((t.m0 + m) * p.cg + nt * TN) * 9;
+    for (int n = 0; n < TN; n++, base += 9) {
       CNNHLS_PRAGMA(HLS PIPELINE II=9)
-      int base;
-      const bool ok = conv_weight_slot(d, p, t, nt, m, n, base);
+      const bool ok = m < t.mc && nt * TN + n < p.cg;
       wtile_t g[3][3], h[4][3];
       for (int k = 0; k < 9; k++) g[k / 3][k % 3] = ok ? wtile_t(weights[base + k]) : wtile_t(0);
       for (int j = 0; j < 3; j++) {  // h = G' g
@@ -336,8 +329,8 @@ inline void conv_load_weights_winograd(const wgt_t *weights, const LayerDesc &d,
 }
 #endif
 
-// Weight tile [Tm][Tn][k_h * k_w] of input-channel step nt; zeros outside the layer's channels and,
-// in depthwise mode, off the diagonal.
+// Weight tile [Tm][Tn][k_h * k_w] of input-channel step nt (weights in ONNX order [M][C/groups][kh][kw]);
+// zeros outside the layer's channels and, in depthwise mode, off the diagonal.
 inline void conv_load_weights(const wgt_t *weights, const LayerDesc &d, const ConvPlan &p, const ConvTile &t, int nt,
                               wtile_t w[TM][TN][KK]) {
   CNNHLS_PRAGMA(HLS INLINE off)
@@ -350,8 +343,9 @@ inline void conv_load_weights(const wgt_t *weights, const LayerDesc &d, const Co
   const int kk = d.k_h * d.k_w;
   for (int m = 0; m < TM; m++) {
     for (int n = 0; n < TN; n++) {
-      int base;
-      const bool ok = conv_weight_slot(d, p, t, nt, m, n, base);
+      const int ic = p.dw ? 0 : nt * TN + n;
+      const bool ok = m < t.mc && (p.dw ? m == n : ic < p.cg);
+      const int base = d.w_off + ((t.m0 + m) * p.cg + ic) * kk;
       for (int k = 0; k < kk; k++) {
         CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_KK)
         CNNHLS_PRAGMA(HLS PIPELINE II=1)
