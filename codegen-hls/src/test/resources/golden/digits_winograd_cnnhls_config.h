@@ -11,7 +11,6 @@
 #define CNNHLS_TC 14  // output tile columns
 #define CNNHLS_AXI_WIDTH 128  // m_axi data width in bits
 #define CNNHLS_WINOGRAD 1  // 3x3 stride-1 convs as Winograd F(2x2, 3x3)
-#define CNNHLS_WINO_MULS 224  // multipliers the Winograd kernel may use
 #define CNNHLS_FC_LANES 8  // fully connected weights per cycle (one AXI beat)
 #define CNNHLS_ACT_W 16  // activation storage width (bits)
 #define CNNHLS_WGT_W 16  // weight storage width (bits)

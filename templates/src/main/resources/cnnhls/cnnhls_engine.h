@@ -27,7 +27,6 @@
 //             CNNHLS_WINOGRAD (0)      1: 3x3 stride-1 convs run as Winograd F(2x2, 3x3) on the same
 //                                      Tm x Tn multipliers (16 products per 2x2 outputs instead of
 //                                      36), exact in integers; other layers run direct
-//             CNNHLS_WINO_MULS         Tm * Tn as a literal: caps the Winograd kernel's multipliers
 // cnnhls::layer_fits(desc) says whether a descriptor respects these limits (the testbench checks
 // every layer with it before running).
 #ifndef CNNHLS_ENGINE_H
@@ -171,6 +170,13 @@ typedef ap_int<CNNHLS_ACT_W + 2> wino_in_t;
 typedef ap_int<(CNNHLS_ACT_W + CNNHLS_WGT_W + 8 + ceil_log2(CNNHLS_TN) < 64 ? CNNHLS_ACT_W + CNNHLS_WGT_W + 8 + ceil_log2(CNNHLS_TN) : 64)>
     wino_acc_t;
 static const int WINO_AT[2][4] = {{1, 1, 1, 0}, {0, 1, -1, -1}};
+
+// Operands and result of one cycle of the MAC array: an activation (raw, or Winograd-transformed,
+// 2 bits wider) per input lane, and per output lane the exact sum of Tn products.
+#define CNNHLS_MAC_IN_W (CNNHLS_ACT_W + (CNNHLS_WINOGRAD ? 2 : 0))
+#define CNNHLS_MAC_SUM_W (CNNHLS_WTILE_W + CNNHLS_MAC_IN_W + ceil_log2(CNNHLS_TN))
+typedef ap_int<CNNHLS_MAC_IN_W> mac_in_t;
+typedef ap_int<(CNNHLS_MAC_SUM_W < 64 ? CNNHLS_MAC_SUM_W : 64)> mac_sum_t;
 
 // ------------------------------------------------------------------------------------ conv plan
 
@@ -384,12 +390,29 @@ inline void conv_init_acc(acc_t acc[TM][TR][TC], const acc_t b[TM], int rows, in
   }
 }
 
-// The MAC array: for every window offset (ky, kx) and tile position (r, c), one pipelined
-// iteration performs all Tm x Tn multiply-accumulates. Loop order puts the window outside so
-// consecutive iterations update different accumulators.
+// The MAC array, one cycle of it: all Tm x Tn multipliers and the Tn-input adder trees,
+// sum[m] = sum_n w[m][n][k] * x[n]. Both conv modes drive it; conv_step allows one instance, so
+// direct and Winograd layers share the same DSPs.
+inline void mac_array(const wtile_t w[TM][TN][KK], int k, const mac_in_t x[TN], mac_sum_t sum[TM]) {
+  CNNHLS_PRAGMA(HLS INLINE off)
+  CNNHLS_PRAGMA(HLS PIPELINE II=1)
+  for (int m = 0; m < TM; m++) {
+    CNNHLS_PRAGMA(HLS UNROLL)
+    mac_sum_t s = 0;
+    for (int n = 0; n < TN; n++) {
+      CNNHLS_PRAGMA(HLS UNROLL)
+      s += w[m][n][k] * x[n];
+    }
+    sum[m] = s;
+  }
+}
+
+// Direct mode: for every window offset (ky, kx) and tile position (r, c), one pipelined iteration
+// performs all Tm x Tn multiply-accumulates. Loop order puts the window outside so consecutive
+// iterations update different accumulators.
 inline void conv_compute(const act_t in[TN][IN_TR][IN_TC], const wtile_t w[TM][TN][KK], acc_t acc[TM][TR][TC],
                          const LayerDesc &d, int rows, int cols) {
-  CNNHLS_PRAGMA(HLS INLINE off)
+  CNNHLS_PRAGMA(HLS INLINE)
   for (int ky = 0; ky < d.k_h; ky++) {
     CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_K)
     for (int kx = 0; kx < d.k_w; kx++) {
@@ -402,14 +425,13 @@ inline void conv_compute(const act_t in[TN][IN_TR][IN_TC], const wtile_t w[TM][T
           CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TC)
           CNNHLS_PRAGMA(HLS PIPELINE II=1)
           const int ix = c * d.s_w + kx * d.d_w;
+          mac_in_t x[TN];
+          mac_sum_t sum[TM];
+          for (int n = 0; n < TN; n++) x[n] = in[n][iy][ix];
+          mac_array(w, k, x, sum);
           for (int m = 0; m < TM; m++) {
             CNNHLS_PRAGMA(HLS UNROLL)
-            acc_t sum = acc[m][r][c];
-            for (int n = 0; n < TN; n++) {
-              CNNHLS_PRAGMA(HLS UNROLL)
-              sum += w[m][n][k] * in[n][iy][ix];
-            }
-            acc[m][r][c] = sum;
+            acc[m][r][c] += sum[m];
           }
         }
       }
@@ -426,18 +448,14 @@ inline void conv_compute(const act_t in[TN][IN_TR][IN_TC], const wtile_t w[TM][T
 #if CNNHLS_WINOGRAD
 inline void conv_compute_winograd(const act_t in[TN][IN_TR][IN_TC], const wtile_t w[TM][TN][KK],
                                   acc_t acc[TM][TR][TC], int rows, int cols) {
-  CNNHLS_PRAGMA(HLS INLINE off)
-#ifdef CNNHLS_WINO_MULS
-  // the 16 products of a block share the Tm x Tn multipliers over the II = 16 cycles
-  CNNHLS_PRAGMA(HLS ALLOCATION operation instances=mul limit=CNNHLS_WINO_MULS)
-#endif
+  CNNHLS_PRAGMA(HLS INLINE)
   const int in_rows = rows + 2, in_cols = cols + 2;
   for (int br = 0; br < rows; br += 2) {
     CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TR)
     for (int bc = 0; bc < cols; bc += 2) {
       CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TC)
       CNNHLS_PRAGMA(HLS PIPELINE II=16)
-      wino_in_t v[TN][16];
+      mac_in_t v[16][TN];
       CNNHLS_PRAGMA(HLS ARRAY_PARTITION variable=v complete dim=0)
       for (int n = 0; n < TN; n++) {
         CNNHLS_PRAGMA(HLS UNROLL)
@@ -455,10 +473,10 @@ inline void conv_compute_winograd(const act_t in[TN][IN_TR][IN_TC], const wtile_
           t[3][j] = dp[1][j] - dp[3][j];
         }
         for (int i = 0; i < 4; i++) {  // V = t B
-          v[n][4 * i + 0] = t[i][0] - t[i][2];
-          v[n][4 * i + 1] = t[i][1] + t[i][2];
-          v[n][4 * i + 2] = t[i][2] - t[i][1];
-          v[n][4 * i + 3] = t[i][1] - t[i][3];
+          v[4 * i + 0][n] = t[i][0] - t[i][2];
+          v[4 * i + 1][n] = t[i][1] + t[i][2];
+          v[4 * i + 2][n] = t[i][2] - t[i][1];
+          v[4 * i + 3][n] = t[i][1] - t[i][3];
         }
       }
       wino_acc_t y[TM][4];
@@ -467,19 +485,16 @@ inline void conv_compute_winograd(const act_t in[TN][IN_TR][IN_TC], const wtile_
         CNNHLS_PRAGMA(HLS UNROLL)
         for (int o = 0; o < 4; o++) y[m][o] = 0;
       }
-      for (int e = 0; e < 16; e++) {
+      for (int e = 0; e < 16; e++) {  // one cycle of the shared array per transformed element
         const int r = e / 4, c = e % 4;
+        mac_sum_t sum[TM];
+        mac_array(w, e, v[e], sum);
         for (int m = 0; m < TM; m++) {
           CNNHLS_PRAGMA(HLS UNROLL)
-          wino_acc_t sum = 0;
-          for (int n = 0; n < TN; n++) {
-            CNNHLS_PRAGMA(HLS UNROLL)
-            sum += w[m][n][e] * v[n][e];
-          }
           for (int o = 0; o < 4; o++) {
             const int sign = WINO_AT[o / 2][r] * WINO_AT[o % 2][c];
-            if (sign > 0) y[m][o] += sum;
-            else if (sign < 0) y[m][o] -= sum;
+            if (sign > 0) y[m][o] += sum[m];
+            else if (sign < 0) y[m][o] -= sum[m];
           }
         }
       }
@@ -557,6 +572,8 @@ inline void conv_step(const act_t in_cur[TN][IN_TR][IN_TC], const wtile_t w_cur[
                       const LayerDesc &d, const ConvPlan &p, const wgt_t *weights, const bias_t *bias,
                       const int *quant, act_t *fmap, int tile, int nt, int has_next, int next_tile, int next_nt) {
   CNNHLS_PRAGMA(HLS INLINE off)
+  // one MAC array for both conv modes (conv_compute and conv_compute_winograd are inlined here)
+  CNNHLS_PRAGMA(HLS ALLOCATION function instances=mac_array limit=1)
   const ConvTile cur = conv_tile(p, tile);
   if (has_next) {
     const ConvTile next = conv_tile(p, next_tile);

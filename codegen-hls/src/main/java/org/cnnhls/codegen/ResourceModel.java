@@ -30,8 +30,9 @@ import org.cnnhls.boards.Board;
  *       ZCU102) comes out at DSP -6/+3%, BRAM18 +10/+15%, LUT +15/+13%, FF +49/+91% (dse tests,
  *       PublishedDesigns). CNNA16's own DSP (360) and BRAM18 (277) are far above this engine's
  *       count for its array (-40%, -59%): DEVELOPERS.md says why.
- *   <li>Winograd mode ({@link HardwareConfig#winograd}): the multipliers take transformed operands,
- *       (W_x + 2) x (W_w + 4) bits, one DSP48 each at 16 bit (18 x 20 fits 27 x 18 and 25 x 18);
+ *   <li>Winograd mode ({@link HardwareConfig#winograd}): the same Tm x Tn multipliers (both modes
+ *       drive one mac_array instance) take transformed operands, (W_x + 2) x (W_w + 4) bits, one
+ *       DSP48 each at 16 bit (18 x 20 fits 27 x 18 and 25 x 18);
  *       the 8-bit packing no longer fits (two 12-bit weights and their products overflow the 27-bit
  *       port), so the array is unpacked. Fabric, counted as one LUT per adder bit and one FF per
  *       register bit of the adders and registers cnnhls_engine.h's conv_compute_winograd and

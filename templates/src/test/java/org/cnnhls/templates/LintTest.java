@@ -98,14 +98,15 @@ class LintTest {
   void hlsDirectivesExpandToLiterals() throws Exception {
     Path p = project();
     List<String> pragmas = new ArrayList<>();
-    // the direct engine, and with the Winograd mode built in (its kernel and multiplier cap)
-    for (List<String> extra : List.of(List.<String>of(), List.of("-DCNNHLS_WINOGRAD=1", "-DCNNHLS_WINO_MULS=16"))) {
+    // the direct engine, and with the Winograd mode built in
+    for (List<String> extra : List.of(List.<String>of(), List.of("-DCNNHLS_WINOGRAD=1"))) {
       List<String> flags = new ArrayList<>(List.of("-std=c++14", "-E", "-DCNNHLS_STANDALONE", "-DCNNHLS_FORCE_PRAGMAS"));
       flags.addAll(extra);
       Cpp.Result r = Cpp.gxx(p, flags, List.of(p), List.of(p.resolve("cnnhls_top.cpp")), null);
       for (String line : r.out().split("\n")) if (line.trim().startsWith("#pragma HLS")) pragmas.add(line.trim());
     }
-    assertTrue(pragmas.contains("#pragma HLS ALLOCATION operation instances=mul limit=16"), "no Winograd multiplier cap");
+    // both conv modes share one MAC array
+    assertTrue(pragmas.contains("#pragma HLS ALLOCATION function instances=mac_array limit=1"), "the MAC array is not shared");
     assertTrue(pragmas.size() > 50, "expected the kernels' directives, got " + pragmas.size());
     Pattern arg = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(=([A-Za-z_][A-Za-z0-9_]*|-?[0-9]+))?");
     Set<String> seen = new TreeSet<>();
