@@ -165,7 +165,6 @@ constexpr int ceil_log2(int n) {
 // transformed elements e = (i, j) needs one product per (m, n); the 2 x 2 outputs are
 // Y = A^T (sum_n U' . V) A / 4, exact because every sum is 4 times an integer conv sum. A^T[i][r]
 // A^T[j][c] in {-1, 0, 1} says how element (r, c) enters output (i, j).
-typedef ap_int<CNNHLS_ACT_W + 2> wino_in_t;
 // |Y'| <= 9 * TN * 9 max|g| * 4 max|d| < 2^(ACT_W + WGT_W + 7 + log2 TN)
 typedef ap_int<(CNNHLS_ACT_W + CNNHLS_WGT_W + 8 + ceil_log2(CNNHLS_TN) < 64 ? CNNHLS_ACT_W + CNNHLS_WGT_W + 8 + ceil_log2(CNNHLS_TN) : 64)>
     wino_acc_t;
@@ -459,11 +458,11 @@ inline void conv_compute_winograd(const act_t in[TN][IN_TR][IN_TC], const wtile_
       CNNHLS_PRAGMA(HLS ARRAY_PARTITION variable=v complete dim=0)
       for (int n = 0; n < TN; n++) {
         CNNHLS_PRAGMA(HLS UNROLL)
-        wino_in_t dp[4][4], t[4][4];
+        mac_in_t dp[4][4], t[4][4];
         for (int i = 0; i < 4; i++) {
           for (int j = 0; j < 4; j++) {
             const bool ok = br + i < in_rows && bc + j < in_cols;
-            dp[i][j] = ok ? wino_in_t(in[n][br + i][bc + j]) : wino_in_t(0);
+            dp[i][j] = ok ? mac_in_t(in[n][br + i][bc + j]) : mac_in_t(0);
           }
         }
         for (int j = 0; j < 4; j++) {  // t = B^T d

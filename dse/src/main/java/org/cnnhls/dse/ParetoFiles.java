@@ -30,8 +30,7 @@ public final class ParetoFiles {
       var r = e.resources();
       sb.append(String.format(Locale.ROOT, "%d,%d,%d,%d,%d,%d,%.1f,%d,%.4f,%.2f,%.2f,%d,%d,%d,%d%n", h.tm(), h.tn(), h.tr(),
           h.tc(), h.axiDataWidth(), e.point().precision(), h.clockMHz(), h.winograd() ? 1 : 0, e.latencySeconds() * 1e3,
-          e.throughputFps(), e.gops(), r.dsp(),
-          r.bram18(), r.lut(), r.ff()));
+          e.throughputFps(), e.gops(), r.dsp(), r.bram18(), r.lut(), r.ff()));
     }
     return sb.toString();
   }
