@@ -761,8 +761,12 @@ inline void add_compute(act_stream &a, act_stream &b, act_stream &out, int n, co
   for (int i = 0; i < n; i++) {
     CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_EW_CHUNK)
     CNNHLS_PRAGMA(HLS PIPELINE II=1)
-    const long long va = a.read().to_int64(), vb = b.read().to_int64();
-    const long long sum = va * (1LL << d.shift_a) + vb * (1LL << d.shift_b);
+    // shifts, not multiplies (no 64-bit multiplier in hardware); exact: values of at most 32 bits
+    // shifted by at most 30 (layer_fits) fit the 64-bit sum_t
+    sum_t sa = a.read(), sb = b.read();
+    sa <<= d.shift_a;
+    sb <<= d.shift_b;
+    const long long sum = sa.to_int64() + sb.to_int64();
     out.write(act_t(activate(requantize(sum, 1, d.shift_out, d.out_width), d)));
   }
 }
