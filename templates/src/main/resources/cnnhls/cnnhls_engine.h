@@ -165,9 +165,9 @@ constexpr int ceil_log2(int n) {
 // transformed elements e = (i, j) needs one product per (m, n); the 2 x 2 outputs are
 // Y = A^T (sum_n U' . V) A / 4, exact because every sum is 4 times an integer conv sum. A^T[i][r]
 // A^T[j][c] in {-1, 0, 1} says how element (r, c) enters output (i, j).
-// |Y'| <= 9 * TN * 9 max|g| * 4 max|d| < 2^(ACT_W + WGT_W + 7 + log2 TN)
-typedef ap_int<(CNNHLS_ACT_W + CNNHLS_WGT_W + 8 + ceil_log2(CNNHLS_TN) < 64 ? CNNHLS_ACT_W + CNNHLS_WGT_W + 8 + ceil_log2(CNNHLS_TN) : 64)>
-    wino_acc_t;
+// |Y'| <= 9 * TN * 9 max|g| * 4 max|d| < 2^(ACT_W + WGT_W + 7 + log2 TN) (ResourceModel.winogradAccWidth)
+#define CNNHLS_WINO_ACC_W (CNNHLS_ACT_W + CNNHLS_WGT_W + 8 + ceil_log2(CNNHLS_TN))
+typedef ap_int<(CNNHLS_WINO_ACC_W < 64 ? CNNHLS_WINO_ACC_W : 64)> wino_acc_t;
 static const int WINO_AT[2][4] = {{1, 1, 1, 0}, {0, 1, -1, -1}};
 
 // Operands and result of one cycle of the MAC array: an activation (raw, or Winograd-transformed,
