@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import org.cnnhls.boards.Board;
-import org.cnnhls.codegen.HardwareConfig;
+import org.cnnhls.engine.HardwareConfig;
 import org.cnnhls.codegen.ProjectEmitter;
 import org.cnnhls.ir.Graph;
 import org.cnnhls.ir.ModelException;
@@ -72,7 +72,7 @@ final class CompileCommand implements Callable<Integer> {
       }
     }
     Graph g = pm.run(imported);
-    org.cnnhls.codegen.Lowering.checkMappable(g);
+    org.cnnhls.engine.Lowering.checkMappable(g);
     int width = fixed.storageWidth();
     HardwareConfig hw;
     if (config != null) {

@@ -3,8 +3,8 @@ package org.cnnhls.cli;
 import org.cnnhls.boards.Board;
 import org.cnnhls.boards.BoardCatalog;
 import org.cnnhls.boards.UnknownBoardException;
-import org.cnnhls.codegen.CostEstimate;
-import org.cnnhls.codegen.HardwareConfig;
+import org.cnnhls.engine.CostEstimate;
+import org.cnnhls.engine.HardwareConfig;
 import org.cnnhls.ir.ModelException;
 import picocli.CommandLine.Option;
 

@@ -1,5 +1,10 @@
 package org.cnnhls.codegen;
 
+import org.cnnhls.engine.HardwareConfig;
+import org.cnnhls.engine.EngineProgram;
+import org.cnnhls.engine.EngineLimits;
+import org.cnnhls.engine.EngineLatencies;
+import org.cnnhls.engine.DdrModel;
 import java.util.Locale;
 import org.cnnhls.ir.quant.QuantizedGraph;
 

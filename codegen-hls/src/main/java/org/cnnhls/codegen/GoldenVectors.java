@@ -1,5 +1,7 @@
 package org.cnnhls.codegen;
 
+import org.cnnhls.engine.LayerDescriptor;
+import org.cnnhls.engine.EngineProgram;
 import java.util.Map;
 import org.cnnhls.ir.quant.BitAccurateInterpreter;
 import org.cnnhls.ir.quant.QuantizedGraph;

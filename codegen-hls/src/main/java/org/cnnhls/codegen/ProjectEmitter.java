@@ -1,5 +1,10 @@
 package org.cnnhls.codegen;
 
+import org.cnnhls.engine.HardwareConfig;
+import org.cnnhls.engine.EngineProgram;
+import org.cnnhls.engine.Lowering;
+import org.cnnhls.engine.CostEstimate;
+import org.cnnhls.engine.TimingModel;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;

@@ -1,5 +1,10 @@
 package org.cnnhls.codegen;
 
+import org.cnnhls.engine.HardwareConfig;
+import org.cnnhls.engine.LayerDescriptor;
+import org.cnnhls.engine.EngineProgram;
+import org.cnnhls.engine.CostEstimate;
+import org.cnnhls.engine.TimingModel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,5 +1,6 @@
 package org.cnnhls.codegen;
 
+import org.cnnhls.engine.HardwareConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,5 +1,6 @@
 package org.cnnhls.codegen;
 
+import org.cnnhls.engine.HardwareConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package org.cnnhls.dse;
 
-import org.cnnhls.codegen.HardwareConfig;
+import org.cnnhls.engine.HardwareConfig;
 
 /** One candidate: a hardware configuration at a precision (16 or 8 bit storage). */
 public record DesignPoint(HardwareConfig hw, int precision) {

@@ -3,7 +3,7 @@ package org.cnnhls.dse;
 import java.util.ArrayList;
 import java.util.List;
 import org.cnnhls.boards.Board;
-import org.cnnhls.codegen.HardwareConfig;
+import org.cnnhls.engine.HardwareConfig;
 
 /**
  * The grid searched: Tm, Tn, Tr = Tc, AXI width, precision, clock (the board's default up to its

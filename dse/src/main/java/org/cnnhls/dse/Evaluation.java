@@ -1,6 +1,6 @@
 package org.cnnhls.dse;
 
-import org.cnnhls.codegen.ResourceModel;
+import org.cnnhls.engine.ResourceModel;
 
 /** A design point with its modeled latency and resources. */
 public record Evaluation(DesignPoint point, long cycles, double latencySeconds, double gops, ResourceModel.Estimate resources,

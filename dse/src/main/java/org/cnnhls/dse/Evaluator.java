@@ -2,11 +2,11 @@ package org.cnnhls.dse;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.cnnhls.codegen.EngineLimits;
-import org.cnnhls.codegen.EngineProgram;
-import org.cnnhls.codegen.HardwareConfig;
-import org.cnnhls.codegen.Lowering;
-import org.cnnhls.codegen.ResourceModel;
+import org.cnnhls.engine.EngineLimits;
+import org.cnnhls.engine.EngineProgram;
+import org.cnnhls.engine.HardwareConfig;
+import org.cnnhls.engine.Lowering;
+import org.cnnhls.engine.ResourceModel;
 import org.cnnhls.ir.Graph;
 import org.cnnhls.sim.SimResult;
 import org.cnnhls.sim.Simulator;

@@ -9,9 +9,9 @@ import java.nio.file.Path;
 import java.util.List;
 import org.cnnhls.boards.Board;
 import org.cnnhls.boards.BoardCatalog;
-import org.cnnhls.codegen.EngineLimits;
-import org.cnnhls.codegen.HardwareConfig;
-import org.cnnhls.codegen.ResourceModel;
+import org.cnnhls.engine.EngineLimits;
+import org.cnnhls.engine.HardwareConfig;
+import org.cnnhls.engine.ResourceModel;
 import org.cnnhls.frontend.OnnxImporter;
 import org.cnnhls.frontend.OnnxModelBuilder;
 import org.cnnhls.ir.Graph;
@@ -73,7 +73,7 @@ class DseTest {
     // the small VGG is all 3x3 stride-1 convs: the same array is faster in Winograd mode
     Graph g = smallVgg();
     HardwareConfig hw = HardwareConfig.defaults(BoardCatalog.byName("zcu104")).withTiles(16, 16, 14, 14);
-    var prog = org.cnnhls.codegen.Lowering.forTiming(g, 16, 16, hw);
+    var prog = org.cnnhls.engine.Lowering.forTiming(g, 16, 16, hw);
     double direct = org.cnnhls.sim.Simulator.simulate(prog, hw).secondsIn("CONV");
     double wino = org.cnnhls.sim.Simulator.simulate(prog, hw.withWinograd(true)).secondsIn("CONV");
     assertTrue(wino < 0.75 * direct, wino + " vs " + direct);
@@ -93,7 +93,7 @@ class DseTest {
     // 16 bit with power-of-two scaling: M = 1, no requantize multipliers; 8 FC lanes per loop
     assertEquals(256 + 2 * 8 + ResourceModel.DSP_FIXED, ResourceModel.estimate(us, 16, 16, LIMITS).dsp());
     // 48-bit accumulator x 16-bit M: 2 DSP48E2, as Yosys maps the Chisel core (rtl/bench/resources.md)
-    assertEquals(2, ResourceModel.requantDspPerLane(new org.cnnhls.codegen.EngineLimits(3, 2, 1, 16, 16, 4, 48, 16)));
+    assertEquals(2, ResourceModel.requantDspPerLane(new org.cnnhls.engine.EngineLimits(3, 2, 1, 16, 16, 4, 48, 16)));
   }
 
   @Test

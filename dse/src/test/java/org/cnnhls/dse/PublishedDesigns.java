@@ -2,9 +2,9 @@ package org.cnnhls.dse;
 
 import java.util.List;
 import org.cnnhls.boards.BoardCatalog;
-import org.cnnhls.codegen.EngineLimits;
-import org.cnnhls.codegen.HardwareConfig;
-import org.cnnhls.codegen.ResourceModel;
+import org.cnnhls.engine.EngineLimits;
+import org.cnnhls.engine.HardwareConfig;
+import org.cnnhls.engine.ResourceModel;
 
 /**
  * Published FPGA CNN accelerators with their synthesis figures, re-derived as our engine's

@@ -143,7 +143,7 @@ public final class RtlGenerator {
         re-sent per output beat (feed them from an on-chip buffer). `k_steps = 0` or `n_out = 0`
         produces no output and pulses `done` one cycle after `start`.
 
-        ## Timing (cycle-exact; org.cnnhls.sim.core.MacArrayTiming is the same formula)
+        ## Timing (cycle-exact; org.cnnhls.rtl.MacArrayTiming is the same formula)
 
         With both input streams valid and the output ready every cycle, a run takes
 

@@ -27,7 +27,6 @@ import org.cnnhls.ir.quant.Quantizer;
 import org.cnnhls.ir.quant.ValueRanges;
 import org.cnnhls.rtl.VerilatorCore.Result;
 import org.cnnhls.rtl.VerilatorCore.Run;
-import org.cnnhls.sim.core.MacArrayTiming;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,6 +1,7 @@
 package org.cnnhls.sim;
 
-import org.cnnhls.codegen.DdrModel;
+import org.cnnhls.engine.LayerTiming;
+import org.cnnhls.engine.DdrModel;
 
 import java.util.Locale;
 

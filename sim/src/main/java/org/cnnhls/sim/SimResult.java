@@ -1,8 +1,9 @@
 package org.cnnhls.sim;
 
+import org.cnnhls.engine.LayerTiming;
 import java.util.List;
 import java.util.Locale;
-import org.cnnhls.codegen.HardwareConfig;
+import org.cnnhls.engine.HardwareConfig;
 
 /**
  * The simulator's answer: per-layer timings and totals at the board clock, achieved GOPS, and DSP

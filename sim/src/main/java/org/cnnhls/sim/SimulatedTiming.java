@@ -1,9 +1,9 @@
 package org.cnnhls.sim;
 
 import java.util.List;
-import org.cnnhls.codegen.EngineProgram;
-import org.cnnhls.codegen.HardwareConfig;
-import org.cnnhls.codegen.TimingModel;
+import org.cnnhls.engine.EngineProgram;
+import org.cnnhls.engine.HardwareConfig;
+import org.cnnhls.engine.TimingModel;
 
 /** The simulator as the project emitter's timing model, so report.md carries its figures. */
 public final class SimulatedTiming implements TimingModel {

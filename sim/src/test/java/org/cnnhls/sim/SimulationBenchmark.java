@@ -13,9 +13,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import org.cnnhls.boards.BoardCatalog;
-import org.cnnhls.codegen.EngineProgram;
-import org.cnnhls.codegen.HardwareConfig;
-import org.cnnhls.codegen.Lowering;
+import org.cnnhls.engine.EngineProgram;
+import org.cnnhls.engine.HardwareConfig;
+import org.cnnhls.engine.Lowering;
 import org.cnnhls.frontend.OnnxImporter;
 import org.cnnhls.ir.Graph;
 import org.cnnhls.ir.pass.PassManager;
@@ -112,7 +112,7 @@ class SimulationBenchmark {
         for (int tn : new int[] {8, 9, 10, 12, 16, 18, 20, 24, 32}) {
           for (int t : new int[] {7, 14, 28}) {
             HardwareConfig hw = HardwareConfig.defaults(BoardCatalog.byName("ultra96")).withTiles(tm, tn, t, t).withWinograd(winograd);
-            if (org.cnnhls.codegen.CostEstimate.overCaps(hw, 16, 16) != null) continue;
+            if (org.cnnhls.engine.CostEstimate.overCaps(hw, 16, 16) != null) continue;
             SimResult r = Simulator.simulate(Lowering.forTiming(g, 16, 16, hw), hw);
             if (bestR == null || r.totalCycles() < bestR.totalCycles()) {
               best = hw;
@@ -121,7 +121,7 @@ class SimulationBenchmark {
           }
         }
       }
-      var res = org.cnnhls.codegen.ResourceModel.estimate(best, 16, 16, org.cnnhls.codegen.EngineLimits.of(Lowering.forTiming(g, 16, 16, best)));
+      var res = org.cnnhls.engine.ResourceModel.estimate(best, 16, 16, org.cnnhls.engine.EngineLimits.of(Lowering.forTiming(g, 16, 16, best)));
       System.out.printf(Locale.ROOT, "BENCH VGG16 ultra96 16-bit 200 MHz best fitting grid point, winograd %s: %dx%d tiles %dx%d: %.1f ms "
           + "(DSP %d, BRAM18 %d, LUT %d, FF %d)%n%s", winograd, best.tm(), best.tn(), best.tr(), best.tc(), bestR.latencySeconds() * 1e3,
           res.dsp(), res.bram18(), res.lut(), res.ff(), bestR.toText());

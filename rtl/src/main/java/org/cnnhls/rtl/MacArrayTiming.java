@@ -1,4 +1,4 @@
-package org.cnnhls.sim.core;
+package org.cnnhls.rtl;
 
 /**
  * Cycle model of the RTL MAC array core (rtl/, {@code cnnhls_mac_array}); the Verilator test

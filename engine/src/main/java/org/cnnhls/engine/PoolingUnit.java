@@ -1,15 +1,12 @@
-package org.cnnhls.sim;
+package org.cnnhls.engine;
 
-import org.cnnhls.codegen.DdrModel;
 
-import org.cnnhls.codegen.HardwareConfig;
-import org.cnnhls.codegen.LayerDescriptor;
 
 /**
  * Standalone pooling (max, average, global): Tm channels in parallel, one window element per
  * cycle; input read and output written over the shared DDR, overlapped with the compute.
  */
-public final class PoolingUnitModel implements ComponentModel {
+public final class PoolingUnit implements EngineComponent {
   @Override
   public LayerTiming time(String node, LayerDescriptor d, HardwareConfig hw, DdrModel ddr, int actBytes, int wgtBytes) {
     boolean global = d.op() == LayerDescriptor.OP_GAVGPOOL || d.op() == LayerDescriptor.OP_GMAXPOOL;

@@ -1,16 +1,13 @@
-package org.cnnhls.sim;
+package org.cnnhls.engine;
 
-import org.cnnhls.codegen.DdrModel;
 
-import org.cnnhls.codegen.HardwareConfig;
-import org.cnnhls.codegen.LayerDescriptor;
 
 /**
  * Element-wise passes (residual Add, standalone activation, concat copy): one AXI beat of values per
  * cycle in and out; reads and writes share DDR, so the pass costs the larger of the lane compute
  * and the total traffic.
  */
-public final class VectorUnitModel implements ComponentModel {
+public final class VectorUnit implements EngineComponent {
   @Override
   public LayerTiming time(String node, LayerDescriptor d, HardwareConfig hw, DdrModel ddr, int actBytes, int wgtBytes) {
     long n = (long) d.inC() * d.inH() * d.inW();

@@ -1,4 +1,4 @@
-package org.cnnhls.codegen;
+package org.cnnhls.engine;
 
 /**
  * One row of the engine's layer table; mirrors {@code struct LayerDesc} in

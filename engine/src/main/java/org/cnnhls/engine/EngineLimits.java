@@ -1,4 +1,4 @@
-package org.cnnhls.codegen;
+package org.cnnhls.engine;
 
 /**
  * The buffer limits the engine is sized for, derived from the model (cnnhls_engine.h's defaults are

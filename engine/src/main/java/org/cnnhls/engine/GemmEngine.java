@@ -1,9 +1,6 @@
-package org.cnnhls.sim;
+package org.cnnhls.engine;
 
-import org.cnnhls.codegen.DdrModel;
 
-import org.cnnhls.codegen.HardwareConfig;
-import org.cnnhls.codegen.LayerDescriptor;
 
 /**
  * Fully connected layers: the input vector is loaded once; weights stream from DDR in long bursts,
@@ -12,7 +9,7 @@ import org.cnnhls.codegen.LayerDescriptor;
  * Streaming and compute overlap, so each block costs the larger of the two; FC layers are
  * DDR-bound on every board we know.
  */
-public final class GemmEngineModel implements ComponentModel {
+public final class GemmEngine implements EngineComponent {
   @Override
   public LayerTiming time(String node, LayerDescriptor d, HardwareConfig hw, DdrModel ddr, int actBytes, int wgtBytes) {
     int k = d.inC(), n = d.outC();
@@ -24,7 +21,7 @@ public final class GemmEngineModel implements ComponentModel {
       int tm = Math.min(hw.tm(), n - o);
       long same = tm == hw.tm() ? (n - o) / hw.tm() : 1;
       int lanes = hw.fcLanes(wgtBytes * 8);
-      long c = tm * ((k + lanes - 1) / lanes + (long) ConvEngineModel.PIPELINE_DEPTH);
+      long c = tm * ((k + lanes - 1) / lanes + (long) ConvEngine.PIPELINE_DEPTH);
       long wBytes = (long) tm * k * wgtBytes;
       long m = ddr.transfer(wBytes);
       total += Math.max(c, m) * same;

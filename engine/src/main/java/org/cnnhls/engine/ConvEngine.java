@@ -1,11 +1,6 @@
-package org.cnnhls.sim;
+package org.cnnhls.engine;
 
-import org.cnnhls.codegen.DdrModel;
-import org.cnnhls.codegen.EngineLatencies;
-import org.cnnhls.codegen.EngineLimits;
 
-import org.cnnhls.codegen.HardwareConfig;
-import org.cnnhls.codegen.LayerDescriptor;
 
 /**
  * The conv engine's tiled loop nest, step by step as conv_layer/conv_step run it in
@@ -18,7 +13,7 @@ import org.cnnhls.codegen.LayerDescriptor;
  * first step of a tile stores the previous tile's output on the same DDR. A step takes the longer
  * of the two. Only the very first load and the very last store are exposed.
  */
-public final class ConvEngineModel implements ComponentModel {
+public final class ConvEngine implements EngineComponent {
   static final int PIPELINE_DEPTH = EngineLatencies.PIPELINE_DEPTH;
   static final int OUTPUT_STAGE_DEPTH = EngineLatencies.OUTPUT_STAGE_DEPTH;
   static final int WINOGRAD_DEPTH = EngineLatencies.WINOGRAD_DEPTH;

@@ -1,4 +1,4 @@
-package org.cnnhls.codegen;
+package org.cnnhls.engine;
 
 
 /**

@@ -1,4 +1,4 @@
-package org.cnnhls.codegen;
+package org.cnnhls.engine;
 
 /**
  * Fixed latencies of the engine's micro-architecture, shared by the simulator (sim/) and the

@@ -1,4 +1,4 @@
-package org.cnnhls.sim;
+package org.cnnhls.codegen;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,8 +11,9 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.cnnhls.boards.BoardCatalog;
-import org.cnnhls.codegen.HardwareConfig;
-import org.cnnhls.codegen.ProjectEmitter;
+import org.cnnhls.engine.HardwareConfig;
+import org.cnnhls.sim.SimulatedTiming;
+import org.cnnhls.sim.Simulator;
 import org.cnnhls.frontend.ReferenceModels;
 import org.cnnhls.ir.Graph;
 import org.cnnhls.ir.quant.QuantOptions;

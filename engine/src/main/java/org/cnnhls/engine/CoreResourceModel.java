@@ -1,4 +1,4 @@
-package org.cnnhls.codegen;
+package org.cnnhls.engine;
 
 import org.cnnhls.boards.Board;
 

@@ -1,14 +1,9 @@
-package org.cnnhls.sim;
+package org.cnnhls.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Random;
 import org.cnnhls.boards.BoardCatalog;
-import org.cnnhls.codegen.DdrModel;
-import org.cnnhls.codegen.EngineLimits;
-import org.cnnhls.codegen.EngineProgram;
-import org.cnnhls.codegen.HardwareConfig;
-import org.cnnhls.codegen.LayerDescriptor;
 import org.junit.jupiter.api.Test;
 
 /** The counted tile and step sums equal the plain tile-by-tile and step-by-step loops on random layers and configurations. */
@@ -46,11 +41,11 @@ class ConvEngineModelTest {
       LayerDescriptor d = b.build();
       EngineProgram prog = new EngineProgram(java.util.List.of(d), java.util.List.of("x"), java.util.List.of("y"), 16, 16,
           1, "in", 0, 1, "y", 0, 1, new int[0], new long[0], new int[0], 48, 1);
-      ConvEngineModel.ConvPlan p = ConvEngineModel.ConvPlan.of(d, hw, EngineLimits.of(prog));
+      ConvEngine.ConvPlan p = ConvEngine.ConvPlan.of(d, hw, EngineLimits.of(prog));
       DdrModel ddr = DdrModel.of(hw);
-      ConvEngineModel.Acc fast = new ConvEngineModel.Acc(), slow = new ConvEngineModel.Acc();
-      long s1 = ConvEngineModel.tilesInOrder(p, d, hw, ddr, 2, 2, fast);
-      long s2 = ConvEngineModel.tilesOneByOne(p, d, hw, ddr, 2, 2, slow);
+      ConvEngine.Acc fast = new ConvEngine.Acc(), slow = new ConvEngine.Acc();
+      long s1 = ConvEngine.tilesInOrder(p, d, hw, ddr, 2, 2, fast);
+      long s2 = ConvEngine.tilesOneByOne(p, d, hw, ddr, 2, 2, slow);
       assertEquals(s2, s1);
       assertEquals(slow.cycles, fast.cycles, "cycles, trial " + trial);
       assertEquals(slow.compute, fast.compute);
@@ -59,10 +54,10 @@ class ConvEngineModelTest {
       // a tile costed with its alike middle steps counted equals the step-by-step sum
       int tm = p.channelsInTile(0), rr = p.rTiles() > 0 ? p.rowsInTile(0) : 0, cc = p.cTiles() > 0 ? p.colsInTile(0) : 0;
       if (rr > 0 && cc > 0) {
-        ConvEngineModel.TileKey key = new ConvEngineModel.TileKey(tm, rr, cc, 777, 12_345);
+        ConvEngine.TileKey key = new ConvEngine.TileKey(tm, rr, cc, 777, 12_345);
         long[] steps = new long[4];
-        for (int nt = 0; nt < p.nTiles(); nt++) ConvEngineModel.step(steps, nt, 1, key, p, d, hw, ddr, 2, 2);
-        ConvEngineModel.TileCost t = ConvEngineModel.tileCost(key, p, d, hw, ddr, 2, 2);
+        for (int nt = 0; nt < p.nTiles(); nt++) ConvEngine.step(steps, nt, 1, key, p, d, hw, ddr, 2, 2);
+        ConvEngine.TileCost t = ConvEngine.tileCost(key, p, d, hw, ddr, 2, 2);
         assertEquals(steps[0], t.cycles(), "tile cycles, trial " + trial);
         assertEquals(steps[1], t.compute());
         assertEquals(steps[2], t.memory());
@@ -90,9 +85,9 @@ class ConvEngineModelTest {
           1, "in", 0, 1, "y", 0, 1, new int[0], new long[0], new int[0], 48, 1);
       for (boolean wino : new boolean[] {false, true}) {
         HardwareConfig hw = direct.withWinograd(wino);
-        LayerTiming t = new ConvEngineModel().time("c", d, hw, DdrModel.of(hw), 2, 2, EngineLimits.of(prog));
-        long window = wino && stride == 1 ? 16 * 4 * 5 + ConvEngineModel.WINOGRAD_DEPTH : 70 * 9;
-        assertEquals(window + 70 + 70 + ConvEngineModel.PIPELINE_DEPTH, t.computeCycles(), "stride " + stride + " winograd " + wino);
+        LayerTiming t = new ConvEngine().time("c", d, hw, DdrModel.of(hw), 2, 2, EngineLimits.of(prog));
+        long window = wino && stride == 1 ? 16 * 4 * 5 + ConvEngine.WINOGRAD_DEPTH : 70 * 9;
+        assertEquals(window + 70 + 70 + ConvEngine.PIPELINE_DEPTH, t.computeCycles(), "stride " + stride + " winograd " + wino);
       }
     }
   }

@@ -1,4 +1,4 @@
-package org.cnnhls.sim;
+package org.cnnhls.engine;
 
 /**
  * Timing of one engine layer: total cycles, the cycles the MAC array (or vector unit) computes,
