@@ -4,18 +4,13 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import org.cnnhls.boards.Board;
 import org.cnnhls.engine.HardwareConfig;
-import org.cnnhls.codegen.ProjectEmitter;
+import org.cnnhls.flow.CompileFlow;
 import org.cnnhls.ir.Graph;
 import org.cnnhls.ir.ModelException;
 import org.cnnhls.ir.pass.PassManager;
-import org.cnnhls.ir.quant.QuantizedGraph;
-import org.cnnhls.sim.SimResult;
-import org.cnnhls.sim.SimulatedTiming;
-import org.cnnhls.sim.Simulator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,7 +29,8 @@ final class CompileCommand implements Callable<Integer> {
   @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "project folder (default out/<model>)")
   Path output;
 
-  @Option(names = "--force", description = "replace an existing folder that was not made by cnnhls")
+  @Option(names = "--force", description = "replace an existing folder that was not made by cnnhls, and write a configuration "
+      + "over the board's caps (with a warning)")
   boolean force;
 
   @Option(names = "--input", paramLabel = "X.npy",
@@ -62,7 +58,6 @@ final class CompileCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
     Graph imported = ModelLoader.load(model);
     Path dir = output != null ? output : Path.of("out", org.cnnhls.codegen.CppNames.identifier(imported.name()));
-    ProjectEmitter.checkOutput(dir, force); // fail before the long work
     PassManager pm = PassManager.defaultPipeline();
     if (dumpAfter != null && !dumpAfter.isEmpty()) {
       try {
@@ -71,51 +66,35 @@ final class CompileCommand implements Callable<Integer> {
         throw new UsageException(e.getMessage());
       }
     }
-    Graph g = pm.run(imported);
-    org.cnnhls.engine.Lowering.checkMappable(g);
-    int width = fixed.storageWidth();
-    HardwareConfig hw;
+    HardwareConfig given = null;
     if (config != null) {
-      hw = hardware.fromFile(config, width, width);
-    } else if (hardware.anyGiven() || noDse || (width != 16 && width != 8)) {
-      hw = hardware.config(width, width);
-    } else {
-      // the design space exploration's best point (latency) for this board and precision
-      // annealing with its polish step: it matched exhaustive search on every benchmarked model and
-      // board, in a fraction of the time
-      org.cnnhls.dse.Explorer.Result best = DseCommand.search(g, org.cnnhls.dse.DesignSpace.of(hardware.board(), new int[] {width}),
-          org.cnnhls.dse.Objective.LATENCY, "anneal", 1);
-      if (best.best() == null) throw new UsageException("no configuration fits " + hardware.board().name());
-      hw = best.best().point().hw();
-      err.printf(java.util.Locale.ROOT, "cnnhls: design space exploration chose %s (%,d points in %.1f s; --no-dse or --tm/--tn/... to override)%n",
-          best.best().point().label(), best.evaluated(), best.seconds());
+      given = hardware.fromFile(config);
+    } else if (hardware.anyGiven() || noDse) {
+      given = hardware.config(fixed.storageWidth());
     }
-    Board b = hw.board();
-    List<Map<String, float[]>> calib = fixed.calibrationSamples(g);
-    float[] golden = goldenInput(g, calib);
-    QuantizedGraph q;
-    ProjectEmitter.Result r;
-    try (Progress p = new Progress("compiling " + g.name())) {
-      q = fixed.quantize(g, calib, err);
-      r = ProjectEmitter.emit(dir, force, imported.name(), q, hw, golden, new SimulatedTiming());
+    Board b = given != null ? given.board() : hardware.board();
+    List<Map<String, float[]>> calib = fixed.calibrationSamples(imported);
+    CompileFlow.Options o = CompileFlow.options(model, b).graph(imported).passes(pm).precision(fixed.precision)
+        .perChannel(fixed.perChannel).percentile(fixed.percentile).inputRange(fixed.inputRange).calibration(calib)
+        .config(given).output(dir).force(force).warnings(w -> err.println("cnnhls: warning: " + w));
+    if (fixed.quantConfig != null) o.overrides(g -> FixedPointOptions.readOverrides(fixed.quantConfig, g));
+    if (input != null) o.goldenInput(BatchInput.bind(imported, List.of(input.toString())).sample(0).get(imported.inputs().get(0).name()));
+    CompileFlow.Result r;
+    try (Progress p = new Progress("compiling " + imported.name())) {
+      r = o.progress(p::step).run();
+    }
+    HardwareConfig hw = r.hw();
+    if (r.search() != null) {
+      err.printf(java.util.Locale.ROOT, "cnnhls: design space exploration chose %s (%,d points in %.1f s; --no-dse or --tm/--tn/... to override)%n",
+          hw.label(), r.search().evaluated(), r.search().seconds());
     }
     out.printf("wrote %s: %d engine layers, %,d weights, golden %,d values%n", dir, r.program().layers().size(),
-        r.program().weights().length, r.golden().checkedValues());
-    SimResult sim = Simulator.simulate(r.program(), hw);
-    out.printf("simulated: %.3f ms per image at %.0f MHz (%.1f GOPS); DSP %d/%d, BRAM18 %d/%d (see report.md)%n",
-        sim.latencySeconds() * 1e3, hw.clockMHz(), sim.gops(), r.cost().resources().dsp(), b.resources().dsp(),
-        r.cost().resources().bram18(), b.resources().bram18());
+        r.program().weights().length, r.project().golden().checkedValues());
+    var e = r.fit().estimate();
+    out.printf(java.util.Locale.ROOT, "simulated: %.3f ms per image at %.0f MHz (%.1f GOPS); DSP %d/%d, BRAM18 %d/%d, LUT %d/%d, FF %d/%d%s (see report.md)%n",
+        r.latencyMs(), hw.clockMHz(), r.timing().gops(), e.dsp(), b.resources().dsp(), e.bram18(), b.resources().bram18(), e.lut(),
+        b.resources().lut(), e.ff(), b.resources().ff(), r.fit().fits() ? "" : ", OVER THE CAPS (--force)");
     out.flush();
     return ExitCodes.OK;
-  }
-
-  private float[] goldenInput(Graph g, List<Map<String, float[]>> calib) {
-    String name = g.inputs().get(0).name();
-    if (input != null) return BatchInput.bind(g, List.of(input.toString())).sample(0).get(name);
-    if (!calib.isEmpty()) return calib.get(0).get(name);
-    Random r = new Random(1);
-    float[] x = new float[g.inputs().get(0).shape().size()];
-    for (int i = 0; i < x.length; i++) x[i] = (float) (r.nextDouble() * 2 - 1) * (float) fixed.inputRange;
-    return x;
   }
 }

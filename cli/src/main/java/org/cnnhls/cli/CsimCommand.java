@@ -1,14 +1,10 @@
 package org.cnnhls.cli;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.cnnhls.codegen.ProjectEmitter;
+import org.cnnhls.flow.FlowException;
+import org.cnnhls.flow.ProjectSimulation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -36,30 +32,17 @@ class CsimCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws IOException, InterruptedException {
-    if (!Files.exists(dir.resolve(ProjectEmitter.MARKER)) || !Files.isRegularFile(dir.resolve(folder() + "/Makefile"))) {
-      throw new UsageException(dir + " is not a project made by `cnnhls compile`");
-    }
+  public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    ProcessBuilder pb = new ProcessBuilder("make", "--no-print-directory", "-C", dir.resolve(folder()).toString(), target())
-        .redirectErrorStream(true);
-    Process proc;
+    ProjectSimulation.Outcome r;
     try {
-      proc = pb.start();
-    } catch (IOException e) {
-      throw new UsageException("cannot run make (install make and g++: apt-get install build-essential): " + e.getMessage());
+      r = ProjectSimulation.run(dir, folder(), target(), out::println);
+    } catch (FlowException e) {
+      throw new UsageException(e.getMessage());
     }
-    String last = "";
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(proc.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line; (line = r.readLine()) != null; ) {
-        out.println(line);
-        if (!line.isBlank()) last = line;
-      }
-    }
-    int code = proc.waitFor();
     out.flush();
-    if (code == 0) return ExitCodes.OK;
-    spec.commandLine().getErr().println(spec.qualifiedName() + ": error: " + folder() + " simulation failed: " + last);
+    if (r.exitCode() == 0) return ExitCodes.OK;
+    spec.commandLine().getErr().println(spec.qualifiedName() + ": error: " + folder() + " simulation failed: " + r.lastLine());
     return MISMATCH;
   }
 }

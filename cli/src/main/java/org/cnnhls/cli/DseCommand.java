@@ -9,14 +9,20 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.Map;
 import org.cnnhls.boards.Board;
+import org.cnnhls.engine.HardwareConfigFile;
 import org.cnnhls.dse.DesignSpace;
 import org.cnnhls.dse.Evaluation;
 import org.cnnhls.dse.Evaluator;
 import org.cnnhls.dse.Explorer;
 import org.cnnhls.dse.Objective;
 import org.cnnhls.dse.ParetoFiles;
+import org.cnnhls.flow.CompileFlow;
+import org.cnnhls.flow.FlowException;
 import org.cnnhls.ir.Graph;
+import org.cnnhls.ir.quant.QuantOptions;
+import org.cnnhls.ir.quant.QuantizedGraph;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -58,6 +64,19 @@ final class DseCommand implements Callable<Integer> {
 
   @Option(names = "--top", defaultValue = "10", description = "best points to print (default ${DEFAULT-VALUE})")
   int top;
+
+  @Option(names = "--calibration", paramLabel = "X.npy",
+      description = "calibration inputs as `compile` takes them: the engine's accumulators are sized from the model quantized "
+          + "with them (as compile will), not from the contract's worst case")
+  Path calibration;
+
+  @Option(names = "--percentile", defaultValue = "100", paramLabel = "P",
+      description = "activation range percentile of the calibration, as `compile --percentile` (default ${DEFAULT-VALUE})")
+  double percentile;
+
+  @Option(names = "--input-range", defaultValue = "1.0", paramLabel = "R",
+      description = "without --calibration: inputs in [-R, R], as `compile --input-range` (default ${DEFAULT-VALUE})")
+  double inputRange;
 
   @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "write pareto.csv, pareto.json and pareto.svg here")
   Path output;
@@ -103,14 +122,17 @@ final class DseCommand implements Callable<Integer> {
     };
   }
 
-  /** The search itself, shared with `cnnhls compile`, which uses the best point by default. */
-  static Explorer.Result search(Graph g, DesignSpace space, Objective o, String strategy, long seed) {
-    Evaluator eval = new Evaluator(g);
+  /**
+   * The search itself, with the engine's accumulator widths of the model quantized at each searched
+   * precision exactly as `compile` quantizes it (same presets, calibration, percentile), so a point
+   * that fits here fits there: both go through the one {@link org.cnnhls.engine.Fit}.
+   */
+  static Explorer.Result search(Graph g, DesignSpace space, Objective o, String strategy, long seed, Evaluator.Widths widths) {
+    Evaluator eval = new Evaluator(g, widths);
     return switch (strategy) {
       case "exhaustive" -> Explorer.exhaustive(space, eval, o);
-      case "anneal" -> Explorer.anneal(space, eval, o, seed, Runtime.getRuntime().availableProcessors() * 4, 4000);
-      case "auto" -> space.size() <= 200_000 ? Explorer.exhaustive(space, eval, o)
-          : Explorer.anneal(space, eval, o, seed, Runtime.getRuntime().availableProcessors() * 4, 4000);
+      case "anneal" -> Explorer.anneal(space, eval, o, seed);
+      case "auto" -> space.size() <= 200_000 ? Explorer.exhaustive(space, eval, o) : Explorer.anneal(space, eval, o, seed);
       default -> throw new UsageException("--strategy must be exhaustive, anneal or auto, got '" + strategy + "'");
     };
   }
@@ -130,7 +152,23 @@ final class DseCommand implements Callable<Integer> {
     Graph g = Pipelines.standard(ModelLoader.load(model));
     Explorer.Result r;
     try (Progress p = new Progress("exploring " + g.name() + " on " + b.name())) {
-      r = search(g, space, o, strategy, seed);
+      List<Map<String, float[]>> calib = calibration == null ? List.of() : BatchInput.allSamples(g, calibration);
+      Map<Integer, int[]> widths = new java.util.HashMap<>();
+      PrintWriter err = spec.commandLine().getErr();
+      java.util.Set<String> said = new java.util.HashSet<>();
+      for (int w : precs) {
+        p.step("quantizing at " + w + " bit");
+        QuantizedGraph q;
+        try {
+          q = CompileFlow.quantize(g, QuantOptions.preset(String.valueOf(w)), calib, percentile, inputRange,
+              m -> { if (said.add(m)) err.println("cnnhls: warning: " + m); });
+        } catch (FlowException e) {
+          throw new UsageException(e.getMessage());
+        }
+        widths.put(w, CompileFlow.engineWidths(q, b));
+      }
+      p.step("searching");
+      r = search(g, space, o, strategy, seed, widths::get);
     }
     PrintWriter out = spec.commandLine().getOut();
     out.printf(Locale.ROOT, "%s on %s: %,d points evaluated in %.2f s (%,.0f points/s), %,d fit the board%n", g.name(), b.name(),
@@ -157,7 +195,9 @@ final class DseCommand implements Callable<Integer> {
       out.println("wrote " + output.resolve("pareto.csv") + ", pareto.json, pareto.svg (" + front.size() + " points on the fronts)");
     }
     if (emitConfig != null) {
-      SimulateCommand.writeAtomically(emitConfig, json.writeValueAsString(ParetoFiles.config(r.best())));
+      @SuppressWarnings("unchecked")
+      Map<String, Object> modeled = (Map<String, Object>) ParetoFiles.config(r.best()).get("modeled");
+      SimulateCommand.writeAtomically(emitConfig, HardwareConfigFile.toJson(r.best().point().hw(), modeled));
       out.println("wrote " + emitConfig);
     }
     out.flush();

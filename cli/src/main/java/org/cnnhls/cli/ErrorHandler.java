@@ -29,7 +29,9 @@ final class ErrorHandler implements IExecutionExceptionHandler {
   static int exitCode(Throwable ex) {
     if (ex instanceof ModelException) return ExitCodes.MODEL;
     if (ex instanceof ModelFileException || ex instanceof InputFileException || ex instanceof UsageException
-        || ex instanceof org.cnnhls.codegen.OutputDirectoryException) {
+        || ex instanceof org.cnnhls.codegen.OutputDirectoryException || ex instanceof org.cnnhls.flow.FlowException
+        || ex instanceof org.cnnhls.engine.HardwareConfigFile.InvalidConfigException
+        || ex instanceof org.cnnhls.boards.UnknownBoardException) {
       return ExitCodes.USAGE;
     }
     if (ex instanceof CommandLine.ParameterException) return ExitCodes.USAGE;

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.cnnhls.flow.CompileFlow;
 import org.cnnhls.frontend.InputFileException;
 import org.cnnhls.ir.Graph;
 import org.cnnhls.ir.ModelException;
@@ -17,14 +18,12 @@ import org.cnnhls.ir.quant.FormatSpec;
 import org.cnnhls.ir.quant.QuantOptions;
 import org.cnnhls.ir.quant.QuantOptions.LayerOverride;
 import org.cnnhls.ir.quant.QuantizedGraph;
-import org.cnnhls.ir.quant.Quantizer;
-import org.cnnhls.ir.quant.ValueRanges;
 import picocli.CommandLine.Option;
 
 /** Options shared by every command that quantizes a model (quantize, run --fixed, ...). */
 final class FixedPointOptions {
 
-  @Option(names = "--precision", defaultValue = "16", paramLabel = "P",
+  @Option(names = "--precision", paramLabel = "P",
       description = "16 (default: per-layer auto-scaled formats, like Q2.14), 8 (per-channel weight multipliers), "
           + "or W,I for one fixed format everywhere (e.g. 16,2)")
   String precision;
@@ -49,10 +48,15 @@ final class FixedPointOptions {
       description = "without --calibration: assume inputs lie in [-R, R] (default ${DEFAULT-VALUE})")
   double inputRange;
 
+  /** The preset asked for: --precision, or 16 when it was not given. */
+  String preset() {
+    return precision != null ? precision : "16";
+  }
+
   /** The widest storage the chosen precision needs (the engine's activation and weight width). */
   int storageWidth() {
     try {
-      QuantOptions o = QuantOptions.preset(precision);
+      QuantOptions o = QuantOptions.preset(preset());
       return Math.max(o.weights().width(), o.activations().width());
     } catch (ModelException e) {
       throw new UsageException("--precision: " + e.getMessage());
@@ -64,33 +68,22 @@ final class FixedPointOptions {
     return calibration == null ? List.of() : BatchInput.allSamples(g, calibration);
   }
 
-  QuantizedGraph quantize(Graph g, List<Map<String, float[]>> calibrationSamples, java.io.PrintWriter err) {
-    if (!(percentile > 0 && percentile <= 100)) throw new UsageException("--percentile must be in (0, 100], got " + percentile);
+  /** The quantization options these flags ask for, before calibration. */
+  QuantOptions options(Graph g) {
     QuantOptions options;
     try {
-      options = QuantOptions.preset(precision);
+      options = QuantOptions.preset(preset());
     } catch (ModelException e) {
       throw new UsageException("--precision: " + e.getMessage());
     }
     if (perChannel != null) options = options.withPerChannel(perChannel);
     if (quantConfig != null) options = options.withOverrides(readOverrides(quantConfig, g));
-    ValueRanges ranges;
-    if (calibrationSamples.isEmpty()) {
-      err.println("cnnhls: warning: no --calibration given; activation formats come from an analytic bound assuming inputs in [-"
-          + inputRange + ", " + inputRange + "], which wastes bits on deep models");
-      ranges = ValueRanges.analytic(g, inputRange);
-    } else {
-      ranges = ValueRanges.calibrate(g, calibrationSamples, percentile);
-    }
-    QuantizedGraph q = Quantizer.quantize(g, options, ranges);
-    if (calibrationSamples.isEmpty()) {
-      long beyond = g.nodes().stream().filter(n -> ranges.of(n.output()) > q.format(n.output()).maxReal()).count();
-      if (beyond > 0) {
-        err.println("cnnhls: warning: the analytic bounds of " + beyond + " layer outputs exceed what their fixed-point formats "
-            + "can hold, so those values may saturate; give --calibration for usable formats");
-      }
-    }
-    return q;
+    return options;
+  }
+
+  QuantizedGraph quantize(Graph g, List<Map<String, float[]>> calibrationSamples, java.io.PrintWriter err) {
+    if (!(percentile > 0 && percentile <= 100)) throw new UsageException("--percentile must be in (0, 100], got " + percentile);
+    return CompileFlow.quantize(g, options(g), calibrationSamples, percentile, inputRange, w -> err.println("cnnhls: warning: " + w));
   }
 
   /** Parses the override file; an unknown layer or impossible format is a usage error naming the file. */

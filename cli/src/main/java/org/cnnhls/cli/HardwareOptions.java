@@ -1,16 +1,22 @@
 package org.cnnhls.cli;
 
+import java.nio.file.Path;
 import org.cnnhls.boards.Board;
 import org.cnnhls.boards.BoardCatalog;
 import org.cnnhls.boards.UnknownBoardException;
-import org.cnnhls.engine.CostEstimate;
+import org.cnnhls.engine.EngineLimits;
+import org.cnnhls.engine.Fit;
 import org.cnnhls.engine.HardwareConfig;
+import org.cnnhls.engine.HardwareConfigFile;
 import org.cnnhls.ir.ModelException;
 import picocli.CommandLine.Option;
 
 /** Board and hardware-configuration options shared by compile and simulate. */
 final class HardwareOptions {
-  @Option(names = "--board", defaultValue = "ultra96v2", description = "target board (see `cnnhls boards`; default ${DEFAULT-VALUE})")
+  static final String DEFAULT_BOARD = "ultra96v2";
+
+  @Option(names = "--board", description = "target board (see `cnnhls boards`; default " + DEFAULT_BOARD
+      + ", or the board of --config)")
   String board;
 
   @Option(names = "--tm", description = "MAC array output channels (default 16)") Integer tm;
@@ -29,56 +35,52 @@ final class HardwareOptions {
     return tm != null || tn != null || tr != null || tc != null || clock != null || axiWidth != null || winograd != null;
   }
 
-  /** The configuration of a JSON file written by `cnnhls dse --emit-config` (command-line options still win). */
-  HardwareConfig fromFile(java.nio.file.Path file, int actWidth, int wgtWidth) {
-    com.fasterxml.jackson.databind.JsonNode n;
+  /**
+   * The configuration of a file written by `cnnhls dse --emit-config` (or a project's
+   * hardware.json); command-line options still win, a different --board is refused.
+   */
+  HardwareConfig fromFile(Path file) {
+    HardwareConfig hw;
     try {
-      n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
-    } catch (java.io.IOException e) {
-      throw new org.cnnhls.frontend.InputFileException(file + " is not a readable JSON configuration: " + e.getMessage());
+      hw = HardwareConfigFile.read(file).hw();
+    } catch (HardwareConfigFile.InvalidConfigException e) {
+      throw new UsageException(e.getMessage());
     }
-    for (String key : new String[] {"tm", "tn", "tr", "tc", "axiDataWidth", "clockMHz"}) {
-      if (n == null || !n.hasNonNull(key) || !n.get(key).isNumber()) {
-        throw new org.cnnhls.frontend.InputFileException(file + ": missing or non-numeric \"" + key + "\"");
-      }
+    if (board != null && !board().name().equals(hw.board().name())) {
+      throw new UsageException(file + " is for board " + hw.board().name() + ", not " + board().name() + " (drop --board or pass --board "
+          + hw.board().name() + ")");
     }
-    if (n.hasNonNull("board") && !board().matches(n.get("board").asText())) {
-      throw new UsageException(file + " is for board " + n.get("board").asText() + ", not " + board().name() + " (pass --board)");
-    }
-    if (tm == null) tm = n.get("tm").asInt();
-    if (tn == null) tn = n.get("tn").asInt();
-    if (tr == null) tr = n.get("tr").asInt();
-    if (tc == null) tc = n.get("tc").asInt();
-    if (axiWidth == null) axiWidth = n.get("axiDataWidth").asInt();
-    if (clock == null) clock = n.get("clockMHz").asDouble();
-    if (n.has("winograd") && !n.get("winograd").isBoolean()) {
-      throw new org.cnnhls.frontend.InputFileException(file + ": \"winograd\" must be true or false");
-    }
-    if (winograd == null && n.has("winograd")) winograd = n.get("winograd").asBoolean();
-    return config(actWidth, wgtWidth);
+    return override(hw);
   }
 
   Board board() {
     try {
-      return BoardCatalog.byName(board);
+      return BoardCatalog.byName(board != null ? board : DEFAULT_BOARD);
     } catch (UnknownBoardException e) {
       throw new UsageException(e.getMessage());
     }
   }
 
-  /** The configuration; a clock above the board's maximum or a design over its caps is a usage error. */
-  HardwareConfig config(int actWidth, int wgtWidth) {
-    Board b = board();
-    HardwareConfig hw = HardwareConfig.defaults(b);
+  /**
+   * The board's default configuration at this storage width, with the command line's overrides.
+   * A clock above the board's maximum, or a design that does not fit before a model is known
+   * (nominal buffer limits), is a usage error; commands that know the model check again with its
+   * own limits through the same {@link Fit}.
+   */
+  HardwareConfig config(int width) {
+    HardwareConfig hw = override(HardwareConfig.defaults(board(), width));
+    Fit fit = Fit.of(hw, EngineLimits.nominal(width, width));
+    if (!fit.fits()) throw new UsageException("configuration does not fit " + hw.board().name() + ": " + fit.overflow());
+    return hw;
+  }
+
+  private HardwareConfig override(HardwareConfig hw) {
     try {
-      hw = new HardwareConfig(b, tm != null ? tm : hw.tm(), tn != null ? tn : hw.tn(), tr != null ? tr : hw.tr(),
+      return new HardwareConfig(hw.board(), tm != null ? tm : hw.tm(), tn != null ? tn : hw.tn(), tr != null ? tr : hw.tr(),
           tc != null ? tc : hw.tc(), axiWidth != null ? axiWidth : hw.axiDataWidth(), clock != null ? clock : hw.clockMHz(),
-          winograd != null && winograd);
+          winograd != null ? winograd : hw.winograd(), hw.actWidth(), hw.wgtWidth());
     } catch (ModelException e) {
       throw new UsageException(e.getMessage());
     }
-    String over = CostEstimate.overCaps(hw, actWidth, wgtWidth);
-    if (over != null) throw new UsageException("configuration does not fit " + b.name() + ": " + over);
-    return hw;
   }
 }

@@ -11,11 +11,23 @@ final class Progress implements AutoCloseable {
   private final boolean enabled;
   private final String label;
   private long lastPrint;
+  private int width;
 
   Progress(String label) {
     this.label = label;
     this.enabled = System.console() != null && System.getenv("CI") == null;
-    if (enabled) err.print("\r" + label + " ...");
+    if (enabled) print(label + " ...");
+  }
+
+  /** Names the step the work is in, e.g. "quantizing". */
+  void step(String what) {
+    if (enabled) print(label + ": " + what + " ...");
+  }
+
+  private void print(String line) {
+    err.print("\r" + line + " ".repeat(Math.max(0, width - line.length())));
+    err.flush();
+    width = Math.max(width, line.length());
   }
 
   void update(long done, long total) {
@@ -30,7 +42,7 @@ final class Progress implements AutoCloseable {
   @Override
   public void close() {
     if (enabled) {
-      err.print("\r" + " ".repeat(label.length() + 24) + "\r");
+      err.print("\r" + " ".repeat(Math.max(width, label.length() + 24)) + "\r");
       err.flush();
     }
   }

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.cnnhls.engine.EngineProgram;
+import org.cnnhls.engine.Fit;
+import org.cnnhls.engine.HardwareConfigFile;
 import org.cnnhls.engine.HardwareConfig;
 import org.cnnhls.engine.Lowering;
 import org.cnnhls.ir.Graph;
@@ -45,6 +47,9 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--input", paramLabel = "X.npy", description = "also run the bit-accurate model on the first sample")
   Path input;
 
+  @Option(names = "--config", paramLabel = "FILE.json", description = "hardware configuration from `cnnhls dse --emit-config`")
+  Path config;
+
   @Option(names = "--json", paramLabel = "FILE", description = "write the timing as JSON")
   Path json;
 
@@ -57,8 +62,13 @@ final class SimulateCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     Graph g = Pipelines.standard(ModelLoader.load(model));
-    int width = fixed.storageWidth();
-    HardwareConfig hw = hardware.config(width, width);
+    HardwareConfig hw = config != null ? hardware.fromFile(config) : hardware.config(fixed.storageWidth());
+    int width = hw.precision();
+    if (fixed.precision != null && fixed.storageWidth() != width) {
+      throw new UsageException("--precision " + fixed.precision + " stores " + fixed.storageWidth() + "-bit values but " + config
+          + " is built for " + width + "-bit storage");
+    }
+    if (config != null && fixed.precision == null) fixed.precision = String.valueOf(width);
     Map<String, float[]> sample = input == null ? null : BatchInput.bind(g, List.of(input.toString())).sample(0);
     EngineProgram p;
     QuantizedGraph q = null;
@@ -67,12 +77,16 @@ final class SimulateCommand implements Callable<Integer> {
       q = fixed.quantize(g, calib, spec.commandLine().getErr());
       p = Lowering.lower(q, hw);
     } else {
-      p = Lowering.forTiming(g, width, width, hw);
+      p = Lowering.forTiming(g, hw);
     }
     SimResult r = Simulator.simulate(p, hw);
+    Fit fit = Fit.of(hw, p);
     out.printf("%s on %s: %dx%d MAC array, %dx%d tiles, %d-bit AXI, %.0f MHz, %d-bit%n", g.name(), hw.board().name(), hw.tm(),
         hw.tn(), hw.tr(), hw.tc(), hw.axiDataWidth(), hw.clockMHz(), width);
     out.print(r.toText());
+    var e = fit.estimate();
+    out.printf("resources (modeled%s): DSP %d, BRAM18 %d, LUT %d, FF %d: %s%n", q == null ? ", nominal accumulator widths" : "", e.dsp(),
+        e.bram18(), e.lut(), e.ff(), fit.fits() ? "fits " + hw.board().name() : "does not fit " + hw.board().name() + ": " + fit.overflow());
     if (q != null) {
       long t0 = System.nanoTime();
       Map<String, float[]> values = new BitAccurateInterpreter(q).runFloat(sample);
@@ -90,14 +104,7 @@ final class SimulateCommand implements Callable<Integer> {
 
   static Map<String, Object> toJson(SimResult r) {
     Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("board", r.hw().board().name());
-    doc.put("tm", r.hw().tm());
-    doc.put("tn", r.hw().tn());
-    doc.put("tr", r.hw().tr());
-    doc.put("tc", r.hw().tc());
-    doc.put("axiDataWidth", r.hw().axiDataWidth());
-    doc.put("clockMHz", r.hw().clockMHz());
-    doc.put("winograd", r.hw().winograd());
+    doc.put("hardware", HardwareConfigFile.toMap(r.hw()));
     doc.put("totalCycles", r.totalCycles());
     doc.put("latencySeconds", r.latencySeconds());
     doc.put("gops", r.gops());

@@ -24,7 +24,7 @@ final class ConfigHeader {
     define(sb, "CNNHLS_TC", hw.tc(), "output tile columns");
     define(sb, "CNNHLS_AXI_WIDTH", hw.axiDataWidth(), "m_axi data width in bits");
     define(sb, "CNNHLS_WINOGRAD", hw.winograd() ? 1 : 0, "3x3 stride-1 convs as Winograd F(2x2, 3x3)");
-    define(sb, "CNNHLS_FC_LANES", hw.fcLanes(p.wgtWidth()), "fully connected weights per cycle (one AXI beat)");
+    define(sb, "CNNHLS_FC_LANES", hw.fcLanes(), "fully connected weights per cycle (one AXI beat)");
     define(sb, "CNNHLS_ACT_W", p.actWidth(), "activation storage width (bits)");
     define(sb, "CNNHLS_WGT_W", p.wgtWidth(), "weight storage width (bits)");
     sb.append("#define CNNHLS_CLOCK_MHZ ").append(String.format(Locale.ROOT, "%.1f", hw.clockMHz())).append('\n');

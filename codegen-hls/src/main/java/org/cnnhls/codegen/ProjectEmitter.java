@@ -2,9 +2,9 @@ package org.cnnhls.codegen;
 
 import org.cnnhls.engine.HardwareConfig;
 import org.cnnhls.engine.EngineProgram;
-import org.cnnhls.engine.Lowering;
-import org.cnnhls.engine.CostEstimate;
-import org.cnnhls.engine.TimingModel;
+import org.cnnhls.engine.Fit;
+import org.cnnhls.engine.HardwareConfigFile;
+import org.cnnhls.engine.LayerTiming;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -35,10 +35,22 @@ import org.cnnhls.ir.quant.QuantizedGraph;
 public final class ProjectEmitter {
   /** Marks a folder as made by cnnhls, so a later compile may replace it without --force. */
   public static final String MARKER = ".cnnhls-project";
+  /** The project's hardware configuration, readable by `compile --config` and `rtl`. */
+  public static final String HARDWARE_FILE = "hardware.json";
 
-  public record Result(Path dir, EngineProgram program, CostEstimate cost, GoldenVectors golden) {}
+  public record Result(Path dir, EngineProgram program, GoldenVectors golden) {}
 
-  private ProjectEmitter() {}
+  /**
+   * What the flow computed about the engine, handed to the emitters as data: the per-layer timing
+   * and the name of the model that produced it, the fit verdict, whether the user forced a design
+   * over the caps, and extra report files (name to text, e.g. a roofline chart).
+   */
+  public record Estimates(List<LayerTiming> layers, String timingModel, Fit fit, boolean forced, Map<String, String> reportFiles) {
+    public Estimates {
+      layers = List.copyOf(layers);
+      reportFiles = new java.util.TreeMap<>(reportFiles);
+    }
+  }
 
   /** Fails (with an {@link OutputDirectoryException}) when {@code out} exists, is not ours and not empty. */
   public static void checkOutput(Path out, boolean force) {
@@ -54,26 +66,30 @@ public final class ProjectEmitter {
     }
   }
 
-  public static Result emit(Path out, boolean force, String model, QuantizedGraph q, HardwareConfig hw, float[] input) {
-    return emit(out, force, model, q, hw, input, CostEstimate.FIRST_ORDER);
-  }
-
-  public static Result emit(Path out, boolean force, String model, QuantizedGraph q, HardwareConfig hw, float[] input,
-      TimingModel timing) {
+  /**
+   * Writes the project for program {@code p} (lowered from {@code q} for {@code hw}) with the golden
+   * vectors of {@code input}. A design over the board's caps is written only when forced.
+   */
+  public static Result emit(Path out, boolean force, String model, QuantizedGraph q, HardwareConfig hw, EngineProgram p,
+      Estimates estimates, float[] input) {
     checkOutput(out, force);
-    EngineProgram p = Lowering.lower(q, hw);
-    CostEstimate cost = CostEstimate.of(p, hw);
+    if (!estimates.fit().fits() && !estimates.forced()) {
+      throw new IllegalArgumentException("refusing to emit a design over " + hw.board().name() + "'s caps: " + estimates.fit().overflow());
+    }
+    if (estimates.layers().size() != p.layers().size()) {
+      throw new IllegalArgumentException("timing has " + estimates.layers().size() + " layers, the program " + p.layers().size());
+    }
     GoldenVectors golden = GoldenVectors.compute(q, p, input);
     Path abs = out.toAbsolutePath().normalize();
     Path tmp = null;
     try {
       Files.createDirectories(abs.getParent());
       tmp = Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + ".tmp-");
-      writeProject(tmp, model, q, hw, p, cost, golden, timing);
+      writeProject(tmp, model, q, hw, p, estimates, golden);
       if (Files.exists(abs)) deleteRecursively(abs);
       Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
       tmp = null;
-      return new Result(abs, p, cost, golden);
+      return new Result(abs, p, golden);
     } catch (IOException e) {
       throw new OutputDirectoryException("cannot write " + out + ": " + e.getMessage());
     } finally {
@@ -82,7 +98,7 @@ public final class ProjectEmitter {
   }
 
   private static void writeProject(Path dir, String model, QuantizedGraph q, HardwareConfig hw, EngineProgram p,
-      CostEstimate cost, GoldenVectors golden, TimingModel timing) throws IOException {
+      Estimates estimates, GoldenVectors golden) throws IOException {
     String project = CppNames.identifier(model);
     Path hls = Files.createDirectories(dir.resolve("hls"));
     Path data = Files.createDirectories(hls.resolve("data"));
@@ -113,8 +129,8 @@ public final class ProjectEmitter {
     Path driver = Files.createDirectories(dir.resolve("driver"));
     write(driver.resolve("cnnhls_driver.py"), fill(resource("cnnhls_driver.py"), vars));
 
-    Report report = Report.of(model, q, hw, p, cost, timing);
-    java.util.Map<String, String> extra = new java.util.TreeMap<>(timing.reportFiles(p, hw, CppNames.literal(model) + " on " + hw.board().name()));
+    Report report = Report.of(model, q, hw, p, estimates);
+    Map<String, String> extra = estimates.reportFiles();
     for (Map.Entry<String, String> e : extra.entrySet()) {
       if (!e.getKey().matches("[A-Za-z0-9_-]+\\.[a-z]+")) throw new IllegalArgumentException("bad report file name " + e.getKey());
       write(dir.resolve(e.getKey()), e.getValue());
@@ -125,6 +141,7 @@ public final class ProjectEmitter {
     if (!extra.isEmpty()) md += "\n" + String.join("\n", extra.keySet().stream().map(f -> "![" + f + "](" + f + ")").toList()) + "\n";
     write(dir.resolve("report.md"), md);
     write(dir.resolve("README.md"), fill(resource("README.md"), vars));
+    write(dir.resolve(HARDWARE_FILE), HardwareConfigFile.toJson(hw, null));
     write(dir.resolve(MARKER), "cnnhls generated project; `cnnhls compile` may replace this folder\n");
   }
 

@@ -3,8 +3,11 @@ package org.cnnhls.codegen;
 import org.cnnhls.engine.HardwareConfig;
 import org.cnnhls.engine.LayerDescriptor;
 import org.cnnhls.engine.EngineProgram;
-import org.cnnhls.engine.CostEstimate;
-import org.cnnhls.engine.TimingModel;
+import org.cnnhls.engine.Fit;
+import org.cnnhls.engine.HardwareConfigFile;
+import org.cnnhls.engine.LayerTiming;
+import org.cnnhls.engine.ResourceModel;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,10 +17,13 @@ import org.cnnhls.ir.Node;
 import org.cnnhls.ir.quant.LinearQuant;
 import org.cnnhls.ir.quant.QuantizedGraph;
 
-/** report.json / report.md: per layer op, shapes, MACs, formats, cycles; totals against the board. */
-public record Report(String model, String board, String part, double clockMHz, String hardware, String timingModel,
-    List<Layer> layers,
-    long totalMacs, long totalCycles, double latencyMs, double gops, double dspEfficiency, Resources resources) {
+/**
+ * report.json / report.md: per layer op, shapes, MACs, formats and the simulated cycles; totals, the
+ * hardware configuration (in its file format) and the fit verdict against the board.
+ */
+public record Report(String model, String board, String part, double clockMHz, String hardware, Map<String, Object> config,
+    String timingModel, List<Layer> layers, long totalMacs, long totalCycles, double latencyMs, double gops, double dspEfficiency,
+    Resources resources, String overflow, boolean forced) {
 
   public record Layer(int index, String node, String engineOp, String input, String output, long macs, String outputFormat,
       String weightFormat, long computeCycles, long memoryCycles, long cycles, String bound) {}
@@ -26,45 +32,47 @@ public record Report(String model, String board, String part, double clockMHz, S
 
   public record Resources(Resource dsp, Resource bram18, Resource lut, Resource ff, boolean fits) {}
 
-  static Report of(String model, QuantizedGraph q, HardwareConfig hw, EngineProgram p, CostEstimate cost, TimingModel timing) {
-    List<TimingModel.LayerCycles> cycles = timing.time(p, hw);
+  static Report of(String model, QuantizedGraph q, HardwareConfig hw, EngineProgram p, ProjectEmitter.Estimates estimates) {
+    List<LayerTiming> cycles = estimates.layers();
     long totalCycles = 0;
-    for (TimingModel.LayerCycles c : cycles) totalCycles += c.cycles();
+    for (LayerTiming c : cycles) totalCycles += c.cycles();
     Graph g = q.graph();
+    Map<String, Node> nodes = new java.util.HashMap<>();
+    for (Node n : g.nodes()) nodes.put(n.name(), n);
     List<Layer> layers = new ArrayList<>();
     for (int i = 0; i < p.layers().size(); i++) {
       LayerDescriptor d = p.layers().get(i);
-      TimingModel.LayerCycles c = cycles.get(i);
-      String nodeName = p.layerNodes().get(i);
-      Node n = g.nodes().stream().filter(x -> x.name().equals(nodeName)).findFirst().orElseThrow();
+      LayerTiming c = cycles.get(i);
+      Node n = nodes.get(p.layerNodes().get(i));
       LinearQuant lq = q.linear().get(n.name());
       String op = hw.winogradFor(d) ? d.opName() + " (Winograd)" : d.opName();
       layers.add(new Layer(i, n.name(), op, d.inC() + "x" + d.inH() + "x" + d.inW(),
           d.outC() + "x" + d.outH() + "x" + d.outW(), c.macs(), q.format(n.output()).toString(),
-          lq == null ? "-" : lq.weightFormat().toString(), c.computeCycles(), c.memoryCycles(), c.cycles(), c.bound()));
+          lq == null ? "-" : lq.weightFormat().toString(), c.computeCycles(), c.memoryCycles(), c.cycles(),
+          c.computeBound() ? "compute" : "memory"));
     }
     long macs = g.totalMacs();
     double seconds = totalCycles / (hw.clockMHz() * 1e6);
     double gops = 2.0 * macs / seconds / 1e9;
-    boolean packed = p.actWidth() <= 8 && p.wgtWidth() <= 8 && !hw.winograd()
-        && hw.board().family() == Board.Family.ZYNQ_ULTRASCALE_PLUS;
+    boolean packed = hw.eightBit() && !hw.winograd() && hw.board().family() == Board.Family.ZYNQ_ULTRASCALE_PLUS;
     double peak = hw.macs() * hw.clockMHz() * 1e6 * 2 / 1e9;
     Board b = hw.board();
-    CostEstimate.Resources r = cost.resources();
+    Fit fit = estimates.fit();
+    ResourceModel.Estimate r = fit.estimate();
     Resource dsp = resource(r.dsp(), b.resources().dsp(), b.utilizationCaps().dsp());
     Resource bram = resource(r.bram18(), b.resources().bram18(), b.utilizationCaps().bram());
     Resource lut = resource(r.lut(), b.resources().lut(), b.utilizationCaps().lut());
     Resource ff = resource(r.ff(), b.resources().ff(), b.utilizationCaps().ff());
-    boolean fits = dsp.used() <= dsp.cap() && bram.used() <= bram.cap() && lut.used() <= lut.cap() && ff.used() <= ff.cap();
     String hwText = hw.tm() + "x" + hw.tn() + " MAC array" + (packed ? " (two 8-bit MACs per DSP)" : "") + ", " + hw.tr() + "x"
-        + hw.tc() + " tiles, " + hw.axiDataWidth() + "-bit AXI"
-        + (hw.winograd() ? ", Winograd F(2x2,3x3) mode for 3x3 stride-1 convs (16 multiplies per 36 MACs)" : "");
-    return new Report(model, b.name(), b.part(), hw.clockMHz(), hwText, timing.describe(), layers, macs, totalCycles,
-        seconds * 1e3, gops, gops / peak, new Resources(dsp, bram, lut, ff, fits));
+        + hw.tc() + " tiles, " + hw.axiDataWidth() + "-bit AXI, " + hw.actWidth() + "-bit activations, " + hw.wgtWidth()
+        + "-bit weights" + (hw.winograd() ? ", Winograd F(2x2,3x3) mode for 3x3 stride-1 convs (16 multiplies per 36 MACs)" : "");
+    return new Report(model, b.name(), b.part(), hw.clockMHz(), hwText, HardwareConfigFile.toMap(hw), estimates.timingModel(),
+        layers, macs, totalCycles, seconds * 1e3, gops, gops / peak, new Resources(dsp, bram, lut, ff, fit.fits()),
+        fit.overflow(), estimates.forced());
   }
 
   private static Resource resource(int used, int available, double cap) {
-    return new Resource(used, available, (int) Math.floor(available * cap), available == 0 ? 0 : (double) used / available);
+    return new Resource(used, available, Fit.cap(available, cap), available == 0 ? 0 : (double) used / available);
   }
 
   String toMarkdown() {
@@ -73,10 +81,11 @@ public record Report(String model, String board, String part, double clockMHz, S
     sb.append(String.format(Locale.ROOT, "Part %s at %.1f MHz; %s.%n%n", part, clockMHz, hardware));
     sb.append(String.format(Locale.ROOT, "- total: %,d MACs, %,d cycles, **%.3f ms** per image (%.1f GOPS, %.0f%% of the MAC array's peak)%n",
         totalMacs, totalCycles, latencyMs, gops, 100 * dspEfficiency));
-    sb.append(String.format(Locale.ROOT, "- resources (estimate): DSP %d/%d, BRAM18 %d/%d, LUT %d/%d, FF %d/%d: %s%n%n",
+    sb.append(String.format(Locale.ROOT, "- resources (modeled by the resource model, not synthesized): DSP %d/%d, BRAM18 %d/%d, LUT %d/%d, FF %d/%d: %s%n%n",
         resources.dsp().used(), resources.dsp().available(), resources.bram18().used(), resources.bram18().available(),
         resources.lut().used(), resources.lut().available(), resources.ff().used(), resources.ff().available(),
-        resources.fits() ? "fits within the board's utilization caps" : "**exceeds the board's utilization caps**"));
+        resources.fits() ? "fits within the board's utilization caps" : "**exceeds the board's utilization caps** (" + overflow
+            + (forced ? "; written because of --force" : "") + ")"));
     sb.append("Cycles: ").append(timingModel).append(".\n\n");
     sb.append("| # | layer | engine op | input | output | MACs | out format | weights | compute cyc | memory cyc | bound |\n");
     sb.append("|---|---|---|---|---|---:|---|---|---:|---:|---|\n");

@@ -93,7 +93,7 @@ class EmittedProjectTest {
     OnnxModelBuilder b = org.cnnhls.frontend.ReferenceModels.convSigmoid();
     Graph g = PassManager.defaultPipeline().run(OnnxImporter.fromProto(b.build(), "sig.onnx", null));
     Path dir = tmp.resolve("sig");
-    ModelException e = assertThrows(ModelException.class, () -> ProjectEmitter.emit(dir, false, "sig",
+    ModelException e = assertThrows(ModelException.class, () -> Projects.emit(dir, "sig",
         Projects.quantize(g, "sig", "16"), HardwareConfig.defaults(BoardCatalog.byName("ultra96")), new float[144]));
     assertTrue(e.getMessage().contains("Sigmoid"), e.getMessage());
     assertFalse(Files.exists(dir));
@@ -116,7 +116,7 @@ class EmittedProjectTest {
     for (String board : List.of("ultra96", "pynq-z2", "zcu104")) {
       Graph g = Projects.model("lenet5");
       HardwareConfig hw = HardwareConfig.defaults(BoardCatalog.byName(board));
-      Path dir = ProjectEmitter.emit(tmp.resolve(board), false, "lenet5", Projects.quantize(g, "lenet5", "16"), hw,
+      Path dir = Projects.emit(tmp.resolve(board), "lenet5", Projects.quantize(g, "lenet5", "16"), hw,
           Projects.samples(g, "lenet5", 1).get(0).get(g.inputs().get(0).name())).dir();
       String hlsOut = tclsh(dir.resolve("hls"), "run_hls.tcl",
           "puts \"PART=$::part PERIOD=$::period\"; foreach e $::log { if {[lindex $e 0] eq \"csim_design\"} { puts CSIM } }");

@@ -4,7 +4,14 @@ import org.cnnhls.engine.HardwareConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.cnnhls.boards.Board;
 import org.cnnhls.boards.BoardCatalog;
+import org.cnnhls.engine.EngineProgram;
+import org.cnnhls.engine.Fit;
+import org.cnnhls.engine.Lowering;
+import org.cnnhls.sim.RooflineSvg;
+import org.cnnhls.sim.SimResult;
+import org.cnnhls.sim.Simulator;
 import org.cnnhls.frontend.ReferenceModels;
 import org.cnnhls.ir.Graph;
 import org.cnnhls.ir.quant.QuantOptions;
@@ -38,8 +45,29 @@ final class Projects {
   static ProjectEmitter.Result emit(Path dir, String name, String precision, boolean winograd) {
     Graph g = model(name);
     QuantizedGraph q = quantize(g, name, precision);
-    HardwareConfig hw = HardwareConfig.defaults(BoardCatalog.byName("ultra96")).withWinograd(winograd);
+    HardwareConfig hw = config(BoardCatalog.byName("ultra96"), precision).withWinograd(winograd);
     float[] input = samples(g, name, 9).get(8).get(g.inputs().get(0).name());
-    return ProjectEmitter.emit(dir, false, name, q, hw, input);
+    return emit(dir, name, q, hw, input);
+  }
+
+  /** A board's default array and tiles (sized at 16 bit, as before precision was part of the record) at a precision. */
+  static HardwareConfig config(Board b, String precision) {
+    QuantOptions o = QuantOptions.preset(precision);
+    int w = Math.max(o.weights().width(), o.activations().width());
+    return HardwareConfig.defaults(b).withPrecision(w, w);
+  }
+
+  /**
+   * Lowers, simulates and checks the fit as the compile flow does, then emits. The fixtures keep the
+   * board's default array even where the Winograd fabric pushes it over the caps (they check
+   * numerics and schedules, not fit), so such a project is written as `--force` would write it.
+   */
+  static ProjectEmitter.Result emit(Path dir, String name, QuantizedGraph q, HardwareConfig hw, float[] input) {
+    EngineProgram p = Lowering.lower(q, hw);
+    SimResult timing = Simulator.simulate(p, hw);
+    Fit fit = Fit.of(hw, p);
+    ProjectEmitter.Estimates est = new ProjectEmitter.Estimates(timing.layers(), Simulator.DESCRIPTION, fit, !fit.fits(),
+        Map.of("roofline.svg", RooflineSvg.render(timing, name + " on " + hw.board().name() + ": roofline")));
+    return ProjectEmitter.emit(dir, false, name, q, hw, p, est, input);
   }
 }

@@ -12,7 +12,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.cnnhls.boards.BoardCatalog;
 import org.cnnhls.engine.HardwareConfig;
-import org.cnnhls.sim.SimulatedTiming;
 import org.cnnhls.sim.Simulator;
 import org.cnnhls.frontend.ReferenceModels;
 import org.cnnhls.ir.Graph;
@@ -42,9 +41,8 @@ class SystemCCrossCheckTest {
     Graph g = model(model);
     List<Map<String, float[]>> samples = samples(g, model, 9);
     QuantizedGraph q = Quantizer.quantize(g, QuantOptions.preset(precision), ValueRanges.calibrate(g, samples.subList(0, 8), 100));
-    HardwareConfig hw = HardwareConfig.defaults(BoardCatalog.byName(board)).withWinograd(winograd);
-    ProjectEmitter.Result r = ProjectEmitter.emit(tmp.resolve(model), false, model, q, hw,
-        samples.get(8).get(g.inputs().get(0).name()), new SimulatedTiming());
+    HardwareConfig hw = Projects.config(BoardCatalog.byName(board), precision).withWinograd(winograd);
+    ProjectEmitter.Result r = Projects.emit(tmp.resolve(model), model, q, hw, samples.get(8).get(g.inputs().get(0).name()));
     String out = run(r.dir().resolve("systemc"));
     assertTrue(out.contains("PASS: " + r.program().layers().size() + " layers"), out);
     Matcher m = Pattern.compile("SYSTEMC cycles=(\\d+)").matcher(out);

@@ -47,8 +47,8 @@ public record DesignSpace(Board board, int[] tm, int[] tn, int[] tiles, int[] ax
 
   public DesignPoint point(int[] digits) {
     HardwareConfig hw = new HardwareConfig(board, tm[digits[0]], tn[digits[1]], tiles[digits[2]], tiles[digits[2]],
-        axi[digits[3]], clocks[digits[5]], winograd[digits[6]]);
-    return new DesignPoint(hw, precisions[digits[4]]);
+        axi[digits[3]], clocks[digits[5]], winograd[digits[6]], precisions[digits[4]], precisions[digits[4]]);
+    return new DesignPoint(hw);
   }
 
   public int[] digits(long index) {

@@ -15,11 +15,24 @@ import java.util.stream.LongStream;
  * value; worse moves are accepted with probability exp(-delta / T) as T cools geometrically. Chains
  * are seeded from one seed, so the same seed gives the same answer. Each chain ends with a
  * coordinate-descent polish (the array shape swept jointly, then one parameter at a time).
+ *
+ * <p>Deterministic whatever the machine: the number of chains and their seeds are fixed (never the
+ * core count), each chain is sequential, and results are merged in chain order and sorted by a
+ * total order, so 1, 2 or 16 threads give the same points and the same answer. Parallel streams run
+ * in the caller's ForkJoinPool (the common pool unless the caller submits from another).
  */
 public final class Explorer {
   private Explorer() {}
 
   public record Result(List<Evaluation> fitting, Evaluation best, long evaluated, double seconds) {}
+
+  /** Annealing chains and moves per chain of {@link #anneal(DesignSpace, Evaluator, Objective, long)}. */
+  public static final int CHAINS = 8, STEPS = 4000;
+
+  /** Annealing with the default number of chains and steps. */
+  public static Result anneal(DesignSpace space, Evaluator eval, Objective objective, long seed) {
+    return anneal(space, eval, objective, seed, CHAINS, STEPS);
+  }
 
   public static Result exhaustive(DesignSpace space, Evaluator eval, Objective objective) {
     long t0 = System.nanoTime();
@@ -149,7 +162,7 @@ public final class Explorer {
   private static int[] digitsOf(DesignSpace space, DesignPoint p) {
     var h = p.hw();
     return new int[] {indexOf(space.tm(), h.tm()), indexOf(space.tn(), h.tn()), indexOf(space.tiles(), h.tr()),
-        indexOf(space.axi(), h.axiDataWidth()), indexOf(space.precisions(), p.precision()), indexOfD(space.clocks(), h.clockMHz()),
+        indexOf(space.axi(), h.axiDataWidth()), indexOf(space.precisions(), h.precision()), indexOfD(space.clocks(), h.clockMHz()),
         indexOfB(space.winograd(), h.winograd())};
   }
 

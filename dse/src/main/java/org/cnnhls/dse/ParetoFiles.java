@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.cnnhls.engine.HardwareConfigFile;
 
 /** pareto.csv, pareto.json (as a map for Jackson) and pareto.svg of a search's fronts. */
 public final class ParetoFiles {
@@ -35,27 +36,16 @@ public final class ParetoFiles {
     return sb.toString();
   }
 
+  /** A point as a configuration file (HardwareConfigFile format) with what was modeled for it. */
   public static Map<String, Object> config(Evaluation e) {
-    var h = e.point().hw();
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("board", h.board().name());
-    m.put("tm", h.tm());
-    m.put("tn", h.tn());
-    m.put("tr", h.tr());
-    m.put("tc", h.tc());
-    m.put("axiDataWidth", h.axiDataWidth());
-    m.put("precision", e.point().precision());
-    m.put("clockMHz", h.clockMHz());
-    m.put("winograd", h.winograd());
-    m.put("actWidth", e.point().precision());
-    m.put("wgtWidth", e.point().precision());
-    m.put("outWidth", e.point().precision());
-    m.put("latencyMs", e.latencySeconds() * 1e3);
-    m.put("dsp", e.resources().dsp());
-    m.put("bram18", e.resources().bram18());
-    m.put("lut", e.resources().lut());
-    m.put("ff", e.resources().ff());
-    return m;
+    Map<String, Object> modeled = new LinkedHashMap<>();
+    modeled.put("latencyMs", e.latencySeconds() * 1e3);
+    modeled.put("gops", e.gops());
+    modeled.put("dsp", e.resources().dsp());
+    modeled.put("bram18", e.resources().bram18());
+    modeled.put("lut", e.resources().lut());
+    modeled.put("ff", e.resources().ff());
+    return HardwareConfigFile.toMap(e.point().hw(), modeled);
   }
 
   public static Map<String, Object> json(String model, Explorer.Result r, List<Evaluation> front, String strategy) {

@@ -10,6 +10,7 @@ import java.util.List;
 import org.cnnhls.boards.Board;
 import org.cnnhls.boards.BoardCatalog;
 import org.cnnhls.engine.EngineLimits;
+import org.cnnhls.engine.Fit;
 import org.cnnhls.engine.HardwareConfig;
 import org.cnnhls.engine.ResourceModel;
 import org.cnnhls.frontend.OnnxImporter;
@@ -19,7 +20,7 @@ import org.cnnhls.ir.pass.PassManager;
 import org.junit.jupiter.api.Test;
 
 class DseTest {
-  static final EngineLimits LIMITS = ResourceModel.defaultLimits();
+  static final EngineLimits LIMITS = EngineLimits.nominal(16, 16);
 
   static Graph smallVgg() {
     return PassManager.defaultPipeline().run(OnnxImporter.fromProto(OnnxModelBuilder.smallVgg(3).build(), "small_vgg.onnx", null));
@@ -34,16 +35,16 @@ class DseTest {
           for (int t : new int[] {7, 14, 28}) {
             for (int w : new int[] {8, 16}) {
               HardwareConfig hw = HardwareConfig.defaults(b).withTiles(tm, tn, t, t);
-              ResourceModel.Estimate e = ResourceModel.estimate(hw, w, w, LIMITS);
+              ResourceModel.Estimate e = ResourceModel.estimate(hw.withPrecision(w, w), LIMITS);
               for (HardwareConfig bigger : List.of(hw.withTiles(tm * 2, tn, t, t), hw.withTiles(tm, tn * 2, t, t),
                   hw.withTiles(tm, tn, t * 2, t * 2))) {
-                ResourceModel.Estimate f = ResourceModel.estimate(bigger, w, w, LIMITS);
+                ResourceModel.Estimate f = ResourceModel.estimate(bigger.withPrecision(w, w), LIMITS);
                 assertTrue(f.dsp() >= e.dsp() && f.bram18() >= e.bram18() && f.lut() >= e.lut() && f.ff() >= e.ff(),
                     "shrank from " + hw + " to " + bigger);
               }
               // at equal FC lanes (8-bit weights on half the AXI width): one AXI beat feeds twice the 8-bit lanes
-              ResourceModel.Estimate wide = ResourceModel.estimate(hw, 16, 16, LIMITS);
-              ResourceModel.Estimate narrow = ResourceModel.estimate(hw.withAxiDataWidth(hw.axiDataWidth() / 2), 8, 8, LIMITS);
+              ResourceModel.Estimate wide = ResourceModel.estimate(hw.withPrecision(16, 16), LIMITS);
+              ResourceModel.Estimate narrow = ResourceModel.estimate(hw.withAxiDataWidth(hw.axiDataWidth() / 2).withPrecision(8, 8), LIMITS);
               assertTrue(narrow.bram18() <= wide.bram18() && narrow.lut() <= wide.lut());
             }
           }
@@ -57,23 +58,23 @@ class DseTest {
     for (String name : List.of("ultra96", "pynq-z2", "zcu104")) {
       Board b = BoardCatalog.byName(name);
       for (int w : new int[] {8, 16}) {
-        var limits = ResourceModel.defaultLimits(w, w);
+        var limits = EngineLimits.nominal(w, w);
         HardwareConfig direct = HardwareConfig.defaults(b).withTiles(16, 8, 14, 14);
-        ResourceModel.Estimate d = ResourceModel.estimate(direct, w, w, limits);
-        ResourceModel.Estimate wino = ResourceModel.estimate(direct.withWinograd(true), w, w, limits);
+        ResourceModel.Estimate d = ResourceModel.estimate(direct.withPrecision(w, w), limits);
+        ResourceModel.Estimate wino = ResourceModel.estimate(direct.withWinograd(true).withPrecision(w, w), limits);
         assertTrue(wino.lut() > d.lut() && wino.ff() > d.ff() && wino.bram18() >= d.bram18(), name + " " + w);
         boolean packs = w == 8 && b.family() == Board.Family.ZYNQ_ULTRASCALE_PLUS;
         // the array's 128 MACs: 64 packed DSPs direct, 128 in Winograd mode (transformed operands do not pack)
         assertEquals(packs ? 64 : 0, wino.dsp() - d.dsp(), name + " " + w);
         // and the mode grows with the array like every other resource
-        ResourceModel.Estimate bigger = ResourceModel.estimate(direct.withTiles(16, 16, 14, 14).withWinograd(true), w, w, limits);
+        ResourceModel.Estimate bigger = ResourceModel.estimate(direct.withTiles(16, 16, 14, 14).withWinograd(true).withPrecision(w, w), limits);
         assertTrue(bigger.lut() > wino.lut() && bigger.ff() > wino.ff() && bigger.dsp() > wino.dsp());
       }
     }
     // the small VGG is all 3x3 stride-1 convs: the same array is faster in Winograd mode
     Graph g = smallVgg();
     HardwareConfig hw = HardwareConfig.defaults(BoardCatalog.byName("zcu104")).withTiles(16, 16, 14, 14);
-    var prog = org.cnnhls.engine.Lowering.forTiming(g, 16, 16, hw);
+    var prog = org.cnnhls.engine.Lowering.forTiming(g, hw);
     double direct = org.cnnhls.sim.Simulator.simulate(prog, hw).secondsIn("CONV");
     double wino = org.cnnhls.sim.Simulator.simulate(prog, hw.withWinograd(true)).secondsIn("CONV");
     assertTrue(wino < 0.75 * direct, wino + " vs " + direct);
@@ -83,15 +84,15 @@ class DseTest {
   void eightBitMacsPackTwoPerDspOnlyOnUltraScalePlus() {
     HardwareConfig us = HardwareConfig.defaults(BoardCatalog.byName("ultra96")).withTiles(16, 16, 14, 14);
     HardwareConfig z7 = HardwareConfig.defaults(BoardCatalog.byName("pynq-z2")).withTiles(16, 16, 14, 14);
-    var l8 = ResourceModel.defaultLimits(8, 8);
+    var l8 = EngineLimits.nominal(8, 8);
     // requantize lanes: Tm in the conv output stage + one per FC loop
     int requant8 = ResourceModel.requantDspPerLane(l8) * (16 + 2) + ResourceModel.DSP_FIXED;
     assertEquals(2, ResourceModel.requantDspPerLane(l8)); // 31-bit accumulator x 15-bit M: 2 DSP48s, as Yosys maps it
     // FC lanes: 128-bit AXI carries 16 8-bit weights in each of the two FC loops; packed in pairs on UltraScale+ only
-    assertEquals(128 + 2 * 8 + requant8, ResourceModel.estimate(us, 8, 8, l8).dsp());
-    assertEquals(256 + 2 * 8 + requant8, ResourceModel.estimate(z7.withAxiDataWidth(64), 8, 8, l8).dsp());
+    assertEquals(128 + 2 * 8 + requant8, ResourceModel.estimate(us.withPrecision(8, 8), l8).dsp());
+    assertEquals(256 + 2 * 8 + requant8, ResourceModel.estimate(z7.withAxiDataWidth(64).withPrecision(8, 8), l8).dsp());
     // 16 bit with power-of-two scaling: M = 1, no requantize multipliers; 8 FC lanes per loop
-    assertEquals(256 + 2 * 8 + ResourceModel.DSP_FIXED, ResourceModel.estimate(us, 16, 16, LIMITS).dsp());
+    assertEquals(256 + 2 * 8 + ResourceModel.DSP_FIXED, ResourceModel.estimate(us.withPrecision(16, 16), LIMITS).dsp());
     // 48-bit accumulator x 16-bit M: 2 DSP48E2, as Yosys maps the Chisel core (rtl/bench/resources.md)
     assertEquals(2, ResourceModel.requantDspPerLane(new org.cnnhls.engine.EngineLimits(3, 2, 1, 16, 16, 4, 48, 16)));
   }
@@ -116,10 +117,10 @@ class DseTest {
   void capsAreEnforcedAndNamed() {
     Board b = BoardCatalog.byName("ultra96");
     HardwareConfig huge = HardwareConfig.defaults(b).withTiles(64, 64, 14, 14);
-    String over = ResourceModel.overCaps(ResourceModel.estimate(huge, 16, 16, LIMITS), b);
+    String over = Fit.of(huge, LIMITS).overflow();
     assertNotNull(over);
     assertTrue(over.contains("DSP") && over.contains("by"), over);
-    assertNull(ResourceModel.overCaps(ResourceModel.estimate(HardwareConfig.defaults(b), 16, 16, LIMITS), b));
+    assertNull(Fit.of(HardwareConfig.defaults(b), LIMITS).overflow());
   }
 
   static DesignSpace smallSpace(Board b) {
@@ -137,8 +138,8 @@ class DseTest {
       Explorer.Result sa = Explorer.anneal(space, new Evaluator(g), Objective.LATENCY, 7, 8, 600);
       assertNotNull(ex.best());
       assertEquals(space.size(), ex.evaluated());
-      for (Evaluation e : ex.fitting()) assertTrue(ResourceModel.fits(e.resources(), b), e.point().label());
-      for (Evaluation e : sa.fitting()) assertTrue(ResourceModel.fits(e.resources(), b), e.point().label());
+      for (Evaluation e : ex.fitting()) assertTrue(Fit.of(e.point().hw(), new Evaluator(g).limits(e.point().hw())).fits(), e.point().label());
+      for (Evaluation e : sa.fitting()) assertTrue(Fit.of(e.point().hw(), new Evaluator(g).limits(e.point().hw())).fits(), e.point().label());
       assertEquals(ex.best().latencySeconds(), sa.best().latencySeconds(), 1e-12, name + ": " + sa.best().point().label()
           + " vs exhaustive " + ex.best().point().label());
       // the exhaustive optimum is not beaten by any point of the space
@@ -155,6 +156,36 @@ class DseTest {
     Explorer.Result c = Explorer.anneal(space, new Evaluator(g), Objective.THROUGHPUT, 42, 4, 300);
     assertEquals(a.best().point().label(), c.best().point().label());
     assertEquals(a.fitting().size(), c.fitting().size());
+  }
+
+  /** The search run inside a pool of {@code threads} workers (parallel streams use the pool they run in). */
+  static Explorer.Result inPool(int threads, java.util.concurrent.Callable<Explorer.Result> search) throws Exception {
+    java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(threads);
+    try {
+      return pool.submit(search).get();
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  @Test
+  void theSameModelBoardAndOptionsGiveTheSamePointsOnOneTwoOrSixteenThreads() throws Exception {
+    Graph g = smallVgg();
+    Board b = BoardCatalog.byName("ultra96");
+    DesignSpace space = DesignSpace.of(b, new int[] {16, 8});
+    List<String> reference = null;
+    for (int threads : new int[] {1, 2, 16}) {
+      Explorer.Result sa = inPool(threads, () -> Explorer.anneal(space, new Evaluator(g), Objective.LATENCY, 3, Explorer.CHAINS, 500));
+      Explorer.Result ex = inPool(threads, () -> Explorer.exhaustive(smallSpace(b), new Evaluator(g), Objective.LATENCY));
+      List<String> seen = new java.util.ArrayList<>();
+      seen.add("anneal evaluated " + sa.evaluated() + ", best " + sa.best().point().label());
+      for (Evaluation e : sa.fitting()) seen.add(e.point().label() + " " + e.cycles() + " " + e.resources());
+      seen.add("exhaustive evaluated " + ex.evaluated() + ", best " + ex.best().point().label());
+      for (Evaluation e : ex.fitting()) seen.add(e.point().label() + " " + e.cycles() + " " + e.resources());
+      if (reference == null) reference = seen;
+      else assertEquals(reference, seen, threads + " threads");
+    }
+    assertTrue(reference.size() > 100, "a search that finds little proves little: " + reference.size());
   }
 
   @Test

@@ -17,12 +17,12 @@ final class PublishedDesigns {
   record Published(String name, String source, HardwareConfig config, EngineLimits limits, int dsp, int bram18, int lut,
       int ff) {
     ResourceModel.Estimate estimate() {
-      return ResourceModel.estimate(config, 16, 16, limits);
+      return ResourceModel.estimate(config, limits);
     }
   }
 
   /** VGG16-sized limits: 3x3 windows, stride 2, 4096-long FC input, 224-wide rows. */
-  static final EngineLimits VGG_LIMITS = ResourceModel.defaultLimits();
+  static final EngineLimits VGG_LIMITS = EngineLimits.nominal(16, 16);
   /** YOLOv2 (416 x 416, no FC layer): 3x3 windows, stride 2, 416-wide rows. */
   static final EngineLimits YOLO_LIMITS = new EngineLimits(3, 2, 1, 1, 416, 4, VGG_LIMITS.accWidth(), 1);
 

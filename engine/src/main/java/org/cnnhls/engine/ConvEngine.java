@@ -1,7 +1,5 @@
 package org.cnnhls.engine;
 
-
-
 /**
  * The conv engine's tiled loop nest, step by step as conv_layer/conv_step run it in
  * cnnhls_engine.h. Per group, output tiles (Tm channels x Tr rows x Tc columns) are visited in
@@ -14,18 +12,17 @@ package org.cnnhls.engine;
  * of the two. Only the very first load and the very last store are exposed.
  */
 public final class ConvEngine implements EngineComponent {
+  @Override
+  public java.util.List<EngineOp> ops() {
+    return java.util.List.of(EngineOp.CONV);
+  }
   static final int PIPELINE_DEPTH = EngineLatencies.PIPELINE_DEPTH;
   static final int OUTPUT_STAGE_DEPTH = EngineLatencies.OUTPUT_STAGE_DEPTH;
   static final int WINOGRAD_DEPTH = EngineLatencies.WINOGRAD_DEPTH;
 
   @Override
-  public LayerTiming time(String node, LayerDescriptor d, HardwareConfig hw, DdrModel ddr, int actBytes, int wgtBytes) {
-    throw new UnsupportedOperationException("the conv model needs the program's engine limits");
-  }
-
-  @Override
-  public LayerTiming time(String node, LayerDescriptor d, HardwareConfig hw, DdrModel ddr, int actBytes, int wgtBytes,
-      EngineLimits limits) {
+  public LayerTiming time(String node, LayerDescriptor d, HardwareConfig hw, DdrModel ddr, EngineLimits limits) {
+    int actBytes = EngineProgram.storageBytes(hw.actWidth()), wgtBytes = EngineProgram.storageBytes(hw.wgtWidth());
     ConvPlan p = ConvPlan.of(d, hw, limits);
     Acc acc = new Acc();
     acc.cycles = LAYER_OVERHEAD;
@@ -34,6 +31,41 @@ public final class ConvEngine implements EngineComponent {
     long total = acc.cycles + drain, compute = acc.compute, memory = acc.memory + drain, bytes = acc.bytes + pendingStore;
     long macs = (long) d.outC() * d.convH() * d.convW() * (d.inC() / d.groups()) * d.kH() * d.kW();
     return new LayerTiming(node, "CONV", macs, total, compute, memory, bytes, (long) p.chTiles() * p.rTiles() * p.cTiles());
+  }
+
+  /**
+   * The MAC array (packed two 8-bit MACs per DSP48E2 in direct mode), its Tm requantize lanes, the
+   * ping-pong input, weight and output tiles and the accumulators (one bank per parallel lane), the
+   * compute core as Yosys synthesizes it ({@link CoreResourceModel}) plus per-MAC HLS operand muxing
+   * and pipeline registers, and in Winograd mode the transforms' adders and registers (see
+   * {@link ResourceModel}).
+   */
+  @Override
+  public ResourceModel.Part resources(HardwareConfig hw, EngineLimits limits) {
+    int actWidth = hw.actWidth(), wgtWidth = hw.wgtWidth(), macs = hw.macs();
+    boolean eightBit = hw.eightBit(), arrayPacks = ResourceModel.packs(hw) && !hw.winograd();
+    long dsp = (arrayPacks ? (macs + 1) / 2 : macs) + (long) ResourceModel.requantDspPerLane(limits) * hw.tm();
+    int inTr = limits.inputTileRows(hw), inTc = limits.inputTileCols(hw), kk = limits.maxK() * limits.maxK();
+    int wTileWidth = wgtWidth;
+    if (hw.winograd()) {
+      kk = Math.max(kk, 16);
+      wTileWidth += 4;
+    }
+    int trc = hw.tr() * hw.tc();
+    long bram = 2L * hw.tn() * ResourceModel.bram18(inTr * inTc, actWidth)   // input tile, ping-pong, one bank per Tn
+        + 2L * hw.tm() * hw.tn() * ResourceModel.bram18(kk, wTileWidth)        // weight tile, one bank per MAC
+        + (long) hw.tm() * ResourceModel.bram18(trc, limits.accWidth())       // accumulators
+        + 2L * hw.tm() * ResourceModel.bram18(trc, actWidth);                 // output tile, ping-pong
+    long banks = 2L * hw.tn() + 2L * hw.tm() * hw.tn() + 3L * hw.tm();
+    ResourceModel.Estimate core = CoreResourceModel.estimate(hw.tm(), hw.tn(), eightBit ? 8 : 16, hw.board().family());
+    long lut = core.lut() + (long) macs * (eightBit ? ResourceModel.LUT_PER_MAC8 : ResourceModel.LUT_PER_MAC16);
+    long ff = core.ff() + (long) macs * (eightBit ? ResourceModel.FF_PER_MAC8 : ResourceModel.FF_PER_MAC16);
+    if (hw.winograd()) {
+      int yW = ResourceModel.winogradAccWidth(actWidth, wgtWidth, hw.tn()), accW = limits.accWidth(), wW = wgtWidth + 4;
+      lut += hw.tn() * 32L * (actWidth + 2) + hw.tm() * (4L * yW + 3L * accW) + macs * 6L + 16L * wW;
+      ff += hw.tn() * (16L * actWidth + 16L * (actWidth + 2)) + hw.tm() * 4L * yW + macs * 6L + 9L * wgtWidth + 16L * wW;
+    }
+    return new ResourceModel.Part(dsp, bram, banks, lut, ff);
   }
 
   /** Running sums over tiles. */

@@ -1,6 +1,5 @@
 package org.cnnhls.engine;
 
-
 /**
  * DDR as seen from the engine's m_axi ports: a transfer of n bytes costs a fixed access latency
  * plus its beats, where a beat moves min(AXI width, the board's usable DDR bandwidth per cycle)

@@ -11,19 +11,34 @@ public record EngineLimits(int maxK, int maxStride, int maxDilation, int maxFcIn
     int maxK = 1, maxStride = 1, maxDil = 1, maxFcIn = 1, maxW = 1, maxPoolWin = 1;
     for (LayerDescriptor d : p.layers()) {
       maxW = Math.max(maxW, Math.max(d.inW(), d.outW()));
-      switch (d.op()) {
-        case LayerDescriptor.OP_CONV -> {
+      switch (d.engineOp()) {
+        case CONV -> {
           maxK = Math.max(maxK, Math.max(d.kH(), d.kW()));
           maxStride = Math.max(maxStride, Math.max(d.sH(), d.sW()));
           maxDil = Math.max(maxDil, Math.max(d.dH(), d.dW()));
         }
-        case LayerDescriptor.OP_GEMM -> maxFcIn = Math.max(maxFcIn, d.inC());
-        case LayerDescriptor.OP_AVGPOOL -> maxPoolWin = Math.max(maxPoolWin, d.kH() * d.kW());
+        case GEMM -> maxFcIn = Math.max(maxFcIn, d.inC());
+        case AVGPOOL -> maxPoolWin = Math.max(maxPoolWin, d.kH() * d.kW());
         default -> { }
       }
     }
     return new EngineLimits(Math.max(maxK, 3), Math.max(maxStride, 2), maxDil, Math.max(maxFcIn, 16), Math.max(maxW, 16),
         Math.max(maxPoolWin, 4), Math.max(p.accWidth(), 2), Math.max(p.multWidth(), 1));
+  }
+
+  /**
+   * Limits for a configuration checked before a model is known (3x3 windows, stride 2, 4096-long
+   * FC input), with the accumulator and multiplier widths of the 16-bit preset (power-of-two
+   * scaling) or the 8-bit preset (15-bit per-channel multipliers).
+   */
+  public static EngineLimits nominal(int actWidth, int wgtWidth) {
+    int acc = actWidth + wgtWidth + 13 + 1;
+    return new EngineLimits(3, 2, 1, 4096, 224, 49, acc, wgtWidth <= 8 ? 15 : 1);
+  }
+
+  /** These limits with the accumulator and multiplier widths of a quantized model. */
+  public EngineLimits withWidths(int acc, int mult) {
+    return new EngineLimits(maxK, maxStride, maxDilation, maxFcIn, maxW, maxPoolWin, Math.max(acc, 2), Math.max(mult, 1));
   }
 
   public int inputTileRows(HardwareConfig hw) {

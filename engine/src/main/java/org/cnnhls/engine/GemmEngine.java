@@ -1,7 +1,5 @@
 package org.cnnhls.engine;
 
-
-
 /**
  * Fully connected layers: the input vector is loaded once; weights stream from DDR in long bursts,
  * costed Tm output rows at a time, while the FC datapath consumes one AXI beat of weights per
@@ -11,7 +9,27 @@ package org.cnnhls.engine;
  */
 public final class GemmEngine implements EngineComponent {
   @Override
-  public LayerTiming time(String node, LayerDescriptor d, HardwareConfig hw, DdrModel ddr, int actBytes, int wgtBytes) {
+  public java.util.List<EngineOp> ops() {
+    return java.util.List.of(EngineOp.GEMM);
+  }
+
+  /**
+   * The FC datapath (gemm_layer) has its own multipliers, one AXI beat of weights wide in each of its
+   * two loops (trans_b = 1 and 0), packed like the array's at 8 bit, and one requantize lane per loop;
+   * the input vector and the trans_b = 0 block accumulators are partitioned one bank per lane.
+   */
+  @Override
+  public ResourceModel.Part resources(HardwareConfig hw, EngineLimits limits) {
+    int fcLanes = hw.fcLanes();
+    long dsp = 2L * (ResourceModel.packs(hw) ? (fcLanes + 1) / 2 : fcLanes) + 2L * ResourceModel.requantDspPerLane(limits);
+    long bram = (long) fcLanes * ResourceModel.bram18(ResourceModel.ceil(limits.maxFcIn(), fcLanes), hw.actWidth())
+        + (long) fcLanes * ResourceModel.bram18(ResourceModel.ceil(ResourceModel.FC_BLOCK, fcLanes), limits.accWidth());
+    return new ResourceModel.Part(dsp, bram, 2L * fcLanes, 0, 0);
+  }
+
+  @Override
+  public LayerTiming time(String node, LayerDescriptor d, HardwareConfig hw, DdrModel ddr, EngineLimits limits) {
+    int actBytes = EngineProgram.storageBytes(hw.actWidth()), wgtBytes = EngineProgram.storageBytes(hw.wgtWidth());
     int k = d.inC(), n = d.outC();
     long inLoad = ddr.transfer((long) k * actBytes);
     long total = LAYER_OVERHEAD + inLoad, compute = 0, memory = inLoad, bytes = (long) k * actBytes;
@@ -20,7 +38,7 @@ public final class GemmEngine implements EngineComponent {
     for (int o = 0; o < n; ) {
       int tm = Math.min(hw.tm(), n - o);
       long same = tm == hw.tm() ? (n - o) / hw.tm() : 1;
-      int lanes = hw.fcLanes(wgtBytes * 8);
+      int lanes = hw.fcLanes();
       long c = tm * ((k + lanes - 1) / lanes + (long) ConvEngine.PIPELINE_DEPTH);
       long wBytes = (long) tm * k * wgtBytes;
       long m = ddr.transfer(wBytes);

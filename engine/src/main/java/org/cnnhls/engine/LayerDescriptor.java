@@ -25,13 +25,16 @@ public record LayerDescriptor(
     int countIncludePad,
     int concatCOff) {
 
-  public static final int OP_CONV = 0, OP_GEMM = 1, OP_ADD = 2, OP_MAXPOOL = 3, OP_AVGPOOL = 4, OP_GAVGPOOL = 5,
-      OP_GMAXPOOL = 6, OP_COPY = 7, OP_ACT = 8;
+  public static final int OP_CONV = EngineOp.CONV.code, OP_GEMM = EngineOp.GEMM.code, OP_ADD = EngineOp.ADD.code,
+      OP_MAXPOOL = EngineOp.MAXPOOL.code, OP_AVGPOOL = EngineOp.AVGPOOL.code, OP_GAVGPOOL = EngineOp.GAVGPOOL.code,
+      OP_GMAXPOOL = EngineOp.GMAXPOOL.code, OP_COPY = EngineOp.COPY.code, OP_ACT = EngineOp.ACT.code;
 
-  static final String[] OP_NAMES = {"CONV", "GEMM", "ADD", "MAXPOOL", "AVGPOOL", "GAVGPOOL", "GMAXPOOL", "COPY", "ACT"};
+  public EngineOp engineOp() {
+    return EngineOp.of(op);
+  }
 
   public String opName() {
-    return OP_NAMES[op];
+    return engineOp().name();
   }
 
   public int outSize() {

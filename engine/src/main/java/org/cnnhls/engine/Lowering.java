@@ -36,6 +36,8 @@ public final class Lowering {
   private int accWidth = 2, multWidth = 1;
   /** Set for timing-only lowering, where weights are unknown: widths come from the contract's bound. */
   private int nominalWeightWidth;
+  /** Leave the weight, bias and requantize blobs empty (timing and sizing only). */
+  private boolean withoutBlobs;
 
   private Lowering(QuantizedGraph q, HardwareConfig hw) {
     this.q = q;
@@ -48,11 +50,23 @@ public final class Lowering {
   }
 
   /**
+   * The layer table, memory plan and accumulator/multiplier widths of a quantized model, without
+   * its parameter blobs (they stay empty): what the design space exploration inside `compile`
+   * needs to size the engine exactly as {@link #lower} will.
+   */
+  public static EngineProgram forTiming(QuantizedGraph q, HardwareConfig hw) {
+    Lowering l = new Lowering(q, hw);
+    l.withoutBlobs = true;
+    return l.run();
+  }
+
+  /**
    * The layer table and memory plan only, for timing: every value gets a nominal format of the
    * given widths and the parameter blobs stay empty, so big models lower in milliseconds without
    * touching their weights.
    */
-  public static EngineProgram forTiming(Graph g, int actWidth, int wgtWidth, HardwareConfig hw) {
+  public static EngineProgram forTiming(Graph g, HardwareConfig hw) {
+    int actWidth = hw.actWidth(), wgtWidth = hw.wgtWidth();
     Map<String, FixedType> formats = new HashMap<>();
     FixedType act = new FixedType(actWidth, actWidth - 1);
     for (var in : g.inputs()) formats.put(in.name(), act);
@@ -107,8 +121,19 @@ public final class Lowering {
       throw new ModelException("the overlay engine stores at most 16-bit values; this quantization uses " + Math.max(actWidth, wgtWidth)
           + " bits (use --precision 16 or 8)");
     }
+    checkPrecision(actWidth, "activations", hw.actWidth());
+    if (wgtWidth > 0) checkPrecision(wgtWidth, "weights", hw.wgtWidth());
+    // the engine is built at the configuration's widths: values of narrower formats are stored in them
+    actWidth = hw.actWidth();
+    wgtWidth = hw.wgtWidth();
     for (Node n : g.nodes()) lowerNode(n);
     String output = g.outputs().get(0);
+    if (withoutBlobs) {
+      weightChunks.clear();
+      biasChunks.clear();
+      quantChunks.clear();
+      weightSize = biasSize = quantSize = 0;
+    }
     int[] w = concat(weightChunks, weightSize);
     long[] b = new long[biasSize];
     int pos = 0;
@@ -119,6 +144,15 @@ public final class Lowering {
     return new EngineProgram(List.copyOf(layers), List.copyOf(layerNodes), new ArrayList<>(layerValues), actWidth,
         Math.max(wgtWidth, 2), fmapSize, input, offsets.get(input), g.shape(input).size(), output, offsets.get(output),
         g.shape(output).size(), w, b, concat(quantChunks, quantSize), accWidth, multWidth);
+  }
+
+  /** The quantization must fit the widths the hardware is built for, in the same bytes per element. */
+  private void checkPrecision(int used, String what, int built) {
+    if (used > built || EngineProgram.storageBytes(used) != EngineProgram.storageBytes(built)) {
+      throw new ModelException("the quantized model's " + what + " are " + used + "-bit but the hardware configuration is built for "
+          + built + "-bit storage; quantize at the configuration's precision (--precision " + built + ") or use a configuration "
+          + "of " + used + " bits");
+    }
   }
 
   private void checkMappable() {

@@ -55,40 +55,31 @@ public final class ResourceModel {
 
   public record Estimate(int dsp, int bram18, int lut, int ff) {}
 
-  public static Estimate estimate(HardwareConfig hw, int actWidth, int wgtWidth, EngineLimits limits) {
-    boolean eightBit = actWidth <= 8 && wgtWidth <= 8;
-    boolean packs = eightBit && hw.board().family() == Board.Family.ZYNQ_ULTRASCALE_PLUS;
-    boolean arrayPacks = packs && !hw.winograd();
-    int macs = hw.macs();
-    int fcLanes = hw.fcLanes(wgtWidth);
-    int fcMultipliers = 2 * (packs ? (fcLanes + 1) / 2 : fcLanes);
-    int dsp = (arrayPacks ? (macs + 1) / 2 : macs) + requantDspPerLane(limits) * (hw.tm() + 2) + fcMultipliers + DSP_FIXED;
-    int inTr = limits.inputTileRows(hw), inTc = limits.inputTileCols(hw), kk = limits.maxK() * limits.maxK();
-    int wTileWidth = wgtWidth;
-    if (hw.winograd()) {
-      kk = Math.max(kk, 16);
-      wTileWidth += 4;
+  /**
+   * One component's share: multipliers, BRAM18 blocks, partitioned buffer banks (each costs
+   * {@link #LUT_PER_BANK} / {@link #FF_PER_BANK} of steering logic) and fabric of its own.
+   */
+  public record Part(long dsp, long bram18, long banks, long lut, long ff) {
+    public static final Part NONE = new Part(0, 0, 0, 0, 0);
+  }
+
+  /** The engine's resources: the fixed AXI/control cost plus each component's {@link EngineComponent#resources}. */
+  public static Estimate estimate(HardwareConfig hw, EngineLimits limits) {
+    long dsp = DSP_FIXED, bram = 0, banks = 0, lut = LUT_FIXED, ff = FF_FIXED;
+    for (EngineComponent c : EngineComponent.ALL) {
+      Part p = c.resources(hw, limits);
+      dsp += p.dsp();
+      bram += p.bram18();
+      banks += p.banks();
+      lut += p.lut();
+      ff += p.ff();
     }
-    int trc = hw.tr() * hw.tc();
-    long banks = 0;
-    long bram = 0;
-    bram += 2L * hw.tn() * bram18(inTr * inTc, actWidth);      // input tile, ping-pong, one bank per Tn
-    bram += 2L * hw.tm() * hw.tn() * bram18(kk, wTileWidth);   // weight tile, one bank per MAC
-    bram += (long) hw.tm() * bram18(trc, limits.accWidth());  // accumulators
-    bram += 2L * hw.tm() * bram18(trc, actWidth);             // output tile, ping-pong
-    bram += (long) fcLanes * bram18(ceil(limits.maxFcIn(), fcLanes), actWidth);  // FC input vector, a bank per lane
-    bram += (long) fcLanes * bram18(ceil(FC_BLOCK, fcLanes), limits.accWidth());  // FC accumulators (trans_b = 0)
-    bram += 2L * bram18(limits.maxW(), actWidth);             // pooling line buffers
-    banks += 2L * hw.tn() + 2L * hw.tm() * hw.tn() + 3L * hw.tm() + 2L * fcLanes;
-    Estimate core = CoreResourceModel.estimate(hw.tm(), hw.tn(), eightBit ? 8 : 16, hw.board().family());
-    int lut = LUT_FIXED + core.lut() + macs * (eightBit ? LUT_PER_MAC8 : LUT_PER_MAC16) + (int) banks * LUT_PER_BANK;
-    int ff = FF_FIXED + core.ff() + macs * (eightBit ? FF_PER_MAC8 : FF_PER_MAC16) + (int) banks * FF_PER_BANK;
-    if (hw.winograd()) {
-      int yW = winogradAccWidth(actWidth, wgtWidth, hw.tn()), accW = limits.accWidth(), wW = wgtWidth + 4;
-      lut += hw.tn() * 32 * (actWidth + 2) + hw.tm() * (4 * yW + 3 * accW) + macs * 6 + 16 * wW;
-      ff += hw.tn() * (16 * actWidth + 16 * (actWidth + 2)) + hw.tm() * 4 * yW + macs * 6 + 9 * wgtWidth + 16 * wW;
-    }
-    return new Estimate(dsp, (int) bram, lut, ff);
+    return new Estimate((int) dsp, (int) bram, (int) (lut + banks * LUT_PER_BANK), (int) (ff + banks * FF_PER_BANK));
+  }
+
+  /** Whether the MAC array's and FC datapath's 8-bit multipliers pack two per DSP (DSP48E2's 27 x 18). */
+  static boolean packs(HardwareConfig hw) {
+    return hw.eightBit() && hw.board().family() == Board.Family.ZYNQ_ULTRASCALE_PLUS;
   }
 
   /** Bits of a Winograd block accumulator (wino_acc_t in cnnhls_engine.h): W_x + W_w + 8 + ceil(log2 Tn), at most 64. */
@@ -97,7 +88,7 @@ public final class ResourceModel {
     return Math.min(64, actWidth + wgtWidth + 8 + log2);
   }
 
-  private static int ceil(int a, int b) {
+  static int ceil(int a, int b) {
     return (a + b - 1) / b;
   }
 
@@ -119,42 +110,4 @@ public final class ResourceModel {
     return best;
   }
 
-  /** Null when the estimate fits the board's utilization caps, else which resources overflow and by how much. */
-  public static String overCaps(Estimate e, Board b) {
-    StringBuilder sb = new StringBuilder();
-    over(sb, "DSP", e.dsp(), b.resources().dsp(), b.utilizationCaps().dsp());
-    over(sb, "BRAM18", e.bram18(), b.resources().bram18(), b.utilizationCaps().bram());
-    over(sb, "LUT", e.lut(), b.resources().lut(), b.utilizationCaps().lut());
-    over(sb, "FF", e.ff(), b.resources().ff(), b.utilizationCaps().ff());
-    return sb.length() == 0 ? null : sb.toString();
-  }
-
-  public static boolean fits(Estimate e, Board b) {
-    var c = b.utilizationCaps();
-    var r = b.resources();
-    return e.dsp() <= r.dsp() * c.dsp() && e.bram18() <= r.bram18() * c.bram() && e.lut() <= r.lut() * c.lut()
-        && e.ff() <= r.ff() * c.ff();
-  }
-
-  private static void over(StringBuilder sb, String what, int used, int available, double cap) {
-    int limit = (int) Math.floor(available * cap);
-    if (used <= limit) return;
-    if (sb.length() > 0) sb.append("; ");
-    sb.append(String.format(java.util.Locale.ROOT, "%s %d > %d (%.0f%% of %d) by %d", what, used, limit, cap * 100, available,
-        used - limit));
-  }
-
-  /**
-   * Limits for a configuration checked before a model is known (3x3 windows, stride 2, 4096-long
-   * FC input), with the accumulator and multiplier widths of the 16-bit preset (power-of-two
-   * scaling) or the 8-bit preset (15-bit per-channel multipliers).
-   */
-  public static EngineLimits defaultLimits(int actWidth, int wgtWidth) {
-    int acc = actWidth + wgtWidth + 13 + 1;
-    return new EngineLimits(3, 2, 1, 4096, 224, 49, acc, wgtWidth <= 8 ? 15 : 1);
-  }
-
-  public static EngineLimits defaultLimits() {
-    return defaultLimits(16, 16);
-  }
 }

@@ -85,7 +85,7 @@ class ConvEngineModelTest {
           1, "in", 0, 1, "y", 0, 1, new int[0], new long[0], new int[0], 48, 1);
       for (boolean wino : new boolean[] {false, true}) {
         HardwareConfig hw = direct.withWinograd(wino);
-        LayerTiming t = new ConvEngine().time("c", d, hw, DdrModel.of(hw), 2, 2, EngineLimits.of(prog));
+        LayerTiming t = new ConvEngine().time("c", d, hw, DdrModel.of(hw), EngineLimits.of(prog));
         long window = wino && stride == 1 ? 16 * 4 * 5 + ConvEngine.WINOGRAD_DEPTH : 70 * 9;
         assertEquals(window + 70 + 70 + ConvEngine.PIPELINE_DEPTH, t.computeCycles(), "stride " + stride + " winograd " + wino);
       }

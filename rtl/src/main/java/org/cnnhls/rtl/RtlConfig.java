@@ -1,24 +1,20 @@
 package org.cnnhls.rtl;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import org.cnnhls.engine.HardwareConfig;
+import org.cnnhls.engine.HardwareConfigFile;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The parameters of the RTL core, read from the hardware-configuration JSON the rest of the
- * compiler uses (one source of truth). Required keys: {@code tm, tn, actWidth, wgtWidth,
- * outWidth}. Optional: {@code accWidth} (default: the contract's Wx + Ww + ceil(log2 maxK) + 1),
- * {@code maxK} (terms per output the default accumulator must hold, default 32768 = VGG16's
- * largest layer rounded up), {@code mulWidth} (unsigned requantize multiplier, default 16),
- * {@code shiftWidth} (signed shift, default 8), {@code packMacs} (two MACs per multiplier when the
- * widths allow it, i.e. 8-bit data; default true). Unknown keys (tr, tc, clockMHz, board, ...) are
- * ignored.
+ * The parameters of the RTL core, from the hardware configuration file the rest of the compiler
+ * uses ({@link HardwareConfigFile}: one format, one reader). The array and widths come from the
+ * record (tm, tn, actWidth, wgtWidth; outputs are stored at actWidth). Its optional "rtl" object
+ * may set {@code accWidth} (default: the contract's Wx + Ww + ceil(log2 maxK) + 1), {@code maxK}
+ * (terms per output the default accumulator must hold, default 32768 = VGG16's largest layer
+ * rounded up), {@code mulWidth} (unsigned requantize multiplier, default 16), {@code shiftWidth}
+ * (signed shift, default 8), {@code packMacs} (two MACs per multiplier when the widths allow it,
+ * i.e. 8-bit data; default true).
  */
 public record RtlConfig(int tm, int tn, int actWidth, int wgtWidth, int accWidth, int outWidth, int mulWidth,
     int shiftWidth, boolean packMacs) {
@@ -53,43 +49,37 @@ public record RtlConfig(int tm, int tn, int actWidth, int wgtWidth, int accWidth
   }
 
   public static RtlConfig read(Path file) {
-    String text;
     try {
-      text = Files.readString(file);
-    } catch (NoSuchFileException e) {
-      throw new RtlConfigException("config file " + file + " does not exist");
-    } catch (IOException e) {
-      throw new RtlConfigException("cannot read config file " + file + ": " + e.getMessage());
+      return of(HardwareConfigFile.read(file), file.toString());
+    } catch (HardwareConfigFile.InvalidConfigException e) {
+      throw new RtlConfigException(e.getMessage());
     }
-    return parse(text, file.toString());
   }
 
   public static RtlConfig parse(String json, String source) {
-    JsonNode root;
     try {
-      root = new ObjectMapper().readTree(json);
-    } catch (JsonProcessingException e) {
-      throw new RtlConfigException(source + " is not valid JSON: " + e.getOriginalMessage());
+      return of(HardwareConfigFile.parse(json, source), source);
+    } catch (HardwareConfigFile.InvalidConfigException e) {
+      throw new RtlConfigException(e.getMessage());
     }
-    if (root == null || !root.isObject()) throw new RtlConfigException(source + " must hold a JSON object");
-    JsonNode wino = root.get("winograd");
-    if (wino != null && wino.asBoolean(false)) {
+  }
+
+  /** The core of a hardware configuration file (its record and its optional "rtl" parameters). */
+  public static RtlConfig of(HardwareConfigFile.Document doc, String source) {
+    HardwareConfig hw = doc.hw();
+    HardwareConfigFile.Rtl r = doc.rtl();
+    if (hw.winograd()) {
       // the core multiplies raw weights and activations; Winograd mode needs transformed, wider operands
       throw new RtlConfigException(source + " asks for the Winograd mode, which the Chisel core does not have: emit a "
           + "configuration with `cnnhls dse --winograd off`");
     }
     try {
-      int act = required(root, "actWidth"), wgt = required(root, "wgtWidth"), tn = required(root, "tn");
-      int tm = required(root, "tm"), out = required(root, "outWidth");
-      long maxK = optional(root, "maxK", DEFAULT_MAX_K);
-      if (maxK < 1) throw new RtlConfigException("maxK must be at least 1, got " + maxK);
-      int acc = (int) optional(root, "accWidth", Math.min(MAX_ACC_WIDTH, contractAccWidth(act, wgt, maxK)));
-      JsonNode pack = root.get("packMacs");
-      if (pack != null && !pack.isBoolean() && !pack.isNull()) {
-        throw new RtlConfigException("'packMacs' must be true or false, got " + pack);
-      }
-      return new RtlConfig(tm, tn, act, wgt, acc, out, (int) optional(root, "mulWidth", 16),
-          (int) optional(root, "shiftWidth", 8), pack == null || pack.isNull() || pack.asBoolean());
+      long maxK = r.maxK() != null ? r.maxK() : DEFAULT_MAX_K;
+      if (maxK < 1) throw new RtlConfigException("rtl.maxK must be at least 1, got " + maxK);
+      int act = hw.actWidth(), wgt = hw.wgtWidth();
+      int acc = r.accWidth() != null ? r.accWidth() : Math.min(MAX_ACC_WIDTH, contractAccWidth(act, wgt, maxK));
+      return new RtlConfig(hw.tm(), hw.tn(), act, wgt, acc, act, r.mulWidth() != null ? r.mulWidth() : 16,
+          r.shiftWidth() != null ? r.shiftWidth() : 8, r.packMacs() == null || r.packMacs());
     } catch (RtlConfigException e) {
       throw new RtlConfigException(source + ": " + e.getMessage());
     }
@@ -108,24 +98,6 @@ public record RtlConfig(int tm, int tn, int actWidth, int wgtWidth, int accWidth
     m.put("shiftWidth", shiftWidth);
     m.put("packMacs", packMacs);
     return m;
-  }
-
-  private static int required(JsonNode root, String key) {
-    JsonNode v = root.get(key);
-    if (v == null || v.isNull()) throw new RtlConfigException("missing key '" + key + "'");
-    return (int) integer(key, v);
-  }
-
-  private static long optional(JsonNode root, String key, long dflt) {
-    JsonNode v = root.get(key);
-    return v == null || v.isNull() ? dflt : integer(key, v);
-  }
-
-  private static long integer(String key, JsonNode v) {
-    if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-      throw new RtlConfigException("'" + key + "' must be an integer, got " + v);
-    }
-    return v.asInt();
   }
 
   private static void range(String key, int v, int lo, int hi) {

@@ -14,13 +14,17 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** Config parsing, the generated files, and the RTL latency the Java cycle model assumes. */
 class RtlGeneratorTest {
 
+  /** A format-1 hardware configuration with these fields (JSON members) added. */
+  static String config(String fields) {
+    return "{\"format\": 1, \"board\": \"ultra96v2\", \"tr\": 14, \"tc\": 14, \"axiDataWidth\": 128, \"clockMHz\": 200.0, "
+        + "\"winograd\": false, " + fields + "}";
+  }
+
   @Test
-  void parsesTheHardwareConfigIgnoringOtherKeys() {
-    RtlConfig c = RtlConfig.parse("""
-        {"tm": 8, "tn": 4, "tr": 14, "tc": 14, "clockMHz": 200.0, "board": "ultra96v2",
-         "actWidth": 16, "wgtWidth": 8, "outWidth": 16}""", "hw.json");
+  void readsTheHardwareConfigFile() {
+    RtlConfig c = RtlConfig.parse(config("\"tm\": 8, \"tn\": 4, \"actWidth\": 16, \"wgtWidth\": 8"), "hw.json");
     assertEquals(new RtlConfig(8, 4, 16, 8, 16 + 8 + 15 + 1, 16, 16, 8, true), c);
-    assertEquals(40, RtlConfig.parse("{\"tm\":1,\"tn\":1,\"actWidth\":16,\"wgtWidth\":16,\"outWidth\":16,\"maxK\":100}", "x")
+    assertEquals(40, RtlConfig.parse(config("\"tm\": 1, \"tn\": 1, \"actWidth\": 16, \"wgtWidth\": 16, \"rtl\": {\"maxK\": 100}"), "x")
         .accWidth());
     assertEquals(33, RtlConfig.contractAccWidth(16, 16, 1));
     assertEquals(37, RtlConfig.contractAccWidth(16, 16, 9));
@@ -28,21 +32,28 @@ class RtlGeneratorTest {
 
   @ParameterizedTest(name = "{1}")
   @CsvSource(delimiter = '|', value = {
-      "{\"tn\":4,\"actWidth\":16,\"wgtWidth\":16,\"outWidth\":16}|missing key 'tm'",
-      "{\"tm\":0,\"tn\":4,\"actWidth\":16,\"wgtWidth\":16,\"outWidth\":16}|'tm' must be 1..128, got 0",
-      "{\"tm\":4,\"tn\":4,\"actWidth\":33,\"wgtWidth\":16,\"outWidth\":16}|'actWidth' must be 2..32, got 33",
-      "{\"tm\":4,\"tn\":4,\"actWidth\":16,\"wgtWidth\":16,\"outWidth\":40}|'outWidth' must be 2..32, got 40",
-      "{\"tm\":4,\"tn\":4,\"actWidth\":16,\"wgtWidth\":16,\"outWidth\":16,\"accWidth\":20}|'accWidth' must be 35..64, got 20",
-      "{\"tm\":\"4\",\"tn\":4,\"actWidth\":16,\"wgtWidth\":16,\"outWidth\":16}|'tm' must be an integer, got \"4\"",
-      "{\"tm\":4.5,\"tn\":4,\"actWidth\":16,\"wgtWidth\":16,\"outWidth\":16}|'tm' must be an integer, got 4.5",
-      "{\"tm\":4,\"tn\":4,\"actWidth\":16,\"wgtWidth\":16,\"outWidth\":16,\"packMacs\":\"yes\"}|'packMacs' must be true or false",
-      "[1,2]|must hold a JSON object",
-      "{\"tm\":|is not valid JSON"})
-  void rejectsBadConfigsInOneLine(String json, String message) {
-    RtlConfigException e = assertThrows(RtlConfigException.class, () -> RtlConfig.parse(json, "cfg.json"));
+      "\"tn\":4,\"actWidth\":16,\"wgtWidth\":16|missing \"tm\"",
+      "\"tm\":0,\"tn\":4,\"actWidth\":16,\"wgtWidth\":16|tm must be 1..128, got 0",
+      "\"tm\":4,\"tn\":4,\"actWidth\":33,\"wgtWidth\":16|actWidth must be 2..16, got 33",
+      "\"tm\":4,\"tn\":4,\"actWidth\":16,\"wgtWidth\":16,\"outWidth\":16|unknown key \"outWidth\"",
+      "\"tm\":4,\"tn\":4,\"actWidth\":16,\"wgtWidth\":16,\"rtl\":{\"accWidth\":20}|'accWidth' must be 35..64, got 20",
+      "\"tm\":\"4\",\"tn\":4,\"actWidth\":16,\"wgtWidth\":16|\"tm\" must be an integer, got \"4\"",
+      "\"tm\":4.5,\"tn\":4,\"actWidth\":16,\"wgtWidth\":16|\"tm\" must be an integer, got 4.5",
+      "\"tm\":4,\"tn\":4,\"actWidth\":16,\"wgtWidth\":16,\"rtl\":{\"packMacs\":\"yes\"}|\"rtl.packMacs\" must be true or false",
+      "\"tm\":4,\"tn\":4,\"actWidth\":16,\"wgtWidth\":16,\"rtl\":{\"pack\":true}|unknown key \"rtl.pack\""})
+  void rejectsBadConfigsInOneLine(String fields, String message) {
+    RtlConfigException e = assertThrows(RtlConfigException.class, () -> RtlConfig.parse(config(fields), "cfg.json"));
     assertTrue(e.getMessage().startsWith("cfg.json"), e.getMessage());
     assertTrue(e.getMessage().contains(message), e.getMessage());
     assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
+  }
+
+  @ParameterizedTest(name = "{1}")
+  @CsvSource(delimiter = '|', value = {"[1,2]|must hold a JSON object", "{\"tm\":|is not valid JSON",
+      "{\"tm\": 4}|missing \"format\""})
+  void rejectsFilesThatAreNotConfigurations(String json, String message) {
+    RtlConfigException e = assertThrows(RtlConfigException.class, () -> RtlConfig.parse(json, "cfg.json"));
+    assertTrue(e.getMessage().startsWith("cfg.json") && e.getMessage().contains(message), e.getMessage());
   }
 
   @Test

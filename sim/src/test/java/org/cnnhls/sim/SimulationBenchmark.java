@@ -52,7 +52,7 @@ class SimulationBenchmark {
     SimResult r = null;
     for (int i = 0; i < 20; i++) {
       long s = System.nanoTime();
-      EngineProgram p = Lowering.forTiming(g, 16, 16, hw);
+      EngineProgram p = Lowering.forTiming(g, hw);
       r = Simulator.simulate(p, hw);
       best = Math.min(best, System.nanoTime() - s);
     }
@@ -96,7 +96,7 @@ class SimulationBenchmark {
     Graph g = vgg();
     // CNNA16 (the seed paper): 192 MACs at 172 MHz on Ultra96, 16 bit
     HardwareConfig hw = HardwareConfig.defaults(BoardCatalog.byName("ultra96")).withTiles(16, 12, 14, 14).withClock(172);
-    SimResult r = Simulator.simulate(Lowering.forTiming(g, 16, 16, hw), hw);
+    SimResult r = Simulator.simulate(Lowering.forTiming(g, hw), hw);
     double conv = r.secondsIn("CONV"), fc = r.secondsIn("GEMM");
     System.out.printf(Locale.ROOT, "BENCH CNNA16 re-derived (16x12 MACs, 172 MHz): conv %.3f s vs paper 0.834 s (ratio %.2f), "
         + "FC %.3f s vs paper 1.14 s, total %.3f s vs 2.0 s%n", conv, conv / 0.834, fc, r.latencySeconds());
@@ -112,8 +112,9 @@ class SimulationBenchmark {
         for (int tn : new int[] {8, 9, 10, 12, 16, 18, 20, 24, 32}) {
           for (int t : new int[] {7, 14, 28}) {
             HardwareConfig hw = HardwareConfig.defaults(BoardCatalog.byName("ultra96")).withTiles(tm, tn, t, t).withWinograd(winograd);
-            if (org.cnnhls.engine.CostEstimate.overCaps(hw, 16, 16) != null) continue;
-            SimResult r = Simulator.simulate(Lowering.forTiming(g, 16, 16, hw), hw);
+            EngineProgram p = Lowering.forTiming(g, hw);
+            if (!org.cnnhls.engine.Fit.of(hw, p).fits()) continue;
+            SimResult r = Simulator.simulate(p, hw);
             if (bestR == null || r.totalCycles() < bestR.totalCycles()) {
               best = hw;
               bestR = r;
@@ -121,7 +122,7 @@ class SimulationBenchmark {
           }
         }
       }
-      var res = org.cnnhls.engine.ResourceModel.estimate(best, 16, 16, org.cnnhls.engine.EngineLimits.of(Lowering.forTiming(g, 16, 16, best)));
+      var res = org.cnnhls.engine.Fit.of(best, Lowering.forTiming(g, best)).estimate();
       System.out.printf(Locale.ROOT, "BENCH VGG16 ultra96 16-bit 200 MHz best fitting grid point, winograd %s: %dx%d tiles %dx%d: %.1f ms "
           + "(DSP %d, BRAM18 %d, LUT %d, FF %d)%n%s", winograd, best.tm(), best.tn(), best.tr(), best.tc(), bestR.latencySeconds() * 1e3,
           res.dsp(), res.bram18(), res.lut(), res.ff(), bestR.toText());

@@ -1,0 +1,342 @@
+package org.cnnhls.flow;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Consumer;
+import org.cnnhls.boards.Board;
+import org.cnnhls.boards.BoardCatalog;
+import org.cnnhls.codegen.CppNames;
+import org.cnnhls.codegen.ProjectEmitter;
+import org.cnnhls.dse.DesignSpace;
+import org.cnnhls.dse.Evaluator;
+import org.cnnhls.dse.Explorer;
+import org.cnnhls.dse.Objective;
+import org.cnnhls.engine.EngineProgram;
+import org.cnnhls.engine.Fit;
+import org.cnnhls.engine.HardwareConfig;
+import org.cnnhls.engine.Lowering;
+import org.cnnhls.frontend.OnnxImporter;
+import org.cnnhls.ir.Graph;
+import org.cnnhls.ir.ModelException;
+import org.cnnhls.ir.pass.PassManager;
+import org.cnnhls.ir.quant.QuantOptions;
+import org.cnnhls.ir.quant.QuantizedGraph;
+import org.cnnhls.ir.quant.Quantizer;
+import org.cnnhls.ir.quant.ValueRanges;
+import org.cnnhls.sim.RooflineSvg;
+import org.cnnhls.sim.SimResult;
+import org.cnnhls.sim.Simulator;
+
+/**
+ * The compile flow as a library: load, passes, quantize, choose the configuration, lower,
+ * simulate, estimate, emit, each step once, every result a record. `cnnhls compile` is a thin
+ * shell around it, and simulation-based tests use it directly:
+ *
+ * <pre>{@code
+ * CompileFlow.Result r = CompileFlow.options(Path.of("model.onnx"), "ultra96")
+ *     .calibration(samples).output(dir).run();
+ * assertTrue(r.fit().fits());
+ * assertTrue(r.latencyMs() < 20);
+ * assertTrue(ProjectSimulation.csim(r.project().dir()).bitExact());
+ * }</pre>
+ *
+ * User mistakes (a configuration for another board or precision, a design over the board's caps)
+ * are {@link FlowException}s; models the engine cannot run are {@link ModelException}s.
+ */
+public final class CompileFlow {
+  private CompileFlow() {}
+
+  /** Everything the flow computed. {@code search} is null when the configuration was given; {@code project} when nothing was emitted. */
+  public record Result(Graph imported, Graph graph, QuantizedGraph quantized, HardwareConfig hw, Explorer.Result search,
+      EngineProgram program, SimResult timing, Fit fit, ProjectEmitter.Result project) {
+
+    /** Simulated latency of one image in milliseconds. */
+    public double latencyMs() {
+      return timing.latencySeconds() * 1e3;
+    }
+  }
+
+  /** Options for a model file on a board (by name or alias, see `cnnhls boards`). */
+  public static Options options(Path model, String board) {
+    return new Options(model, BoardCatalog.byName(board));
+  }
+
+  public static Options options(Path model, Board board) {
+    return new Options(model, board);
+  }
+
+  /** The flow's options; each setter returns this. Defaults: 16-bit preset, no calibration (analytic ranges), the DSE's best latency. */
+  public static final class Options {
+    private final Path model;
+    private final Board board;
+    private Graph graph;
+    private String precision;
+    private Boolean perChannel;
+    private java.util.function.Function<Graph, Map<String, QuantOptions.LayerOverride>> overrides = g -> Map.of();
+    private List<Map<String, float[]>> calibration = List.of();
+    private double percentile = 100;
+    private double inputRange = 1.0;
+    private HardwareConfig config;
+    private Objective objective = Objective.LATENCY;
+    private long seed = 1;
+    private float[] goldenInput;
+    private Path output;
+    private boolean force;
+    private PassManager passes = PassManager.defaultPipeline();
+    private Consumer<String> warnings = w -> { };
+    private Consumer<String> progress = p -> { };
+
+    Options(Path model, Board board) {
+      this.model = model;
+      this.board = board;
+    }
+
+    /** An already imported graph instead of reading the model file (the passes still run). */
+    public Options graph(Graph g) {
+      this.graph = g;
+      return this;
+    }
+
+    /** Quantization preset: "16", "8" or "W,I" (default: the configuration's precision, else 16). */
+    public Options precision(String p) {
+      this.precision = p;
+      return this;
+    }
+
+    public Options perChannel(Boolean on) {
+      this.perChannel = on;
+      return this;
+    }
+
+    /** Per-layer format overrides, by node name of the graph after the passes. */
+    public Options overrides(Map<String, QuantOptions.LayerOverride> o) {
+      Map<String, QuantOptions.LayerOverride> copy = Map.copyOf(o);
+      this.overrides = g -> copy;
+      return this;
+    }
+
+    /** Overrides computed from the graph after the passes (e.g. read from a file that names its layers). */
+    public Options overrides(java.util.function.Function<Graph, Map<String, QuantOptions.LayerOverride>> o) {
+      this.overrides = o;
+      return this;
+    }
+
+    /** Calibration samples (input name to values); empty means analytic ranges from the input range. */
+    public Options calibration(List<Map<String, float[]>> samples) {
+      this.calibration = List.copyOf(samples);
+      return this;
+    }
+
+    public Options percentile(double p) {
+      this.percentile = p;
+      return this;
+    }
+
+    public Options inputRange(double r) {
+      this.inputRange = r;
+      return this;
+    }
+
+    /** A fixed hardware configuration (skips the design space exploration). */
+    public Options config(HardwareConfig hw) {
+      this.config = hw;
+      return this;
+    }
+
+    public Options objective(Objective o) {
+      this.objective = o;
+      return this;
+    }
+
+    public Options seed(long s) {
+      this.seed = s;
+      return this;
+    }
+
+    /** The golden input of the emitted testbench (default: the first calibration sample, else seeded random data). */
+    public Options goldenInput(float[] x) {
+      this.goldenInput = x;
+      return this;
+    }
+
+    /** Write the project here (default: nothing is written). */
+    public Options output(Path dir) {
+      this.output = dir;
+      return this;
+    }
+
+    /** Replace a folder cnnhls did not make, and write a design over the board's caps (with a warning). */
+    public Options force(boolean f) {
+      this.force = f;
+      return this;
+    }
+
+    public Options passes(PassManager pm) {
+      this.passes = pm;
+      return this;
+    }
+
+    /** Where warnings go (one line each; default: dropped). */
+    public Options warnings(Consumer<String> w) {
+      this.warnings = w;
+      return this;
+    }
+
+    /** Where the flow reports which step it is in (default: dropped). */
+    public Options progress(Consumer<String> p) {
+      this.progress = p;
+      return this;
+    }
+
+    public Board board() {
+      return board;
+    }
+
+    public Result run() {
+      return CompileFlow.run(this);
+    }
+  }
+
+  static Result run(Options o) {
+    o.progress.accept("importing");
+    Graph imported = o.graph != null ? o.graph : OnnxImporter.load(o.model);
+    Path out = o.output;
+    if (out != null) ProjectEmitter.checkOutput(out, o.force); // fail before the long work
+    o.progress.accept("running passes");
+    Graph g = o.passes.run(imported);
+    Lowering.checkMappable(g);
+
+    String precision = precision(o);
+    QuantOptions q0;
+    try {
+      q0 = QuantOptions.preset(precision);
+    } catch (ModelException e) {
+      throw new FlowException("precision " + precision + ": " + e.getMessage());
+    }
+    int width = Math.max(q0.weights().width(), q0.activations().width());
+    if (o.perChannel != null) q0 = q0.withPerChannel(o.perChannel);
+    Map<String, QuantOptions.LayerOverride> overrides = o.overrides.apply(g);
+    if (!overrides.isEmpty()) q0 = q0.withOverrides(overrides);
+
+    o.progress.accept("quantizing");
+    QuantizedGraph q = quantize(g, q0, o.calibration, o.percentile, o.inputRange, o.warnings);
+
+    HardwareConfig hw = o.config;
+    Explorer.Result search = null;
+    if (hw == null) {
+      o.progress.accept("exploring the design space");
+      // the engine's accumulator and multiplier widths are those of this quantization, so the search
+      // sizes the engine exactly as the project below is sized
+      int[] acc = engineWidths(q, o.board);
+      Evaluator eval = new Evaluator(g, p -> p == width ? acc : null);
+      // annealing with its polish step: it matched exhaustive search on every benchmarked model and
+      // board, in a fraction of the time
+      search = Explorer.anneal(DesignSpace.of(o.board, new int[] {width}), eval, o.objective, o.seed);
+      if (search.best() == null) throw new FlowException("no configuration fits " + o.board.name() + " within its utilization caps");
+      hw = search.best().point().hw();
+    } else if (!o.config.board().name().equals(o.board.name())) {
+      throw new FlowException("the configuration is for board " + o.config.board().name() + ", not " + o.board.name());
+    }
+
+    o.progress.accept("lowering");
+    EngineProgram p = Lowering.lower(q, hw);
+    o.progress.accept("simulating");
+    SimResult timing = Simulator.simulate(p, hw);
+    Fit fit = Fit.of(hw, p);
+    if (!fit.fits()) {
+      if (!o.force) {
+        throw new FlowException("configuration " + hw.label() + " does not fit " + hw.board().name() + ": " + fit.overflow()
+            + " (choose a smaller configuration, or --force to write it anyway)");
+      }
+      o.warnings.accept("configuration " + hw.label() + " does not fit " + hw.board().name() + ": " + fit.overflow()
+          + "; writing it because of --force (the report says so too)");
+    }
+    ProjectEmitter.Result project = null;
+    if (out != null) {
+      o.progress.accept("writing " + out);
+      String title = CppNames.literal(imported.name()) + " on " + hw.board().name();
+      ProjectEmitter.Estimates est = new ProjectEmitter.Estimates(timing.layers(), Simulator.DESCRIPTION, fit, o.force,
+          Map.of("roofline.svg", RooflineSvg.render(timing, title + ": roofline")));
+      project = ProjectEmitter.emit(out, o.force, imported.name(), q, hw, p, est, goldenInput(o, g));
+    }
+    return new Result(imported, g, q, hw, search, p, timing, fit, project);
+  }
+
+  /**
+   * The one quantization path of every command: calibrated ranges (max or a percentile) when
+   * samples are given, else the analytic bound from inputs in [-inputRange, inputRange], with a
+   * warning when that bound cannot be held by the formats.
+   */
+  public static QuantizedGraph quantize(Graph g, QuantOptions options, List<Map<String, float[]>> calibration, double percentile,
+      double inputRange, Consumer<String> warnings) {
+    if (!(percentile > 0 && percentile <= 100)) throw new FlowException("percentile must be in (0, 100], got " + percentile);
+    ValueRanges ranges;
+    if (calibration.isEmpty()) {
+      warnings.accept("no calibration given; activation formats come from an analytic bound assuming inputs in [-" + inputRange
+          + ", " + inputRange + "], which wastes bits on deep models");
+      ranges = ValueRanges.analytic(g, inputRange);
+    } else {
+      ranges = ValueRanges.calibrate(g, calibration, percentile);
+    }
+    QuantizedGraph q = Quantizer.quantize(g, options, ranges);
+    if (calibration.isEmpty()) {
+      long beyond = g.nodes().stream().filter(n -> ranges.of(n.output()) > q.format(n.output()).maxReal()).count();
+      if (beyond > 0) {
+        warnings.accept("the analytic bounds of " + beyond + " layer outputs exceed what their fixed-point formats can hold, so "
+            + "those values may saturate; give calibration data for usable formats");
+      }
+    }
+    return q;
+  }
+
+  /**
+   * {accumulator width, requantize multiplier width} of a quantized model: the engine's accumulator
+   * and multiplier sizing (tile-independent), as the design space exploration must use them to
+   * size the engine as the project will be.
+   */
+  public static int[] engineWidths(QuantizedGraph q, Board board) {
+    int width = 0;
+    for (var f : q.formats().values()) width = Math.max(width, f.width());
+    for (var lq : q.linear().values()) width = Math.max(width, lq.weightFormat().width());
+    int storage = width <= 8 ? 8 : 16;
+    EngineProgram t = Lowering.forTiming(q, HardwareConfig.defaults(board, storage));
+    return new int[] {t.accWidth(), t.multWidth()};
+  }
+
+  /** The quantization preset: the one asked for, which must match a given configuration's storage width. */
+  private static String precision(Options o) {
+    if (o.config == null) return o.precision != null ? o.precision : "16";
+    int built = o.config.precision();
+    if (o.precision == null) {
+      if (built != 16 && built != 8) {
+        throw new FlowException("the configuration is built for " + built + "-bit storage; give the precision as W,I (e.g. --precision "
+            + built + "," + Math.max(1, built / 4) + ")");
+      }
+      return String.valueOf(built);
+    }
+    QuantOptions asked;
+    try {
+      asked = QuantOptions.preset(o.precision);
+    } catch (ModelException e) {
+      throw new FlowException("precision " + o.precision + ": " + e.getMessage());
+    }
+    int w = Math.max(asked.weights().width(), asked.activations().width());
+    if (w != built) {
+      throw new FlowException("precision " + o.precision + " stores " + w + "-bit values but the configuration is built for " + built
+          + "-bit storage; drop the precision option or choose a configuration of that precision");
+    }
+    return o.precision;
+  }
+
+  private static float[] goldenInput(Options o, Graph g) {
+    if (o.goldenInput != null) return o.goldenInput;
+    String name = g.inputs().get(0).name();
+    if (!o.calibration.isEmpty()) return o.calibration.get(0).get(name);
+    Random r = new Random(1);
+    float[] x = new float[g.inputs().get(0).shape().size()];
+    for (int i = 0; i < x.length; i++) x[i] = (float) (r.nextDouble() * 2 - 1) * (float) o.inputRange;
+    return x;
+  }
+}
