@@ -1,8 +1,13 @@
 // cnnhls: the numeric contract's one rounding primitive and the fused activations, bit for bit as
 // the Java golden model (org.cnnhls.ir.quant.Requantize, ActivationQuant, IntKernels).
 //
-// Domain the compiler guarantees (and the engine relies on): |acc * M| < 2^62, M >= 1,
-// s in [-30, 61], W in [2, 32]. Inside it every intermediate below fits int64 exactly.
+// Domain the compiler guarantees (and the engine relies on): |acc * M| < 2^REQ_PRODUCT_BITS = 2^62,
+// M >= 1, s in [REQ_MIN_SHIFT, REQ_MAX_SHIFT] = [-30, 61], W in [2, 32]. Inside it every intermediate
+// below fits int64 exactly (t + 2^(s-1) < 2^62 + 2^60). Outside it t wraps: the quantizer
+// (org.cnnhls.ir.quant.Quantizer) picks M, s and the weight scale so that, for every output channel,
+// (|bias| + sum |w| 2^(Wx-1)) * M < 2^62, and lowering refuses any layer that breaks it. Java's copy
+// of these constants is org.cnnhls.ir.quant.Requantize.PRODUCT_BITS / MIN_SHIFT / MAX_SHIFT; the
+// templates' RequantizeTest compiles this header and checks the two agree.
 #ifndef CNNHLS_REQUANT_H
 #define CNNHLS_REQUANT_H
 
@@ -11,7 +16,8 @@
 
 namespace cnnhls {
 
-// Shift bounds of requantize (see the domain above).
+// Bounds of requantize's domain (see above).
+static const int REQ_PRODUCT_BITS = 62;
 static const int REQ_MIN_SHIFT = -30;
 static const int REQ_MAX_SHIFT = 61;
 

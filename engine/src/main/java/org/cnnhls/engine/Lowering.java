@@ -20,8 +20,12 @@ import org.cnnhls.ir.quant.QuantizedGraph;
  * weights, bias and requantize parameters packed into blobs. Reads the IR, never changes it.
  */
 public final class Lowering {
-  /** The engine's C++ requantize uses plain int64: keep every product and shift inside its range. */
-  static final int MIN_SHIFT = -30, MAX_SHIFT = 61, MAX_PRODUCT_BITS = 62;
+  /**
+   * The engine's C++ requantize uses plain int64: keep every product and shift inside its range
+   * (cnnhls_requant.h's REQ_* constants, equal to Requantize's by the templates' RequantizeTest).
+   */
+  static final int MIN_SHIFT = org.cnnhls.ir.quant.Requantize.MIN_SHIFT, MAX_SHIFT = org.cnnhls.ir.quant.Requantize.MAX_SHIFT,
+      MAX_PRODUCT_BITS = org.cnnhls.ir.quant.Requantize.PRODUCT_BITS;
 
   private final QuantizedGraph q;
   private final Graph g;
@@ -456,13 +460,30 @@ public final class Lowering {
     }
   }
 
+  /**
+   * Refuses, naming the node, a layer whose requantize could leave the engine's int64 arithmetic: per
+   * output channel the worst |acc| (|bias| + sum |w| 2^(Wx-1), from the actual weights) times M_c must
+   * stay below 2^MAX_PRODUCT_BITS, or C-sim and hardware would wrap where the Java model is exact. The
+   * quantizer keeps its own choices inside; this catches the rest (explicit formats, hand-made
+   * parameters). Timing-only lowering has no weights and checks the contract's nominal width.
+   */
   private void checkRequant(Node n, LinearQuant lq) {
+    boolean nominal = lq.weights().length == 0;
+    int inWidth = q.format(n.input(0)).width();
+    long[] bound = nominal ? null : lq.accumulatorBounds(n.op(), inWidth);
     for (int c = 0; c < lq.outChannels(); c++) {
       checkShift(n, lq.shift()[c]);
-      int mBits = 32 - Integer.numberOfLeadingZeros(lq.multiplier()[c]);
-      if (lq.accumulatorBits() + mBits > MAX_PRODUCT_BITS) {
+      int m = lq.multiplier()[c];
+      int mBits = 32 - Integer.numberOfLeadingZeros(m);
+      if (m < 1) throw new ModelException("node '" + n.name() + "': requantize multiplier " + m + " of output channel " + c + " is below 1");
+      if (nominal && lq.accumulatorBits() + mBits > MAX_PRODUCT_BITS) {
         throw new ModelException("node '" + n.name() + "': accumulator (" + lq.accumulatorBits() + " bits) times multiplier ("
-            + mBits + " bits) exceeds the engine's 62-bit product; use narrower formats");
+            + mBits + " bits) exceeds the engine's " + MAX_PRODUCT_BITS + "-bit product; use narrower formats");
+      }
+      if (!nominal && !org.cnnhls.ir.quant.Requantize.productInBound(bound[c], m)) {
+        throw new ModelException("node '" + n.name() + "': output channel " + c + " can reach |acc| = " + bound[c]
+            + " (bias plus weights times the largest input), which times its multiplier " + m + " exceeds the engine's 2^"
+            + MAX_PRODUCT_BITS + " product bound; use formats with fewer fraction bits for this layer");
       }
     }
   }

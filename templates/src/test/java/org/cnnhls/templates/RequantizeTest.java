@@ -37,6 +37,13 @@ class RequantizeTest {
         for (int w : new int[] {2, 8, 16, 31, 32}) cases.add(requant(acc, 1, s, w));
       }
     }
+    // products just inside the bound: |acc * M| = 2^62 - small, M a 15-bit or reduced multiplier
+    for (int m : new int[] {1, 3, 127, 128, 255, (1 << 13) + 1, (1 << 14) - 1, 1 << 14, (1 << 15) - 1}) {
+      long top = ((1L << Requantize.PRODUCT_BITS) - 1) / m;
+      for (long acc : new long[] {top, -top, top - 1, -(top - 1), top / 2}) {
+        for (int s : new int[] {-30, 0, 1, 40, 55, 57, 60, 61}) cases.add(requant(acc, m, s, rnd.nextBoolean() ? 8 : 16));
+      }
+    }
     int requantCases = cases.size();
     for (int i = 0; i < 30_000; i++) cases.add(activationCase(rnd));
     for (int n = 1; n <= 5000; n++) cases.add("V " + n + " " + IntKernels.avgMultiplier(n));
@@ -49,6 +56,29 @@ class RequantizeTest {
     Cpp.Result r = Cpp.runDriver(dir, "requant_driver.cpp", cases, 120);
     assertEquals(0, r.exit(), r.all());
     assertEquals("OK " + cases.size(), r.out().trim());
+  }
+
+  /**
+   * The header's domain constants are Java's: the bound the quantizer enforces and lowering checks
+   * (Requantize.PRODUCT_BITS, MIN_SHIFT, MAX_SHIFT) is the one cnnhls_requant.h documents and relies on.
+   */
+  @Test
+  void headerDomainIsJavas() throws Exception {
+    Path lib = Cpp.copyLibrary(dir.resolve("lib"));
+    Path src = dir.resolve("domain.cpp");
+    java.nio.file.Files.writeString(src, """
+        #include <cstdio>
+        #include "cnnhls_requant.h"
+        int main() {
+          std::printf("%d %d %d\\n", cnnhls::REQ_PRODUCT_BITS, cnnhls::REQ_MIN_SHIFT, cnnhls::REQ_MAX_SHIFT);
+          return 0;
+        }
+        """);
+    Path exe = dir.resolve("domain");
+    Cpp.gxx(dir, Cpp.STRICT, List.of(lib), List.of(src), exe);
+    Cpp.Result r = Cpp.run(dir, 30, List.of(exe.toString()));
+    assertEquals(0, r.exit(), r.all());
+    assertEquals(Requantize.PRODUCT_BITS + " " + Requantize.MIN_SHIFT + " " + Requantize.MAX_SHIFT, r.out().trim());
   }
 
   private static String requant(long acc, int m, int s, int w) {

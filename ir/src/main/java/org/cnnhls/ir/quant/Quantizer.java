@@ -108,59 +108,124 @@ public final class Quantizer {
     double wMax = 0;
     for (double v : chanMax) wMax = Math.max(wMax, v);
     FixedType wf = spec.resolve(wMax);
-    int[] raw = new int[w.length];
-    long[] bias = new long[outs];
-    int[] mult = new int[outs], shift = new int[outs];
-    double[] scale = new double[outs];
     boolean perChannel = options.perChannel() && spec.intBits() == null;
-    for (int o = 0; o < outs; o++) {
-      if (perChannel) {
-        scale[o] = chanMax[o] > 0 ? chanMax[o] / wf.maxRaw() : wf.scale();
-        // real multiplier acc -> out: 2^-Fx * scale / 2^-Fout, as M / 2^s with M in [2^14, 2^15)
-        double r = scale[o] * Math.scalb(1.0, out.frac() - x.frac());
-        int s = 14 - (int) Math.floor(Math.log(r) / Math.log(2));
-        long m = Math.round(Math.scalb(r, s));
-        if (m >= (1 << 15)) {
-          s--;
-          m = Math.round(Math.scalb(r, s));
-        }
-        mult[o] = (int) Math.max(1, m);
-        shift[o] = s;
-      } else {
-        scale[o] = wf.scale();
-        mult[o] = 1;
-        shift[o] = x.frac() + wf.frac() - out.frac();
-      }
-    }
-    double lo = wf.minRaw(), hi = wf.maxRaw();
-    double[] inv = new double[outs];
-    for (int o = 0; o < outs; o++) inv[o] = 1.0 / scale[o];
-    if (perChannel) {
-      // non-power-of-two scales: divide, as the contract's round(w / scale) says
-      for (int i = 0; i < w.length; i++) {
-        int o = rowMajorOut ? i / k : i % outs;
-        raw[i] = (int) Math.max(lo, Math.min(hi, Math.rint(w[i] / scale[o])));
-      }
-    } else if (rowMajorOut) {
-      // power-of-two scales: multiplying by the exact inverse is the same division
+    for (int coarsened = 0; ; coarsened++) {
+      int[] raw = new int[w.length];
+      long[] bias = new long[outs];
+      int[] mult = new int[outs], shift = new int[outs];
+      double[] scale = new double[outs], real = new double[outs];
       for (int o = 0; o < outs; o++) {
-        double iv = inv[o];
-        for (int j = o * k, end = j + k; j < end; j++) raw[j] = (int) Math.max(lo, Math.min(hi, Math.rint(w[j] * iv)));
+        if (perChannel) {
+          scale[o] = chanMax[o] > 0 ? chanMax[o] / wf.maxRaw() : wf.scale();
+          // real multiplier acc -> out: 2^-Fx * scale / 2^-Fout, as M / 2^s with M in [2^14, 2^15)
+          double r = scale[o] * Math.scalb(1.0, out.frac() - x.frac());
+          int s = 14 - (int) Math.floor(Math.log(r) / Math.log(2));
+          long m = Math.round(Math.scalb(r, s));
+          if (m >= (1 << 15)) {
+            s--;
+            m = Math.round(Math.scalb(r, s));
+          }
+          real[o] = r;
+          mult[o] = (int) Math.max(1, m);
+          shift[o] = s;
+        } else {
+          scale[o] = wf.scale();
+          mult[o] = 1;
+          shift[o] = x.frac() + wf.frac() - out.frac();
+        }
       }
-    } else {
-      for (int j = 0; j < k; j++) {
-        for (int o = 0, base = j * outs; o < outs; o++) raw[base + o] = (int) Math.max(lo, Math.min(hi, Math.rint(w[base + o] * inv[o])));
+      double lo = wf.minRaw(), hi = wf.maxRaw();
+      double[] inv = new double[outs];
+      for (int o = 0; o < outs; o++) inv[o] = 1.0 / scale[o];
+      if (perChannel) {
+        // non-power-of-two scales: divide, as the contract's round(w / scale) says
+        for (int i = 0; i < w.length; i++) {
+          int o = rowMajorOut ? i / k : i % outs;
+          raw[i] = (int) Math.max(lo, Math.min(hi, Math.rint(w[i] / scale[o])));
+        }
+      } else if (rowMajorOut) {
+        // power-of-two scales: multiplying by the exact inverse is the same division
+        for (int o = 0; o < outs; o++) {
+          double iv = inv[o];
+          for (int j = o * k, end = j + k; j < end; j++) raw[j] = (int) Math.max(lo, Math.min(hi, Math.rint(w[j] * iv)));
+        }
+      } else {
+        for (int j = 0; j < k; j++) {
+          for (int o = 0, base = j * outs; o < outs; o++) raw[base + o] = (int) Math.max(lo, Math.min(hi, Math.rint(w[base + o] * inv[o])));
+        }
       }
+      for (int o = 0; o < outs && bt != null; o++) bias[o] = quantizeBias(bt, o, outs, x, scale[o]);
+
+      // The product bound. C++ computes t = acc * M in int64 (cnnhls_requant.h) and is exact only
+      // for |acc * M| < 2^Requantize.PRODUCT_BITS and s <= MAX_SHIFT. The contract's worst |acc| is
+      // |bias| + sum |w| 2^(Wx-1); Wx + Ww + ceil(log2 K) + 1 bounds the sum but not the bias, which
+      // sits at scale 2^-(Fx + Fw): near-silent inputs (large Fx, as deep random-weight nets produce)
+      // make it huge (GoogLeNet's fc: 2^49 raw, times a 15-bit M = 2^64). Rather than widen every
+      // engine multiplier beyond 64 bits for such layers, the quantizer gives up the least useful
+      // precision until the bound holds: a channel first loses multiplier bits (M and s one smaller,
+      // M still round(r 2^s) per the contract) while M keeps at least Ww significant bits (at 8 bit
+      // from 15 down to 8), then its weight scale doubles (weights and bias re-rounded from float,
+      // M / 2^s unchanged). Per-layer scaling (M = 1) coarsens the layer's weight format instead.
+      // Explicit W,I formats are kept as asked; lowering refuses them if they break the bound.
+      boolean fits = true;
+      for (int o = 0; o < outs; o++) {
+        if (perChannel) {
+          fitChannel(n, o, w, bt, raw, bias, mult, shift, scale, real, x, wf, outs, k, rowMajorOut);
+        } else if (!fitsContract(LinearQuant.accumulatorBound(raw, bias[o], o, outs, k, rowMajorOut, x.width()), 1, shift[o])) {
+          fits = false;
+          break;
+        }
+      }
+      if (!fits && spec.intBits() == null) {
+        if (coarsened > 2 * MAX_ACCUMULATOR_BITS) throw unfit(n);
+        wf = new FixedType(wf.width(), wf.frac() - 1);
+        continue;
+      }
+      int accBits = x.width() + wf.width() + (int) Math.ceil(Math.log(Math.max(k, 1)) / Math.log(2)) + 1;
+      if (accBits > MAX_ACCUMULATOR_BITS) {
+        throw new ModelException("layer '" + n.name() + "' needs a " + accBits + "-bit accumulator for " + x + " x " + wf
+            + " over " + k + " terms; choose narrower formats (at most " + MAX_ACCUMULATOR_BITS + " bits)");
+      }
+      return new LinearQuant(wf, raw, bias, mult, shift, scale, accBits, wMax);
     }
-    for (int o = 0; o < outs && bt != null; o++) {
-      double b = bt.get(bt.size() == outs ? o : 0);
-      bias[o] = (long) Math.rint(b / (x.scale() * scale[o]));
+  }
+
+  static boolean fitsContract(long accBound, int mult, int shift) {
+    return Requantize.productInBound(accBound, mult) && shift <= Requantize.MAX_SHIFT;
+  }
+
+  private static long quantizeBias(Tensor bt, int o, int outs, FixedType x, double scale) {
+    double b = bt.get(bt.size() == outs ? o : 0);
+    return (long) Math.rint(b / (x.scale() * scale));
+  }
+
+  /** Brings channel o inside the product bound and shift range (see above); a no-op for almost every channel. */
+  private static void fitChannel(Node n, int o, float[] w, Tensor bt, int[] raw, long[] bias, int[] mult, int[] shift,
+      double[] scale, double[] real, FixedType x, FixedType wf, int outs, int k, boolean rowMajorOut) {
+    long bound = LinearQuant.accumulatorBound(raw, bias[o], o, outs, k, rowMajorOut, x.width());
+    double minMultiplier = Math.scalb(1.0, Math.min(14, wf.width() - 1)); // M keeps >= Ww significant bits
+    for (int step = 0; !fitsContract(bound, mult[o], shift[o]); step++) {
+      if (step > 4 * MAX_ACCUMULATOR_BITS) throw unfit(n);
+      shift[o]--;
+      if (Math.scalb(real[o], shift[o]) >= minMultiplier) {
+        mult[o] = (int) Math.round(Math.scalb(real[o], shift[o]));
+        continue;
+      }
+      // coarser weights for this channel: scale and r double, M / 2^s stays
+      scale[o] *= 2;
+      real[o] *= 2;
+      double lo = wf.minRaw(), hi = wf.maxRaw();
+      for (int i = 0; i < k; i++) {
+        int j = rowMajorOut ? o * k + i : i * outs + o;
+        raw[j] = (int) Math.max(lo, Math.min(hi, Math.rint(w[j] / scale[o])));
+      }
+      if (bt != null) bias[o] = quantizeBias(bt, o, outs, x, scale[o]);
+      bound = LinearQuant.accumulatorBound(raw, bias[o], o, outs, k, rowMajorOut, x.width());
     }
-    int accBits = x.width() + wf.width() + (int) Math.ceil(Math.log(Math.max(k, 1)) / Math.log(2)) + 1;
-    if (accBits > MAX_ACCUMULATOR_BITS) {
-      throw new ModelException("layer '" + n.name() + "' needs a " + accBits + "-bit accumulator for " + x + " x " + wf
-          + " over " + k + " terms; choose narrower formats (at most " + MAX_ACCUMULATOR_BITS + " bits)");
-    }
-    return new LinearQuant(wf, raw, bias, mult, shift, scale, accBits, wMax);
+  }
+
+  private static ModelException unfit(Node n) {
+    return new ModelException("layer '" + n.name() + "': no requantize parameters keep its accumulator times multiplier below 2^"
+        + Requantize.PRODUCT_BITS + " (its bias is far larger than its inputs can move); check the model's weights");
   }
 }

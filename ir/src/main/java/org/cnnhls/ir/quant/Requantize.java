@@ -8,6 +8,21 @@ package org.cnnhls.ir.quant;
 public final class Requantize {
   private Requantize() {}
 
+  /**
+   * The domain of the C++ primitive (cnnhls_requant.h: REQ_PRODUCT_BITS, REQ_MIN_SHIFT, REQ_MAX_SHIFT;
+   * templates' RequantizeTest compiles the header and checks these equal its values): int64
+   * arithmetic there is exact only for |acc * M| < 2^PRODUCT_BITS and s in [MIN_SHIFT, MAX_SHIFT].
+   * Java is exact everywhere; the quantizer keeps every layer inside, lowering refuses the rest.
+   */
+  public static final int PRODUCT_BITS = 62, MIN_SHIFT = -30, MAX_SHIFT = 61;
+
+  /** True when every |acc| <= accBound times {@code multiplier} stays below 2^PRODUCT_BITS (accBound >= 0). */
+  public static boolean productInBound(long accBound, int multiplier) {
+    if (accBound < 0 || multiplier < 0) return false;
+    long lo = accBound * multiplier; // the 128-bit product is (multiplyHigh, lo); below 2^62 iff hi == 0, 0 <= lo < 2^62
+    return Math.multiplyHigh(accBound, multiplier) == 0 && lo >= 0 && lo < (1L << PRODUCT_BITS);
+  }
+
   public static int apply(long acc, int multiplier, int shift, int width) {
     return saturate(scaled(acc, multiplier, shift), width);
   }
