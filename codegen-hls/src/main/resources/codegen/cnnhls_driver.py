@@ -33,10 +33,28 @@ def quantize(x, frac, width):
     return np.clip(raw, lo, hi).astype(np.int64)
 
 
+def register_names(ip):
+    """The register names the overlay's .hwh gives the IP, as PYNQ's register map spells them."""
+    regs = ip.register_map
+    names = getattr(type(regs), "_register_classes", None)  # RegisterMap.create_subclass
+    if names is None:
+        names = getattr(ip, "_registers", None)  # DefaultIP: the .hwh 'registers' dict
+    if names is None:
+        names = [n for n in dir(regs) if not n.startswith("_")]
+    return sorted(names)
+
+
+class RegisterError(LookupError):
+    """A register the driver needs is not in the overlay's register map (bitstream/.hwh of another build?)."""
+
+
 class Accelerator:
     def __init__(self, bitfile=os.path.join(HERE, "@PROJECT@.bit"), data=os.path.join(HERE, "data")):
+        self.bitfile = bitfile
         self.overlay = Overlay(bitfile)
         self.ip = self.overlay.cnnhls
+        self.registers = register_names(self.ip)
+        self.require("CTRL")
         weights = np.fromfile(os.path.join(data, "weights.bin"), dtype=WGT_DTYPE)
         bias = np.fromfile(os.path.join(data, "bias.bin"), dtype=np.int64)
         quant = np.fromfile(os.path.join(data, "quant.bin"), dtype=np.int32)
@@ -49,11 +67,39 @@ class Accelerator:
         self.quant[: quant.size] = quant
         for buf in (self.weights, self.bias, self.quant):
             buf.flush()
-        regs = self.ip.register_map
-        for name, buf in (("weights", self.weights), ("bias", self.bias), ("quant", self.quant), ("fmap", self.fmap)):
+        # every register name is checked against the overlay's register map before anything is written
+        pointers = [(name, buf, self.pointer_registers(name)) for name, buf in
+                    (("weights", self.weights), ("bias", self.bias), ("quant", self.quant), ("fmap", self.fmap))]
+        for name, buf, regs in pointers:
             addr = buf.device_address
-            setattr(regs, name + "_1", addr & 0xFFFFFFFF)
-            setattr(regs, name + "_2", addr >> 32)
+            if len(regs) == 1:
+                self.write(regs[0], addr)
+            else:
+                self.write(regs[0], addr & 0xFFFFFFFF)
+                self.write(regs[1], addr >> 32)
+
+    def require(self, name):
+        """Fails unless the overlay's register map has `name` (setattr on a missing one would do nothing)."""
+        if name not in self.registers:
+            raise RegisterError("register '%s' is not in the register map of IP cnnhls in %s (available: %s)"
+                                % (name, self.bitfile, ", ".join(self.registers) or "none"))
+
+    def write(self, name, value):
+        """Writes one register of the IP's register map, checked by name first."""
+        self.require(name)
+        setattr(self.ip.register_map, name, value)
+
+    def pointer_registers(self, name):
+        """A 64-bit pointer argument's registers: [name] (one 64-bit register) or [name_1, name_2] (low, high)."""
+        if name in self.registers:
+            return [name]
+        if name + "_1" in self.registers or name + "_2" in self.registers:
+            self.require(name + "_1")
+            self.require(name + "_2")
+            return [name + "_1", name + "_2"]
+        raise RegisterError("no register for pointer argument '%s' (neither %s nor %s_1/%s_2) in the register map of IP "
+                            "cnnhls in %s (available: %s)" % (name, name, name, name, self.bitfile,
+                                                               ", ".join(self.registers) or "none"))
 
     def run(self, x):
         x = np.asarray(x, dtype=np.float32).reshape(INPUT_SHAPE)

@@ -155,12 +155,32 @@ public final class ProjectEmitter {
     v.put("BOARD", b.name());
     v.put("PART", b.part());
     v.put("BOARD_PART", b.boardPart());
+    // build_bd.tcl looks the board part up among the installed ones, any vendor and revision (vendors
+    // rename: avnet.com:ultra96v2:part0:1.2, Avnet-tria:ultra96v2:part0:1.3), newest revision first
+    String[] bp = b.boardPart().split(":");
+    if (bp.length != 4 || !b.boardPart().matches("[A-Za-z0-9_.:-]+")) {
+      throw new IllegalStateException("board " + b.name() + ": boardPart '" + b.boardPart() + "' is not vendor:board:component:revision");
+    }
+    v.put("BOARD_PART_PATTERNS", "*:" + bp[1] + ":" + bp[2] + ":*");
     v.put("CLOCK_MHZ", String.format(Locale.ROOT, "%.1f", hw.clockMHz()));
     v.put("PERIOD_NS", String.format(Locale.ROOT, "%.3f", 1000.0 / hw.clockMHz()));
     v.put("AXI_WIDTH", String.valueOf(hw.axiDataWidth()));
     v.put("PS_IP", b.psIp());
     v.put("PS_MASTER", ultrascale ? "M_AXI_HPM0_FPD" : "M_AXI_GP0");
-    StringBuilder cfg = new StringBuilder();
+    // with a board part the preset configures the PS (processing_system7's rule also makes DDR and
+    // FIXED_IO external); without one, only those two ports need making external (the UltraScale+ PS
+    // has no DDR or MIO ports in a block design)
+    v.put("PS_BOARD_AUTOMATION", ultrascale ? "apply_board_preset \"1\""
+        : "make_external \"FIXED_IO, DDR\" apply_board_preset \"1\" Master \"Disable\" Slave \"Disable\"");
+    v.put("PS_WITHOUT_BOARD", ultrascale ? "# the UltraScale+ PS has no DDR or MIO ports in the block design: nothing to make external"
+        : "make_bd_intf_pins_external [get_bd_intf_pins ps/DDR ps/FIXED_IO]");
+    v.put("PS_FABRIC_CLOCK", ultrascale ? "pl_clk0" : "FCLK_CLK0");
+    v.put("PS_AXI_CLOCK_PINS", ultrascale ? "ps/maxihpm*_aclk ps/saxi*_aclk" : "ps/M_AXI_GP*_ACLK ps/S_AXI_*_ACLK");
+    // the control master (HPM0_FPD / M_AXI_GP0) and the fabric clock on; the other masters off (the
+    // Ultra96-V2 preset enables M_AXI_HPM1_FPD, whose clock would stay unconnected: BD 41-758)
+    StringBuilder cfg = new StringBuilder(ultrascale
+        ? "CONFIG.PSU__USE__M_AXI_GP0 {1} CONFIG.PSU__USE__M_AXI_GP1 {0} CONFIG.PSU__USE__M_AXI_GP2 {0} CONFIG.PSU__FPGA_PL0_ENABLE {1} "
+        : "CONFIG.PCW_USE_M_AXI_GP0 {1} CONFIG.PCW_USE_M_AXI_GP1 {0} CONFIG.PCW_EN_CLK0_PORT {1} ");
     StringBuilder hp = new StringBuilder();
     String[] bundles = TemplateLibrary.M_AXI_BUNDLES;
     for (int i = 0; i < bundles.length; i++) {

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The generated project as files: golden text for the digits model's config header and report
  * (update with -Dcnnhls.updateGolden=true), byte-identical re-runs, safe output folders, sanitized
- * identifiers, and the Tcl scripts sourced by tclsh with stand-ins for Vitis and Vivado.
+ * identifiers. The flow scripts are tested in {@link FlowScriptsTest}, the PYNQ driver in {@link DriverStandInTest}.
  */
 class EmittedProjectTest {
   @TempDir Path tmp;
@@ -109,36 +109,5 @@ class EmittedProjectTest {
     String lit = CppNames.literal("x\"; } int evil(){ return 0; } //\\\n[exec rm]$HOME");
     assertFalse(lit.contains("\"") || lit.contains("\\") || lit.contains("\n") || lit.contains("[") || lit.contains("$")
         || lit.contains("{") || lit.contains(";"), lit);
-  }
-
-  @Test
-  void tclScriptsSourceWithStandInsAndMatchTheBoard() throws IOException, InterruptedException {
-    for (String board : List.of("ultra96", "pynq-z2", "zcu104")) {
-      Graph g = Projects.model("lenet5");
-      HardwareConfig hw = HardwareConfig.defaults(BoardCatalog.byName(board));
-      Path dir = Projects.emit(tmp.resolve(board), "lenet5", Projects.quantize(g, "lenet5", "16"), hw,
-          Projects.samples(g, "lenet5", 1).get(0).get(g.inputs().get(0).name())).dir();
-      String hlsOut = tclsh(dir.resolve("hls"), "run_hls.tcl",
-          "puts \"PART=$::part PERIOD=$::period\"; foreach e $::log { if {[lindex $e 0] eq \"csim_design\"} { puts CSIM } }");
-      String expectPeriod = String.format(java.util.Locale.ROOT, "%.3f", 1000.0 / hw.clockMHz());
-      assertTrue(hlsOut.contains("PART=" + hw.board().part() + " PERIOD=" + expectPeriod), hlsOut);
-      assertTrue(hlsOut.contains("CSIM"), hlsOut);
-      String bdOut = tclsh(dir.resolve("vivado"), "build_bd.tcl", "puts \"PART=$::part BOARD=$::board_part\"");
-      assertTrue(bdOut.contains("PART=" + hw.board().part() + " BOARD=" + hw.board().boardPart()), bdOut);
-      String ps = Files.readString(dir.resolve("vivado/build_bd.tcl"));
-      assertTrue(ps.contains(hw.board().psIp()), ps);
-    }
-  }
-
-  /** Sources a generated script after the stand-ins, then runs {@code check}; fails on any Tcl error. */
-  static String tclsh(Path cwd, String script, String check) throws IOException, InterruptedException {
-    Path stubs = Path.of("src/test/resources/tcl/vitis_stubs.tcl").toAbsolutePath();
-    String program = "source {" + stubs + "}\nsource {" + script + "}\n" + check + "\n";
-    Process p = new ProcessBuilder("tclsh").directory(cwd.toFile()).redirectErrorStream(true).start();
-    p.getOutputStream().write(program.getBytes(StandardCharsets.UTF_8));
-    p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, p.waitFor(), "tclsh failed on " + script + ":\n" + out);
-    return out;
   }
 }

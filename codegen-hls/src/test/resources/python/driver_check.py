@@ -1,0 +1,72 @@
+"""Runs the generated PYNQ driver against the stand-in pynq module: python3 driver_check.py <project dir>.
+
+Prints one line per passed check; exits non-zero at the first failure."""
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+project = sys.argv[1]
+sys.path[:0] = [HERE, os.path.join(project, "driver")]
+
+import numpy as np  # noqa: E402
+import pynq  # noqa: E402  (the stand-in: HERE comes first)
+import cnnhls_driver  # noqa: E402
+
+assert pynq.__file__.startswith(HERE), "the stand-in pynq must be imported, not " + pynq.__file__
+DATA = os.path.join(project, "hls", "data")
+POINTERS = ("weights", "bias", "quant", "fmap")
+
+
+def make(registers):
+    pynq.REGISTERS = dict(registers)
+    del pynq.WRITES[:]
+    return cnnhls_driver.Accelerator(bitfile=os.path.join(project, "x.bit"), data=DATA)
+
+
+def expect_error(registers, missing):
+    try:
+        make(registers)
+    except cnnhls_driver.RegisterError as e:
+        msg = str(e)
+        assert "'%s'" % missing in msg, msg
+        for name in registers:
+            assert name in msg, "the error lists the available registers: " + msg
+        return msg
+    raise AssertionError("no error for missing register " + missing)
+
+
+# 32-bit halves, as Vitis HLS writes 64-bit pointers into the .hwh
+halves = {"CTRL": 32}
+for p in POINTERS:
+    halves[p + "_1"] = 32
+    halves[p + "_2"] = 32
+acc = make(halves)
+writes = dict(pynq.WRITES)
+for p in POINTERS:
+    addr = getattr(acc, p).device_address
+    assert addr >> 32 != 0, "the stand-in gives addresses above 4 GiB"
+    assert writes[p + "_1"] == addr & 0xFFFFFFFF and writes[p + "_2"] == addr >> 32, (p, writes)
+assert len(pynq.WRITES) == 2 * len(POINTERS), pynq.WRITES
+y = acc.run(np.zeros(cnnhls_driver.INPUT_SHAPE, dtype=np.float32))
+assert y.shape == cnnhls_driver.OUTPUT_SHAPE and y.dtype == np.float32, (y.shape, y.dtype)
+assert ("CTRL.AP_START", 1) in pynq.WRITES
+print("OK halves: every pointer register written, low and high half")
+
+# one 64-bit register per pointer
+wide = {"CTRL": 32}
+wide.update({p: 64 for p in POINTERS})
+acc = make(wide)
+assert dict(pynq.WRITES) == {p: getattr(acc, p).device_address for p in POINTERS}, pynq.WRITES
+print("OK wide: every 64-bit pointer register written whole")
+
+# a register the overlay lacks is an error naming it, before anything is written
+bad = dict(halves)
+del bad["quant_2"]
+print("OK missing half: " + expect_error(bad, "quant_2"))
+assert not pynq.WRITES, "nothing is written when a register is missing: %s" % pynq.WRITES
+bad = {k: v for k, v in halves.items() if not k.startswith("fmap")}
+print("OK missing pointer: " + expect_error(bad, "fmap"))
+bad = {k: v for k, v in halves.items() if k != "CTRL"}
+print("OK missing CTRL: " + expect_error(bad, "CTRL"))
+assert not pynq.WRITES, "nothing is written to an overlay without CTRL"
+print("ALL OK")
