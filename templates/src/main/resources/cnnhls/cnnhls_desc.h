@@ -5,7 +5,8 @@
 // requantize parameters. Feature maps live in one DDR buffer `fmap`; every tensor has an element
 // offset there. Batch is 1; tensors are C x H x W, row-major, like ONNX NCHW with N = 1.
 //
-// Field order and meaning are mirrored in org.cnnhls.codegen.LayerDescriptor; change both together.
+// Field order and meaning are mirrored in org.cnnhls.engine.LayerDescriptor, op codes in its OP_*;
+// change both together (engine CppContractTest compiles this header and compares).
 #ifndef CNNHLS_DESC_H
 #define CNNHLS_DESC_H
 

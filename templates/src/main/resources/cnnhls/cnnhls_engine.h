@@ -166,14 +166,14 @@ constexpr int ceil_log2(int n) {
 // Y = A^T (sum_n U' . V) A / 4, exact because every sum is 4 times an integer conv sum. A^T[i][r]
 // A^T[j][c] in {-1, 0, 1} says how element (r, c) enters output (i, j).
 // |Y'| <= 9 * TN * 9 max|g| * 4 max|d| < 2^(ACT_W + WGT_W + 7 + log2 TN) (ResourceModel.winogradAccWidth)
-#define CNNHLS_WINO_ACC_W (CNNHLS_ACT_W + CNNHLS_WGT_W + 8 + ceil_log2(CNNHLS_TN))
+#define CNNHLS_WINO_ACC_W (CNNHLS_ACT_W + CNNHLS_WGT_W + 8 + cnnhls::ceil_log2(CNNHLS_TN))
 typedef ap_int<(CNNHLS_WINO_ACC_W < 64 ? CNNHLS_WINO_ACC_W : 64)> wino_acc_t;
 static const int WINO_AT[2][4] = {{1, 1, 1, 0}, {0, 1, -1, -1}};
 
 // Operands and result of one cycle of the MAC array: an activation (raw, or Winograd-transformed,
 // 2 bits wider) per input lane, and per output lane the exact sum of Tn products.
 #define CNNHLS_MAC_IN_W (CNNHLS_ACT_W + (CNNHLS_WINOGRAD ? 2 : 0))
-#define CNNHLS_MAC_SUM_W (CNNHLS_WTILE_W + CNNHLS_MAC_IN_W + ceil_log2(CNNHLS_TN))
+#define CNNHLS_MAC_SUM_W (CNNHLS_WTILE_W + CNNHLS_MAC_IN_W + cnnhls::ceil_log2(CNNHLS_TN))
 typedef ap_int<CNNHLS_MAC_IN_W> mac_in_t;
 typedef ap_int<(CNNHLS_MAC_SUM_W < 64 ? CNNHLS_MAC_SUM_W : 64)> mac_sum_t;
 

@@ -1,6 +1,7 @@
 // cnnhls SystemC simulation: runs the timed engine model on the golden input and checks every layer
 // against the golden model. Usage: sc_sim [data-dir]   (default "../hls/data")
-// Prints "SYSTEMC cycles=<n>" and per-layer cycles; exit 0 only when bit-exact.
+// Prints "SYSTEMC layer <i> cycles=<n> (<name>)" per layer, then "SYSTEMC cycles=<total>"; exit 0 only
+// when bit-exact.
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -74,7 +75,7 @@ int sc_main(int argc, char **argv) {
       }
       checked += hi - lo;
     }
-    std::printf("layer %d (%s): %lld cycles\n", i, CNNHLS_LAYER_NAMES[i], engine.layer_cycles[i]);
+    std::printf("SYSTEMC layer %d cycles=%lld (%s)\n", i, engine.layer_cycles[i], CNNHLS_LAYER_NAMES[i]);
     pos += n;
   }
   std::printf("SYSTEMC cycles=%lld\n", engine.total_cycles);

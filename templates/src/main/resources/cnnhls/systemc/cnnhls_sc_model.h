@@ -14,27 +14,27 @@
 //                before the current step computes (double buffering), and a tile's first step
 //                also stores the previous tile.
 //
-// The schedule is written independently of sim/'s Java model so the two cross-check each other.
+// The schedule is written independently of sim/'s Java model so the two cross-check each other
+// (codegen-hls SystemCCrossCheckTest, layer by layer). The conv plan and the Winograd decision are
+// cnnhls_engine.h's own conv_plan/conv_tile; the DDR and tile-traffic formulas are in
+// cnnhls_sc_cost.h, compared with the Java ones by engine CppContractTest.
 #ifndef CNNHLS_SC_MODEL_H
 #define CNNHLS_SC_MODEL_H
 
 #include <systemc.h>
 
-#include <cmath>
 #include <cstdint>
 
 #include "cnnhls_config.h"
 #include "cnnhls_engine.h"
+#include "cnnhls_sc_cost.h"
 
 namespace cnnhls_sc {
 
-// Cycles of one DDR transfer of `bytes` (0 for none).
+// Cycles of one DDR transfer of `bytes` (0 for none), with this project's DDR parameters.
 inline long long ddr_cycles(long long bytes) {
-  if (bytes <= 0) return 0;
-  const long long beats = (bytes + CNNHLS_AXI_BYTES - 1) / CNNHLS_AXI_BYTES;
-  const long long bursts = (beats + CNNHLS_DDR_BURST_BEATS - 1) / CNNHLS_DDR_BURST_BEATS;
-  return CNNHLS_DDR_LATENCY + (long long)std::ceil(bytes / (double)CNNHLS_DDR_BYTES_PER_CYCLE) +
-         (bursts - 1) * CNNHLS_DDR_BURST_ISSUE;
+  return ddr_transfer_cycles(bytes, CNNHLS_AXI_BYTES, CNNHLS_DDR_BURST_BEATS, CNNHLS_DDR_LATENCY,
+                             CNNHLS_DDR_BYTES_PER_CYCLE, CNNHLS_DDR_BURST_ISSUE);
 }
 
 SC_MODULE(Ddr) {
@@ -99,18 +99,6 @@ SC_MODULE(Engine) {
     ddr_done.read();
   }
 
-  static int act_bytes() { return CNNHLS_ACT_W <= 8 ? 1 : 2; }
-  static int wgt_bytes() { return CNNHLS_WGT_W <= 8 ? 1 : 2; }
-
-  // Bytes input-channel step nt of a tile loads: its input tile and its weight tile.
-  static long long conv_load(const cnnhls::LayerDesc &d, const cnnhls::ConvPlan &p, const cnnhls::ConvTile &tile, int nt) {
-    const int in_rows = (tile.rows - 1) * d.s_h + (d.k_h - 1) * d.d_h + 1;
-    const int in_cols = (tile.cols - 1) * d.s_w + (d.k_w - 1) * d.d_w + 1;
-    const int tn = p.dw ? tile.mc : cnnhls::min_int(CNNHLS_TN, p.cg - nt * CNNHLS_TN);
-    return (long long)tn * in_rows * in_cols * act_bytes() +
-           (long long)tile.mc * (p.dw ? 1 : tn) * d.k_h * d.k_w * wgt_bytes();
-  }
-
   // conv_layer's steps: each step computes (the tile's first also clears the accumulators, its last
   // runs the output stage) while the DMA loads the next step's tiles, the next tile's first step
   // included, and at a tile's first step also stores the previous tile.
@@ -118,7 +106,7 @@ SC_MODULE(Engine) {
     const cnnhls::ConvPlan p = cnnhls::conv_plan(d);
     if (p.tiles == 0) return;
     const int k2 = d.k_h * d.k_w;
-    transfer(conv_load(d, p, cnnhls::conv_tile(p, 0), 0));  // nothing computes yet
+    transfer(conv_load_bytes(d, p, cnnhls::conv_tile(p, 0), 0));  // nothing computes yet
     long long pending_store = 0;
     for (int t = 0; t < p.tiles; t++) {
       const cnnhls::ConvTile tile = cnnhls::conv_tile(p, t);
@@ -129,8 +117,8 @@ SC_MODULE(Engine) {
       for (int nt = 0; nt < p.n_tiles; nt++) {
         const bool first = nt == 0, last = nt + 1 == p.n_tiles;
         long long next = 0;
-        if (!last) next = conv_load(d, p, tile, nt + 1);
-        else if (t + 1 < p.tiles) next = conv_load(d, p, cnnhls::conv_tile(p, t + 1), 0);
+        if (!last) next = conv_load_bytes(d, p, tile, nt + 1);
+        else if (t + 1 < p.tiles) next = conv_load_bytes(d, p, cnnhls::conv_tile(p, t + 1), 0);
         ddr_request.write(next + (first ? pending_store : 0));
         cycles((first ? pixels : 0) + window + CNNHLS_PIPELINE_DEPTH);
         if (last) {
@@ -139,7 +127,7 @@ SC_MODULE(Engine) {
         }
         ddr_done.read();
       }
-      pending_store = (long long)tile.mc * (tile.rows / p.pk_h) * (tile.cols / p.pk_w) * act_bytes();
+      pending_store = conv_store_bytes(p, tile);
     }
     transfer(pending_store);
   }

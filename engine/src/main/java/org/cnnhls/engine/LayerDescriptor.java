@@ -2,7 +2,8 @@ package org.cnnhls.engine;
 
 /**
  * One row of the engine's layer table; mirrors {@code struct LayerDesc} in
- * templates/cnnhls/cnnhls_desc.h field for field (change both together).
+ * templates/cnnhls/cnnhls_desc.h field for field, and the OP_* codes its enum OpKind (change both
+ * together; CppContractTest compiles the header and compares).
  */
 public record LayerDescriptor(
     int op,
