@@ -1,12 +1,14 @@
-// cnnhls: minimal stand-in for Vitis HLS ap_fixed<W, I, Q, O> (W <= 64), used only when the Vitis
+// cnnhls: minimal stand-in for Vitis HLS ap_fixed<W, I, Q, O> (W <= 53), used only when the Vitis
 // headers are absent. The numeric contract (design.md section 2) stores a format (W, F) as
 // ap_fixed<W, W-F, AP_RND, AP_SAT>: a raw W-bit two's complement integer r with value r * 2^-F,
 // F = W - I (F may exceed W or be negative).
 //
 // Provided: construction from double (quantize with Q, then overflow with O), raw access (raw(),
 // from_raw(); Vitis code uses .range() instead, see cnnhls_types.h), to_double()/to_float(), and
-// conversion between formats (through double: exact for W <= 53). No fixed-point arithmetic: the
-// kernels compute on raw integers.
+// conversion between formats (through double, exact for W <= 53). No fixed-point arithmetic: the
+// kernels compute on raw integers. Every quantization mode and AP_SAT, AP_SAT_ZERO, AP_SAT_SYM,
+// AP_WRAP give the bits Xilinx's ap_fixed.h gives (StandInsTest compares them on random values and
+// edge cases); AP_WRAP_SM, saturation bits (N > 0) and W > 53 do not compile.
 #ifndef CNNHLS_AP_FIXED_H
 #define CNNHLS_AP_FIXED_H
 
@@ -38,28 +40,26 @@ inline double quantize_scaled(double y, ap_q_mode q) {
   return fl;
 }
 
-// Fits an integer-valued double r into W bits per overflow mode o.
+// Fits an integer-valued double r into W <= 53 bits per overflow mode o, as Vitis does: AP_SAT and
+// AP_SAT_ZERO act on values outside [-2^(W-1), 2^(W-1) - 1]; AP_SAT_SYM also maps -2^(W-1) itself
+// to -(2^(W-1) - 1) (the range is symmetric); AP_WRAP keeps the low W bits of r. Every step is
+// exact because |r mod 2^W| < 2^53.
 template <int W>
 inline long long overflow_raw(double r, ap_o_mode o) {
-  const double max = std::ldexp(1.0, W - 1) - 1;  // rounds to 2^63 for W = 64; compared as >= below
-  const double min = -std::ldexp(1.0, W - 1);
-  const long long max_raw = W >= 64 ? 0x7fffffffffffffffLL : (long long)((1ULL << (W - 1)) - 1);
+  const long long max_raw = (long long)((1ULL << (W - 1)) - 1);
   const long long min_raw = -max_raw - 1;
-  bool over = W >= 64 ? r >= 9223372036854775808.0 : r > max;
-  bool under = r < min;
+  bool over = r > (double)max_raw;
+  bool under = r < (double)min_raw;
+  if (o == AP_SAT_SYM && r == (double)min_raw) return -max_raw;
   if (!over && !under) return (long long)r;
   switch (o) {
     case AP_SAT: return over ? max_raw : min_raw;
     case AP_SAT_ZERO: return 0;
     case AP_SAT_SYM: return over ? max_raw : -max_raw;
     default: {  // AP_WRAP: the low W bits of the exact integer r
-      double m = std::fmod(r, 18446744073709551616.0);  // exact; |m| < 2^64
-      if (!(m == m)) return 0;                          // infinity
-      if (m < 0) m += 18446744073709551616.0;
-      unsigned long long u = m >= 9223372036854775808.0
-                                 ? (unsigned long long)(m - 9223372036854775808.0) + 0x8000000000000000ULL
-                                 : (unsigned long long)m;
-      return wrap_signed<W>(u);
+      const double m = std::fmod(r, std::ldexp(1.0, W));  // exact, |m| < 2^W
+      if (!(m == m)) return 0;                            // infinity
+      return wrap_signed<W>((unsigned long long)(long long)m);
     }
   }
 }
@@ -68,7 +68,9 @@ inline long long overflow_raw(double r, ap_o_mode o) {
 
 template <int W, int I, ap_q_mode Q = AP_TRN, ap_o_mode O = AP_WRAP, int N = 0>
 class ap_fixed {
-  static_assert(W >= 1 && W <= 64, "the cnnhls ap_fixed stand-in supports 1..64 bits");
+  // W <= 53: values, conversions between formats and to_double() go through double, exact only
+  // when the raw integer has at most 53 bits (the contract's formats have at most 32).
+  static_assert(W >= 1 && W <= 53, "the cnnhls ap_fixed stand-in supports 1..53 bits");
   static_assert(O != AP_WRAP_SM, "the cnnhls ap_fixed stand-in does not support AP_WRAP_SM");
   static_assert(N == 0, "the cnnhls ap_fixed stand-in does not support saturation bits");
   long long raw_;
@@ -99,6 +101,9 @@ class ap_fixed {
   static long long quantize(double x) {
     if (!(x == x)) return 0;  // NaN
     double y = std::ldexp(x, W - I);
+    // |x * 2^F| < 1/4, possibly inexact (ldexp underflow): every mode rounds it to 0, except that
+    // AP_TRN (floor) takes a negative value to -1
+    if (x != 0 && std::fabs(y) < 0.25) return Q == AP_TRN && x < 0 ? cnnhls_standin::overflow_raw<W>(-1.0, O) : 0;
     return cnnhls_standin::overflow_raw<W>(cnnhls_standin::quantize_scaled(y, Q), O);
   }
 };

@@ -55,7 +55,7 @@ static unsigned long long dispatch_u(int w, unsigned long long v) {
 }
 
 // Formats of the F cases, by index (W, I); the Java side uses the same table.
-#define FORMATS(X) X(0, 16, 2) X(1, 8, 3) X(2, 16, -2) X(3, 12, 14) X(4, 32, 8) X(5, 4, 4) X(6, 24, 30) X(7, 64, 32) X(8, 2, 1)
+#define FORMATS(X) X(0, 16, 2) X(1, 8, 3) X(2, 16, -2) X(3, 12, 14) X(4, 32, 8) X(5, 4, 4) X(6, 24, 30) X(7, 53, 32) X(8, 2, 1)
 
 static long long dispatch_f(int fmt, double x) {
   switch (fmt) {

@@ -6,13 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The generated HLS project, built with g++ against the project's own ap_int stand-ins and run by
- * its own testbench: every engine layer's output must equal the bit-accurate golden model.
+ * The generated HLS project, built with g++ against the project's own ap_int stand-ins (and, for
+ * most cases, again against Xilinx's own C-simulation headers) and run by its own testbench: every
+ * engine layer's output must equal the bit-accurate golden model.
  */
 class CsimBitExactTest {
   @TempDir Path tmp;
@@ -33,8 +36,28 @@ class CsimBitExactTest {
         r.program().layers().size(), r.golden().checkedValues());
   }
 
-  static String make(Path hls) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("make", "--no-print-directory", "-C", hls.toString(), "csim").redirectErrorStream(true).start();
+  /** The same projects built by `make csim XILINX_HLS_INCLUDE=...` against Xilinx's own C-simulation headers. */
+  @ParameterizedTest(name = "{0} at {1} bit, winograd {2}, Xilinx headers")
+  @CsvSource({
+    "lenet5, 16, false", "lenet5, 8, false",
+    "digits, 16, false", "digits, 8, false",
+    "resnet_block, 16, false", "resnet_block, 8, false",
+    "mobilenetv2_block, 16, false", "mobilenetv2_block, 8, false",
+    "resnet_block, 16, true"
+  })
+  void generatedProjectIsBitExactWithXilinxHeaders(String model, String precision, boolean winograd)
+      throws IOException, InterruptedException {
+    Path include = Projects.xilinxHlsInclude();
+    ProjectEmitter.Result r = Projects.emit(tmp.resolve(model + precision + winograd), model, precision, winograd);
+    String out = make(r.dir().resolve("hls"), "XILINX_HLS_INCLUDE=" + include);
+    assertTrue(out.contains("-DCNNHLS_VENDOR_HEADERS"), out);
+    assertTrue(out.contains("PASS: " + r.program().layers().size() + " layers"), out);
+  }
+
+  static String make(Path hls, String... vars) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("make", "--no-print-directory", "-C", hls.toString(), "csim"));
+    cmd.addAll(List.of(vars));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, p.waitFor(), "make csim failed:\n" + out);
     return out;

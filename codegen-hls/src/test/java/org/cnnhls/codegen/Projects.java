@@ -1,6 +1,7 @@
 package org.cnnhls.codegen;
 
 import org.cnnhls.engine.HardwareConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +19,24 @@ import org.cnnhls.ir.quant.QuantOptions;
 import org.cnnhls.ir.quant.QuantizedGraph;
 import org.cnnhls.ir.quant.Quantizer;
 import org.cnnhls.ir.quant.ValueRanges;
+import org.junit.jupiter.api.Assumptions;
 
 /** Test fixtures: the reference models, quantized with seeded calibration data, emitted as projects. */
 final class Projects {
   private Projects() {}
+
+  /**
+   * Xilinx's C-simulation headers at {@code <repo>/../shared/third_party/xilinx-hls/include} (never
+   * copied into the repository); skips the calling test when they are absent.
+   */
+  static Path xilinxHlsInclude() {
+    Path repo = Path.of("").toAbsolutePath();
+    while (repo != null && !Files.exists(repo.resolve("DEVELOPERS.md"))) repo = repo.getParent();
+    Path inc = repo == null ? null : repo.resolveSibling("shared").resolve("third_party/xilinx-hls/include");
+    Assumptions.assumeTrue(inc != null && Files.isRegularFile(inc.resolve("ap_int.h")),
+        "Xilinx HLS headers not found at <repo>/../shared/third_party/xilinx-hls/include: vendor-header C-sim skipped");
+    return inc;
+  }
 
   static final List<String> MODELS = List.of("lenet5", "digits", "resnet_block", "mobilenetv2_block");
 

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 
 /** Test support: the kernel library as files, and g++ / program runs with captured output. */
 final class Cpp {
@@ -19,6 +20,29 @@ final class Cpp {
 
   /** Flags every generated project's C-simulation uses (see the Makefile the compiler emits). */
   static final List<String> STRICT = List.of("-std=c++14", "-O2", "-Wall", "-Wextra", "-Werror", "-DCNNHLS_STANDALONE");
+
+  /**
+   * Xilinx's C-simulation headers, {@code <repo>/../shared/third_party/xilinx-hls/include} (never
+   * copied into the repository); skips the calling test when they are absent.
+   */
+  static Path vendorInclude() {
+    Path repo = Path.of("").toAbsolutePath();
+    while (repo != null && !Files.exists(repo.resolve("DEVELOPERS.md"))) repo = repo.getParent();
+    Path inc = repo == null ? null : repo.resolveSibling("shared").resolve("third_party/xilinx-hls/include");
+    Assumptions.assumeTrue(inc != null && Files.isRegularFile(inc.resolve("ap_int.h")),
+        "Xilinx HLS headers not found at <repo>/../shared/third_party/xilinx-hls/include: vendor-header C-sim skipped");
+    return inc;
+  }
+
+  /**
+   * The generated Makefile's flags with XILINX_HLS_INCLUDE set: Xilinx's headers with -isystem, our
+   * code still under -Werror; ap_private.h's inlined code trips g++'s uninitialized analysis, so
+   * those two warnings are off (the stand-in build keeps them).
+   */
+  static List<String> vendor(String opt) {
+    return List.of("-std=c++14", opt, "-Wall", "-Wextra", "-Werror", "-DCNNHLS_VENDOR_HEADERS", "-isystem",
+        vendorInclude().toString(), "-Wno-uninitialized", "-Wno-maybe-uninitialized");
+  }
 
   record Result(int exit, String out, String err) {
     String all() {

@@ -33,8 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  * built with the IR, quantized, lowered by {@link TestProject}, compiled with the top function and
  * the testbench, run. Tile configurations are chosen to exercise partial tiles in every dimension,
  * run-time tile shrinking (strides/dilations beyond CNNHLS_MAX_STRIDE/DILATION), several
- * fully-connected blocks and element-wise chunks; one build runs under ASan/UBSan with per-layer
- * checks.
+ * fully-connected blocks and element-wise chunks; some builds run under ASan/UBSan with per-layer
+ * checks, some against Xilinx's own C-simulation headers instead of the stand-ins, some with the
+ * stand-ins' unwritten-value check (CNNHLS_STANDIN_CHECK_INIT).
  */
 class EngineCsimTest {
   @TempDir Path dir;
@@ -233,11 +234,17 @@ class EngineCsimTest {
 
   /** Writes the project, builds the C-simulation, runs it; returns the run. */
   Cpp.Result csim(String name, TestProject p, Map<String, Object> macros, List<String> extraFlags) throws Exception {
+    return csim(name, p, macros, Cpp.STRICT, extraFlags);
+  }
+
+  /** The same with another base flag set (e.g. {@link Cpp#vendor}: Xilinx's headers instead of the stand-ins). */
+  Cpp.Result csim(String name, TestProject p, Map<String, Object> macros, List<String> base, List<String> extraFlags)
+      throws Exception {
     Path proj = Files.createDirectories(dir.resolve(name));
     Cpp.copyLibrary(proj);
     Files.writeString(proj.resolve("cnnhls_config.h"), p.configHeader(macros));
     p.writeData(proj.resolve("data"), macros);
-    List<String> flags = new ArrayList<>(Cpp.STRICT);
+    List<String> flags = new ArrayList<>(base);
     flags.addAll(extraFlags);
     Cpp.gxx(proj, flags, List.of(proj), List.of(proj.resolve("cnnhls_top.cpp"), proj.resolve("cnnhls_tb.cpp")),
         proj.resolve("csim"));
@@ -360,6 +367,47 @@ class EngineCsimTest {
     Map<String, Object> mm = tiles(3, 5, 4, 7);
     mm.put("CNNHLS_WINOGRAD", 1);
     assertPass(csim("winomixed", mixed, mm, SANITIZE), mixed);
+  }
+
+  @Test
+  void vendorHeadersBitExact() throws Exception {
+    // the same kernels against Xilinx's own ap_int / hls::stream C-simulation headers: every op kind
+    // at 16 bit, and Winograd mode with narrowed accumulators at 8 bit
+    List<String> vendor = Cpp.vendor("-O1");
+    TestProject p = project(mixedModel(1), QuantOptions.preset("16"));
+    assertPass(csim("v16", p, tiles(4, 3, 4, 4), vendor, List.of("-DCNNHLS_LAYER_HOOK")), p);
+    TestProject w = project(winogradModel(22), QuantOptions.preset("8"));
+    Map<String, Object> m = tiles(8, 4, 6, 8);
+    m.putAll(w.narrowAccumulatorMacros());
+    m.put("CNNHLS_WINOGRAD", 1);
+    assertPass(csim("vwino8", w, m, vendor, List.of()), w);
+  }
+
+  @Test
+  void noLayerReadsAValueNoOneWrote() throws Exception {
+    // CNNHLS_STANDIN_CHECK_INIT: every ap_int starts unwritten (on-chip buffers, FIFOs, and the
+    // feature-map buffer outside the input) and reading one aborts; Xilinx's ap_int would hold garbage
+    List<String> check = List.of("-DCNNHLS_STANDIN_CHECK_INIT", "-DCNNHLS_LAYER_HOOK");
+    TestProject zoo = project(zooModel(12, 28), QuantOptions.preset("8"));
+    Map<String, Object> m = tiles(16, 16, 6, 9);
+    m.putAll(zoo.narrowAccumulatorMacros());
+    m.put("CNNHLS_MAX_K", 5);
+    m.put("CNNHLS_MAX_STRIDE", 1);
+    assertPass(csim("czoo8", zoo, m, check), zoo);
+    TestProject mixed = project(mixedModel(3), QuantOptions.preset("16").withPerChannel(true));
+    Map<String, Object> s = tiles(2, 5, 2, 2);
+    s.put("CNNHLS_MAX_K", 3);
+    s.put("CNNHLS_MAX_STRIDE", 1);
+    s.put("CNNHLS_IN_TR", 6);
+    s.put("CNNHLS_IN_TC", 5);
+    s.put("CNNHLS_FC_NB", 4);
+    s.put("CNNHLS_EW_CHUNK", 7);
+    s.put("CNNHLS_MAX_FC_IN", 24);
+    assertPass(csim("csmall", mixed, s, check), mixed);
+    TestProject w = project(winogradModel(21), QuantOptions.preset("16"));
+    Map<String, Object> wm = tiles(4, 3, 5, 3);
+    wm.put("CNNHLS_WINOGRAD", 1);
+    assertPass(csim("cwino16", w, wm, check), w);
   }
 
   @Test
