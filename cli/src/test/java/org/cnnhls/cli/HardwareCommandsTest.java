@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import org.cnnhls.frontend.NpyFiles;
 import org.cnnhls.frontend.OnnxModelBuilder;
 import org.cnnhls.ir.Shape;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -93,6 +94,58 @@ class HardwareCommandsTest {
         "pynq-z2");
   }
 
+  @org.junit.jupiter.params.ParameterizedTest(name = "dse --precision {0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"8", "both"})
+  void dseConfigKeepsItsPrecisionThroughCompileWithTheSameFitVerdict(String precision) throws IOException {
+    Path cfg = tmp.resolve("best.json");
+    Cli.Result d = Cli.run("dse", Cli.DIGITS_MODEL, "--board", "ultra96", "--precision", precision, "--calibration", Cli.DIGITS_X,
+        "--emit-config", cfg);
+    assertEquals(0, d.code(), d::toString);
+    JsonNode best = new ObjectMapper().readTree(cfg.toFile());
+    assertEquals(1, best.get("format").asInt());
+    int width = best.get("actWidth").asInt();
+    if (precision.equals("8")) assertEquals(8, width);
+    Path out = tmp.resolve("prj");
+    Cli.Result c = Cli.run("compile", Cli.DIGITS_MODEL, "--config", cfg, "--calibration", Cli.DIGITS_X, "-o", out);
+    assertEquals(0, c.code(), c::toString);
+    String header = Files.readString(out.resolve("hls/cnnhls_config.h"));
+    assertTrue(header.contains("#define CNNHLS_ACT_W " + width + " ") && header.contains("#define CNNHLS_WGT_W " + width + " "), header);
+    JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+    for (String r : new String[] {"dsp", "bram18", "lut", "ff"}) {
+      assertEquals(best.at("/modeled/" + r).asInt(), report.at("/resources/" + r + "/used").asInt(), r + ": dse vs compile --config");
+    }
+    assertEquals(width, report.at("/config/actWidth").asInt());
+    // the project's own hardware.json round-trips, and a contradicting --precision is refused
+    Cli.Result again = Cli.run("compile", Cli.DIGITS_MODEL, "--config", out.resolve("hardware.json"), "--calibration", Cli.DIGITS_X,
+        "-o", tmp.resolve("prj2"));
+    assertEquals(0, again.code(), again::toString);
+    String other = width == 8 ? "16" : "8";
+    Cli.assertError(2, Cli.run("compile", Cli.DIGITS_MODEL, "--config", cfg, "--precision", other, "-o", tmp.resolve("prj3")),
+        "precision " + other, width + "-bit");
+    Assertions.assertFalse(Files.exists(tmp.resolve("prj3")));
+  }
+
+  @Test
+  void configFilesAreReadStrictlyNamingTheKey() throws IOException {
+    Path cfg = tmp.resolve("c.json");
+    String good = "\"format\": 1, \"board\": \"ultra96v2\", \"tn\": 8, \"tr\": 14, \"tc\": 14, \"axiDataWidth\": 128, "
+        + "\"clockMHz\": 200.0, \"winograd\": false, \"actWidth\": 16, \"wgtWidth\": 16";
+    String[][] cases = {
+        {"{" + good + ", \"tm\": 8, \"tmm\": 8}", "unknown key \"tmm\""},
+        {"{" + good + ", \"tm\": 16.9}", "\"tm\" must be an integer"},
+        {"{" + good + ", \"tm\": 4294967312}", "\"tm\" must be an integer"},
+        {"{" + good + "}", "missing \"tm\""},
+        {"{" + good.replace("\"format\": 1", "\"format\": 2") + ", \"tm\": 8}", "format"},
+        {"{" + good.replace("\"clockMHz\": 200.0", "\"clockMHz\": 1e-300") + ", \"tm\": 8}", "clock"},
+        {"{" + good.replace("\"winograd\": false", "\"winograd\": \"no\"") + ", \"tm\": 8}", "winograd"}};
+    for (String[] c : cases) {
+      Files.writeString(cfg, c[0]);
+      Cli.assertError(2, Cli.run("compile", Cli.DIGITS_MODEL, "--config", cfg, "-o", tmp.resolve("never")), "c.json", c[1]);
+      Cli.assertError(2, Cli.run("simulate", Cli.DIGITS_MODEL, "--config", cfg), c[1]);
+    }
+    Assertions.assertFalse(Files.exists(tmp.resolve("never")));
+  }
+
   @Test
   void unmappableOpIsNamedAndNothingIsWritten() throws IOException {
     OnnxModelBuilder b = org.cnnhls.frontend.ReferenceModels.convSigmoid();
@@ -142,8 +195,10 @@ class HardwareCommandsTest {
     String sv = Files.readString(out.resolve("cnnhls_mac_array.sv"));
     assertTrue(sv.contains("module cnnhls_mac_array"), "no top module in the SystemVerilog");
     Path bad = tmp.resolve("bad.json");
-    Files.writeString(bad, "{\"tm\": 0, \"tn\": 4, \"actWidth\": 8, \"wgtWidth\": 8, \"outWidth\": 8}");
+    n.put("tm", 0);
+    m.writeValue(bad.toFile(), n);
     Cli.assertError(2, Cli.run("rtl", bad, "-o", tmp.resolve("rtl2")), "tm");
+    n.put("tm", 4);
     // the core has no Winograd mode: such a configuration is refused, not silently built direct
     n.put("winograd", true);
     m.writeValue(cfg.toFile(), n);

@@ -87,12 +87,12 @@ public record Report(String model, String board, String part, double clockMHz, S
         resources.fits() ? "fits within the board's utilization caps" : "**exceeds the board's utilization caps** (" + overflow
             + (forced ? "; written because of --force" : "") + ")"));
     sb.append("Cycles: ").append(timingModel).append(".\n\n");
-    sb.append("| # | layer | engine op | input | output | MACs | out format | weights | compute cyc | memory cyc | bound |\n");
-    sb.append("|---|---|---|---|---|---:|---|---|---:|---:|---|\n");
+    sb.append("| # | layer | engine op | input | output | MACs | out format | weights | cycles | compute cyc | memory cyc | bound |\n");
+    sb.append("|---|---|---|---|---|---:|---|---|---:|---:|---:|---|\n");
     for (Layer l : layers) {
-      sb.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %,d | %s | %s | %,d | %,d | %s |%n", l.index(),
+      sb.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %,d | %s | %s | %,d | %,d | %,d | %s |%n", l.index(),
           CppNames.literal(l.node()).replace("|", "/"), l.engineOp(), l.input(), l.output(), l.macs(), l.outputFormat(),
-          l.weightFormat(), l.computeCycles(), l.memoryCycles(), l.bound()));
+          l.weightFormat(), l.cycles(), l.computeCycles(), l.memoryCycles(), l.bound()));
     }
     return sb.toString();
   }

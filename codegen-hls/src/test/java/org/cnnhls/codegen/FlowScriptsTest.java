@@ -46,7 +46,7 @@ class FlowScriptsTest {
     for (String board : List.of("ultra96", "pynq-z2", "zcu104")) {
       Graph g = Projects.model("lenet5");
       HardwareConfig hw = HardwareConfig.defaults(BoardCatalog.byName(board));
-      PROJECTS.put(board, ProjectEmitter.emit(tmp.resolve(board), false, "lenet5", Projects.quantize(g, "lenet5", "16"), hw,
+      PROJECTS.put(board, Projects.emit(tmp.resolve(board), "lenet5", Projects.quantize(g, "lenet5", "16"), hw,
           Projects.samples(g, "lenet5", 1).get(0).get(g.inputs().get(0).name())).dir());
     }
   }

@@ -98,8 +98,8 @@ class RequantBoundRegressionTest {
     BigInteger worst = worstProduct(q, fc, true);
     System.out.printf("googlenet fc at 8 bit: input %s, worst |acc| * M = 2^%.3f%n", q.format(fc.input(0)),
         Math.log(worst.doubleValue()) / Math.log(2));
-    HardwareConfig hw = HardwareConfig.defaults(BoardCatalog.byName("ultra96"));
-    ProjectEmitter.Result r = ProjectEmitter.emit(tmp.resolve("googlenet_head"), false, "googlenet_head", q, hw,
+    HardwareConfig hw = HardwareConfig.defaults(BoardCatalog.byName("ultra96")).withPrecision(8, 8);
+    ProjectEmitter.Result r = Projects.emit(tmp.resolve("googlenet_head"), "googlenet_head", q, hw,
         samples(5).get(4).get("input"));
     String out = CsimBitExactTest.make(r.dir().resolve("hls"));
     assertTrue(out.contains("PASS: " + r.program().layers().size() + " layers"), out);
