@@ -1,5 +1,12 @@
 package org.cnnhls.engine;
 
+import java.util.List;
+import org.cnnhls.ir.Graph;
+import org.cnnhls.ir.Node;
+import org.cnnhls.ir.Shape;
+import org.cnnhls.ir.ops.Op;
+import org.cnnhls.ir.quant.LinearQuant;
+
 /**
  * The conv engine's tiled loop nest, step by step as conv_layer/conv_step run it in
  * cnnhls_engine.h. Per group, output tiles (Tm channels x Tr rows x Tc columns) are visited in
@@ -293,5 +300,86 @@ public final class ConvEngine implements EngineComponent {
     private static int ceil(int a, int b) {
       return (a + b - 1) / b;
     }
+  }
+
+  @Override
+  public boolean lowers(Node n, Graph g) {
+    return n.op() instanceof Op.FusedConv || n.op() instanceof Op.Conv;
+  }
+
+  /** One CONV descriptor (bias, requantize, activation, and a max-pool fused when its windows fit the tiles; else a MAXPOOL pass after it). */
+  @Override
+  public void lower(Node n, Lowering l) {
+    conv(n, n.op() instanceof Op.FusedConv f ? f : new Op.FusedConv((Op.Conv) n.op(), null, null), l);
+  }
+
+  private static void conv(Node n, Op.FusedConv f, Lowering l) {
+    Op.Conv c = f.conv();
+    LinearQuant lq = l.q.linear().get(n.name());
+    l.checkRequant(n, lq);
+    Shape convOut = c.inferShapes(List.of(l.g.shape(n.input(0)), l.g.shape(n.input(1)))).get(0);
+    LayerDescriptor.Builder b = l.unary(n, LayerDescriptor.OP_CONV);
+    b.outC = convOut.dim(1);
+    b.convH = convOut.dim(2);
+    b.convW = convOut.dim(3);
+    b.kH = c.kernel()[0];
+    b.kW = c.kernel()[1];
+    b.sH = c.strides()[0];
+    b.sW = c.strides()[1];
+    b.padT = c.pads()[0];
+    b.padL = c.pads()[1];
+    b.padB = c.pads()[2];
+    b.padR = c.pads()[3];
+    b.dH = c.dilations()[0];
+    b.dW = c.dilations()[1];
+    b.groups = c.group();
+    l.params(b, lq, l.q.format(n.input(0)).width());
+    Lowering.activation(b, l.q.activations().get(n.name()));
+    Op.MaxPool p = f.pool();
+    if (p == null) {
+      b.outH = b.convH;
+      b.outW = b.convW;
+      l.emit(b, n, n.output());
+      return;
+    }
+    if (poolFitsTiles(p, l.hw)) {
+      b.pool = 1;
+      b.poolKH = p.kernel()[0];
+      b.poolKW = p.kernel()[1];
+      b.poolSH = p.strides()[0];
+      b.poolSW = p.strides()[1];
+      l.emit(b, n, n.output());
+      return;
+    }
+    // the pool cannot run inside the conv's output stage: conv to a scratch tensor, then a max-pool pass
+    b.outH = b.convH;
+    b.outW = b.convW;
+    b.outOff = l.fmapSize;
+    l.fmapSize += b.outC * b.convH * b.convW;
+    int scratch = b.outOff;
+    l.emit(b, n, null);
+    LayerDescriptor.Builder mp = new LayerDescriptor.Builder(LayerDescriptor.OP_MAXPOOL);
+    int[] out = l.chw(n.output());
+    mp.inOff = scratch;
+    mp.inC = b.outC;
+    mp.inH = b.convH;
+    mp.inW = b.convW;
+    mp.outC = out[0];
+    mp.outH = out[1];
+    mp.outW = out[2];
+    mp.convH = out[1];
+    mp.convW = out[2];
+    Lowering.windowFields(mp, p.kernel(), p.strides(), p.pads(), p.dilations());
+    mp.outWidth = b.outWidth;
+    l.emit(mp, n, n.output());
+  }
+  /**
+   * Pooling inside the output stage needs windows that never straddle tiles: k == s, no padding,
+   * no dilation (the engine rounds its row and column tiles down to multiples of k).
+   */
+  private static boolean poolFitsTiles(Op.MaxPool p, HardwareConfig hw) {
+    int[] k = p.kernel(), s = p.strides(), pads = p.pads(), d = p.dilations();
+    return k[0] == s[0] && k[1] == s[1] && pads[0] == 0 && pads[1] == 0 && pads[2] == 0 && pads[3] == 0 && d[0] == 1
+        && d[1] == 1 && k[0] <= hw.tr() && k[1] <= hw.tc();
   }
 }

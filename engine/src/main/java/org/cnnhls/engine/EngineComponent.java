@@ -3,8 +3,8 @@ package org.cnnhls.engine;
 import java.util.List;
 
 /**
- * One component of the overlay engine (FINN's HWCustomOp is the model): the descriptor ops it runs,
- * its cost model (cycles of one descriptor, as its kernel in cnnhls_engine.h runs it) and its share
+ * One component of the overlay engine (FINN's HWCustomOp is the model): the IR nodes it lowers and
+ * the descriptor ops it runs, its cost model (cycles of one descriptor, as its kernel in cnnhls_engine.h runs it) and its share
  * of the engine's resources. The simulator times a program through {@link #of}; the resource model
  * sums {@link #resources} over {@link #ALL}. A new engine op is a new component here, plus its
  * kernel, its SystemC schedule and its descriptor op code.
@@ -13,6 +13,12 @@ public sealed interface EngineComponent permits ConvEngine, GemmEngine, VectorUn
 
   /** The descriptor ops this component runs. */
   List<EngineOp> ops();
+
+  /** Whether this component runs IR node {@code n} (of graph {@code g}). */
+  boolean lowers(org.cnnhls.ir.Node n, org.cnnhls.ir.Graph g);
+
+  /** Appends node {@code n}'s descriptors (and its parameters, memory regions) to the program {@code l} is lowering. */
+  void lower(org.cnnhls.ir.Node n, Lowering l);
 
   /** Timing of one descriptor on this component, in an engine built with {@code limits}. */
   LayerTiming time(String node, LayerDescriptor d, HardwareConfig hw, DdrModel ddr, EngineLimits limits);
@@ -30,6 +36,12 @@ public sealed interface EngineComponent permits ConvEngine, GemmEngine, VectorUn
   static EngineComponent of(EngineOp op) {
     for (EngineComponent c : ALL) if (c.ops().contains(op)) return c;
     throw new IllegalArgumentException("no engine component runs " + op);
+  }
+
+  /** The component that lowers node {@code n}; {@link Lowering#checkMappable} has refused nodes none lowers. */
+  static EngineComponent lowering(org.cnnhls.ir.Node n, org.cnnhls.ir.Graph g) {
+    for (EngineComponent c : ALL) if (c.lowers(n, g)) return c;
+    throw new IllegalArgumentException("no engine component lowers node " + n.name());
   }
 
   static EngineComponent of(int opCode) {

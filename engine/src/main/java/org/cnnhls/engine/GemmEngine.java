@@ -1,5 +1,10 @@
 package org.cnnhls.engine;
 
+import org.cnnhls.ir.Graph;
+import org.cnnhls.ir.Node;
+import org.cnnhls.ir.ops.Op;
+import org.cnnhls.ir.quant.LinearQuant;
+
 /**
  * Fully connected layers: the input vector is loaded once; weights stream from DDR in long bursts,
  * costed Tm output rows at a time, while the FC datapath consumes one AXI beat of weights per
@@ -54,5 +59,29 @@ public final class GemmEngine implements EngineComponent {
     memory += store;
     bytes += (long) n * actBytes;
     return new LayerTiming(node, "GEMM", (long) k * n, total, compute, memory, bytes, blocks);
+  }
+
+  @Override
+  public boolean lowers(Node n, Graph g) {
+    return n.op() instanceof Op.FusedGemm || n.op() instanceof Op.Gemm;
+  }
+
+  @Override
+  public void lower(Node n, Lowering l) {
+    gemm(n, n.op() instanceof Op.FusedGemm f ? f.transB() : ((Op.Gemm) n.op()).transB(), l);
+  }
+
+  private static void gemm(Node n, boolean transB, Lowering l) {
+    LinearQuant lq = l.q.linear().get(n.name());
+    l.checkRequant(n, lq);
+    LayerDescriptor.Builder b = l.unary(n, LayerDescriptor.OP_GEMM);
+    int[] in = l.chw(n.input(0));
+    b.inC = in[0] * in[1] * in[2];
+    b.inH = 1;
+    b.inW = 1;
+    b.transB = transB ? 1 : 0;
+    l.params(b, lq, l.q.format(n.input(0)).width());
+    Lowering.activation(b, l.q.activations().get(n.name()));
+    l.emit(b, n, n.output());
   }
 }

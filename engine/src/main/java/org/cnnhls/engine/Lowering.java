@@ -27,16 +27,17 @@ public final class Lowering {
   static final int MIN_SHIFT = org.cnnhls.ir.quant.Requantize.MIN_SHIFT, MAX_SHIFT = org.cnnhls.ir.quant.Requantize.MAX_SHIFT,
       MAX_PRODUCT_BITS = org.cnnhls.ir.quant.Requantize.PRODUCT_BITS;
 
-  private final QuantizedGraph q;
-  private final Graph g;
-  private final HardwareConfig hw;
+  final QuantizedGraph q;
+  final Graph g;
+  final HardwareConfig hw;
   private final Map<String, Integer> offsets = new HashMap<>();
   private final List<LayerDescriptor> layers = new ArrayList<>();
   private final List<String> layerNodes = new ArrayList<>(), layerValues = new ArrayList<>();
   private final List<int[]> weightChunks = new ArrayList<>();
   private final List<long[]> biasChunks = new ArrayList<>();
   private final List<int[]> quantChunks = new ArrayList<>();
-  private int fmapSize, weightSize, biasSize, quantSize;
+  int fmapSize;
+  private int weightSize, biasSize, quantSize;
   private int accWidth = 2, multWidth = 1;
   /** Set for timing-only lowering, where weights are unknown: widths come from the contract's bound. */
   private int nominalWeightWidth;
@@ -168,12 +169,8 @@ public final class Lowering {
     List<String> bad = new ArrayList<>();
     for (Node n : g.nodes()) {
       Op op = n.op();
-      boolean ok = op instanceof Op.FusedConv || op instanceof Op.Conv || op instanceof Op.FusedGemm || op instanceof Op.Gemm
-          || op instanceof Op.FusedAdd || op instanceof Op.Add || op instanceof Op.MaxPool || op instanceof Op.AveragePool
-          || op instanceof Op.GlobalAveragePool || op instanceof Op.GlobalMaxPool || op instanceof Op.Concat
-          || op instanceof Op.Flatten || op instanceof Op.Reshape || op instanceof Op.Identity
-          || (op instanceof Op.Activation a && ActivationQuant.isSupported(a));
-      if (op instanceof Op.Concat c && ok) ok = g.shape(n.output()).axis(c.axis()) == 1;
+      boolean ok = op instanceof Op.Flatten || op instanceof Op.Reshape || op instanceof Op.Identity
+          || EngineComponent.ALL.stream().anyMatch(c -> c.lowers(n, g));
       if (!ok) bad.add("'" + n.name() + "' (" + op.type() + ")");
     }
     if (!bad.isEmpty()) {
@@ -188,7 +185,7 @@ public final class Lowering {
     if (s.rank() > 0 && s.dim(0) != 1) throw new ModelException("value '" + value + "' has batch " + s.dim(0) + "; the engine runs batch 1");
   }
 
-  private int allocate(String value) {
+  int allocate(String value) {
     Integer off = offsets.get(value);
     if (off != null) return off;
     int o = fmapSize;
@@ -198,7 +195,7 @@ public final class Lowering {
   }
 
   /** C, H, W of an NCHW or [1, K] tensor. */
-  private int[] chw(String value) {
+  int[] chw(String value) {
     Shape s = g.shape(value);
     checkBatch(value);
     return switch (s.rank()) {
@@ -215,28 +212,10 @@ public final class Lowering {
       offsets.put(n.output(), allocate(n.input(0))); // same row-major data, no engine pass
       return;
     }
-    if (op instanceof Op.FusedConv || op instanceof Op.Conv) {
-      conv(n, op instanceof Op.FusedConv f ? f : new Op.FusedConv((Op.Conv) op, null, null));
-    } else if (op instanceof Op.FusedGemm || op instanceof Op.Gemm) {
-      gemm(n, op instanceof Op.FusedGemm f ? f.transB() : ((Op.Gemm) op).transB());
-    } else if (op instanceof Op.FusedAdd || op instanceof Op.Add) {
-      add(n);
-    } else if (op instanceof Op.MaxPool p) {
-      window(n, LayerDescriptor.OP_MAXPOOL, p.kernel(), p.strides(), p.pads(), p.dilations(), false);
-    } else if (op instanceof Op.AveragePool p) {
-      window(n, LayerDescriptor.OP_AVGPOOL, p.kernel(), p.strides(), p.pads(), new int[] {1, 1}, p.countIncludePad());
-    } else if (op instanceof Op.GlobalAveragePool || op instanceof Op.GlobalMaxPool) {
-      global(n, op instanceof Op.GlobalAveragePool ? LayerDescriptor.OP_GAVGPOOL : LayerDescriptor.OP_GMAXPOOL);
-    } else if (op instanceof Op.Concat) {
-      concat(n);
-    } else if (op instanceof Op.Activation) {
-      LayerDescriptor.Builder b = unary(n, LayerDescriptor.OP_ACT);
-      activation(b, q.activations().get(n.name()));
-      emit(b, n, n.output());
-    }
+    EngineComponent.lowering(n, g).lower(n, this);
   }
 
-  private LayerDescriptor.Builder unary(Node n, int opKind) {
+  LayerDescriptor.Builder unary(Node n, int opKind) {
     LayerDescriptor.Builder b = new LayerDescriptor.Builder(opKind);
     int[] in = chw(n.input(0)), out = chw(n.output());
     b.inOff = allocate(n.input(0));
@@ -252,14 +231,14 @@ public final class Lowering {
     return b;
   }
 
-  private void emit(LayerDescriptor.Builder b, Node n, String value) {
+  void emit(LayerDescriptor.Builder b, Node n, String value) {
     b.outOff = value == null ? b.outOff : allocate(value);
     layers.add(b.build());
     layerNodes.add(n.name());
     layerValues.add(value);
   }
 
-  private static void activation(LayerDescriptor.Builder b, ActivationQuant a) {
+  static void activation(LayerDescriptor.Builder b, ActivationQuant a) {
     b.actLo = a.lo();
     b.actHi = a.hi();
     b.leaky = a.leaky() ? 1 : 0;
@@ -267,115 +246,12 @@ public final class Lowering {
     b.leakS = a.leakShift();
   }
 
-  private void conv(Node n, Op.FusedConv f) {
-    Op.Conv c = f.conv();
-    LinearQuant lq = q.linear().get(n.name());
-    checkRequant(n, lq);
-    Shape convOut = c.inferShapes(List.of(g.shape(n.input(0)), g.shape(n.input(1)))).get(0);
-    LayerDescriptor.Builder b = unary(n, LayerDescriptor.OP_CONV);
-    b.outC = convOut.dim(1);
-    b.convH = convOut.dim(2);
-    b.convW = convOut.dim(3);
-    b.kH = c.kernel()[0];
-    b.kW = c.kernel()[1];
-    b.sH = c.strides()[0];
-    b.sW = c.strides()[1];
-    b.padT = c.pads()[0];
-    b.padL = c.pads()[1];
-    b.padB = c.pads()[2];
-    b.padR = c.pads()[3];
-    b.dH = c.dilations()[0];
-    b.dW = c.dilations()[1];
-    b.groups = c.group();
-    params(b, lq, q.format(n.input(0)).width());
-    activation(b, q.activations().get(n.name()));
-    Op.MaxPool p = f.pool();
-    if (p == null) {
-      b.outH = b.convH;
-      b.outW = b.convW;
-      emit(b, n, n.output());
-      return;
-    }
-    if (poolFitsTiles(p)) {
-      b.pool = 1;
-      b.poolKH = p.kernel()[0];
-      b.poolKW = p.kernel()[1];
-      b.poolSH = p.strides()[0];
-      b.poolSW = p.strides()[1];
-      emit(b, n, n.output());
-      return;
-    }
-    // the pool cannot run inside the conv's output stage: conv to a scratch tensor, then a max-pool pass
-    b.outH = b.convH;
-    b.outW = b.convW;
-    b.outOff = fmapSize;
-    fmapSize += b.outC * b.convH * b.convW;
-    int scratch = b.outOff;
-    emit(b, n, null);
-    LayerDescriptor.Builder mp = new LayerDescriptor.Builder(LayerDescriptor.OP_MAXPOOL);
-    int[] out = chw(n.output());
-    mp.inOff = scratch;
-    mp.inC = b.outC;
-    mp.inH = b.convH;
-    mp.inW = b.convW;
-    mp.outC = out[0];
-    mp.outH = out[1];
-    mp.outW = out[2];
-    mp.convH = out[1];
-    mp.convW = out[2];
-    windowFields(mp, p.kernel(), p.strides(), p.pads(), p.dilations());
-    mp.outWidth = b.outWidth;
-    emit(mp, n, n.output());
-  }
 
-  /**
-   * Pooling inside the output stage needs windows that never straddle tiles: k == s, no padding,
-   * no dilation (the engine rounds its row and column tiles down to multiples of k).
-   */
-  private boolean poolFitsTiles(Op.MaxPool p) {
-    int[] k = p.kernel(), s = p.strides(), pads = p.pads(), d = p.dilations();
-    return k[0] == s[0] && k[1] == s[1] && pads[0] == 0 && pads[1] == 0 && pads[2] == 0 && pads[3] == 0 && d[0] == 1
-        && d[1] == 1 && k[0] <= hw.tr() && k[1] <= hw.tc();
-  }
 
-  private void gemm(Node n, boolean transB) {
-    LinearQuant lq = q.linear().get(n.name());
-    checkRequant(n, lq);
-    LayerDescriptor.Builder b = unary(n, LayerDescriptor.OP_GEMM);
-    int[] in = chw(n.input(0));
-    b.inC = in[0] * in[1] * in[2];
-    b.inH = 1;
-    b.inW = 1;
-    b.transB = transB ? 1 : 0;
-    params(b, lq, q.format(n.input(0)).width());
-    activation(b, q.activations().get(n.name()));
-    emit(b, n, n.output());
-  }
 
-  private void add(Node n) {
-    LayerDescriptor.Builder b = unary(n, LayerDescriptor.OP_ADD);
-    b.in2Off = allocate(n.input(1));
-    FixedType fa = q.format(n.input(0)), fb = q.format(n.input(1)), fo = q.format(n.output());
-    int f = Math.max(fa.frac(), fb.frac());
-    b.shiftA = f - fa.frac();
-    b.shiftB = f - fb.frac();
-    b.shiftOut = f - fo.frac();
-    checkShift(n, b.shiftOut);
-    if (b.shiftA > 30 || b.shiftB > 30) throw new ModelException("node '" + n.name() + "': Add inputs' formats differ by more than 30 bits");
-    activation(b, q.activations().get(n.name()));
-    emit(b, n, n.output());
-  }
 
-  private void window(Node n, int kind, int[] k, int[] s, int[] p, int[] d, boolean includePad) {
-    LayerDescriptor.Builder b = unary(n, kind);
-    windowFields(b, k, s, p, d);
-    b.countIncludePad = includePad ? 1 : 0;
-    b.shiftOut = q.format(n.input(0)).frac() - q.format(n.output()).frac();
-    if (kind == LayerDescriptor.OP_AVGPOOL) checkShift(n, org.cnnhls.ir.quant.IntKernels.AVG_SHIFT + b.shiftOut);
-    emit(b, n, n.output());
-  }
 
-  private static void windowFields(LayerDescriptor.Builder b, int[] k, int[] s, int[] p, int[] d) {
+  static void windowFields(LayerDescriptor.Builder b, int[] k, int[] s, int[] p, int[] d) {
     b.kH = k[0];
     b.kW = k[1];
     b.sH = s[0];
@@ -388,42 +264,9 @@ public final class Lowering {
     b.dW = d[1];
   }
 
-  private void global(Node n, int kind) {
-    LayerDescriptor.Builder b = unary(n, kind);
-    b.shiftOut = q.format(n.input(0)).frac() - q.format(n.output()).frac();
-    if (kind == LayerDescriptor.OP_GAVGPOOL) checkShift(n, org.cnnhls.ir.quant.IntKernels.AVG_SHIFT + b.shiftOut);
-    emit(b, n, n.output());
-  }
 
-  private void concat(Node n) {
-    int outOff = allocate(n.output());
-    FixedType fo = q.format(n.output());
-    int cOff = 0;
-    for (int i = 0; i < n.inputs().size(); i++) {
-      String in = n.input(i);
-      LayerDescriptor.Builder b = new LayerDescriptor.Builder(LayerDescriptor.OP_COPY);
-      int[] c = chw(in), o = chw(n.output());
-      b.inOff = allocate(in);
-      b.inC = c[0];
-      b.inH = c[1];
-      b.inW = c[2];
-      b.outC = o[0];
-      b.outH = o[1];
-      b.outW = o[2];
-      b.convH = o[1];
-      b.convW = o[2];
-      b.outWidth = fo.width();
-      b.shiftOut = q.format(in).frac() - fo.frac();
-      checkShift(n, b.shiftOut);
-      b.concatCOff = cOff;
-      b.outOff = outOff;
-      cOff += c[0];
-      // after the run every slice's region holds the whole concatenated tensor: compare each with it
-      emit(b, n, n.output());
-    }
-  }
 
-  private void params(LayerDescriptor.Builder b, LinearQuant lq, int inWidth) {
+  void params(LayerDescriptor.Builder b, LinearQuant lq, int inWidth) {
     accumulatorWidths(b, lq, inWidth);
     b.wOff = weightSize;
     weightChunks.add(lq.weights());
@@ -467,7 +310,7 @@ public final class Lowering {
    * quantizer keeps its own choices inside; this catches the rest (explicit formats, hand-made
    * parameters). Timing-only lowering has no weights and checks the contract's nominal width.
    */
-  private void checkRequant(Node n, LinearQuant lq) {
+  void checkRequant(Node n, LinearQuant lq) {
     boolean nominal = lq.weights().length == 0;
     int inWidth = q.format(n.input(0)).width();
     long[] bound = nominal ? null : lq.accumulatorBounds(n.op(), inWidth);
@@ -488,7 +331,7 @@ public final class Lowering {
     }
   }
 
-  private static void checkShift(Node n, int s) {
+  static void checkShift(Node n, int s) {
     if (s < MIN_SHIFT || s > MAX_SHIFT) {
       throw new ModelException("node '" + n.name() + "': requantize shift " + s + " is outside the engine's range ["
           + MIN_SHIFT + ", " + MAX_SHIFT + "]; the formats of its input and output are too far apart");

@@ -1,5 +1,12 @@
 package org.cnnhls.engine;
 
+import org.cnnhls.ir.Graph;
+import org.cnnhls.ir.ModelException;
+import org.cnnhls.ir.Node;
+import org.cnnhls.ir.ops.Op;
+import org.cnnhls.ir.quant.ActivationQuant;
+import org.cnnhls.ir.quant.FixedType;
+
 /**
  * Element-wise passes (residual Add, standalone activation, concat copy): one AXI beat of values per
  * cycle in and out; reads and writes share DDR, so the pass costs the larger of the lane compute
@@ -27,5 +34,68 @@ public final class VectorUnit implements EngineComponent {
     long bytes = n * actBytes * (reads + 1);
     long memory = ddr.transfer(bytes);
     return new LayerTiming(node, d.opName(), 0, LAYER_OVERHEAD + Math.max(compute, memory), compute, memory, bytes, 1);
+  }
+
+  /** Residual Add, a channel Concat (one COPY per input) and a standalone supported activation. */
+  @Override
+  public boolean lowers(Node n, Graph g) {
+    Op op = n.op();
+    if (op instanceof Op.Concat c) return g.shape(n.output()).axis(c.axis()) == 1;
+    return op instanceof Op.FusedAdd || op instanceof Op.Add || (op instanceof Op.Activation a && ActivationQuant.isSupported(a));
+  }
+
+  @Override
+  public void lower(Node n, Lowering l) {
+    Op op = n.op();
+    if (op instanceof Op.Concat) {
+      concat(n, l);
+    } else if (op instanceof Op.FusedAdd || op instanceof Op.Add) {
+      add(n, l);
+    } else {
+      LayerDescriptor.Builder b = l.unary(n, LayerDescriptor.OP_ACT);
+      Lowering.activation(b, l.q.activations().get(n.name()));
+      l.emit(b, n, n.output());
+    }
+  }
+
+  private static void add(Node n, Lowering l) {
+    LayerDescriptor.Builder b = l.unary(n, LayerDescriptor.OP_ADD);
+    b.in2Off = l.allocate(n.input(1));
+    FixedType fa = l.q.format(n.input(0)), fb = l.q.format(n.input(1)), fo = l.q.format(n.output());
+    int f = Math.max(fa.frac(), fb.frac());
+    b.shiftA = f - fa.frac();
+    b.shiftB = f - fb.frac();
+    b.shiftOut = f - fo.frac();
+    Lowering.checkShift(n, b.shiftOut);
+    if (b.shiftA > 30 || b.shiftB > 30) throw new ModelException("node '" + n.name() + "': Add inputs' formats differ by more than 30 bits");
+    Lowering.activation(b, l.q.activations().get(n.name()));
+    l.emit(b, n, n.output());
+  }
+  private static void concat(Node n, Lowering l) {
+    int outOff = l.allocate(n.output());
+    FixedType fo = l.q.format(n.output());
+    int cOff = 0;
+    for (int i = 0; i < n.inputs().size(); i++) {
+      String in = n.input(i);
+      LayerDescriptor.Builder b = new LayerDescriptor.Builder(LayerDescriptor.OP_COPY);
+      int[] c = l.chw(in), o = l.chw(n.output());
+      b.inOff = l.allocate(in);
+      b.inC = c[0];
+      b.inH = c[1];
+      b.inW = c[2];
+      b.outC = o[0];
+      b.outH = o[1];
+      b.outW = o[2];
+      b.convH = o[1];
+      b.convW = o[2];
+      b.outWidth = fo.width();
+      b.shiftOut = l.q.format(in).frac() - fo.frac();
+      Lowering.checkShift(n, b.shiftOut);
+      b.concatCOff = cOff;
+      b.outOff = outOff;
+      cOff += c[0];
+      // after the run every slice's region holds the whole concatenated tensor: compare each with it
+      l.emit(b, n, n.output());
+    }
   }
 }
