@@ -70,24 +70,21 @@ final class SimulateCommand implements Callable<Integer> {
     }
     if (config != null && fixed.precision == null) fixed.precision = String.valueOf(width);
     Map<String, float[]> sample = input == null ? null : BatchInput.bind(g, List.of(input.toString())).sample(0);
-    EngineProgram p;
-    QuantizedGraph q = null;
-    if (sample != null) {
-      List<Map<String, float[]>> calib = fixed.calibration != null ? fixed.calibrationSamples(g) : List.of(sample);
-      q = fixed.quantize(g, calib, spec.commandLine().getErr());
-      p = Lowering.lower(q, hw);
-    } else {
-      p = Lowering.forTiming(g, hw);
-    }
+    // quantized as compile quantizes it (calibration, else the analytic range), so the engine is sized
+    // with the model's own accumulator widths and the fit verdict is compile's
+    List<Map<String, float[]>> calib = fixed.calibration != null ? fixed.calibrationSamples(g)
+        : sample != null ? List.of(sample) : List.of();
+    QuantizedGraph q = fixed.quantize(g, calib, spec.commandLine().getErr());
+    EngineProgram p = sample != null ? Lowering.lower(q, hw) : Lowering.forTiming(q, hw);
     SimResult r = Simulator.simulate(p, hw);
     Fit fit = Fit.of(hw, p);
     out.printf("%s on %s: %dx%d MAC array, %dx%d tiles, %d-bit AXI, %.0f MHz, %d-bit%n", g.name(), hw.board().name(), hw.tm(),
         hw.tn(), hw.tr(), hw.tc(), hw.axiDataWidth(), hw.clockMHz(), width);
     out.print(r.toText());
     var e = fit.estimate();
-    out.printf("resources (modeled%s): DSP %d, BRAM18 %d, LUT %d, FF %d: %s%n", q == null ? ", nominal accumulator widths" : "", e.dsp(),
+    out.printf("resources (modeled): DSP %d, BRAM18 %d, LUT %d, FF %d: %s%n", e.dsp(),
         e.bram18(), e.lut(), e.ff(), fit.fits() ? "fits " + hw.board().name() : "does not fit " + hw.board().name() + ": " + fit.overflow());
-    if (q != null) {
+    if (sample != null) {
       long t0 = System.nanoTime();
       Map<String, float[]> values = new BitAccurateInterpreter(q).runFloat(sample);
       float[] y = values.values().iterator().next();

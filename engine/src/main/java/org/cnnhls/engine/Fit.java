@@ -7,20 +7,11 @@ import org.cnnhls.boards.Board;
  * The one fit verdict: the resource estimate of a hardware configuration built with given buffer
  * limits, against its board's utilization caps. dse, compile (with or without --config), simulate
  * and the report all come here, so they agree to the unit.
- *
- * @param overflow null when the estimate fits, else each resource over its cap and by how much
  */
-public record Fit(ResourceModel.Estimate estimate, Board board, String overflow) {
+public record Fit(ResourceModel.Estimate estimate, Board board) {
 
   public static Fit of(HardwareConfig hw, EngineLimits limits) {
-    ResourceModel.Estimate e = ResourceModel.estimate(hw, limits);
-    Board b = hw.board();
-    StringBuilder sb = new StringBuilder();
-    over(sb, "DSP", e.dsp(), b.resources().dsp(), b.utilizationCaps().dsp());
-    over(sb, "BRAM18", e.bram18(), b.resources().bram18(), b.utilizationCaps().bram());
-    over(sb, "LUT", e.lut(), b.resources().lut(), b.utilizationCaps().lut());
-    over(sb, "FF", e.ff(), b.resources().ff(), b.utilizationCaps().ff());
-    return new Fit(e, b, sb.length() == 0 ? null : sb.toString());
+    return new Fit(ResourceModel.estimate(hw, limits), hw.board());
   }
 
   /** The verdict for a lowered program: its layer table and accumulator widths set the limits. */
@@ -29,7 +20,22 @@ public record Fit(ResourceModel.Estimate estimate, Board board, String overflow)
   }
 
   public boolean fits() {
-    return overflow == null;
+    var r = board.resources();
+    var c = board.utilizationCaps();
+    return estimate.dsp() <= cap(r.dsp(), c.dsp()) && estimate.bram18() <= cap(r.bram18(), c.bram())
+        && estimate.lut() <= cap(r.lut(), c.lut()) && estimate.ff() <= cap(r.ff(), c.ff());
+  }
+
+  /** Null when the estimate fits, else each resource over its cap and by how much, e.g. "LUT 50760 > 49392 (70% of 70560) by 1368". */
+  public String overflow() {
+    var r = board.resources();
+    var c = board.utilizationCaps();
+    StringBuilder sb = new StringBuilder();
+    over(sb, "DSP", estimate.dsp(), r.dsp(), c.dsp());
+    over(sb, "BRAM18", estimate.bram18(), r.bram18(), c.bram());
+    over(sb, "LUT", estimate.lut(), r.lut(), c.lut());
+    over(sb, "FF", estimate.ff(), r.ff(), c.ff());
+    return sb.length() == 0 ? null : sb.toString();
   }
 
   /** The cap of one resource: floor(available x utilization cap). */
