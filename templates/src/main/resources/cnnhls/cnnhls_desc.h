@@ -26,6 +26,8 @@ enum OpKind {
 
 // Shift of the average-pool multiplier: M = round(2^AVG_SHIFT / N) = (2^(AVG_SHIFT+1) + N) / (2N).
 static const int AVG_SHIFT = 20;
+// Bits of an average-pool multiplier round(2^AVG_SHIFT / n) <= 2^AVG_SHIFT (its requantize operand).
+static const int AVG_M_W = AVG_SHIFT + 1;
 
 struct LayerDesc {
   int op;                                  // OpKind

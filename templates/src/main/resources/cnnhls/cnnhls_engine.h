@@ -27,12 +27,15 @@
 //             CNNHLS_WINOGRAD (0)      1: 3x3 stride-1 convs run as Winograd F(2x2, 3x3) on the same
 //                                      Tm x Tn multipliers (16 products per 2x2 outputs instead of
 //                                      36), exact in integers; other layers run direct
+//             CNNHLS_PACK_MACS (0)     1: 8-bit MAC array, two products per multiplier (cnnhls_pack.h);
+//                                      the config header sets it where ResourceModel counts packed DSPs
 // cnnhls::layer_fits(desc) says whether a descriptor respects these limits (the testbench checks
 // every layer with it before running).
 #ifndef CNNHLS_ENGINE_H
 #define CNNHLS_ENGINE_H
 
 #include "cnnhls_desc.h"
+#include "cnnhls_pack.h"
 #include "cnnhls_requant.h"
 #include "cnnhls_types.h"
 
@@ -83,6 +86,9 @@
 #endif
 #ifndef CNNHLS_REQ_M_W
 #define CNNHLS_REQ_M_W 31
+#endif
+#ifndef CNNHLS_PACK_MACS
+#define CNNHLS_PACK_MACS 0
 #endif
 #ifndef CNNHLS_WINOGRAD
 #define CNNHLS_WINOGRAD 0
@@ -395,6 +401,32 @@ inline void conv_init_acc(acc_t acc[TM][TR][TC], const acc_t b[TM], int rows, in
 inline void mac_array(const wtile_t w[TM][TN][KK], int k, const mac_in_t x[TN], mac_sum_t sum[TM]) {
   CNNHLS_PRAGMA(HLS INLINE off)
   CNNHLS_PRAGMA(HLS PIPELINE II=1)
+#if CNNHLS_PACK_MACS
+  // 8-bit operands: output channels m and m + 1 share x[n], so their two products come from one
+  // packed multiply (cnnhls_pack.h); Tn x ceil(Tm / 2) multipliers (ResourceModel counts the same)
+  static_assert(CNNHLS_MAC_IN_W <= 8 && CNNHLS_WTILE_W <= 8, "packed MACs need 8-bit operands (not in Winograd mode)");
+  for (int m = 0; m + 1 < TM; m += 2) {
+    CNNHLS_PRAGMA(HLS UNROLL)
+    mac_sum_t s0 = 0, s1 = 0;
+    for (int n = 0; n < TN; n++) {
+      CNNHLS_PRAGMA(HLS UNROLL)
+      ap_int<16> hi, lo;
+      packed_mul2(ap_int<8>(w[m][n][k]), ap_int<8>(w[m + 1][n][k]), ap_int<8>(x[n]), hi, lo);
+      s0 += hi;
+      s1 += lo;
+    }
+    sum[m] = s0;
+    sum[m + 1] = s1;
+  }
+  if (TM % 2) {
+    mac_sum_t s = 0;
+    for (int n = 0; n < TN; n++) {
+      CNNHLS_PRAGMA(HLS UNROLL)
+      s += w[TM - 1][n][k] * x[n];
+    }
+    sum[TM - 1] = s;
+  }
+#else
   for (int m = 0; m < TM; m++) {
     CNNHLS_PRAGMA(HLS UNROLL)
     mac_sum_t s = 0;
@@ -404,6 +436,7 @@ inline void mac_array(const wtile_t w[TM][TN][KK], int k, const mac_in_t x[TN], 
     }
     sum[m] = s;
   }
+#endif
 }
 
 // Direct mode: for every window offset (ky, kx) and tile position (r, c), one pipelined iteration
@@ -893,7 +926,7 @@ inline void pool_layer(const LayerDesc &d, act_t *fmap) {
           const int cols_valid = max_int(0, min_int(d.k_w, d.in_w - ix0) - max_int(0, -ix0));
           const int cols_padded = max_int(0, min_int(d.k_w, d.in_w + d.pad_r - ix0));
           const int n = d.count_include_pad ? rows_padded * cols_padded : rows_valid * cols_valid;
-          fmap[obase + ox] = act_t(requantize(racc[ox].to_int64(), mult[n], AVG_SHIFT + d.shift_out, d.out_width));
+          fmap[obase + ox] = act_t(requantize_narrow<64, AVG_M_W>(racc[ox], ap_uint<AVG_M_W>(mult[n]), AVG_SHIFT + d.shift_out, d.out_width));
         } else {
           fmap[obase + ox] = act_t(racc[ox].to_int64());
         }
@@ -920,7 +953,7 @@ inline void global_pool_layer(const LayerDesc &d, act_t *fmap) {
       sum += v;
       if (v > best) best = v;
     }
-    fmap[d.out_off + ch] = avg ? act_t(requantize(sum.to_int64(), m, AVG_SHIFT + d.shift_out, d.out_width)) : best;
+    fmap[d.out_off + ch] = avg ? act_t(requantize_narrow<64, AVG_M_W>(sum, ap_uint<AVG_M_W>(m), AVG_SHIFT + d.shift_out, d.out_width)) : best;
   }
 }
 
@@ -948,6 +981,8 @@ inline void run_layer(const LayerDesc &d, const wgt_t *weights, const bias_t *bi
 // compiler must only emit descriptors for which this is null).
 inline const char *layer_fits(const LayerDesc &d) {
   if (d.out_width < 2 || d.out_width > CNNHLS_ACT_W) return "out_width must be in [2, CNNHLS_ACT_W]";
+  if (d.leaky && !CNNHLS_LEAKY) return "LeakyReLU layer in an engine built without it (CNNHLS_LEAKY 0)";
+  if (d.leaky && (d.leak_m < 0 || d.leak_m >= (1 << LEAK_M_W))) return "LeakyReLU multiplier beyond LEAK_M_W bits";
   if (d.in_c < 1 || d.in_h < 1 || d.in_w < 1 || d.out_c < 1 || d.out_h < 1 || d.out_w < 1) return "empty tensor";
   switch (d.op) {
     case OP_CONV: {

@@ -63,8 +63,19 @@ inline int requantize_narrow(const ap_int<AW> &acc, const ap_uint<MW> &M, int s,
 // A fused or standalone activation on a requantized raw value: LeakyReLU requantizes negatives by
 // (leak_m, leak_s) into W bits; then the clamp [lo, hi] implements ReLU, ReLU6, Clip, and for
 // "no activation" the full range of the output format.
+// The LeakyReLU multiply is LEAK_V_W x LEAK_M_W bits (one DSP48 per lane): v is a raw value of at
+// most 16 bits, leak_m = round(alpha * 2^15) with alpha in [0, 2) (Java ActivationQuant; lowering
+// refuses other slopes).
+static const int LEAK_V_W = 16, LEAK_M_W = 16;
+
+// CNNHLS_LEAKY 0 (set by the config header when no layer is LeakyReLU) leaves the multipliers out;
+// layer_fits refuses a leaky descriptor then.
+#ifndef CNNHLS_LEAKY
+#define CNNHLS_LEAKY 1
+#endif
+
 inline int activate_raw(int v, int lo, int hi, int leaky, int leak_m, int leak_s, int W) {
-  if (leaky && v < 0) v = requantize(v, leak_m, leak_s, W);
+  if (CNNHLS_LEAKY && leaky && v < 0) v = requantize_narrow<LEAK_V_W, LEAK_M_W>(ap_int<LEAK_V_W>(v), ap_uint<LEAK_M_W>(leak_m), leak_s, W);
   return v < lo ? lo : v > hi ? hi : v;
 }
 

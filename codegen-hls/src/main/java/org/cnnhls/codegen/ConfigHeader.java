@@ -24,6 +24,7 @@ final class ConfigHeader {
     define(sb, "CNNHLS_TC", hw.tc(), "output tile columns");
     define(sb, "CNNHLS_AXI_WIDTH", hw.axiDataWidth(), "m_axi data width in bits");
     define(sb, "CNNHLS_WINOGRAD", hw.winograd() ? 1 : 0, "3x3 stride-1 convs as Winograd F(2x2, 3x3)");
+    define(sb, "CNNHLS_PACK_MACS", hw.packsMacs() ? 1 : 0, "two 8-bit MACs per multiplier (HardwareConfig.packsMacs)");
     define(sb, "CNNHLS_FC_LANES", hw.fcLanes(), "fully connected weights per cycle (one AXI beat)");
     define(sb, "CNNHLS_ACT_W", p.actWidth(), "activation storage width (bits)");
     define(sb, "CNNHLS_WGT_W", p.wgtWidth(), "weight storage width (bits)");
@@ -80,6 +81,7 @@ final class ConfigHeader {
     define(sb, "CNNHLS_ACC_W", l.accWidth(), "accumulator: holds |bias| + sum |w| 2^(Wx-1) of every layer");
     define(sb, "CNNHLS_REQ_ACC_W", l.accWidth(), "");
     define(sb, "CNNHLS_REQ_M_W", l.multWidth(), "largest requantize multiplier (1: powers of two only)");
+    define(sb, "CNNHLS_LEAKY", l.leaky() ? 1 : 0, "LeakyReLU multipliers built (some layer needs them)");
     return sb.toString();
   }
 

@@ -54,7 +54,7 @@ public record Report(String model, String board, String part, double clockMHz, S
     long macs = g.totalMacs();
     double seconds = totalCycles / (hw.clockMHz() * 1e6);
     double gops = 2.0 * macs / seconds / 1e9;
-    boolean packed = hw.eightBit() && !hw.winograd() && hw.board().family() == Board.Family.ZYNQ_ULTRASCALE_PLUS;
+    boolean packed = hw.packsMacs();
     double peak = hw.macs() * hw.clockMHz() * 1e6 * 2 / 1e9;
     Board b = hw.board();
     Fit fit = estimates.fit();

@@ -81,18 +81,28 @@ class DseTest {
   }
 
   @Test
-  void eightBitMacsPackTwoPerDspOnlyOnUltraScalePlus() {
+  void eightBitMacsPackTwoPerDspOnlyOnUltraScalePlusAndEveryMultiplierIsCounted() {
     HardwareConfig us = HardwareConfig.defaults(BoardCatalog.byName("ultra96")).withTiles(16, 16, 14, 14);
     HardwareConfig z7 = HardwareConfig.defaults(BoardCatalog.byName("pynq-z2")).withTiles(16, 16, 14, 14);
     var l8 = EngineLimits.nominal(8, 8);
-    // requantize lanes: Tm in the conv output stage + one per FC loop
-    int requant8 = ResourceModel.requantDspPerLane(l8) * (16 + 2) + ResourceModel.DSP_FIXED;
+    // requantize lanes: Tm in the conv output stage + one per FC loop; LeakyReLU multiplies (16 x 16
+    // bits, one DSP) in the same lanes and in the add and unary paths; two pooling requantizes
+    // (64-bit sum x 21-bit multiplier: 3 x 2 DSPs each)
+    int leak = 16 + 2 + 2, pool = 2 * 6;
+    int requant8 = ResourceModel.requantDspPerLane(l8) * (16 + 2) + leak + pool + ResourceModel.DSP_FIXED;
     assertEquals(2, ResourceModel.requantDspPerLane(l8)); // 31-bit accumulator x 15-bit M: 2 DSP48s, as Yosys maps it
-    // FC lanes: 128-bit AXI carries 16 8-bit weights in each of the two FC loops; packed in pairs on UltraScale+ only
-    assertEquals(128 + 2 * 8 + requant8, ResourceModel.estimate(us.withPrecision(8, 8), l8).dsp());
+    assertEquals(6, ResourceModel.multiplierDsp(ResourceModel.POOL_SUM_W, ResourceModel.AVG_M_W));
+    // the array packs (cnnhls_pack.h) in pairs of output channels on UltraScale+ only; the FC lanes
+    // (one 128-bit AXI beat = 16 8-bit weights in each of the two loops) never pack: the C++ does not
+    assertEquals(16 * 8 + 2 * 16 + requant8, ResourceModel.estimate(us.withPrecision(8, 8), l8).dsp());
     assertEquals(256 + 2 * 8 + requant8, ResourceModel.estimate(z7.withAxiDataWidth(64).withPrecision(8, 8), l8).dsp());
+    // odd Tm: the last output channel is unpacked, Tn x ceil(Tm / 2) multipliers
+    assertEquals(16 * 5 + 2 * 16 + ResourceModel.requantDspPerLane(l8) * (9 + 2) + (9 + 4) + pool + ResourceModel.DSP_FIXED,
+        ResourceModel.estimate(us.withTiles(9, 16, 14, 14).withPrecision(8, 8), l8).dsp());
+    assertTrue(us.withPrecision(8, 8).packsMacs() && !z7.withPrecision(8, 8).packsMacs()
+        && !us.withPrecision(8, 8).withWinograd(true).packsMacs() && !us.packsMacs());
     // 16 bit with power-of-two scaling: M = 1, no requantize multipliers; 8 FC lanes per loop
-    assertEquals(256 + 2 * 8 + ResourceModel.DSP_FIXED, ResourceModel.estimate(us.withPrecision(16, 16), LIMITS).dsp());
+    assertEquals(256 + 2 * 8 + leak + pool + ResourceModel.DSP_FIXED, ResourceModel.estimate(us.withPrecision(16, 16), LIMITS).dsp());
     // 48-bit accumulator x 16-bit M: 2 DSP48E2, as Yosys maps the Chisel core (rtl/bench/resources.md)
     assertEquals(2, ResourceModel.requantDspPerLane(new org.cnnhls.engine.EngineLimits(3, 2, 1, 16, 16, 4, 48, 16)));
   }
@@ -101,9 +111,15 @@ class DseTest {
   void heldOutPublishedDesignStaysWithinTheIssueBounds() {
     // yolov2_xilinx_fpga (Tm x Tn engine, nothing calibrated on it): DSP and BRAM within 20%, LUT within 30%.
     // Its FF is over-estimated by 50-90% (the FF engine term is calibrated on CNNA16); see DEVELOPERS.md.
+    // Our engine multiplies where that design does not: a 16 x 16 LeakyReLU multiply in each of the
+    // Tm + 4 activation lanes and two 64 x 21-bit pooling requantizes. Those are counted apart; the
+    // rest (array, FC lanes, requantize, fixed) must match the published count.
     for (PublishedDesigns.Published d : PublishedDesigns.ALL.subList(1, PublishedDesigns.ALL.size())) {
       ResourceModel.Estimate e = d.estimate();
-      assertTrue(Math.abs(PublishedDesigns.error(e.dsp(), d.dsp())) <= 0.20, d.name() + " DSP " + e.dsp());
+      int ourExtra = ResourceModel.leakDspPerLane(d.limits()) * (d.config().tm() + 4)
+          + 2 * ResourceModel.multiplierDsp(ResourceModel.POOL_SUM_W, ResourceModel.AVG_M_W);
+      assertTrue(ourExtra > 0 && e.dsp() - ourExtra > 0);
+      assertTrue(Math.abs(PublishedDesigns.error(e.dsp() - ourExtra, d.dsp())) <= 0.20, d.name() + " DSP " + e.dsp() + " - " + ourExtra);
       assertTrue(Math.abs(PublishedDesigns.error(e.bram18(), d.bram18())) <= 0.20, d.name() + " BRAM18 " + e.bram18());
       assertTrue(Math.abs(PublishedDesigns.error(e.lut(), d.lut())) <= 0.30, d.name() + " LUT " + e.lut());
     }

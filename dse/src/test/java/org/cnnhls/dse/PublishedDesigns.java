@@ -22,8 +22,14 @@ final class PublishedDesigns {
   }
 
   /** VGG16-sized limits: 3x3 windows, stride 2, 4096-long FC input, 224-wide rows. */
-  static final EngineLimits VGG_LIMITS = EngineLimits.nominal(16, 16);
-  /** YOLOv2 (416 x 416, no FC layer): 3x3 windows, stride 2, 416-wide rows. */
+  static final EngineLimits VGG_LIMITS = withoutLeaky(EngineLimits.nominal(16, 16));
+
+  /** VGG16 has no LeakyReLU: its engine is built without those multipliers. */
+  static EngineLimits withoutLeaky(EngineLimits l) {
+    return new EngineLimits(l.maxK(), l.maxStride(), l.maxDilation(), l.maxFcIn(), l.maxW(), l.maxPoolWin(), l.accWidth(),
+        l.multWidth(), false);
+  }
+  /** YOLOv2 (416 x 416, no FC layer, LeakyReLU): 3x3 windows, stride 2, 416-wide rows. */
   static final EngineLimits YOLO_LIMITS = new EngineLimits(3, 2, 1, 1, 416, 4, VGG_LIMITS.accWidth(), 1);
 
   static final List<Published> ALL = List.of(

@@ -41,7 +41,8 @@ public final class ConvEngine implements EngineComponent {
   }
 
   /**
-   * The MAC array (packed two 8-bit MACs per DSP48E2 in direct mode), its Tm requantize lanes, the
+   * The MAC array (two 8-bit MACs per DSP48E2 in direct mode, as cnnhls_pack.h computes them), its Tm
+   * requantize and LeakyReLU lanes, the
    * ping-pong input, weight and output tiles and the accumulators (one bank per parallel lane), the
    * compute core as Yosys synthesizes it ({@link CoreResourceModel}) plus per-MAC HLS operand muxing
    * and pipeline registers, and in Winograd mode the transforms' adders and registers (see
@@ -50,8 +51,12 @@ public final class ConvEngine implements EngineComponent {
   @Override
   public ResourceModel.Part resources(HardwareConfig hw, EngineLimits limits) {
     int actWidth = hw.actWidth(), wgtWidth = hw.wgtWidth(), macs = hw.macs();
-    boolean eightBit = hw.eightBit(), arrayPacks = ResourceModel.packs(hw) && !hw.winograd();
-    long dsp = (arrayPacks ? (macs + 1) / 2 : macs) + (long) ResourceModel.requantDspPerLane(limits) * hw.tm();
+    boolean eightBit = hw.eightBit();
+    // mac_array: Tn x ceil(Tm / 2) packed multipliers (channels m, m + 1 share x[n]), else Tm x Tn;
+    // each of the Tm output lanes requantizes (acc x M) and runs the LeakyReLU multiply
+    long array = hw.packsMacs() ? (long) hw.tn() * ((hw.tm() + 1) / 2) : macs;
+    long dsp = array + (long) (ResourceModel.requantDspPerLane(limits)
+        + ResourceModel.leakDspPerLane(limits)) * hw.tm();
     int inTr = limits.inputTileRows(hw), inTc = limits.inputTileCols(hw), kk = limits.maxK() * limits.maxK();
     int wTileWidth = wgtWidth;
     if (hw.winograd()) {

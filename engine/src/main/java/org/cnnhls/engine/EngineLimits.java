@@ -3,13 +3,22 @@ package org.cnnhls.engine;
 /**
  * The buffer limits the engine is sized for, derived from the model (cnnhls_engine.h's defaults are
  * raised to fit it). The conv input tile is (Tr-1)*maxStride + (maxK-1)*maxDilation + 1 rows.
+ * {@code leaky}: the engine is built with its LeakyReLU multipliers (CNNHLS_LEAKY), because some
+ * layer needs them.
  */
 public record EngineLimits(int maxK, int maxStride, int maxDilation, int maxFcIn, int maxW, int maxPoolWin, int accWidth,
-    int multWidth) {
+    int multWidth, boolean leaky) {
+
+  /** Limits of an engine with LeakyReLU support (the conservative choice when the model is not known). */
+  public EngineLimits(int maxK, int maxStride, int maxDilation, int maxFcIn, int maxW, int maxPoolWin, int accWidth, int multWidth) {
+    this(maxK, maxStride, maxDilation, maxFcIn, maxW, maxPoolWin, accWidth, multWidth, true);
+  }
 
   public static EngineLimits of(EngineProgram p) {
     int maxK = 1, maxStride = 1, maxDil = 1, maxFcIn = 1, maxW = 1, maxPoolWin = 1;
+    boolean leaky = false;
     for (LayerDescriptor d : p.layers()) {
+      leaky |= d.leaky() == 1;
       maxW = Math.max(maxW, Math.max(d.inW(), d.outW()));
       switch (d.engineOp()) {
         case CONV -> {
@@ -23,7 +32,7 @@ public record EngineLimits(int maxK, int maxStride, int maxDilation, int maxFcIn
       }
     }
     return new EngineLimits(Math.max(maxK, 3), Math.max(maxStride, 2), maxDil, Math.max(maxFcIn, 16), Math.max(maxW, 16),
-        Math.max(maxPoolWin, 4), Math.max(p.accWidth(), 2), Math.max(p.multWidth(), 1));
+        Math.max(maxPoolWin, 4), Math.max(p.accWidth(), 2), Math.max(p.multWidth(), 1), leaky);
   }
 
   /**
@@ -38,7 +47,7 @@ public record EngineLimits(int maxK, int maxStride, int maxDilation, int maxFcIn
 
   /** These limits with the accumulator and multiplier widths of a quantized model. */
   public EngineLimits withWidths(int acc, int mult) {
-    return new EngineLimits(maxK, maxStride, maxDilation, maxFcIn, maxW, maxPoolWin, Math.max(acc, 2), Math.max(mult, 1));
+    return new EngineLimits(maxK, maxStride, maxDilation, maxFcIn, maxW, maxPoolWin, Math.max(acc, 2), Math.max(mult, 1), leaky);
   }
 
   public int inputTileRows(HardwareConfig hw) {

@@ -20,13 +20,15 @@ public final class GemmEngine implements EngineComponent {
 
   /**
    * The FC datapath (gemm_layer) has its own multipliers, one AXI beat of weights wide in each of its
-   * two loops (trans_b = 1 and 0), packed like the array's at 8 bit, and one requantize lane per loop;
+   * two loops (trans_b = 1 and 0; not packed: the C++ multiplies each weight separately), and one
+   * requantize and one LeakyReLU lane per loop;
    * the input vector and the trans_b = 0 block accumulators are partitioned one bank per lane.
    */
   @Override
   public ResourceModel.Part resources(HardwareConfig hw, EngineLimits limits) {
     int fcLanes = hw.fcLanes();
-    long dsp = 2L * (ResourceModel.packs(hw) ? (fcLanes + 1) / 2 : fcLanes) + 2L * ResourceModel.requantDspPerLane(limits);
+    long dsp = 2L * fcLanes + 2L * (ResourceModel.requantDspPerLane(limits)
+        + ResourceModel.leakDspPerLane(limits));
     long bram = (long) fcLanes * ResourceModel.bram18(ResourceModel.ceil(limits.maxFcIn(), fcLanes), hw.actWidth())
         + (long) fcLanes * ResourceModel.bram18(ResourceModel.ceil(ResourceModel.FC_BLOCK, fcLanes), limits.accWidth());
     return new ResourceModel.Part(dsp, bram, 2L * fcLanes, 0, 0);

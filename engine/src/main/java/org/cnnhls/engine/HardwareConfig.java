@@ -86,7 +86,16 @@ public record HardwareConfig(Board board, int tm, int tn, int tr, int tc, int ax
     return Math.max(actWidth, wgtWidth);
   }
 
-  /** Both storage widths at most 8 bits: one byte per element, and two MACs per DSP48E2 where the array packs. */
+  /**
+   * Whether the MAC array packs two 8-bit products per multiplier (cnnhls_pack.h, CNNHLS_PACK_MACS
+   * in the config header): 8-bit operands (not Winograd's widened ones) on a DSP48E2 (Zynq
+   * UltraScale+), whose 27-bit pre-adder holds (a << 18) + b; DSP48E1's 25 bits do not.
+   */
+  public boolean packsMacs() {
+    return eightBit() && !winograd && board.family() == Board.Family.ZYNQ_ULTRASCALE_PLUS;
+  }
+
+  /** Both storage widths at most 8 bits: one byte per element. */
   public boolean eightBit() {
     return actWidth <= 8 && wgtWidth <= 8;
   }

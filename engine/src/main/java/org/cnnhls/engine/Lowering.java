@@ -232,6 +232,10 @@ public final class Lowering {
   }
 
   void emit(LayerDescriptor.Builder b, Node n, String value) {
+    if (b.leaky == 1 && (b.leakM < 0 || b.leakM >= 1 << ResourceModel.LEAK_M_W)) {
+      throw new ModelException("node '" + n.name() + "': LeakyReLU slope " + b.leakM / (double) (1 << b.leakS) + " is outside the engine's [0, 2) "
+          + "(its multiply is " + ResourceModel.LEAK_V_W + " x " + ResourceModel.LEAK_M_W + " bits)");
+    }
     b.outOff = value == null ? b.outOff : allocate(value);
     layers.add(b.build());
     layerNodes.add(n.name());

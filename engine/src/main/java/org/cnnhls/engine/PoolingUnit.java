@@ -14,10 +14,11 @@ public final class PoolingUnit implements EngineComponent {
     return java.util.List.of(EngineOp.MAXPOOL, EngineOp.AVGPOOL, EngineOp.GAVGPOOL, EngineOp.GMAXPOOL);
   }
 
-  /** Two line buffers of the widest row. */
+  /** Two line buffers of the widest row; the window and the global pool each requantize a 64-bit sum by a 21-bit multiplier. */
   @Override
   public ResourceModel.Part resources(HardwareConfig hw, EngineLimits limits) {
-    return new ResourceModel.Part(0, 2L * ResourceModel.bram18(limits.maxW(), hw.actWidth()), 0, 0, 0);
+    return new ResourceModel.Part(2L * ResourceModel.multiplierDsp(ResourceModel.POOL_SUM_W, ResourceModel.AVG_M_W),
+        2L * ResourceModel.bram18(limits.maxW(), hw.actWidth()), 0, 0, 0);
   }
 
   @Override

@@ -77,10 +77,20 @@ public final class ResourceModel {
     return new Estimate((int) dsp, (int) bram, (int) (lut + banks * LUT_PER_BANK), (int) (ff + banks * FF_PER_BANK));
   }
 
-  /** Whether the MAC array's and FC datapath's 8-bit multipliers pack two per DSP (DSP48E2's 27 x 18). */
-  static boolean packs(HardwareConfig hw) {
-    return hw.eightBit() && hw.board().family() == Board.Family.ZYNQ_ULTRASCALE_PLUS;
+  /** DSP48s of one signed x unsigned multiplier, split into 24 x 17-bit partial products. */
+  public static int multiplierDsp(int signedBits, int unsignedBits) {
+    return ((signedBits + 23) / 24) * ((unsignedBits + 16) / 17);
   }
+
+  /** Bits of the LeakyReLU multiply in each activation lane (LEAK_V_W x LEAK_M_W in cnnhls_requant.h). */
+  public static final int LEAK_V_W = 16, LEAK_M_W = 16;
+
+  /** DSP48s of one activation lane's LeakyReLU multiply, 0 when the engine is built without it. */
+  public static int leakDspPerLane(EngineLimits limits) {
+    return limits.leaky() ? multiplierDsp(LEAK_V_W, LEAK_M_W) : 0;
+  }
+  /** Bits of the pooling requantize operands: the 64-bit window sum (sum_t) x AVG_M_W (cnnhls_desc.h). */
+  public static final int POOL_SUM_W = 64, AVG_M_W = org.cnnhls.ir.quant.IntKernels.AVG_SHIFT + 1;
 
   /** Bits of a Winograd block accumulator (wino_acc_t in cnnhls_engine.h): W_x + W_w + 8 + ceil(log2 Tn), at most 64. */
   public static int winogradAccWidth(int actWidth, int wgtWidth, int tn) {
@@ -95,7 +105,7 @@ public final class ResourceModel {
   /** DSP48s of one requantize lane: accWidth x multWidth bits, 0 when M is always 1. */
   public static int requantDspPerLane(EngineLimits limits) {
     if (limits.multWidth() <= 1) return 0;
-    return ((limits.accWidth() + 23) / 24) * ((limits.multWidth() + 16) / 17);
+    return multiplierDsp(limits.accWidth(), limits.multWidth());
   }
 
   /** BRAM18 blocks for one bank of {@code depth} words of {@code width} bits (0 when small enough for LUTRAM). */

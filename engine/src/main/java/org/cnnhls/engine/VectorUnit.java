@@ -18,10 +18,13 @@ public final class VectorUnit implements EngineComponent {
     return java.util.List.of(EngineOp.ADD, EngineOp.ACT, EngineOp.COPY);
   }
 
-  /** Its adders and shifters are in the engine's fixed fabric cost; it has no buffers of its own. */
+  /**
+   * Its adders and shifters are in the engine's fixed fabric cost and it has no buffers of its own;
+   * the add and the unary paths each have a LeakyReLU multiply (their requantize is by M = 1).
+   */
   @Override
   public ResourceModel.Part resources(HardwareConfig hw, EngineLimits limits) {
-    return ResourceModel.Part.NONE;
+    return new ResourceModel.Part(2L * ResourceModel.leakDspPerLane(limits), 0, 0, 0, 0);
   }
 
   @Override

@@ -142,7 +142,9 @@ class RequantizeTest {
   }
 
   private static String activationCase(Random rnd) {
-    int w = 2 + rnd.nextInt(31);
+    // the engine's activation domain: values of at most 16 bits (HardwareConfig.MAX_WIDTH), slopes in
+    // [0, 2) (leak_m < 2^16): the LeakyReLU multiply is 16 x 16 bits (LEAK_V_W x LEAK_M_W)
+    int w = 2 + rnd.nextInt(15);
     long min = -(1L << (w - 1)), max = (1L << (w - 1)) - 1;
     long span = max - min + 1;
     int v = (int) (min + Math.floorMod(rnd.nextLong(), span));
@@ -154,7 +156,7 @@ class RequantizeTest {
       default -> { }                                 // Clip / ReLU6 bounds
     }
     boolean leaky = rnd.nextBoolean();
-    int m = leaky ? rnd.nextInt(1 << 15) : 1, s = leaky ? (rnd.nextBoolean() ? 15 : 1 + rnd.nextInt(20)) : 0;
+    int m = leaky ? rnd.nextInt(1 << 16) : 1, s = leaky ? (rnd.nextBoolean() ? 15 : 1 + rnd.nextInt(20)) : 0;
     int want = new ActivationQuant(lo, hi, leaky, m, s, w).apply(v);
     return "A " + v + " " + lo + " " + hi + " " + (leaky ? 1 : 0) + " " + m + " " + s + " " + w + " " + want;
   }
