@@ -38,8 +38,8 @@ public final class OnnxImporter {
 
   private final String source;
   private final TensorDecoder decoder;
-  /** Inputs 1 and 2 of Clip nodes, where an infinite constant means "no bound". */
-  private final Set<String> clipBounds = new HashSet<>();
+  /** Clip's min/max and Pad's constant_value inputs, where an infinite constant is meaningful (no bound, -inf padding before MaxPool). */
+  private final Set<String> boundInputs = new HashSet<>();
   private final ImportState state = new ImportState();
 
   private OnnxImporter(String source, Path baseDir) {
@@ -74,7 +74,8 @@ public final class OnnxImporter {
     rejectUnsupportedOps(g);
 
     for (NodeProto np : g.getNodeList()) {
-      if (np.getOpType().equals("Clip")) for (int i = 1; i < np.getInputCount(); i++) clipBounds.add(np.getInput(i));
+      if (np.getOpType().equals("Clip")) for (int i = 1; i < np.getInputCount(); i++) boundInputs.add(np.getInput(i));
+      if (np.getOpType().equals("Pad") && np.getInputCount() > 2) boundInputs.add(np.getInput(2));
     }
     for (TensorProto init : g.getInitializerList()) addConstant(init.getName(), init);
     List<ValueInfo> inputs = new ArrayList<>();
@@ -258,11 +259,11 @@ public final class OnnxImporter {
   /**
    * Weights and constants must be finite: a NaN or infinite weight would quantize to a silently
    * wrong value. Refused naming the tensor and the first bad (flat, row-major) index. An infinite
-   * Clip bound is meaningful (no bound) and allowed; NaN never is.
+   * Clip bound or Pad value is meaningful and allowed; NaN never is.
    */
   private void checkFinite(String name, Tensor t) {
     java.nio.FloatBuffer b = t.buffer();
-    boolean infOk = clipBounds.contains(name);
+    boolean infOk = boundInputs.contains(name);
     for (int i = 0, n = b.remaining(), base = b.position(); i < n; i++) {
       float v = b.get(base + i);
       if (Float.isNaN(v) || (!infOk && Float.isInfinite(v))) {
