@@ -57,7 +57,7 @@ final class CompileCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
     Graph imported = ModelLoader.load(model);
-    Path dir = output != null ? output : Path.of("out", org.cnnhls.codegen.CppNames.identifier(imported.name()));
+    Path dir = output != null ? output : Path.of("out", org.cnnhls.codegen.CppNames.folderName(imported.name()));
     PassManager pm = PassManager.defaultPipeline();
     if (dumpAfter != null && !dumpAfter.isEmpty()) {
       try {
@@ -90,6 +90,11 @@ final class CompileCommand implements Callable<Integer> {
     }
     out.printf("wrote %s: %d engine layers, %,d weights, golden %,d values%n", dir, r.program().layers().size(),
         r.program().weights().length, r.project().golden().checkedValues());
+    List<String> kept = r.project().kept();
+    if (!kept.isEmpty()) {
+      out.printf("kept %d file(s) of the previous project that cnnhls did not write (%s%s)%n", kept.size(), kept.get(0),
+          kept.size() > 1 ? ", ..." : "");
+    }
     var e = r.fit().estimate();
     out.printf(java.util.Locale.ROOT, "simulated: %.3f ms per image at %.0f MHz (%.1f GOPS); DSP %d/%d, BRAM18 %d/%d, LUT %d/%d, FF %d/%d%s (see report.md)%n",
         r.latencyMs(), hw.clockMHz(), r.timing().gops(), e.dsp(), b.resources().dsp(), e.bram18(), b.resources().bram18(), e.lut(),

@@ -142,6 +142,8 @@ final class DseCommand implements Callable<Integer> {
     Objective o = objective(objective);
     int[] precs = precisions(precision);
     if (top < 1) throw new UsageException("--top must be at least 1");
+    if (output != null) OutputFiles.checkFolder(output, "-o", "pareto.csv", "pareto.json", "pareto.svg");
+    if (emitConfig != null) OutputFiles.checkFile(emitConfig, "--emit-config", model, calibration);
     Board b;
     try {
       b = org.cnnhls.boards.BoardCatalog.byName(board);
@@ -186,7 +188,11 @@ final class DseCommand implements Callable<Integer> {
     List<Evaluation> front = ParetoFiles.front(r.fitting());
     ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     if (output != null) {
-      Files.createDirectories(output);
+      try {
+        Files.createDirectories(output);
+      } catch (IOException e) {
+        throw new UsageException("-o " + output + ": cannot make the folder (" + e.getMessage() + ")");
+      }
       SimulateCommand.writeAtomically(output.resolve("pareto.csv"), ParetoFiles.csv(front));
       SimulateCommand.writeAtomically(output.resolve("pareto.json"),
           json.writeValueAsString(ParetoFiles.json(g.name(), r, front, strategy)));

@@ -17,8 +17,12 @@ public final class Main {
   }
 
   /** As {@link #execute(String...)}, writing to the given streams. */
-  public static int execute(PrintWriter out, PrintWriter err, String... args) {
+  public static int execute(PrintWriter rawOut, PrintWriter rawErr, String... args) {
+    // names from models and files may hold control characters: every line printed escapes them
+    PrintWriter out = new PrintWriter(TerminalText.escaping(rawOut), true);
+    PrintWriter err = new PrintWriter(TerminalText.escaping(rawErr), true);
     CommandLine cmd = new CommandLine(new CnnhlsCommand());
+    cmd.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
     cmd.setOut(out);
     cmd.setErr(err);
     cmd.setExecutionExceptionHandler(new ErrorHandler());
@@ -41,6 +45,8 @@ public final class Main {
     }
     out.flush();
     err.flush();
+    rawOut.flush();
+    rawErr.flush();
     return code;
   }
 }

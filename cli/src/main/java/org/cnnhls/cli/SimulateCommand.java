@@ -61,6 +61,8 @@ final class SimulateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
+    if (json != null) OutputFiles.checkFile(json, "--json", model, input, config, fixed.calibration);
+    if (svg != null) OutputFiles.checkFile(svg, "--svg", model, input, config, fixed.calibration, json);
     Graph g = Pipelines.standard(ModelLoader.load(model));
     HardwareConfig hw = config != null ? hardware.fromFile(config) : hardware.config(fixed.storageWidth());
     int width = hw.precision();
@@ -125,10 +127,8 @@ final class SimulateCommand implements Callable<Integer> {
     return doc;
   }
 
-  static void writeAtomically(Path file, String text) throws IOException {
-    Path abs = file.toAbsolutePath();
-    Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
-    Files.writeString(tmp, text, StandardCharsets.UTF_8);
-    Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  /** See {@link OutputFiles#writeAtomically}. */
+  static void writeAtomically(Path file, String text) {
+    OutputFiles.writeAtomically(file, text);
   }
 }

@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -38,7 +39,15 @@ public final class ProjectEmitter {
   /** The project's hardware configuration, readable by `compile --config` and `rtl`. */
   public static final String HARDWARE_FILE = "hardware.json";
 
-  public record Result(Path dir, EngineProgram program, GoldenVectors golden) {}
+  /**
+   * The written project; {@code kept} lists (relative, sorted) the files of the replaced project
+   * that cnnhls did not write (e.g. Vitis output under hls/MODEL/solution1/), carried over.
+   */
+  public record Result(Path dir, EngineProgram program, GoldenVectors golden, List<String> kept) {
+    public Result {
+      kept = List.copyOf(kept);
+    }
+  }
 
   /**
    * What the flow computed about the engine, handed to the emitters as data: the per-layer timing
@@ -52,12 +61,37 @@ public final class ProjectEmitter {
     }
   }
 
-  /** Fails (with an {@link OutputDirectoryException}) when {@code out} exists, is not ours and not empty. */
+  /** As {@link #checkOutput(Path, boolean, Path)} with no input file to protect. */
   public static void checkOutput(Path out, boolean force) {
-    if (!Files.exists(out) || force) return;
-    if (!Files.isDirectory(out)) throw new OutputDirectoryException(out + " exists and is not a folder; choose another -o or pass --force");
-    if (Files.exists(out.resolve(MARKER))) return;
-    try (Stream<Path> s = Files.list(out)) {
+    checkOutput(out, force, null);
+  }
+
+  /**
+   * Fails (with an {@link OutputDirectoryException}) when {@code out} cannot take a project: it is
+   * the input model or holds it, it exists and is not a folder (a file, a device, a symbolic link:
+   * --force replaces only folders), or it is a non-empty folder cnnhls did not make and
+   * {@code force} is off. A cnnhls project (marker file {@value #MARKER}) is replaced without
+   * --force; files in it that cnnhls did not write are kept (see {@link #emit}).
+   */
+  public static void checkOutput(Path out, boolean force, Path input) {
+    Path abs = out.toAbsolutePath().normalize();
+    if (input != null) {
+      Path in = input.toAbsolutePath().normalize();
+      if (in.startsWith(abs) || real(in).startsWith(real(abs))) {
+        throw new OutputDirectoryException(out + (real(in).equals(real(abs)) ? " is the input model " : " holds the input model ")
+            + input + "; choose another -o");
+      }
+    }
+    if (!Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) return;
+    if (Files.isSymbolicLink(abs)) {
+      throw new OutputDirectoryException(out + " is a symbolic link; give the folder itself or another -o (--force replaces only folders)");
+    }
+    if (!Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS)) {
+      throw new OutputDirectoryException(out + " exists and is " + (Files.isRegularFile(abs, LinkOption.NOFOLLOW_LINKS) ? "a file" : "not a folder")
+          + "; choose another -o (--force replaces only folders)");
+    }
+    if (force || Files.exists(abs.resolve(MARKER))) return;
+    try (Stream<Path> s = Files.list(abs)) {
       if (s.findAny().isPresent()) {
         throw new OutputDirectoryException(out + " exists and was not made by cnnhls; choose another -o or pass --force to replace it");
       }
@@ -66,13 +100,35 @@ public final class ProjectEmitter {
     }
   }
 
+  private static Path real(Path p) {
+    try {
+      return p.toRealPath();
+    } catch (IOException e) {
+      return p;
+    }
+  }
+
+  /** As {@link #emit(Path, boolean, Path, String, QuantizedGraph, HardwareConfig, EngineProgram, Estimates, float[])} with no input file to protect. */
+  public static Result emit(Path out, boolean force, String model, QuantizedGraph q, HardwareConfig hw, EngineProgram p,
+      Estimates estimates, float[] input) {
+    return emit(out, force, null, model, q, hw, p, estimates, input);
+  }
+
   /**
    * Writes the project for program {@code p} (lowered from {@code q} for {@code hw}) with the golden
    * vectors of {@code input}. A design over the board's caps is written only when forced.
+   *
+   * <p>The project is written to a hidden temporary folder beside {@code out}. An existing project
+   * is then renamed aside ({@code .NAME.old-*}), the new one renamed in, and the old one deleted; if
+   * any step fails the old one is moved back whole. If the old folder is a cnnhls project, the files
+   * in it that cnnhls did not write (not listed in its marker file) are carried into the new one
+   * (hard links, else copies) first, so Vitis output survives recompiles; a file the new project
+   * writes itself wins. On SIGINT/SIGTERM a shutdown hook removes the temporary folders and puts an
+   * old project back. {@code modelFile} (may be null) is never replaced.
    */
-  public static Result emit(Path out, boolean force, String model, QuantizedGraph q, HardwareConfig hw, EngineProgram p,
-      Estimates estimates, float[] input) {
-    checkOutput(out, force);
+  public static Result emit(Path out, boolean force, Path modelFile, String model, QuantizedGraph q, HardwareConfig hw,
+      EngineProgram p, Estimates estimates, float[] input) {
+    checkOutput(out, force, modelFile);
     if (!estimates.fit().fits() && !estimates.forced()) {
       throw new IllegalArgumentException("refusing to emit a design over " + hw.board().name() + "'s caps: " + estimates.fit().overflow());
     }
@@ -81,20 +137,130 @@ public final class ProjectEmitter {
     }
     GoldenVectors golden = GoldenVectors.compute(q, p, input);
     Path abs = out.toAbsolutePath().normalize();
-    Path tmp = null;
+    Path tmp = null, aside = null;
     try {
       Files.createDirectories(abs.getParent());
       tmp = Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + ".tmp-");
+      PendingFolders.addTemp(tmp);
       writeProject(tmp, model, q, hw, p, estimates, golden);
-      if (Files.exists(abs)) deleteRecursively(abs);
-      Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
-      tmp = null;
-      return new Result(abs, p, golden);
+      List<String> written = listFiles(tmp);
+      List<String> kept = List.of();
+      if (Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS) && Files.exists(abs.resolve(MARKER))) kept = carryOver(abs, tmp);
+      writeMarker(tmp, written);
+      fault("written");
+      synchronized (PendingFolders.LOCK) {
+        PendingFolders.checkRunning();
+        if (Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
+          aside = asideName(abs);
+          Files.move(abs, aside, StandardCopyOption.ATOMIC_MOVE);
+          PendingFolders.addAside(aside, abs);
+        }
+        try {
+          fault("aside");
+          Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
+          PendingFolders.removeTemp(tmp);
+          tmp = null;
+        } catch (IOException | RuntimeException e) {
+          if (aside != null) {
+            Files.move(aside, abs, StandardCopyOption.ATOMIC_MOVE);
+            PendingFolders.removeAside(aside);
+            aside = null;
+          }
+          throw e;
+        }
+      }
+      if (aside != null) {
+        deleteQuietly(aside);
+        PendingFolders.removeAside(aside);
+        aside = null;
+      }
+      return new Result(abs, p, golden, kept);
     } catch (IOException e) {
       throw new OutputDirectoryException("cannot write " + out + ": " + e.getMessage());
     } finally {
-      if (tmp != null) deleteQuietly(tmp);
+      if (tmp != null) {
+        deleteQuietly(tmp);
+        PendingFolders.removeTemp(tmp);
+      }
     }
+  }
+
+  /** Test hook: called at named steps of {@link #emit}; may throw to simulate a failure there. */
+  static volatile java.util.function.Consumer<String> faultHook;
+
+  private static void fault(String step) throws IOException {
+    var h = faultHook;
+    if (h != null) {
+      try {
+        h.accept(step);
+      } catch (java.io.UncheckedIOException e) {
+        throw e.getCause();
+      }
+    }
+  }
+
+  private static Path asideName(Path abs) {
+    for (int i = 0; ; i++) {
+      Path a = abs.resolveSibling("." + abs.getFileName() + ".old-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + "-" + i);
+      if (!Files.exists(a, LinkOption.NOFOLLOW_LINKS)) return a;
+    }
+  }
+
+  /** The marker file: a line saying what the folder is, then every file cnnhls wrote, sorted. */
+  private static void writeMarker(Path dir, List<String> files) throws IOException {
+    StringBuilder sb = new StringBuilder(MARKER_HEAD);
+    for (String f : files) sb.append(f).append('\n');
+    sb.append(MARKER).append('\n');
+    write(dir.resolve(MARKER), sb.toString());
+  }
+
+  private static List<String> listFiles(Path dir) throws IOException {
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)).map(f -> relative(dir, f)).sorted().toList();
+    }
+  }
+
+  private static final String MARKER_HEAD = "cnnhls generated project; `cnnhls compile` may replace this folder, keeping files not listed below\n";
+
+  private static String relative(Path dir, Path f) {
+    return dir.relativize(f).toString().replace(java.io.File.separatorChar, '/');
+  }
+
+  /**
+   * Links (or copies) into {@code fresh} the files of project {@code old} that cnnhls did not write:
+   * those not listed in its marker (an old marker without a list: those the new project does not
+   * write). Returns them, relative and sorted.
+   */
+  private static List<String> carryOver(Path old, Path fresh) throws IOException {
+    List<String> marker = Files.readAllLines(old.resolve(MARKER), StandardCharsets.UTF_8);
+    java.util.Set<String> ours = new java.util.HashSet<>(marker.size() > 1 ? marker.subList(1, marker.size()) : List.of());
+    ours.add(MARKER);
+    List<String> kept = new ArrayList<>();
+    List<Path> all;
+    try (Stream<Path> s = Files.walk(old)) {
+      all = s.filter(f -> !f.equals(old)).sorted().toList();
+    }
+    for (Path f : all) {
+      String rel = relative(old, f);
+      Path target = fresh.resolve(rel);
+      if (Files.isDirectory(f, LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) Files.createDirectories(target);
+        continue;
+      }
+      if (ours.contains(rel) || Files.exists(target, LinkOption.NOFOLLOW_LINKS)) continue;
+      Files.createDirectories(target.getParent());
+      if (Files.isSymbolicLink(f)) {
+        Files.copy(f, target, LinkOption.NOFOLLOW_LINKS);
+      } else {
+        try {
+          Files.createLink(target, f);
+        } catch (IOException | UnsupportedOperationException e) {
+          Files.copy(f, target, StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+      kept.add(rel);
+    }
+    return kept;
   }
 
   private static void writeProject(Path dir, String model, QuantizedGraph q, HardwareConfig hw, EngineProgram p,
@@ -142,7 +308,6 @@ public final class ProjectEmitter {
     write(dir.resolve("report.md"), md);
     write(dir.resolve("README.md"), fill(resource("README.md"), vars));
     write(dir.resolve(HARDWARE_FILE), HardwareConfigFile.toJson(hw, null));
-    write(dir.resolve(MARKER), "cnnhls generated project; `cnnhls compile` may replace this folder\n");
   }
 
   static Map<String, String> variables(String model, String project, QuantizedGraph q, HardwareConfig hw, EngineProgram p) {
@@ -225,19 +390,42 @@ public final class ProjectEmitter {
     return sb.toString().replaceAll(", $", ",") + ")";
   }
 
-  /** Replaces @NAME@ placeholders; an unknown placeholder is a bug in the template. */
+  /**
+   * Replaces @NAME@ placeholders in one left-to-right pass: a substituted value is copied as it is
+   * and never scanned again, so a value holding "@X@" (a model file name, say) stays text. An
+   * @[A-Z_]+@ without a value is a bug in the template.
+   */
   static String fill(String template, Map<String, String> vars) {
-    String out = template;
-    for (Map.Entry<String, String> e : vars.entrySet()) out = out.replace("@" + e.getKey() + "@", e.getValue());
-    int at = out.indexOf('@');
-    while (at >= 0) {
-      int end = out.indexOf('@', at + 1);
-      if (end > at && out.substring(at + 1, end).matches("[A-Z_]+")) {
-        throw new IllegalStateException("template placeholder " + out.substring(at, end + 1) + " has no value");
+    StringBuilder out = new StringBuilder(template.length() + 256);
+    int i = 0, n = template.length();
+    while (i < n) {
+      int at = template.indexOf('@', i);
+      if (at < 0) {
+        out.append(template, i, n);
+        break;
       }
-      at = out.indexOf('@', at + 1);
+      out.append(template, i, at);
+      int end = template.indexOf('@', at + 1);
+      if (end > at + 1 && isPlaceholderName(template, at + 1, end)) {
+        String key = template.substring(at + 1, end);
+        String value = vars.get(key);
+        if (value == null) throw new IllegalStateException("template placeholder @" + key + "@ has no value");
+        out.append(value);
+        i = end + 1;
+      } else {
+        out.append('@');
+        i = at + 1;
+      }
     }
-    return out;
+    return out.toString();
+  }
+
+  private static boolean isPlaceholderName(String s, int from, int to) {
+    for (int k = from; k < to; k++) {
+      char c = s.charAt(k);
+      if (!(c >= 'A' && c <= 'Z' || c == '_')) return false;
+    }
+    return true;
   }
 
   static String resource(String name) {

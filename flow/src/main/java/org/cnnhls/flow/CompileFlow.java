@@ -203,7 +203,7 @@ public final class CompileFlow {
     o.progress.accept("importing");
     Graph imported = o.graph != null ? o.graph : OnnxImporter.load(o.model);
     Path out = o.output;
-    if (out != null) ProjectEmitter.checkOutput(out, o.force); // fail before the long work
+    if (out != null) ProjectEmitter.checkOutput(out, o.force, o.model); // fail before the long work
     o.progress.accept("running passes");
     Graph g = o.passes.run(imported);
     Lowering.checkMappable(g);
@@ -259,7 +259,7 @@ public final class CompileFlow {
       String title = CppNames.literal(imported.name()) + " on " + hw.board().name();
       ProjectEmitter.Estimates est = new ProjectEmitter.Estimates(timing.layers(), Simulator.DESCRIPTION, fit, o.force,
           Map.of("roofline.svg", RooflineSvg.render(timing, title + ": roofline")));
-      project = ProjectEmitter.emit(out, o.force, imported.name(), q, hw, p, est, goldenInput(o, g));
+      project = ProjectEmitter.emit(out, o.force, o.model, imported.name(), q, hw, p, est, goldenInput(o, g));
     }
     return new Result(imported, g, q, hw, search, p, timing, fit, project);
   }

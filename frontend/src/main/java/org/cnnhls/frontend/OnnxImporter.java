@@ -38,6 +38,8 @@ public final class OnnxImporter {
 
   private final String source;
   private final TensorDecoder decoder;
+  /** Clip's min/max and Pad's constant_value inputs, where an infinite constant is meaningful (no bound, -inf padding before MaxPool). */
+  private final Set<String> boundInputs = new HashSet<>();
   private final ImportState state = new ImportState();
 
   private OnnxImporter(String source, Path baseDir) {
@@ -71,6 +73,10 @@ public final class OnnxImporter {
     GraphProto g = model.getGraph();
     rejectUnsupportedOps(g);
 
+    for (NodeProto np : g.getNodeList()) {
+      if (np.getOpType().equals("Clip")) for (int i = 1; i < np.getInputCount(); i++) boundInputs.add(np.getInput(i));
+      if (np.getOpType().equals("Pad") && np.getInputCount() > 2) boundInputs.add(np.getInput(2));
+    }
     for (TensorProto init : g.getInitializerList()) addConstant(init.getName(), init);
     List<ValueInfo> inputs = new ArrayList<>();
     if (g.getOutputCount() == 0) throw new ModelException(source + ": the graph has no outputs");
@@ -241,10 +247,29 @@ public final class OnnxImporter {
         state.intConstants.put(name, decoder.integers(t));
         state.intConstantShapes.put(name, TensorDecoder.shapeOf(t));
       } else {
-        state.floatConstants.put(name, decoder.floatTensor(t));
+        Tensor v = decoder.floatTensor(t);
+        checkFinite(name, v);
+        state.floatConstants.put(name, v);
       }
     } catch (ModelException e) {
       throw new ModelException(source + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Weights and constants must be finite: a NaN or infinite weight would quantize to a silently
+   * wrong value. Refused naming the tensor and the first bad (flat, row-major) index. An infinite
+   * Clip bound or Pad value is meaningful and allowed; NaN never is.
+   */
+  private void checkFinite(String name, Tensor t) {
+    java.nio.FloatBuffer b = t.buffer();
+    boolean infOk = boundInputs.contains(name);
+    for (int i = 0, n = b.remaining(), base = b.position(); i < n; i++) {
+      float v = b.get(base + i);
+      if (Float.isNaN(v) || (!infOk && Float.isInfinite(v))) {
+        throw new ModelException("tensor '" + name + "' " + (t.shape().rank() > 0 ? "of shape " + t.shape() + " " : "")
+            + "holds " + v + " at flat index " + i + "; weights and constants must be finite");
+      }
     }
   }
 
@@ -254,10 +279,14 @@ public final class OnnxImporter {
     if (a == null) throw ctx.invalid("needs exactly one value attribute");
     switch (a.getName()) {
       case "value" -> addConstant(out, a.getT());
-      case "value_float" -> state.floatConstants.put(out, Tensor.scalar(a.getF()));
+      case "value_float" -> {
+        checkFinite(out, Tensor.scalar(a.getF()));
+        state.floatConstants.put(out, Tensor.scalar(a.getF()));
+      }
       case "value_floats" -> {
         float[] v = new float[a.getFloatsCount()];
         for (int i = 0; i < v.length; i++) v[i] = a.getFloats(i);
+        checkFinite(out, Tensor.wrap(Shape.of(v.length), v));
         state.floatConstants.put(out, Tensor.wrap(Shape.of(v.length), v));
       }
       case "value_int" -> {

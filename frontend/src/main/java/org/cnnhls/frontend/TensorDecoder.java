@@ -33,7 +33,14 @@ public final class TensorDecoder {
       if (d < 0 || d > Integer.MAX_VALUE) throw new ModelException("tensor '" + t.getName() + "' has invalid dimension " + d);
       dims[i] = (int) d;
     }
-    return new Shape(dims);
+    Shape shape = new Shape(dims);
+    try {
+      shape.size();
+    } catch (ModelException e) {
+      throw new ModelException("tensor '" + t.getName() + "' is declared with shape " + shape + ", more than "
+          + Shape.MAX_ELEMENTS + " (2^31-1) elements; cnnhls handles tensors up to that size");
+    }
+    return shape;
   }
 
   public static boolean isFloat(TensorProto t) {
@@ -75,18 +82,25 @@ public final class TensorDecoder {
           + TensorProto.DataType.forNumber(t.getDataType()));
     }
     boolean is64 = t.getDataType() == TensorProto.DataType.INT64_VALUE;
-    int n = shapeOf(t).size();
-    long[] out = new long[n];
+    Shape shape = shapeOf(t);
+    int n = shape.size();
+    int width = is64 ? 8 : 4;
+    // check the stored amount against the declared shape before allocating anything for it
     ByteBuffer raw = null;
-    if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) raw = external(t, (long) n * (is64 ? 8 : 4));
+    if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) raw = external(t, (long) n * width);
     else if (!t.getRawData().isEmpty()) raw = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
     if (raw != null) {
-      if (raw.remaining() != (long) n * (is64 ? 8 : 4)) throw new ModelException("tensor '" + t.getName() + "' has the wrong number of bytes");
+      if (raw.remaining() != (long) n * width) {
+        throw new ModelException("tensor '" + t.getName() + "' has " + raw.remaining() + " bytes of data, shape " + shape
+            + " needs " + (long) n * width);
+      }
+      long[] out = new long[n];
       for (int i = 0; i < n; i++) out[i] = is64 ? raw.getLong(raw.position() + 8 * i) : raw.getInt(raw.position() + 4 * i);
       return out;
     }
     int count = is64 ? t.getInt64DataCount() : t.getInt32DataCount();
-    if (count != n) throw new ModelException("tensor '" + t.getName() + "' has " + count + " values, needs " + n);
+    if (count != n) throw new ModelException("tensor '" + t.getName() + "' has " + count + " values, shape " + shape + " needs " + n);
+    long[] out = new long[n];
     for (int i = 0; i < n; i++) out[i] = is64 ? t.getInt64Data(i) : t.getInt32Data(i);
     return out;
   }

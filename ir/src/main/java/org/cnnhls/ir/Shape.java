@@ -26,23 +26,30 @@ public record Shape(int[] dims) {
     return dims.clone();
   }
 
-  /** Number of elements; throws if it does not fit an int (no tensor we handle is that large). */
+  /** The most elements one tensor may have (Java arrays and the int indexing of every kernel). */
+  public static final long MAX_ELEMENTS = Integer.MAX_VALUE;
+
+  /** Number of elements; refuses (ModelException) a product beyond {@link #MAX_ELEMENTS}, never wraps. */
   public int size() {
-    long n = 1;
-    for (int d : dims) n *= d;
-    if (n > Integer.MAX_VALUE) throw new ModelException("tensor of shape " + this + " has more than 2^31 elements");
-    return (int) n;
+    return product(0, dims.length);
   }
 
-  /** Product of the dimensions in [from, to). */
+  /** Product of the dimensions in [from, to); refuses one beyond {@link #MAX_ELEMENTS}, never wraps. */
   public int product(int from, int to) {
+    for (int i = from; i < to; i++) if (dims[i] == 0) return 0;
     long n = 1;
-    for (int i = from; i < to; i++) n *= dims[i];
+    for (int i = from; i < to; i++) {
+      n *= dims[i]; // |n| <= 2^31 - 1 and |dims[i]| < 2^31 before this: no long overflow
+      if (n > MAX_ELEMENTS || n < -MAX_ELEMENTS) {
+        throw new ModelException("tensor of shape " + this + " has more than " + MAX_ELEMENTS + " (2^31-1) elements");
+      }
+    }
     return (int) n;
   }
 
-  /** Row-major strides in elements. */
+  /** Row-major strides in elements (refuses, like {@link #size()}, a shape beyond the cap). */
   public int[] strides() {
+    size();
     int[] s = new int[dims.length];
     int acc = 1;
     for (int i = dims.length - 1; i >= 0; i--) {

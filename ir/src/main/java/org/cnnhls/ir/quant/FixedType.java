@@ -37,16 +37,31 @@ public record FixedType(int width, int frac) {
     return maxRaw() * scale();
   }
 
-  /** The format with the most fraction bits whose range still holds {@code maxAbs}. */
+  /**
+   * The format with the most fraction bits whose range still holds {@code maxAbs}: the largest F
+   * with (2^(W-1) - 1) * 2^-F &gt;= maxAbs, kept in [W-62, 62-W] (beyond these the raw range or the
+   * int64 requantize arithmetic would not hold the value). Zero (or a negative) gives F = W-1.
+   * Closed form from the exponent of {@code maxAbs}: constant time for any double, denormals
+   * included. NaN and infinity have no format and are refused.
+   */
   public static FixedType forRange(int width, double maxAbs) {
-    if (!(maxAbs > 0) || Double.isInfinite(maxAbs)) return new FixedType(width, width - 1);
+    if (Double.isNaN(maxAbs) || Double.isInfinite(maxAbs)) {
+      throw new ModelException("value range " + maxAbs + " has no fixed-point format (a range must be finite)");
+    }
+    if (!(maxAbs > 0)) return new FixedType(width, width - 1);
+    if (width < MIN_WIDTH || width > MAX_WIDTH) return new FixedType(width, 0); // the constructor refuses it
     long maxRaw = (1L << (width - 1)) - 1;
-    int frac = (int) Math.floor(Math.log(maxRaw / maxAbs) / Math.log(2));
-    // guard against log rounding at exact powers of two
-    while (maxRaw * Math.scalb(1.0, -frac) < maxAbs) frac--;
-    while (maxRaw * Math.scalb(1.0, -(frac + 1)) >= maxAbs) frac++;
-    // beyond these the raw range or the int64 requantize arithmetic would not hold the value
-    return new FixedType(width, Math.max(width - 62, Math.min(frac, 62 - width)));
+    int lo = width - 62, hi = 62 - width;
+    // maxAbs = m 2^e, m in [1, 2); log2(maxRaw) in [W-2, W-1): the largest F is W-2-e or W-3-e
+    // (getExponent is -1023 for denormals, whose true F is larger still: clamped to hi below)
+    long e = Math.getExponent(maxAbs);
+    long c = width - 2 - e;
+    if (c > hi) return new FixedType(width, hi); // then F >= c - 1 >= hi
+    if (c < lo) return new FixedType(width, lo); // then F <= c < lo
+    int f = (int) c;
+    // within [-60, 60] the product is exact (maxRaw < 2^31, a power-of-two scale)
+    if (maxRaw * Math.scalb(1.0, -f) < maxAbs) f--;
+    return new FixedType(width, Math.max(lo, f));
   }
 
   /** Round half to even, then saturate: how weights and inputs enter fixed point. */

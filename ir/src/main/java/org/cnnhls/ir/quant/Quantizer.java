@@ -36,10 +36,10 @@ public final class Quantizer {
       }
     }
     Map<String, FixedType> formats = new HashMap<>();
-    for (var in : g.inputs()) formats.put(in.name(), options.activations().resolve(ranges.of(in.name())));
+    for (var in : g.inputs()) formats.put(in.name(), resolve(options.activations(), in.name(), ranges));
     // 1. requantizing ops choose their output format from the data
     for (Node n : g.nodes()) {
-      if (FixedPointOps.requantizes(n.op())) formats.put(n.output(), options.outputFor(n.name()).resolve(ranges.of(n.output())));
+      if (FixedPointOps.requantizes(n.op())) formats.put(n.output(), resolve(options.outputFor(n.name()), n.output(), ranges));
     }
     // 2. producers of a Concat input share the Concat's format
     for (Node n : g.nodes()) {
@@ -67,6 +67,16 @@ public final class Quantizer {
       }
     }
     return new QuantizedGraph(g, formats, linear, activations, ranges, options);
+  }
+
+  /** The format of value {@code name}, refusing a range that is not finite by the value's name. */
+  private static FixedType resolve(FormatSpec spec, String name, ValueRanges ranges) {
+    double r = ranges.of(name);
+    if (spec.intBits() == null && !Double.isFinite(r)) {
+      throw new ModelException("value '" + name + "' has range " + r + " (" + ranges.source()
+          + "), so no fixed-point format fits it; calibrate on finite data or give an explicit format W,I");
+    }
+    return spec.resolve(r);
   }
 
   private static void checkSupported(Graph g) {
@@ -107,6 +117,9 @@ public final class Quantizer {
     }
     double wMax = 0;
     for (double v : chanMax) wMax = Math.max(wMax, v);
+    if (!Double.isFinite(wMax)) {
+      throw new ModelException("weights '" + n.input(1) + "' of node '" + n.name() + "' hold " + wMax + "; no fixed-point format fits them");
+    }
     FixedType wf = spec.resolve(wMax);
     boolean perChannel = options.perChannel() && spec.intBits() == null;
     for (int coarsened = 0; ; coarsened++) {

@@ -1,0 +1,81 @@
+package org.cnnhls.frontend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnx.proto.OnnxMl.TensorProto;
+import java.time.Duration;
+import org.cnnhls.ir.Graph;
+import org.cnnhls.ir.ModelException;
+import org.junit.jupiter.api.Test;
+
+/** Import refuses oversized declarations before allocating and non-finite weights by name (issue 18). */
+class ImportHardeningTest {
+
+  private static OnnxModelBuilder relu() {
+    OnnxModelBuilder b = new OnnxModelBuilder("m", 13, 1);
+    b.input("x", 1, 4);
+    String y = b.relu("x");
+    b.output(y, 1, 4);
+    return b;
+  }
+
+  private static String message(OnnxModelBuilder b) {
+    ModelException e = assertThrows(ModelException.class, () -> OnnxImporter.fromProto(b.build(), "m.onnx", null));
+    assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    return e.getMessage();
+  }
+
+  @Test
+  void hugeIntInitializerWithOneValueIsRefusedBeforeAllocating() {
+    OnnxModelBuilder b = relu();
+    b.intInitializer("huge", new long[] {7}, Integer.MAX_VALUE);
+    // a long[2^31-1] would need 16 GiB; the test JVM has far less, so only a refusal is quick and clean
+    String msg = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> message(b));
+    assertTrue(msg.contains("'huge'") && msg.contains("1 values") && msg.contains("[2147483647]"), msg);
+  }
+
+  @Test
+  void shapeBeyondTheCapIsRefusedNamingTheTensor() {
+    OnnxModelBuilder b = relu();
+    b.graph().addInitializer(TensorProto.newBuilder().setName("wide").setDataType(TensorProto.DataType.FLOAT_VALUE)
+        .addDims(1L << 30).addDims(1L << 30).addDims(1L << 30).addDims(1L << 30).addFloatData(1f));
+    String msg = message(b);
+    assertTrue(msg.contains("'wide'") && msg.contains("2^31-1"), msg);
+  }
+
+  @Test
+  void nonFiniteWeightsAreRefusedNamingTheInitializerAndIndex() {
+    for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+      OnnxModelBuilder b = new OnnxModelBuilder("m", 13, 1);
+      b.input("x", 1, 4);
+      b.initializer("w", new float[] {1, 2, bad, 4}, 1, 4);
+      String y = b.op("Add", "x", "w");
+      b.output(y, 1, 4);
+      String msg = message(b);
+      assertTrue(msg.startsWith("m.onnx: ") && msg.contains("'w'") && msg.contains("index 2") && msg.contains(String.valueOf(bad)), msg);
+    }
+  }
+
+  @Test
+  void infiniteClipBoundIsAllowedButNaNIsNot() {
+    OnnxModelBuilder b = new OnnxModelBuilder("m", 13, 1);
+    b.input("x", 1, 4);
+    b.initializer("lo", new float[] {0f});
+    b.initializer("hi", new float[] {Float.POSITIVE_INFINITY});
+    String y = b.op("Clip", "x", "lo", "hi");
+    b.output(y, 1, 4);
+    Graph g = OnnxImporter.fromProto(b.build(), "m.onnx", null);
+    assertEquals(1, g.nodes().size());
+
+    OnnxModelBuilder n = new OnnxModelBuilder("m", 13, 1);
+    n.input("x", 1, 4);
+    n.initializer("lo", new float[] {Float.NaN});
+    String z = n.op("Clip", "x", "lo");
+    n.output(z, 1, 4);
+    assertTrue(message(n).contains("'lo'"));
+  }
+}
