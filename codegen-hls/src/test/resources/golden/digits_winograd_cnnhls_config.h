@@ -11,6 +11,7 @@
 #define CNNHLS_TC 14  // output tile columns
 #define CNNHLS_AXI_WIDTH 128  // m_axi data width in bits
 #define CNNHLS_WINOGRAD 1  // 3x3 stride-1 convs as Winograd F(2x2, 3x3)
+#define CNNHLS_PACK_MACS 0  // two 8-bit MACs per multiplier (HardwareConfig.packsMacs)
 #define CNNHLS_FC_LANES 8  // fully connected weights per cycle (one AXI beat)
 #define CNNHLS_ACT_W 16  // activation storage width (bits)
 #define CNNHLS_WGT_W 16  // weight storage width (bits)
@@ -48,6 +49,7 @@
 #define CNNHLS_ACC_W 35  // accumulator: holds |bias| + sum |w| 2^(Wx-1) of every layer
 #define CNNHLS_REQ_ACC_W 35
 #define CNNHLS_REQ_M_W 1  // largest requantize multiplier (1: powers of two only)
+#define CNNHLS_LEAKY 0  // LeakyReLU multipliers built (some layer needs them)
 
 // One descriptor per engine pass, in execution order (fields: see cnnhls_desc.h).
 static const cnnhls::LayerDesc CNNHLS_LAYERS[CNNHLS_NUM_LAYERS] = {
