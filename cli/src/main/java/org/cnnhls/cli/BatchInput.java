@@ -12,12 +12,15 @@ import org.cnnhls.ir.Shape;
 import org.cnnhls.ir.ValueInfo;
 
 /**
- * Binds .npy files to graph inputs and splits them into samples along the first axis. A file of
- * shape [B, d1, ...] feeds an input of shape [1, d1, ...] B times; a file shaped exactly like the
- * input is one sample.
+ * Binds .npy files to graph inputs and splits them into samples along the first axis. A file shaped
+ * exactly like the input is one run ({@link #exact}: outputs keep the model's shapes); a file with
+ * one more leading axis, [B, d0, d1, ...], is B runs; for an input [1, d1, ...] a file [B, d1, ...]
+ * is B runs too.
  */
 final class BatchInput {
   final int batch;
+  /** Every file had exactly its input's shape: one run, whose outputs have the model's own shapes. */
+  boolean exact = true;
   private final Map<String, float[]> data = new LinkedHashMap<>();
   private final Map<String, Integer> sampleSize = new LinkedHashMap<>();
 
@@ -57,6 +60,7 @@ final class BatchInput {
     }
     if (!missing.isEmpty()) throw new UsageException("no --input for model input(s) " + missing);
     BatchInput bi = new BatchInput(batch);
+    for (ValueInfo in : g.inputs()) bi.exact &= arrays.get(in.name()).shape().equals(in.shape());
     for (ValueInfo in : g.inputs()) {
       bi.data.put(in.name(), arrays.get(in.name()).data());
       bi.sampleSize.put(in.name(), in.shape().size());
@@ -67,11 +71,17 @@ final class BatchInput {
   private static int samples(ValueInfo in, Shape file, Path f) {
     Shape want = in.shape();
     if (file.equals(want)) return 1;
+    // one more leading axis: [B, d0, d1, ...]
+    boolean stacked = file.rank() == want.rank() + 1 && file.dim(0) >= 1;
+    for (int i = 0; stacked && i < want.rank(); i++) stacked = file.dim(i + 1) == want.dim(i);
+    if (stacked) return file.dim(0);
+    // a batch-1 input fed along its own first axis: [B, d1, ...]
     boolean batched = want.rank() > 0 && want.dim(0) == 1 && file.rank() == want.rank() && file.dim(0) >= 1;
     for (int i = 1; batched && i < want.rank(); i++) batched = file.dim(i) == want.dim(i);
     if (!batched) {
       String per = want.rank() > 0 && want.dim(0) == 1 ? " or [B" + want.toString().substring(want.toString().indexOf(',')) : "";
-      throw new InputFileException(f + " has shape " + file + "; model input '" + in.name() + "' needs " + want + per);
+      throw new InputFileException(f + " has shape " + file + "; model input '" + in.name() + "' needs " + want + per
+          + " (or a leading batch axis)");
     }
     return file.dim(0);
   }

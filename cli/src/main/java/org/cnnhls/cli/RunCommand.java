@@ -73,7 +73,8 @@ final class RunCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     for (int k = 0; k < g.outputs().size(); k++) {
       String name = g.outputs().get(k);
-      Shape shape = stackedShape(g.shape(name), batch.batch);
+      // one run on inputs of the model's exact shapes: the model's output shapes, no added axis
+      Shape shape = batch.exact ? g.shape(name) : stackedShape(g.shape(name), batch.batch);
       if (output != null) {
         Path file = k == 0 ? output : sibling(output, name);
         if (raw) NpyFiles.writeInts(file, shape, toInts(stacked.get(k)));

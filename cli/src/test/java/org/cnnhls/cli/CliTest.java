@@ -210,4 +210,33 @@ class CliTest {
       return s.sorted().toList();
     }
   }
+
+  @Test
+  void runKeepsTheModelsOutputShapeAndAddsABatchAxisOnlyForABatchedFile() throws IOException {
+    // a model without a batch axis, as ONNX conformance cases have: input [3,4,5] -> Relu -> [3,4,5]
+    org.cnnhls.frontend.OnnxModelBuilder b = new org.cnnhls.frontend.OnnxModelBuilder("relu345", 13, 1);
+    String y = b.relu(b.input("x", 3, 4, 5));
+    b.rename(y, "y");
+    b.output("y", 3, 4, 5);
+    Path model = b.save(tmp.resolve("relu345.onnx"));
+    Path one = tmp.resolve("one.npy"), two = tmp.resolve("two.npy"), out1 = tmp.resolve("y1.npy"), out2 = tmp.resolve("y2.npy");
+    float[] v = new float[60];
+    for (int i = 0; i < v.length; i++) v[i] = i % 7 - 3;
+    NpyFiles.writeFloats(one, Shape.of(3, 4, 5), v);
+    float[] vv = new float[120];
+    System.arraycopy(v, 0, vv, 0, 60);
+    System.arraycopy(v, 0, vv, 60, 60);
+    NpyFiles.writeFloats(two, Shape.of(2, 3, 4, 5), vv);
+    Result r1 = run("run", model, "--input", one, "--output", out1);
+    assertEquals(0, r1.code(), r1::toString);
+    assertEquals(Shape.of(3, 4, 5), NpyFiles.readFloats(out1).shape(), "the model's output shape, no added axis");
+    assertEquals(0, run("run", model, "--input", two, "--output", out2).code());
+    NpyFiles.Floats y2 = NpyFiles.readFloats(out2);
+    assertEquals(Shape.of(2, 3, 4, 5), y2.shape(), "one leading batch axis for a file with one more axis");
+    for (int i = 0; i < 120; i++) assertEquals(Math.max(0f, vv[i]), y2.data()[i]);
+    // a batch-1 model keeps its shape for one sample and stacks along its first axis for N
+    Path d1 = tmp.resolve("d1.npy");
+    assertEquals(0, run("run", Cli.DIGITS_MODEL, "--input", Cli.DIGITS_X, "--output", d1).code());
+    assertEquals(DIGITS_SAMPLES, NpyFiles.readFloats(d1).shape().dim(0));
+  }
 }
