@@ -57,7 +57,7 @@ final class OpConverters {
   /** Inputs an op cannot do without (the rest are optional or opset-dependent). */
   static int requiredInputs(String op) {
     return switch (op) {
-      case "Conv", "Gemm", "MatMul", "Add", "Mul" -> 2;
+      case "Conv", "Gemm", "MatMul", "Add", "Sub", "Mul", "Div" -> 2;
       case "BatchNormalization" -> 5;
       default -> 1;
     };

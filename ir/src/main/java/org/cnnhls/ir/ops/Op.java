@@ -428,6 +428,9 @@ public sealed interface Op {
     float apply(float a, float b);
 
     default List<Shape> inferShapes(List<Shape> in) {
+      if (in.size() != 2 || in.get(0) == null || in.get(1) == null) {
+        throw new ModelException(type() + " needs two inputs, got " + in.stream().filter(java.util.Objects::nonNull).count());
+      }
       return List.of(Shape.broadcast(in.get(0), in.get(1)));
     }
   }
