@@ -112,6 +112,83 @@
 #define CNNHLS_TRIP_HW 224
 #define CNNHLS_TRIP_FC 4096
 
+// ------------------------------------------------------------------------------------ trace
+// -DCNNHLS_TRACE (C-simulation only; never under synthesis): every pipelined loop reports, as the
+// kernels run, (loop id, trip count, DDR elements it moves) at its entry, and the regions that can
+// overlap by construction (independent calls in one basic block, DATAFLOW chunks) bracket their
+// parts in lanes. cnnhls_top prints each layer's counts ("TRACE L ..." / "TRACE R ..." lines, then
+// "TRACE E <layer>"); engine TraceCycles turns them into cycles by the HLS rules (DEVELOPERS.md,
+// "Traced C-sim"). Off, the macros expand to nothing: the kernels are unchanged.
+#if defined(CNNHLS_TRACE) && !defined(__SYNTHESIS__)
+#include <cstdio>
+#include <map>
+#include <string>
+#include <tuple>
+namespace cnnhls_trace {
+typedef std::tuple<std::string, long long, long long> LoopKey;           // id, trips, DDR elements
+typedef std::tuple<int, std::string, long long, long long> LaneKey;      // lane, id, trips, elements
+struct State {
+  std::map<LoopKey, long long> loops;       // outside regions: count per key
+  std::map<std::string, long long> regions; // region signature -> count
+  std::string rid;
+  int in_region = 0, lane = 0;
+  std::map<LaneKey, long long> cur;         // the open region's loops
+};
+inline State &state() {
+  static State s;
+  return s;
+}
+inline void loop(const char *id, long long trips, long long elems) {
+  State &s = state();
+  if (s.in_region) s.cur[LaneKey(s.lane, id, trips, elems)]++;
+  else s.loops[LoopKey(id, trips, elems)]++;
+}
+inline void region_begin(const char *rid) {
+  State &s = state();
+  s.in_region = 1;
+  s.rid = rid;
+  s.lane = 0;
+  s.cur.clear();
+}
+inline void lane(int l) { state().lane = l; }
+inline void region_end() {
+  State &s = state();
+  std::string sig = s.rid;
+  for (const auto &e : s.cur) {
+    sig += " " + std::to_string(std::get<0>(e.first)) + ":" + std::get<1>(e.first) + ":" +
+           std::to_string(std::get<2>(e.first)) + ":" + std::to_string(std::get<3>(e.first)) + ":" +
+           std::to_string(e.second);
+  }
+  s.regions[sig]++;
+  s.in_region = 0;
+}
+inline void flush(int layer) {
+  State &s = state();
+  for (const auto &e : s.loops) {
+    std::printf("TRACE L %d %s %lld %lld %lld\n", layer, std::get<0>(e.first).c_str(), std::get<1>(e.first),
+                std::get<2>(e.first), e.second);
+  }
+  for (const auto &e : s.regions) std::printf("TRACE R %d %lld %s\n", layer, e.second, e.first.c_str());
+  std::printf("TRACE E %d\n", layer);
+  s.loops.clear();
+  s.regions.clear();
+}
+}  // namespace cnnhls_trace
+#define CNNHLS_TRACE_LOOP(id, trips) ::cnnhls_trace::loop(id, (long long)(trips), 0)
+#define CNNHLS_TRACE_DDR(id, trips, elems) ::cnnhls_trace::loop(id, (long long)(trips), (long long)(elems))
+#define CNNHLS_TRACE_REGION(rid) ::cnnhls_trace::region_begin(rid)
+#define CNNHLS_TRACE_LANE(l) ::cnnhls_trace::lane(l)
+#define CNNHLS_TRACE_REGION_END() ::cnnhls_trace::region_end()
+#define CNNHLS_TRACE_LAYER(i) ::cnnhls_trace::flush(i)
+#else
+#define CNNHLS_TRACE_LOOP(id, trips)
+#define CNNHLS_TRACE_DDR(id, trips, elems)
+#define CNNHLS_TRACE_REGION(rid)
+#define CNNHLS_TRACE_LANE(l)
+#define CNNHLS_TRACE_REGION_END()
+#define CNNHLS_TRACE_LAYER(i)
+#endif
+
 namespace cnnhls {
 
 typedef ap_int<CNNHLS_ACT_W> act_t;   // feature-map element: raw value of its tensor's format
@@ -291,6 +368,7 @@ inline void conv_load_input(const act_t *fmap, const LayerDesc &d, const ConvPla
       const int iy = iy0 + i;
       const bool row_ok = ok && iy >= 0 && iy < d.in_h;
       const int base = d.in_off + (ch * d.in_h + iy) * d.in_w;
+      CNNHLS_TRACE_DDR("conv_in", in_cols, row_ok ? max_int(0, min_int(in_cols, d.in_w - ix0) - max_int(0, -ix0)) : 0);
       for (int j = 0; j < in_cols; j++) {
         CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_IN)
         CNNHLS_PRAGMA(HLS PIPELINE II=1)
@@ -312,6 +390,7 @@ inline void conv_load_weights_winograd(const wgt_t *weights, const LayerDesc &d,
     // general mode only: slot (m, n) holds input channel nt * TN + n, 9 weights after slot (m, n - 1)
     // (kept incremental so the pipeline below needs no index multiplier)
     int base = d.w_off + ((t.m0 + m) * p.cg + nt * TN) * 9;
+    CNNHLS_TRACE_DDR("conv_ww", TN, m < t.mc ? 9 * max_int(0, min_int(TN, p.cg - nt * TN)) : 0);
     for (int n = 0; n < TN; n++, base += 9) {
       CNNHLS_PRAGMA(HLS PIPELINE II=9)
       const bool ok = m < t.mc && nt * TN + n < p.cg;
@@ -351,6 +430,7 @@ inline void conv_load_weights(const wgt_t *weights, const LayerDesc &d, const Co
       const int ic = p.dw ? 0 : nt * TN + n;
       const bool ok = m < t.mc && (p.dw ? m == n : ic < p.cg);
       const int base = d.w_off + ((t.m0 + m) * p.cg + ic) * kk;
+      CNNHLS_TRACE_DDR("conv_w", kk, ok ? kk : 0);
       for (int k = 0; k < kk; k++) {
         CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_KK)
         CNNHLS_PRAGMA(HLS PIPELINE II=1)
@@ -364,6 +444,7 @@ inline void conv_load_weights(const wgt_t *weights, const LayerDesc &d, const Co
 inline void conv_load_channel_params(const bias_t *bias, const int *quant, const LayerDesc &d, const ConvTile &t,
                                      acc_t b[TM], int qm[TM], int qs[TM]) {
   CNNHLS_PRAGMA(HLS INLINE off)
+  CNNHLS_TRACE_DDR("conv_params", TM, t.mc);
   for (int m = 0; m < TM; m++) {
     CNNHLS_PRAGMA(HLS PIPELINE II=1)
     const bool ok = m < t.mc;
@@ -378,6 +459,7 @@ inline void conv_init_acc(acc_t acc[TM][TR][TC], const acc_t b[TM], int rows, in
   CNNHLS_PRAGMA(HLS INLINE off)
   for (int r = 0; r < rows; r++) {
     CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TR)
+    CNNHLS_TRACE_LOOP("conv_init", cols);
     for (int c = 0; c < cols; c++) {
       CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TC)
       CNNHLS_PRAGMA(HLS PIPELINE II=1)
@@ -420,6 +502,7 @@ inline void conv_compute(const act_t in[TN][IN_TR][IN_TC], const wtile_t w[TM][T
       for (int r = 0; r < rows; r++) {
         CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TR)
         const int iy = r * d.s_h + ky * d.d_h;
+        CNNHLS_TRACE_LOOP("conv_mac", cols);
         for (int c = 0; c < cols; c++) {
           CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TC)
           CNNHLS_PRAGMA(HLS PIPELINE II=1)
@@ -451,6 +534,7 @@ inline void conv_compute_winograd(const act_t in[TN][IN_TR][IN_TC], const wtile_
   const int in_rows = rows + 2, in_cols = cols + 2;
   for (int br = 0; br < rows; br += 2) {
     CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TR)
+    CNNHLS_TRACE_LOOP("conv_wino", (cols + 1) / 2);
     for (int bc = 0; bc < cols; bc += 2) {
       CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TC)
       CNNHLS_PRAGMA(HLS PIPELINE II=16)
@@ -519,6 +603,7 @@ inline void conv_output(const acc_t acc[TM][TR][TC], act_t out[TM][TR][TC], cons
   for (int r = 0; r < rows; r++) {
     CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TR)
     int pc = 0, pj = 0;
+    CNNHLS_TRACE_LOOP("conv_out", cols);
     for (int c = 0; c < cols; c++) {
       CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TC)
       CNNHLS_PRAGMA(HLS PIPELINE II=1)
@@ -552,6 +637,7 @@ inline void conv_store(const act_t out[TM][TR][TC], act_t *fmap, const LayerDesc
     for (int r = 0; r < prows; r++) {
       CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TR)
       const int base = d.out_off + ((t.m0 + m) * d.out_h + pr0 + r) * d.out_w + pc0;
+      CNNHLS_TRACE_DDR("conv_store", pcols, pcols);
       for (int c = 0; c < pcols; c++) {
         CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TC)
         CNNHLS_PRAGMA(HLS PIPELINE II=1)
@@ -576,8 +662,11 @@ inline void conv_step(const act_t in_cur[TN][IN_TR][IN_TC], const wtile_t w_cur[
   const ConvTile cur = conv_tile(p, tile);
   if (has_next) {
     const ConvTile next = conv_tile(p, next_tile);
+    CNNHLS_TRACE_REGION("conv_load");
     conv_load_input(fmap, d, p, next, next_nt, in_next);
+    CNNHLS_TRACE_LANE(1);
     conv_load_weights(weights, d, p, next, next_nt, w_next);
+    CNNHLS_TRACE_REGION_END();
   }
   if (nt == 0) {
     if (tile > 0) conv_store(out_prev, fmap, d, p, conv_tile(p, tile - 1));
@@ -622,8 +711,11 @@ inline void conv_layer(const LayerDesc &d, const wgt_t *weights, const bias_t *b
   const ConvPlan p = conv_plan(d);
   const int steps = p.tiles * p.n_tiles;
   if (steps == 0) return;
+  CNNHLS_TRACE_REGION("conv_load");
   conv_load_input(fmap, d, p, conv_tile(p, 0), 0, in0);
+  CNNHLS_TRACE_LANE(1);
   conv_load_weights(weights, d, p, conv_tile(p, 0), 0, w0);
+  CNNHLS_TRACE_REGION_END();
   int tile = 0, nt = 0;
   for (int i = 0; i < steps; i++) {
     CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_TILES)
@@ -675,6 +767,7 @@ inline void gemm_layer(const LayerDesc &d, const wgt_t *weights, const bias_t *b
   CNNHLS_PRAGMA(HLS ARRAY_PARTITION variable=x cyclic factor=CNNHLS_FC_LANES dim=1)
   CNNHLS_PRAGMA(HLS ARRAY_PARTITION variable=acc cyclic factor=CNNHLS_FC_LANES dim=1)
   const int K = d.in_c * d.in_h * d.in_w, N = d.out_c * d.out_h * d.out_w;
+  CNNHLS_TRACE_DDR("fc_x", K, K);
   for (int k = 0; k < K; k++) {
     CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_FC)
     CNNHLS_PRAGMA(HLS PIPELINE II=1)
@@ -684,8 +777,10 @@ inline void gemm_layer(const LayerDesc &d, const wgt_t *weights, const bias_t *b
     const int kc_n = ceil_div(K, FC_LANES);
     for (int n = 0; n < N; n++) {
       CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_FC)
+      CNNHLS_TRACE_DDR("fc_bias", 1, 1);
       acc_t a = bias[d.b_off + n];
       const int row = d.w_off + n * K;
+      CNNHLS_TRACE_DDR("fc_row", kc_n, K);
       for (int kc = 0; kc < kc_n; kc++) {
         CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_FC)
         CNNHLS_PRAGMA(HLS PIPELINE II=1)
@@ -697,6 +792,8 @@ inline void gemm_layer(const LayerDesc &d, const wgt_t *weights, const bias_t *b
         }
         a += part;
       }
+      CNNHLS_TRACE_DDR("fc_quant", 1, 2);
+      CNNHLS_TRACE_DDR("fc_y", 1, 1);
       const int q = 2 * (d.q_off + n);
       fmap[d.out_off + n] =
           act_t(activate(requantize_narrow(req_acc_t(a), req_m_t(quant[q]), quant[q + 1], d.out_width), d));
@@ -705,6 +802,7 @@ inline void gemm_layer(const LayerDesc &d, const wgt_t *weights, const bias_t *b
     for (int n0 = 0; n0 < N; n0 += FC_NB) {
       CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_FC_BLOCKS)
       const int nb = min_int(FC_NB, N - n0), jb_n = ceil_div(nb, FC_LANES);
+      CNNHLS_TRACE_DDR("fc_binit", nb, nb);
       for (int j = 0; j < nb; j++) {
         CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_FC_NB)
         CNNHLS_PRAGMA(HLS PIPELINE II=1)
@@ -714,6 +812,7 @@ inline void gemm_layer(const LayerDesc &d, const wgt_t *weights, const bias_t *b
         CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_FC)
         const act_t xk = x[k];
         const int row = d.w_off + k * N + n0;
+        CNNHLS_TRACE_DDR("fc_col", jb_n, nb);
         for (int jb = 0; jb < jb_n; jb++) {
           CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_FC_STEPS)
           CNNHLS_PRAGMA(HLS PIPELINE II=1)
@@ -724,6 +823,7 @@ inline void gemm_layer(const LayerDesc &d, const wgt_t *weights, const bias_t *b
           }
         }
       }
+      CNNHLS_TRACE_DDR("fc_out", nb, nb);
       for (int j = 0; j < nb; j++) {
         CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_FC_NB)
         CNNHLS_PRAGMA(HLS PIPELINE II=1)
@@ -740,6 +840,7 @@ inline void gemm_layer(const LayerDesc &d, const wgt_t *weights, const bias_t *b
 typedef hls::stream<act_t, CNNHLS_EW_FIFO> act_stream;
 
 inline void ew_read(const act_t *src, int n, act_stream &s) {
+  CNNHLS_TRACE_DDR("ew_read", n, n);
   for (int i = 0; i < n; i++) {
     CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_EW_CHUNK)
     CNNHLS_PRAGMA(HLS PIPELINE II=1)
@@ -748,6 +849,7 @@ inline void ew_read(const act_t *src, int n, act_stream &s) {
 }
 
 inline void ew_write(act_stream &s, act_t *dst, int n) {
+  CNNHLS_TRACE_DDR("ew_write", n, n);
   for (int i = 0; i < n; i++) {
     CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_EW_CHUNK)
     CNNHLS_PRAGMA(HLS PIPELINE II=1)
@@ -758,6 +860,7 @@ inline void ew_write(act_stream &s, act_t *dst, int n) {
 // Add: both operands shifted to the larger F (shift_a, shift_b >= 0), added exactly, requantized
 // with M = 1, s = shift_out, then activated.
 inline void add_compute(act_stream &a, act_stream &b, act_stream &out, int n, const LayerDesc &d) {
+  CNNHLS_TRACE_LOOP("ew_add", n);
   for (int i = 0; i < n; i++) {
     CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_EW_CHUNK)
     CNNHLS_PRAGMA(HLS PIPELINE II=1)
@@ -775,6 +878,7 @@ inline void add_compute(act_stream &a, act_stream &b, act_stream &out, int n, co
 // ACT: standalone activation on raw values (same format in and out).
 inline void unary_compute(act_stream &in, act_stream &out, int n, const LayerDesc &d) {
   const int copy = d.op == OP_COPY;
+  CNNHLS_TRACE_LOOP("ew_unary", n);
   for (int i = 0; i < n; i++) {
     CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_EW_CHUNK)
     CNNHLS_PRAGMA(HLS PIPELINE II=1)
@@ -787,19 +891,27 @@ inline void add_chunk(const act_t *a, const act_t *b, act_t *out, int n, const L
   CNNHLS_PRAGMA(HLS INLINE off)
   CNNHLS_PRAGMA(HLS DATAFLOW)
   act_stream sa, sb, so;
+  CNNHLS_TRACE_REGION("ew_chunk");
   ew_read(a, n, sa);
   ew_read(b, n, sb);
+  CNNHLS_TRACE_LANE(1);
   add_compute(sa, sb, so, n, d);
+  CNNHLS_TRACE_LANE(2);
   ew_write(so, out, n);
+  CNNHLS_TRACE_REGION_END();
 }
 
 inline void unary_chunk(const act_t *src, act_t *dst, int n, const LayerDesc &d) {
   CNNHLS_PRAGMA(HLS INLINE off)
   CNNHLS_PRAGMA(HLS DATAFLOW)
   act_stream si, so;
+  CNNHLS_TRACE_REGION("ew_chunk");
   ew_read(src, n, si);
+  CNNHLS_TRACE_LANE(1);
   unary_compute(si, so, n, d);
+  CNNHLS_TRACE_LANE(2);
   ew_write(so, dst, n);
+  CNNHLS_TRACE_REGION_END();
 }
 
 inline void add_layer(const LayerDesc &d, act_t *fmap) {
@@ -840,6 +952,7 @@ inline void pool_layer(const LayerDesc &d, act_t *fmap) {
   const sum_t lowest = sum_t(-(1LL << 62));  // below every raw value
   if (avg) {
     mult[0] = 0;
+    CNNHLS_TRACE_LOOP("pool_mult", d.k_h * d.k_w);
     for (int n = 1; n <= d.k_h * d.k_w; n++) {
       CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_MAX_POOL_WIN)
       mult[n] = avg_multiplier(n);
@@ -849,6 +962,7 @@ inline void pool_layer(const LayerDesc &d, act_t *fmap) {
     CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_CH)
     for (int oy = 0; oy < d.out_h; oy++) {
       CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_HW)
+      CNNHLS_TRACE_LOOP("pool_init", d.out_w);
       for (int ox = 0; ox < d.out_w; ox++) {
         CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_HW)
         CNNHLS_PRAGMA(HLS PIPELINE II=1)
@@ -862,6 +976,7 @@ inline void pool_layer(const LayerDesc &d, act_t *fmap) {
         if (iy < 0 || iy >= d.in_h) continue;
         rows_valid++;
         const int base = d.in_off + (ch * d.in_h + iy) * d.in_w;
+        CNNHLS_TRACE_DDR("pool_line", d.in_w, d.in_w);
         for (int x = 0; x < d.in_w; x++) {
           CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_HW)
           CNNHLS_PRAGMA(HLS PIPELINE II=1)
@@ -869,6 +984,7 @@ inline void pool_layer(const LayerDesc &d, act_t *fmap) {
         }
         for (int kx = 0; kx < d.k_w; kx++) {
           CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_K)
+          CNNHLS_TRACE_LOOP("pool_acc", d.out_w);
           for (int ox = 0; ox < d.out_w; ox++) {
             CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_HW)
             CNNHLS_PRAGMA(HLS PIPELINE II=1)
@@ -885,6 +1001,7 @@ inline void pool_layer(const LayerDesc &d, act_t *fmap) {
         }
       }
       const int obase = d.out_off + (ch * d.out_h + oy) * d.out_w;
+      CNNHLS_TRACE_DDR("pool_out", d.out_w, d.out_w);
       for (int ox = 0; ox < d.out_w; ox++) {
         CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_HW)
         CNNHLS_PRAGMA(HLS PIPELINE II=1)
@@ -912,7 +1029,9 @@ inline void global_pool_layer(const LayerDesc &d, act_t *fmap) {
     CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_CH)
     const int base = d.in_off + ch * hw;
     sum_t sum = 0;
+    CNNHLS_TRACE_DDR("gpool_first", 1, 1);
     act_t best = fmap[base];
+    CNNHLS_TRACE_DDR("gpool_sum", hw, hw);
     for (int i = 0; i < hw; i++) {
       CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_HW)
       CNNHLS_PRAGMA(HLS PIPELINE II=1)
@@ -920,6 +1039,7 @@ inline void global_pool_layer(const LayerDesc &d, act_t *fmap) {
       sum += v;
       if (v > best) best = v;
     }
+    CNNHLS_TRACE_DDR("gpool_out", 1, 1);
     fmap[d.out_off + ch] = avg ? act_t(requantize(sum.to_int64(), m, AVG_SHIFT + d.shift_out, d.out_width)) : best;
   }
 }
