@@ -120,7 +120,7 @@
 // "TRACE E <layer>"); engine TraceCycles turns them into cycles by the HLS rules (DEVELOPERS.md,
 // "Traced C-sim"). Off, the macros expand to nothing: the kernels are unchanged.
 #if defined(CNNHLS_TRACE) && !defined(__SYNTHESIS__)
-#include "cnnhls_trace.h"  // the recorder (C-sim only, uses the C++ library)
+#include "cnnhls_tb_trace.h"  // the recorder (C-sim only, uses the C++ library)
 #else
 #define CNNHLS_TRACE_LOOP(id, trips)
 #define CNNHLS_TRACE_DDR(id, trips, elems)

@@ -2,8 +2,8 @@
 // only with -DCNNHLS_TRACE outside synthesis (never synthesized: it uses std::map and std::string).
 // Per layer it counts pipelined-loop invocations by (loop id, trip count, DDR elements) and region
 // instances by their contents; cnnhls_top prints them after each layer (engine TraceCycles reads them).
-#ifndef CNNHLS_TRACE_H
-#define CNNHLS_TRACE_H
+#ifndef CNNHLS_TB_TRACE_H
+#define CNNHLS_TB_TRACE_H
 
 #include <cstdio>
 #include <map>
