@@ -588,10 +588,12 @@ inline void conv_store(const act_t out[TM][TR][TC], act_t *fmap, const LayerDesc
   }
 }
 
-// One step of the conv pipeline: while the MAC array works on step i (tile `cur`, input-channel
-// step nt, buffers in_cur/w_cur), the loaders fill in_next/w_next for step i + 1 and, at the first
-// step of a tile, the previous tile's output (out_prev) goes to DDR. The last step of a tile runs
-// the output stage into out_cur. The caller alternates the buffers (ping-pong).
+// One step of the conv pipeline: the loaders fill in_next/w_next for step i + 1 (in parallel with
+// each other: independent calls, two ports), at the first step of a tile the previous tile's output
+// (out_prev) goes to DDR, then the MAC array works on step i (tile `cur`, input-channel step nt,
+// buffers in_cur/w_cur) and the last step of a tile runs the output stage into out_cur. The caller
+// alternates the buffers (ping-pong), but as written HLS runs the loads and the inlined compute
+// loops one after the other (no DATAFLOW here): engine ConvEngine and TraceCycles cost it so.
 inline void conv_step(const act_t in_cur[TN][IN_TR][IN_TC], const wtile_t w_cur[TM][TN][KK],
                       act_t in_next[TN][IN_TR][IN_TC], wtile_t w_next[TM][TN][KK], act_t out_cur[TM][TR][TC],
                       const act_t out_prev[TM][TR][TC], acc_t acc[TM][TR][TC], acc_t b[TM], int qm[TM], int qs[TM],

@@ -7,12 +7,13 @@
 //                a little issue time per further AXI burst.
 //   OutputStage  requantize, activation and pool of a finished tile: one pixel of Tm channels per
 //                cycle plus the stage's pipeline depth.
-//   Engine       walks the descriptor table (conv steps in Winograd mode take 16 cycles per 2 x 2
-//                outputs where the engine has it). Values come from the HLS kernels (cnnhls::run_layer),
-//                so they are bit-exact by construction; timing follows the tile schedule: the next
-//                input-channel step's load (the next tile's first one included) is requested
-//                before the current step computes (double buffering), and a tile's first step
-//                also stores the previous tile.
+//   Engine       walks the descriptor table. Values come from the HLS kernels (cnnhls::run_layer),
+//                so they are bit-exact by construction; timing follows the kernels' loops as HLS
+//                builds them (loop_cycles in cnnhls_sc_cost.h: depth + II (trips - 1), DDR bursts
+//                with latency and bandwidth): conv steps add the load region (input and weight
+//                loads in parallel), the store, init, window loops and output stage; gemm,
+//                element-wise (DATAFLOW chunks) and pooling count their loops likewise. (Ddr and
+//                OutputStage remain wired for schedules that overlap; today's kernels do not.)
 //
 // The schedule is written independently of sim/'s Java model so the two cross-check each other
 // (codegen-hls SystemCCrossCheckTest, layer by layer). The conv plan and the Winograd decision are
