@@ -25,6 +25,7 @@ add_files cnnhls_stream.h
 add_files cnnhls_requant.h
 add_files cnnhls_pack.h
 add_files cnnhls_engine.h
+add_files -tb cnnhls_tb_trace.h
 add_files cnnhls_top.h
 add_files -tb cnnhls_tb_io.h
 add_files -tb cnnhls_tb.cpp -cflags "-std=c++14 -I."

@@ -118,6 +118,24 @@
 #define CNNHLS_TRIP_HW 224
 #define CNNHLS_TRIP_FC 4096
 
+// ------------------------------------------------------------------------------------ trace
+// -DCNNHLS_TRACE (C-simulation only; never under synthesis): every pipelined loop reports, as the
+// kernels run, (loop id, trip count, DDR elements it moves) at its entry, and the regions that can
+// overlap by construction (independent calls in one basic block, DATAFLOW chunks) bracket their
+// parts in lanes. cnnhls_top prints each layer's counts ("TRACE L ..." / "TRACE R ..." lines, then
+// "TRACE E <layer>"); engine TraceCycles turns them into cycles by the HLS rules (DEVELOPERS.md,
+// "Traced C-sim"). Off, the macros expand to nothing: the kernels are unchanged.
+#if defined(CNNHLS_TRACE) && !defined(__SYNTHESIS__)
+#include "cnnhls_tb_trace.h"  // the recorder (C-sim only, uses the C++ library)
+#else
+#define CNNHLS_TRACE_LOOP(id, trips)
+#define CNNHLS_TRACE_DDR(id, trips, elems)
+#define CNNHLS_TRACE_REGION(rid)
+#define CNNHLS_TRACE_LANE(l)
+#define CNNHLS_TRACE_REGION_END()
+#define CNNHLS_TRACE_LAYER(i)
+#endif
+
 namespace cnnhls {
 
 typedef ap_int<CNNHLS_ACT_W> act_t;   // feature-map element: raw value of its tensor's format
@@ -297,6 +315,7 @@ inline void conv_load_input(const act_t *fmap, const LayerDesc &d, const ConvPla
       const int iy = iy0 + i;
       const bool row_ok = ok && iy >= 0 && iy < d.in_h;
       const int base = d.in_off + (ch * d.in_h + iy) * d.in_w;
+      CNNHLS_TRACE_DDR("conv_in", in_cols, row_ok ? max_int(0, min_int(in_cols, d.in_w - ix0) - max_int(0, -ix0)) : 0);
       for (int j = 0; j < in_cols; j++) {
         CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_IN)
         CNNHLS_PRAGMA(HLS PIPELINE II=1)
@@ -318,6 +337,7 @@ inline void conv_load_weights_winograd(const wgt_t *weights, const LayerDesc &d,
     // general mode only: slot (m, n) holds input channel nt * TN + n, 9 weights after slot (m, n - 1)
     // (kept incremental so the pipeline below needs no index multiplier)
     int base = d.w_off + ((t.m0 + m) * p.cg + nt * TN) * 9;
+    CNNHLS_TRACE_DDR("conv_ww", TN, m < t.mc ? 9 * max_int(0, min_int(TN, p.cg - nt * TN)) : 0);
     for (int n = 0; n < TN; n++, base += 9) {
       CNNHLS_PRAGMA(HLS PIPELINE II=9)
       const bool ok = m < t.mc && nt * TN + n < p.cg;
@@ -357,6 +377,7 @@ inline void conv_load_weights(const wgt_t *weights, const LayerDesc &d, const Co
       const int ic = p.dw ? 0 : nt * TN + n;
       const bool ok = m < t.mc && (p.dw ? m == n : ic < p.cg);
       const int base = d.w_off + ((t.m0 + m) * p.cg + ic) * kk;
+      CNNHLS_TRACE_DDR("conv_w", kk, ok ? kk : 0);
       for (int k = 0; k < kk; k++) {
         CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_KK)
         CNNHLS_PRAGMA(HLS PIPELINE II=1)
@@ -370,6 +391,7 @@ inline void conv_load_weights(const wgt_t *weights, const LayerDesc &d, const Co
 inline void conv_load_channel_params(const bias_t *bias, const int *quant, const LayerDesc &d, const ConvTile &t,
                                      acc_t b[TM], int qm[TM], int qs[TM]) {
   CNNHLS_PRAGMA(HLS INLINE off)
+  CNNHLS_TRACE_DDR("conv_params", TM, t.mc);
   for (int m = 0; m < TM; m++) {
     CNNHLS_PRAGMA(HLS PIPELINE II=1)
     const bool ok = m < t.mc;
@@ -384,6 +406,7 @@ inline void conv_init_acc(acc_t acc[TM][TR][TC], const acc_t b[TM], int rows, in
   CNNHLS_PRAGMA(HLS INLINE off)
   for (int r = 0; r < rows; r++) {
     CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TR)
+    CNNHLS_TRACE_LOOP("conv_init", cols);
     for (int c = 0; c < cols; c++) {
       CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TC)
       CNNHLS_PRAGMA(HLS PIPELINE II=1)
@@ -453,6 +476,7 @@ inline void conv_compute(const act_t in[TN][IN_TR][IN_TC], const wtile_t w[TM][T
       for (int r = 0; r < rows; r++) {
         CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TR)
         const int iy = r * d.s_h + ky * d.d_h;
+        CNNHLS_TRACE_LOOP("conv_mac", cols);
         for (int c = 0; c < cols; c++) {
           CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TC)
           CNNHLS_PRAGMA(HLS PIPELINE II=1)
@@ -484,6 +508,7 @@ inline void conv_compute_winograd(const act_t in[TN][IN_TR][IN_TC], const wtile_
   const int in_rows = rows + 2, in_cols = cols + 2;
   for (int br = 0; br < rows; br += 2) {
     CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TR)
+    CNNHLS_TRACE_LOOP("conv_wino", (cols + 1) / 2);
     for (int bc = 0; bc < cols; bc += 2) {
       CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TC)
       CNNHLS_PRAGMA(HLS PIPELINE II=16)
@@ -552,6 +577,7 @@ inline void conv_output(const acc_t acc[TM][TR][TC], act_t out[TM][TR][TC], cons
   for (int r = 0; r < rows; r++) {
     CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TR)
     int pc = 0, pj = 0;
+    CNNHLS_TRACE_LOOP("conv_out", cols);
     for (int c = 0; c < cols; c++) {
       CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TC)
       CNNHLS_PRAGMA(HLS PIPELINE II=1)
@@ -585,6 +611,7 @@ inline void conv_store(const act_t out[TM][TR][TC], act_t *fmap, const LayerDesc
     for (int r = 0; r < prows; r++) {
       CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TR)
       const int base = d.out_off + ((t.m0 + m) * d.out_h + pr0 + r) * d.out_w + pc0;
+      CNNHLS_TRACE_DDR("conv_store", pcols, pcols);
       for (int c = 0; c < pcols; c++) {
         CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TC)
         CNNHLS_PRAGMA(HLS PIPELINE II=1)
@@ -594,10 +621,12 @@ inline void conv_store(const act_t out[TM][TR][TC], act_t *fmap, const LayerDesc
   }
 }
 
-// One step of the conv pipeline: while the MAC array works on step i (tile `cur`, input-channel
-// step nt, buffers in_cur/w_cur), the loaders fill in_next/w_next for step i + 1 and, at the first
-// step of a tile, the previous tile's output (out_prev) goes to DDR. The last step of a tile runs
-// the output stage into out_cur. The caller alternates the buffers (ping-pong).
+// One step of the conv pipeline: the loaders fill in_next/w_next for step i + 1 (in parallel with
+// each other: independent calls, two ports), at the first step of a tile the previous tile's output
+// (out_prev) goes to DDR, then the MAC array works on step i (tile `cur`, input-channel step nt,
+// buffers in_cur/w_cur) and the last step of a tile runs the output stage into out_cur. The caller
+// alternates the buffers (ping-pong), but as written HLS runs the loads and the inlined compute
+// loops one after the other (no DATAFLOW here): engine ConvEngine and TraceCycles cost it so.
 inline void conv_step(const act_t in_cur[TN][IN_TR][IN_TC], const wtile_t w_cur[TM][TN][KK],
                       act_t in_next[TN][IN_TR][IN_TC], wtile_t w_next[TM][TN][KK], act_t out_cur[TM][TR][TC],
                       const act_t out_prev[TM][TR][TC], acc_t acc[TM][TR][TC], acc_t b[TM], int qm[TM], int qs[TM],
@@ -609,8 +638,11 @@ inline void conv_step(const act_t in_cur[TN][IN_TR][IN_TC], const wtile_t w_cur[
   const ConvTile cur = conv_tile(p, tile);
   if (has_next) {
     const ConvTile next = conv_tile(p, next_tile);
+    CNNHLS_TRACE_REGION("conv_load");
     conv_load_input(fmap, d, p, next, next_nt, in_next);
+    CNNHLS_TRACE_LANE(1);
     conv_load_weights(weights, d, p, next, next_nt, w_next);
+    CNNHLS_TRACE_REGION_END();
   }
   if (nt == 0) {
     if (tile > 0) conv_store(out_prev, fmap, d, p, conv_tile(p, tile - 1));
@@ -655,8 +687,11 @@ inline void conv_layer(const LayerDesc &d, const wgt_t *weights, const bias_t *b
   const ConvPlan p = conv_plan(d);
   const int steps = p.tiles * p.n_tiles;
   if (steps == 0) return;
+  CNNHLS_TRACE_REGION("conv_load");
   conv_load_input(fmap, d, p, conv_tile(p, 0), 0, in0);
+  CNNHLS_TRACE_LANE(1);
   conv_load_weights(weights, d, p, conv_tile(p, 0), 0, w0);
+  CNNHLS_TRACE_REGION_END();
   int tile = 0, nt = 0;
   for (int i = 0; i < steps; i++) {
     CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_TILES)
@@ -708,6 +743,7 @@ inline void gemm_layer(const LayerDesc &d, const wgt_t *weights, const bias_t *b
   CNNHLS_PRAGMA(HLS ARRAY_PARTITION variable=x cyclic factor=CNNHLS_FC_LANES dim=1)
   CNNHLS_PRAGMA(HLS ARRAY_PARTITION variable=acc cyclic factor=CNNHLS_FC_LANES dim=1)
   const int K = d.in_c * d.in_h * d.in_w, N = d.out_c * d.out_h * d.out_w;
+  CNNHLS_TRACE_DDR("fc_x", K, K);
   for (int k = 0; k < K; k++) {
     CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_FC)
     CNNHLS_PRAGMA(HLS PIPELINE II=1)
@@ -717,8 +753,10 @@ inline void gemm_layer(const LayerDesc &d, const wgt_t *weights, const bias_t *b
     const int kc_n = ceil_div(K, FC_LANES);
     for (int n = 0; n < N; n++) {
       CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_FC)
+      CNNHLS_TRACE_DDR("fc_bias", 1, 1);
       acc_t a = bias[d.b_off + n];
       const int row = d.w_off + n * K;
+      CNNHLS_TRACE_DDR("fc_row", kc_n, K);
       for (int kc = 0; kc < kc_n; kc++) {
         CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_FC)
         CNNHLS_PRAGMA(HLS PIPELINE II=1)
@@ -730,6 +768,8 @@ inline void gemm_layer(const LayerDesc &d, const wgt_t *weights, const bias_t *b
         }
         a += part;
       }
+      CNNHLS_TRACE_DDR("fc_quant", 1, 2);
+      CNNHLS_TRACE_DDR("fc_y", 1, 1);
       const int q = 2 * (d.q_off + n);
       fmap[d.out_off + n] =
           act_t(activate(requantize_narrow(req_acc_t(a), req_m_t(quant[q]), quant[q + 1], d.out_width), d));
@@ -738,6 +778,7 @@ inline void gemm_layer(const LayerDesc &d, const wgt_t *weights, const bias_t *b
     for (int n0 = 0; n0 < N; n0 += FC_NB) {
       CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_FC_BLOCKS)
       const int nb = min_int(FC_NB, N - n0), jb_n = ceil_div(nb, FC_LANES);
+      CNNHLS_TRACE_DDR("fc_binit", nb, nb);
       for (int j = 0; j < nb; j++) {
         CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_FC_NB)
         CNNHLS_PRAGMA(HLS PIPELINE II=1)
@@ -747,6 +788,7 @@ inline void gemm_layer(const LayerDesc &d, const wgt_t *weights, const bias_t *b
         CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_FC)
         const act_t xk = x[k];
         const int row = d.w_off + k * N + n0;
+        CNNHLS_TRACE_DDR("fc_col", jb_n, nb);
         for (int jb = 0; jb < jb_n; jb++) {
           CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_FC_STEPS)
           CNNHLS_PRAGMA(HLS PIPELINE II=1)
@@ -757,6 +799,7 @@ inline void gemm_layer(const LayerDesc &d, const wgt_t *weights, const bias_t *b
           }
         }
       }
+      CNNHLS_TRACE_DDR("fc_out", nb, nb);
       for (int j = 0; j < nb; j++) {
         CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_FC_NB)
         CNNHLS_PRAGMA(HLS PIPELINE II=1)
@@ -773,6 +816,7 @@ inline void gemm_layer(const LayerDesc &d, const wgt_t *weights, const bias_t *b
 typedef hls::stream<act_t, CNNHLS_EW_FIFO> act_stream;
 
 inline void ew_read(const act_t *src, int n, act_stream &s) {
+  CNNHLS_TRACE_DDR("ew_read", n, n);
   for (int i = 0; i < n; i++) {
     CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_EW_CHUNK)
     CNNHLS_PRAGMA(HLS PIPELINE II=1)
@@ -781,6 +825,7 @@ inline void ew_read(const act_t *src, int n, act_stream &s) {
 }
 
 inline void ew_write(act_stream &s, act_t *dst, int n) {
+  CNNHLS_TRACE_DDR("ew_write", n, n);
   for (int i = 0; i < n; i++) {
     CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_EW_CHUNK)
     CNNHLS_PRAGMA(HLS PIPELINE II=1)
@@ -791,6 +836,7 @@ inline void ew_write(act_stream &s, act_t *dst, int n) {
 // Add: both operands shifted to the larger F (shift_a, shift_b >= 0), added exactly, requantized
 // with M = 1, s = shift_out, then activated.
 inline void add_compute(act_stream &a, act_stream &b, act_stream &out, int n, const LayerDesc &d) {
+  CNNHLS_TRACE_LOOP("ew_add", n);
   for (int i = 0; i < n; i++) {
     CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_EW_CHUNK)
     CNNHLS_PRAGMA(HLS PIPELINE II=1)
@@ -808,6 +854,7 @@ inline void add_compute(act_stream &a, act_stream &b, act_stream &out, int n, co
 // ACT: standalone activation on raw values (same format in and out).
 inline void unary_compute(act_stream &in, act_stream &out, int n, const LayerDesc &d) {
   const int copy = d.op == OP_COPY;
+  CNNHLS_TRACE_LOOP("ew_unary", n);
   for (int i = 0; i < n; i++) {
     CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_EW_CHUNK)
     CNNHLS_PRAGMA(HLS PIPELINE II=1)
@@ -820,19 +867,27 @@ inline void add_chunk(const act_t *a, const act_t *b, act_t *out, int n, const L
   CNNHLS_PRAGMA(HLS INLINE off)
   CNNHLS_PRAGMA(HLS DATAFLOW)
   act_stream sa, sb, so;
+  CNNHLS_TRACE_REGION("ew_chunk");
   ew_read(a, n, sa);
   ew_read(b, n, sb);
+  CNNHLS_TRACE_LANE(1);
   add_compute(sa, sb, so, n, d);
+  CNNHLS_TRACE_LANE(2);
   ew_write(so, out, n);
+  CNNHLS_TRACE_REGION_END();
 }
 
 inline void unary_chunk(const act_t *src, act_t *dst, int n, const LayerDesc &d) {
   CNNHLS_PRAGMA(HLS INLINE off)
   CNNHLS_PRAGMA(HLS DATAFLOW)
   act_stream si, so;
+  CNNHLS_TRACE_REGION("ew_chunk");
   ew_read(src, n, si);
+  CNNHLS_TRACE_LANE(1);
   unary_compute(si, so, n, d);
+  CNNHLS_TRACE_LANE(2);
   ew_write(so, dst, n);
+  CNNHLS_TRACE_REGION_END();
 }
 
 inline void add_layer(const LayerDesc &d, act_t *fmap) {
@@ -873,6 +928,7 @@ inline void pool_layer(const LayerDesc &d, act_t *fmap) {
   const sum_t lowest = sum_t(-(1LL << 62));  // below every raw value
   if (avg) {
     mult[0] = 0;
+    CNNHLS_TRACE_LOOP("pool_mult", d.k_h * d.k_w);
     for (int n = 1; n <= d.k_h * d.k_w; n++) {
       CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_MAX_POOL_WIN)
       mult[n] = avg_multiplier(n);
@@ -882,6 +938,7 @@ inline void pool_layer(const LayerDesc &d, act_t *fmap) {
     CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_CH)
     for (int oy = 0; oy < d.out_h; oy++) {
       CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_HW)
+      CNNHLS_TRACE_LOOP("pool_init", d.out_w);
       for (int ox = 0; ox < d.out_w; ox++) {
         CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_HW)
         CNNHLS_PRAGMA(HLS PIPELINE II=1)
@@ -895,6 +952,7 @@ inline void pool_layer(const LayerDesc &d, act_t *fmap) {
         if (iy < 0 || iy >= d.in_h) continue;
         rows_valid++;
         const int base = d.in_off + (ch * d.in_h + iy) * d.in_w;
+        CNNHLS_TRACE_DDR("pool_line", d.in_w, d.in_w);
         for (int x = 0; x < d.in_w; x++) {
           CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_HW)
           CNNHLS_PRAGMA(HLS PIPELINE II=1)
@@ -902,6 +960,7 @@ inline void pool_layer(const LayerDesc &d, act_t *fmap) {
         }
         for (int kx = 0; kx < d.k_w; kx++) {
           CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_K)
+          CNNHLS_TRACE_LOOP("pool_acc", d.out_w);
           for (int ox = 0; ox < d.out_w; ox++) {
             CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_HW)
             CNNHLS_PRAGMA(HLS PIPELINE II=1)
@@ -918,6 +977,7 @@ inline void pool_layer(const LayerDesc &d, act_t *fmap) {
         }
       }
       const int obase = d.out_off + (ch * d.out_h + oy) * d.out_w;
+      CNNHLS_TRACE_DDR("pool_out", d.out_w, d.out_w);
       for (int ox = 0; ox < d.out_w; ox++) {
         CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_HW)
         CNNHLS_PRAGMA(HLS PIPELINE II=1)
@@ -945,7 +1005,9 @@ inline void global_pool_layer(const LayerDesc &d, act_t *fmap) {
     CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_CH)
     const int base = d.in_off + ch * hw;
     sum_t sum = 0;
+    CNNHLS_TRACE_DDR("gpool_first", 1, 1);
     act_t best = fmap[base];
+    CNNHLS_TRACE_DDR("gpool_sum", hw, hw);
     for (int i = 0; i < hw; i++) {
       CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_HW)
       CNNHLS_PRAGMA(HLS PIPELINE II=1)
@@ -953,6 +1015,7 @@ inline void global_pool_layer(const LayerDesc &d, act_t *fmap) {
       sum += v;
       if (v > best) best = v;
     }
+    CNNHLS_TRACE_DDR("gpool_out", 1, 1);
     fmap[d.out_off + ch] = avg ? act_t(requantize_narrow<64, AVG_M_W>(sum, ap_uint<AVG_M_W>(m), AVG_SHIFT + d.shift_out, d.out_width)) : best;
   }
 }

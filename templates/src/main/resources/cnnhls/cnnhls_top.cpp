@@ -22,6 +22,7 @@ void cnnhls_top(const cnnhls::wgt_t *weights, const cnnhls::bias_t *bias, const 
   for (int i = 0; i < CNNHLS_NUM_LAYERS; i++) {
     const cnnhls::LayerDesc d = CNNHLS_LAYERS[i];
     cnnhls::run_layer(d, weights, bias, quant, fmap);
+    CNNHLS_TRACE_LAYER(i);  // -DCNNHLS_TRACE C-sim only: this layer's loop trace (nothing otherwise)
 #if defined(CNNHLS_LAYER_HOOK) && !defined(__SYNTHESIS__)
     cnnhls_layer_done(i, fmap);
 #endif

@@ -7,12 +7,13 @@
 //                a little issue time per further AXI burst.
 //   OutputStage  requantize, activation and pool of a finished tile: one pixel of Tm channels per
 //                cycle plus the stage's pipeline depth.
-//   Engine       walks the descriptor table (conv steps in Winograd mode take 16 cycles per 2 x 2
-//                outputs where the engine has it). Values come from the HLS kernels (cnnhls::run_layer),
-//                so they are bit-exact by construction; timing follows the tile schedule: the next
-//                input-channel step's load (the next tile's first one included) is requested
-//                before the current step computes (double buffering), and a tile's first step
-//                also stores the previous tile.
+//   Engine       walks the descriptor table. Values come from the HLS kernels (cnnhls::run_layer),
+//                so they are bit-exact by construction; timing follows the kernels' loops as HLS
+//                builds them (loop_cycles in cnnhls_sc_cost.h: depth + II (trips - 1), DDR bursts
+//                with latency and bandwidth): conv steps add the load region (input and weight
+//                loads in parallel), the store, init, window loops and output stage; gemm,
+//                element-wise (DATAFLOW chunks) and pooling count their loops likewise. (Ddr and
+//                OutputStage remain wired for schedules that overlap; today's kernels do not.)
 //
 // The schedule is written independently of sim/'s Java model so the two cross-check each other
 // (codegen-hls SystemCCrossCheckTest, layer by layer). The conv plan and the Winograd decision are
@@ -99,63 +100,134 @@ SC_MODULE(Engine) {
     ddr_done.read();
   }
 
-  // conv_layer's steps: each step computes (the tile's first also clears the accumulators, its last
-  // runs the output stage) while the DMA loads the next step's tiles, the next tile's first step
-  // included, and at a tile's first step also stores the previous tile.
+  // conv_layer's steps, in the order the kernel runs them and, as HLS builds that code, one after the
+  // other: the load region of the next step (conv_load_input and conv_load_weights in parallel: the
+  // longer), at a tile's first step the previous tile's store, the channel parameters and the
+  // accumulator init, then the window loops and at a tile's last step the output stage.
+  long long conv_load(const cnnhls::LayerDesc &d, const cnnhls::ConvPlan &p, const cnnhls::ConvTile &t, int nt) {
+    const int ab = act_bytes(), wb = wgt_bytes();
+    const int in_rows = (t.rows - 1) * d.s_h + (d.k_h - 1) * d.d_h + 1;
+    const int in_cols = (t.cols - 1) * d.s_w + (d.k_w - 1) * d.d_w + 1;
+    const int iy0 = t.r0 * d.s_h - d.pad_t;
+    long long input = 0, weights = 0;
+    for (int n = 0; n < CNNHLS_TN; n++) {
+      const bool ok = p.dw ? n < t.mc : nt * CNNHLS_TN + n < p.cg;
+      for (int i = 0; i < in_rows; i++) {
+        const bool row = ok && iy0 + i >= 0 && iy0 + i < d.in_h;
+        input += lp(1, 3, ab, in_cols, row ? in_cols : 0);
+      }
+    }
+    if (p.wino) {
+      const int tn = cnnhls::min_int(CNNHLS_TN, p.cg - nt * CNNHLS_TN);
+      for (int m = 0; m < CNNHLS_TM; m++) weights += lp(9, 12, wb, CNNHLS_TN, m < t.mc ? 9LL * tn : 0);
+    } else {
+      const int kk = d.k_h * d.k_w;
+      for (int m = 0; m < CNNHLS_TM; m++) {
+        for (int n = 0; n < CNNHLS_TN; n++) {
+          const bool ok = m < t.mc && (p.dw ? m == n : nt * CNNHLS_TN + n < p.cg);
+          weights += lp(1, 3, wb, kk, ok ? kk : 0);
+        }
+      }
+    }
+    return input > weights ? input : weights;
+  }
+
+  long long conv_store_cycles(const cnnhls::ConvPlan &p, const cnnhls::ConvTile &t) {
+    const int prows = cnnhls::ceil_div(t.rows, p.pk_h), pcols = cnnhls::ceil_div(t.cols, p.pk_w);
+    return (long long)t.mc * prows * lp(1, 3, act_bytes(), pcols, pcols);
+  }
+
   void conv(const cnnhls::LayerDesc &d) {
     const cnnhls::ConvPlan p = cnnhls::conv_plan(d);
     if (p.tiles == 0) return;
     const int k2 = d.k_h * d.k_w;
-    transfer(conv_load_bytes(d, p, cnnhls::conv_tile(p, 0), 0));  // nothing computes yet
-    long long pending_store = 0;
+    cycles(conv_load(d, p, cnnhls::conv_tile(p, 0), 0));
     for (int t = 0; t < p.tiles; t++) {
       const cnnhls::ConvTile tile = cnnhls::conv_tile(p, t);
-      const long long pixels = (long long)tile.rows * tile.cols;
-      // the window loop: k_h * k_w cycles per output, or in Winograd mode 16 per 2 x 2 block
-      const long long window = p.wino ? 16LL * ((tile.rows + 1) / 2) * ((tile.cols + 1) / 2) + CNNHLS_WINOGRAD_DEPTH
-                                      : pixels * k2;
       for (int nt = 0; nt < p.n_tiles; nt++) {
         const bool first = nt == 0, last = nt + 1 == p.n_tiles;
-        long long next = 0;
-        if (!last) next = conv_load_bytes(d, p, tile, nt + 1);
-        else if (t + 1 < p.tiles) next = conv_load_bytes(d, p, cnnhls::conv_tile(p, t + 1), 0);
-        ddr_request.write(next + (first ? pending_store : 0));
-        cycles((first ? pixels : 0) + window + CNNHLS_PIPELINE_DEPTH);
-        if (last) {
-          out_tile.write(pixels);
-          out_done.read();
+        long long c = 0;
+        if (!last) c += conv_load(d, p, tile, nt + 1);
+        else if (t + 1 < p.tiles) c += conv_load(d, p, cnnhls::conv_tile(p, t + 1), 0);
+        if (first) {
+          if (t > 0) c += conv_store_cycles(p, cnnhls::conv_tile(p, t - 1));
+          c += lp(2, 3, 8, CNNHLS_TM, tile.mc) + (long long)tile.rows * lp(1, 2, 0, tile.cols, 0);
         }
-        ddr_done.read();
+        if (p.wino) c += (long long)((tile.rows + 1) / 2) * lp(16, CNNHLS_PIPELINE_DEPTH + CNNHLS_WINOGRAD_DEPTH, 0, (tile.cols + 1) / 2, 0);
+        else c += (long long)k2 * tile.rows * lp(1, CNNHLS_PIPELINE_DEPTH, 0, tile.cols, 0);
+        if (last) c += (long long)tile.rows * lp(1, CNNHLS_OUTPUT_STAGE_DEPTH, 0, tile.cols, 0);
+        cycles(c);
       }
-      pending_store = conv_store_bytes(p, tile);
     }
-    transfer(pending_store);
+    cycles(conv_store_cycles(p, cnnhls::conv_tile(p, p.tiles - 1)));
   }
 
+  // one pipelined loop (cnnhls_sc_cost.h loop_cycles) with this project's DDR parameters
+  static long long lp(int ii, int depth, int elem_bytes, long long trips, long long elems) {
+    return loop_cycles(ii, depth, elem_bytes, trips, elems, CNNHLS_DDR_BURST_BEATS, CNNHLS_DDR_LATENCY,
+                       CNNHLS_DDR_BYTES_PER_CYCLE, CNNHLS_DDR_BURST_ISSUE);
+  }
+
+  // gemm_layer: input burst; trans_b = 1: per output bias, row (FC_LANES reads of the one weight port
+  // per iteration), (M, s), write; trans_b = 0: per FC_NB block bias burst, one row segment per input,
+  // outputs (two quant reads each). All in sequence.
   void gemm(const cnnhls::LayerDesc &d) {
-    const long long k = d.in_c, n = d.out_c;
-    transfer(k * act_bytes());
-    for (long long o = 0; o < n; o += CNNHLS_TM) {
-      const long long tm = n - o < CNNHLS_TM ? n - o : CNNHLS_TM;
-      overlapped(tm * ((k + CNNHLS_FC_LANES - 1) / CNNHLS_FC_LANES + CNNHLS_PIPELINE_DEPTH), tm * k * wgt_bytes());
+    const long long k = (long long)d.in_c * d.in_h * d.in_w, n = (long long)d.out_c * d.out_h * d.out_w;
+    const int ab = act_bytes(), wb = wgt_bytes(), lanes = CNNHLS_FC_LANES;
+    long long c = lp(1, 3, ab, k, k);
+    if (d.trans_b) {
+      for (long long o = 0; o < n; o++) {
+        c += lp(1, 1, 8, 1, 1) + lp(lanes, CNNHLS_PIPELINE_DEPTH, wb, (k + lanes - 1) / lanes, k) + lp(1, 2, 4, 1, 2) +
+             lp(1, CNNHLS_OUTPUT_STAGE_DEPTH, ab, 1, 1);
+      }
+    } else {
+      for (long long o = 0; o < n; o += CNNHLS_FC_NB) {
+        const long long nb = n - o < CNNHLS_FC_NB ? n - o : CNNHLS_FC_NB;
+        c += lp(1, 3, 8, nb, nb) + k * lp(lanes, CNNHLS_PIPELINE_DEPTH, wb, (nb + lanes - 1) / lanes, nb) +
+             lp(2, CNNHLS_OUTPUT_STAGE_DEPTH + 3, ab, nb, nb);
+      }
     }
-    transfer(n * act_bytes());
+    cycles(c);
   }
 
+  // add_layer / unary_layer: DATAFLOW chunks of CNNHLS_EW_CHUNK (reads on one port, compute, write):
+  // the slowest process plus the others' pipeline fill. pool_layer / global_pool_layer: one channel
+  // at a time, every loop in sequence.
   void streaming(const cnnhls::LayerDesc &d) {
-    const long long n = (long long)d.in_c * d.in_h * d.in_w;
-    long long compute, bytes;
+    const int ab = act_bytes();
+    long long c = 0;
     if (d.op == cnnhls::OP_ADD || d.op == cnnhls::OP_ACT || d.op == cnnhls::OP_COPY) {
-      const int lanes = CNNHLS_AXI_BYTES / act_bytes() > 0 ? CNNHLS_AXI_BYTES / act_bytes() : 1;
-      compute = (n + lanes - 1) / lanes;
-      bytes = n * act_bytes() * ((d.op == cnnhls::OP_ADD ? 2 : 1) + 1);
+      const bool add = d.op == cnnhls::OP_ADD;
+      const long long total = add ? (long long)d.out_c * d.out_h * d.out_w : (long long)d.in_c * d.in_h * d.in_w;
+      for (long long off = 0; off < total; off += CNNHLS_EW_CHUNK) {
+        const long long n = total - off < CNNHLS_EW_CHUNK ? total - off : CNNHLS_EW_CHUNK;
+        const long long lane[3] = {(add ? 2 : 1) * lp(1, 3, ab, n, n), lp(1, 4, 0, n, 0), lp(1, 3, ab, n, n)};
+        const int fill[3] = {3, 4, 3};
+        int mx = 0;
+        for (int i = 1; i < 3; i++) if (lane[i] > lane[mx]) mx = i;
+        c += lane[mx];
+        for (int i = 0; i < 3; i++) if (i != mx && lane[i] > 0) c += fill[i];
+      }
+    } else if (d.op == cnnhls::OP_GAVGPOOL || d.op == cnnhls::OP_GMAXPOOL) {
+      const long long hw = (long long)d.in_h * d.in_w;
+      c = (long long)d.in_c * (lp(1, 1, ab, 1, 1) + lp(1, 3, ab, hw, hw) + lp(1, CNNHLS_OUTPUT_STAGE_DEPTH, ab, 1, 1));
     } else {
-      const bool global = d.op == cnnhls::OP_GAVGPOOL || d.op == cnnhls::OP_GMAXPOOL;
-      const long long window = global ? (long long)d.in_h * d.in_w : (long long)d.k_h * d.k_w;
-      compute = (long long)((d.in_c + CNNHLS_TM - 1) / CNNHLS_TM) * d.out_h * d.out_w * window;
-      bytes = (n + (long long)d.out_c * d.out_h * d.out_w) * act_bytes();
+      const bool avg = d.op == cnnhls::OP_AVGPOOL;
+      const int dil_h = avg ? 1 : d.d_h;
+      if (avg) c += lp(1, 36, 0, (long long)d.k_h * d.k_w, 0);
+      for (int ch = 0; ch < d.out_c; ch++) {
+        for (int oy = 0; oy < d.out_h; oy++) {
+          c += lp(1, 2, 0, d.out_w, 0);
+          for (int ky = 0; ky < d.k_h; ky++) {
+            const int iy = oy * d.s_h - d.pad_t + ky * dil_h;
+            if (iy < 0 || iy >= d.in_h) continue;
+            c += lp(1, 3, ab, d.in_w, d.in_w) + (long long)d.k_w * lp(1, 3, 0, d.out_w, 0);
+          }
+          c += lp(1, CNNHLS_OUTPUT_STAGE_DEPTH, ab, d.out_w, d.out_w);
+        }
+      }
     }
-    overlapped(compute, bytes);
+    cycles(c);
   }
 
   void run() {

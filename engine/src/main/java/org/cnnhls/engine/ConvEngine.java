@@ -10,13 +10,9 @@ import org.cnnhls.ir.quant.LinearQuant;
 /**
  * The conv engine's tiled loop nest, step by step as conv_layer/conv_step run it in
  * cnnhls_engine.h. Per group, output tiles (Tm channels x Tr rows x Tc columns) are visited in
- * order; each has input-channel steps of Tn. A step computes the K x K window loop at II = 1 over
- * the tile's pixels (plus the pipeline depth); the tile's first step also initializes the
- * accumulators (one pixel per cycle) and its last runs the output stage (requantize, activation,
- * pool: one pixel of Tm channels per cycle plus its depth). Meanwhile the DMA loads the input and
- * weight tiles of the following step, across tile boundaries too (double buffering), and the
- * first step of a tile stores the previous tile's output on the same DDR. A step takes the longer
- * of the two. Only the very first load and the very last store are exposed.
+ * order; each has input-channel steps of Tn. Each step's loads, the tile's store, init, window
+ * loops and output stage run one after the other (see {@link #time}): the code double-buffers the
+ * tiles, but nothing in it makes HLS overlap the loaders with the compute loops.
  */
 public final class ConvEngine implements EngineComponent {
   @Override
@@ -24,20 +20,63 @@ public final class ConvEngine implements EngineComponent {
     return java.util.List.of(EngineOp.CONV);
   }
   static final int PIPELINE_DEPTH = EngineLatencies.PIPELINE_DEPTH;
-  static final int OUTPUT_STAGE_DEPTH = EngineLatencies.OUTPUT_STAGE_DEPTH;
-  static final int WINOGRAD_DEPTH = EngineLatencies.WINOGRAD_DEPTH;
 
+  /**
+   * As conv_layer/conv_step run (loop ids of {@link TraceCycles}): every step's load region (input
+   * tile and weight tile, independent calls on two ports: the longer of the two), at a tile's first
+   * step the previous tile's store, the channel parameters and the accumulator init, then the window
+   * loops (one pipelined row loop per (ky, kx, row): the nest is not flattened) and at its last step
+   * the output stage. The loads sit in their own basic block before the inlined compute loops, so
+   * HLS runs them one after the other: the step is their sum, not their max, and a layer is the sum
+   * over its tiles (the first load and the last store included).
+   */
   @Override
   public LayerTiming time(String node, LayerDescriptor d, HardwareConfig hw, DdrModel ddr, EngineLimits limits) {
     int actBytes = EngineProgram.storageBytes(hw.actWidth()), wgtBytes = EngineProgram.storageBytes(hw.wgtWidth());
     ConvPlan p = ConvPlan.of(d, hw, limits);
-    Acc acc = new Acc();
-    acc.cycles = LAYER_OVERHEAD;
-    long pendingStore = tilesInOrder(p, d, hw, ddr, actBytes, wgtBytes, acc);
-    long drain = ddr.transfer(pendingStore);
-    long total = acc.cycles + drain, compute = acc.compute, memory = acc.memory + drain, bytes = acc.bytes + pendingStore;
+    long[] sum = new long[3];  // compute, memory, bytes
+    int nCt = p.chTiles(), nR = p.rTiles(), nC = p.cTiles();
+    if (nCt > 0 && nR > 0 && nC > 0) {
+      java.util.Map<Integer, Integer> tms = new java.util.TreeMap<>(), cs = new java.util.TreeMap<>();
+      for (int ct = 0; ct < nCt; ct++) tms.merge(p.channelsInTile(ct), 1, Integer::sum);
+      cs.merge(p.tc(), nC - 1, Integer::sum);
+      cs.merge(p.colsInTile(nC - 1), 1, Integer::sum);
+      for (var tm : tms.entrySet()) {
+        for (int rt = 0; rt < nR; rt++) {
+          int r = p.rowsInTile(rt), dead = p.deadRows(d, rt * p.tr(), r);
+          for (var c : cs.entrySet()) {
+            if (c.getValue() == 0) continue;
+            long times = (long) tm.getValue() * c.getValue();
+            tile(sum, times, tm.getKey(), r, c.getKey(), dead, p, d, hw, ddr, actBytes, wgtBytes);
+          }
+        }
+      }
+    }
+    long compute = sum[0], memory = sum[1];
     long macs = (long) d.outC() * d.convH() * d.convW() * (d.inC() / d.groups()) * d.kH() * d.kW();
-    return new LayerTiming(node, "CONV", macs, total, compute, memory, bytes, (long) p.chTiles() * p.rTiles() * p.cTiles());
+    return new LayerTiming(node, "CONV", macs, LAYER_OVERHEAD + compute + memory, compute, memory, sum[2],
+        (long) p.chTiles() * p.rTiles() * p.cTiles());
+  }
+
+  /** Adds {@code times} x one tile (all its steps, its loads and its store) to sum = {compute, memory, bytes}. */
+  static void tile(long[] sum, long times, int tm, int r, int c, int dead, ConvPlan p, LayerDescriptor d, HardwareConfig hw,
+      DdrModel ddr, int actBytes, int wgtBytes) {
+    int n = p.nTiles();
+    long compute = r * TraceCycles.loop("conv_init", c, 0, hw, ddr) + r * TraceCycles.loop("conv_out", c, 0, hw, ddr);
+    long window = p.wino() ? ((r + 1) / 2) * TraceCycles.loop("conv_wino", (c + 1) / 2, 0, hw, ddr)
+        : (long) d.kH() * d.kW() * r * TraceCycles.loop("conv_mac", c, 0, hw, ddr);
+    compute += n * window;
+    long memory = TraceCycles.loop("conv_params", hw.tm(), tm, hw, ddr);
+    long bytes = p.store(tm, r, c, actBytes);
+    int prows = (r + p.poolH() - 1) / p.poolH(), pcols = (c + p.poolW() - 1) / p.poolW();
+    memory += (long) tm * prows * TraceCycles.loop("conv_store", pcols, pcols, hw, ddr);
+    for (int nt = 0; nt < n; nt++) {
+      memory += p.loadCycles(d, hw, ddr, tm, r, c, dead, nt);
+      bytes += p.load(d, hw, tm, r, c, nt, actBytes, wgtBytes);
+    }
+    sum[0] += compute * times;
+    sum[1] += memory * times;
+    sum[2] += bytes * times;
   }
 
   /**
@@ -80,166 +119,6 @@ public final class ConvEngine implements EngineComponent {
     return new ResourceModel.Part(dsp, bram, banks, lut, ff);
   }
 
-  /** Running sums over tiles. */
-  static final class Acc {
-    long cycles, compute, memory, bytes;
-
-    void add(TileCost t, long times) {
-      cycles += t.cycles() * times;
-      compute += t.compute() * times;
-      memory += t.memory() * times;
-      bytes += t.bytes() * times;
-    }
-
-    void add(Acc o, long times) {
-      cycles += o.cycles * times;
-      compute += o.compute * times;
-      memory += o.memory * times;
-      bytes += o.bytes * times;
-    }
-  }
-
-  /** Adds the exposed first load to {@code acc}. */
-  private static void firstLoad(ConvPlan p, LayerDescriptor d, HardwareConfig hw, DdrModel ddr, int ab, int wb, Acc acc) {
-    long first = p.load(d, hw, p.channelsInTile(0), p.rowsInTile(0), p.colsInTile(0), 0, ab, wb);
-    long cycles = ddr.transfer(first);
-    acc.cycles += cycles;
-    acc.memory += cycles;
-    acc.bytes += first;
-  }
-
-  /**
-   * Sums the tiles in the engine's order (channel tile, row tile, column tile) and returns the
-   * store the last tile leaves pending. A tile's cost depends on its size, the store it carries
-   * from the previous tile and the first load of the next one; tiles differ only at the edges, so
-   * a row of column tiles is costed from at most four tile kinds, and rows and channel tiles are
-   * memoized on (size, carried store, following load): a few dozen evaluations per layer whatever
-   * its size (design space exploration needs that speed). {@link #tilesOneByOne} is the plain
-   * loop it must equal.
-   */
-  static long tilesInOrder(ConvPlan p, LayerDescriptor d, HardwareConfig hw, DdrModel ddr, int ab, int wb, Acc acc) {
-    int nCt = p.chTiles(), nR = p.rTiles(), nC = p.cTiles();
-    if (nCt == 0 || nR == 0 || nC == 0) return 0;
-    firstLoad(p, d, hw, ddr, ab, wb, acc);
-    int rFirst = p.rowsInTile(0), cFirst = p.colsInTile(0), rLast = p.rowsInTile(nR - 1), cLast = p.colsInTile(nC - 1);
-    java.util.Map<TileKey, TileCost> tiles = new java.util.HashMap<>();
-    java.util.Map<TileKey, Unit> rows = new java.util.HashMap<>(), channels = new java.util.HashMap<>();
-    java.util.function.Function<TileKey, TileCost> cost = tk -> tileCost(tk, p, d, hw, ddr, ab, wb);
-    long store = 0;
-    for (int ct = 0; ct < nCt; ) {
-      int tm = p.channelsInTile(ct);
-      long next = ct + 1 < nCt ? p.load(d, hw, p.channelsInTile(ct + 1), rFirst, cFirst, 0, ab, wb) : 0;
-      TileKey key = new TileKey(tm, 0, 0, store, next);
-      Unit u = channels.computeIfAbsent(key, k -> {
-        Acc a = new Acc();
-        long st = k.pendingStore();
-        for (int rt = 0; rt < nR; rt++) {
-          int r = rt == nR - 1 ? rLast : p.tr();
-          long afterRow = rt + 1 < nR ? p.load(d, hw, tm, p.rowsInTile(rt + 1), cFirst, 0, ab, wb) : k.nextLoad();
-          Unit row = rows.computeIfAbsent(new TileKey(tm, r, 0, st, afterRow), rk -> {
-            Acc ra = new Acc();
-            long rs = rk.pendingStore();
-            if (nC == 1) {
-              ra.add(tiles.computeIfAbsent(new TileKey(tm, r, cLast, rs, rk.nextLoad()), cost), 1);
-              return new Unit(ra, p.store(tm, r, cLast, ab));
-            }
-            int tc = p.tc();
-            long loadTc = p.load(d, hw, tm, r, tc, 0, ab, wb), loadLast = p.load(d, hw, tm, r, cLast, 0, ab, wb);
-            long storeTc = p.store(tm, r, tc, ab);
-            ra.add(tiles.computeIfAbsent(new TileKey(tm, r, tc, rs, nC >= 3 ? loadTc : loadLast), cost), 1);
-            if (nC >= 4) ra.add(tiles.computeIfAbsent(new TileKey(tm, r, tc, storeTc, loadTc), cost), nC - 3);
-            if (nC >= 3) ra.add(tiles.computeIfAbsent(new TileKey(tm, r, tc, storeTc, loadLast), cost), 1);
-            ra.add(tiles.computeIfAbsent(new TileKey(tm, r, cLast, storeTc, rk.nextLoad()), cost), 1);
-            return new Unit(ra, p.store(tm, r, cLast, ab));
-          });
-          a.add(row.acc(), 1);
-          st = row.storeOut();
-        }
-        return new Unit(a, st);
-      });
-      // a channel tile that leaves the store it found repeats exactly while its key stays the same
-      int run = 1;
-      if (u.storeOut() == store) {
-        while (ct + run < nCt && p.channelsInTile(ct + run) == tm) {
-          long nextAfter = ct + run + 1 < nCt ? p.load(d, hw, p.channelsInTile(ct + run + 1), rFirst, cFirst, 0, ab, wb) : 0;
-          if (nextAfter != next) break;
-          run++;
-        }
-      }
-      acc.add(u.acc(), run);
-      store = u.storeOut();
-      ct += run;
-    }
-    return store;
-  }
-
-  /** A memoized run of tiles: its sums and the store it leaves pending. */
-  private record Unit(Acc acc, long storeOut) {}
-
-  /** The plain loop over every tile, for tests of {@link #tilesInOrder}. */
-  static long tilesOneByOne(ConvPlan p, LayerDescriptor d, HardwareConfig hw, DdrModel ddr, int ab, int wb, Acc acc) {
-    int nCt = p.chTiles(), nR = p.rTiles(), nC = p.cTiles();
-    if (nCt == 0 || nR == 0 || nC == 0) return 0;
-    firstLoad(p, d, hw, ddr, ab, wb, acc);
-    long pendingStore = 0;
-    int index = 0, count = nCt * nR * nC;
-    for (int ct = 0; ct < nCt; ct++) {
-      for (int rt = 0; rt < nR; rt++) {
-        for (int cc = 0; cc < nC; cc++) {
-          int tm = p.channelsInTile(ct), r = p.rowsInTile(rt), c = p.colsInTile(cc);
-          long next = 0;
-          if (++index < count) {
-            int nct = cc + 1 < nC ? ct : rt + 1 < nR ? ct : ct + 1;
-            int nrt = cc + 1 < nC ? rt : rt + 1 < nR ? rt + 1 : 0;
-            int ncc = cc + 1 < nC ? cc + 1 : 0;
-            next = p.load(d, hw, p.channelsInTile(nct), p.rowsInTile(nrt), p.colsInTile(ncc), 0, ab, wb);
-          }
-          acc.add(tileCost(new TileKey(tm, r, c, pendingStore, next), p, d, hw, ddr, ab, wb), 1);
-          pendingStore = p.store(tm, r, c, ab);
-        }
-      }
-    }
-    return pendingStore;
-  }
-
-  /** A tile (or, with r = c = 0, a row or channel tile) by size, carried store and the load that follows it. */
-  record TileKey(int tm, int r, int c, long pendingStore, long nextLoad) {}
-
-  record TileCost(long cycles, long compute, long memory, long bytes) {}
-
-  /**
-   * One output tile: each input-channel step takes max(its compute, the DDR traffic issued with
-   * it: the following step's load, and at the first step the previous tile's store). Steps 1 to
-   * n-3 are alike (not first, not last, a full Tn load follows), so they are costed once.
-   */
-  static TileCost tileCost(TileKey key, ConvPlan p, LayerDescriptor d, HardwareConfig hw, DdrModel ddr, int actBytes,
-      int wgtBytes) {
-    int n = p.nTiles();
-    long[] sum = new long[4];
-    step(sum, 0, 1, key, p, d, hw, ddr, actBytes, wgtBytes);
-    if (n >= 2) step(sum, n - 1, 1, key, p, d, hw, ddr, actBytes, wgtBytes);
-    if (n >= 3) step(sum, n - 2, 1, key, p, d, hw, ddr, actBytes, wgtBytes);
-    if (n >= 4) step(sum, 1, n - 3, key, p, d, hw, ddr, actBytes, wgtBytes);
-    return new TileCost(sum[0], sum[1], sum[2], sum[3]);
-  }
-
-  /** Adds {@code times} x input-channel step {@code nt} of a tile to sum = {cycles, compute, memory, bytes}. */
-  static void step(long[] sum, int nt, long times, TileKey key, ConvPlan p, LayerDescriptor d, HardwareConfig hw,
-      DdrModel ddr, int actBytes, int wgtBytes) {
-    int r = key.r(), c = key.c();
-    long pixels = (long) r * c;
-    boolean first = nt == 0, last = nt == p.nTiles() - 1;
-    long window = p.wino() ? 16L * ((r + 1) / 2) * ((c + 1) / 2) + WINOGRAD_DEPTH : pixels * d.kH() * d.kW();
-    long busy = window + PIPELINE_DEPTH + (first ? pixels : 0) + (last ? pixels : 0);
-    long traffic = (last ? key.nextLoad() : p.load(d, hw, key.tm(), r, c, nt + 1, actBytes, wgtBytes))
-        + (first ? key.pendingStore() : 0);
-    long transfer = ddr.transfer(traffic);
-    sum[0] += Math.max(busy + (last ? OUTPUT_STAGE_DEPTH : 0), transfer) * times;
-    sum[1] += busy * times;
-    sum[2] += transfer * times;
-    sum[3] += traffic * times;
-  }
-
   /**
    * How the engine cuts a conv layer into tiles (mirrors conv_plan in cnnhls_engine.h): channel
    * tiles of Tm inside a group, input-channel steps of Tn; layers with one input channel per group
@@ -279,6 +158,38 @@ public final class ConvEngine implements EngineComponent {
       int inRows = (r - 1) * d.sH() + (d.kH() - 1) * d.dH() + 1;
       int inCols = (c - 1) * d.sW() + (d.kW() - 1) * d.dW() + 1;
       return (long) tn * inRows * inCols * actBytes + (long) tm * (depthwise ? 1 : tn) * d.kH() * d.kW() * wgtBytes;
+    }
+
+    /** Input rows of a tile's window (conv rows r0 .. r0 + r - 1) that lie outside the image (padding). */
+    int deadRows(LayerDescriptor d, int r0, int r) {
+      int inRows = (r - 1) * d.sH() + (d.kH() - 1) * d.dH() + 1, iy0 = r0 * d.sH() - d.padT(), dead = 0;
+      for (int i = 0; i < inRows; i++) if (iy0 + i < 0 || iy0 + i >= d.inH()) dead++;
+      return dead;
+    }
+
+    /**
+     * Cycles of the conv_load region of input-channel step nt: conv_load_input (Tn slots x input
+     * rows, one burst per row that has data) and conv_load_weights (Tm x Tn windows, one burst per
+     * window inside the layer; Winograd: Tm runs of Tn windows at II 9), run in parallel. A data row's
+     * burst is costed at the full row (exact unless the DDR bandwidth, not the port, binds).
+     */
+    long loadCycles(LayerDescriptor d, HardwareConfig hw, DdrModel ddr, int tm, int r, int c, int dead, int nt) {
+      int tnValid = depthwise ? tm : Math.min(hw.tn(), cg - nt * hw.tn());
+      int inRows = (r - 1) * d.sH() + (d.kH() - 1) * d.dH() + 1;
+      int inCols = (c - 1) * d.sW() + (d.kW() - 1) * d.dW() + 1;
+      long dataRows = (long) tnValid * (inRows - dead), allRows = (long) hw.tn() * inRows;
+      long input = dataRows * TraceCycles.loop("conv_in", inCols, inCols, hw, ddr)
+          + (allRows - dataRows) * TraceCycles.loop("conv_in", inCols, 0, hw, ddr);
+      long weights;
+      if (wino) {
+        weights = tm * TraceCycles.loop("conv_ww", hw.tn(), 9L * tnValid, hw, ddr)
+            + (long) (hw.tm() - tm) * TraceCycles.loop("conv_ww", hw.tn(), 0, hw, ddr);
+      } else {
+        int kk = d.kH() * d.kW();
+        long valid = (long) tm * (depthwise ? 1 : tnValid), all = (long) hw.tm() * hw.tn();
+        weights = valid * TraceCycles.loop("conv_w", kk, kk, hw, ddr) + (all - valid) * TraceCycles.loop("conv_w", kk, 0, hw, ddr);
+      }
+      return Math.max(input, weights);
     }
 
     int rowsInTile(int rt) {

@@ -6,11 +6,9 @@ import org.cnnhls.ir.ops.Op;
 import org.cnnhls.ir.quant.LinearQuant;
 
 /**
- * Fully connected layers: the input vector is loaded once; weights stream from DDR in long bursts,
- * costed Tm output rows at a time, while the FC datapath consumes one AXI beat of weights per
- * cycle (its lanes, {@link HardwareConfig#fcLanes}) and drains its pipeline after each row.
- * Streaming and compute overlap, so each block costs the larger of the two; FC layers are
- * DDR-bound on every board we know.
+ * Fully connected layers, timed as gemm_layer's loops run (see {@link #time}): the weight port is one
+ * weight wide, so the FC datapath's FC_LANES multipliers get one weight per cycle, and the loads,
+ * the weight streams and the outputs follow each other (no DATAFLOW).
  */
 public final class GemmEngine implements EngineComponent {
   @Override
@@ -34,33 +32,40 @@ public final class GemmEngine implements EngineComponent {
     return new ResourceModel.Part(dsp, bram, 2L * fcLanes, 0, 0);
   }
 
+  /**
+   * As gemm_layer runs (loop ids of {@link TraceCycles}): the input vector in one burst; with
+   * trans_b = 1 per output a bias read, its weight row (FC_LANES reads of the one weight port per
+   * iteration, so one weight per cycle), its (M, s) and its write, in sequence; with trans_b = 0 per
+   * block of FC_NB outputs the bias burst, one row segment per input (ceil(nb / lanes) iterations
+   * of FC_LANES reads each) and the block's outputs.
+   */
   @Override
   public LayerTiming time(String node, LayerDescriptor d, HardwareConfig hw, DdrModel ddr, EngineLimits limits) {
     int actBytes = EngineProgram.storageBytes(hw.actWidth()), wgtBytes = EngineProgram.storageBytes(hw.wgtWidth());
-    int k = d.inC(), n = d.outC();
-    long inLoad = ddr.transfer((long) k * actBytes);
-    long total = LAYER_OVERHEAD + inLoad, compute = 0, memory = inLoad, bytes = (long) k * actBytes;
-    // every block but the last has Tm rows: cost the two kinds once and count them
-    long blocks = 0;
-    for (int o = 0; o < n; ) {
-      int tm = Math.min(hw.tm(), n - o);
-      long same = tm == hw.tm() ? (n - o) / hw.tm() : 1;
-      int lanes = hw.fcLanes();
-      long c = tm * ((k + lanes - 1) / lanes + (long) ConvEngine.PIPELINE_DEPTH);
-      long wBytes = (long) tm * k * wgtBytes;
-      long m = ddr.transfer(wBytes);
-      total += Math.max(c, m) * same;
-      compute += c * same;
-      memory += m * same;
-      bytes += wBytes * same;
-      blocks += same;
-      o += (int) (tm * same);
+    long k = (long) d.inC() * d.inH() * d.inW(), n = (long) d.outC() * d.outH() * d.outW();
+    int lanes = hw.fcLanes();
+    long memory = TraceCycles.loop("fc_x", k, k, hw, ddr), compute = 0, blocks = 0;
+    if (d.transB() != 0) {
+      long row = TraceCycles.loop("fc_row", (k + lanes - 1) / lanes, k, hw, ddr);
+      memory += n * (TraceCycles.loop("fc_bias", 1, 1, hw, ddr) + TraceCycles.loop("fc_quant", 1, 2, hw, ddr)
+          + TraceCycles.loop("fc_y", 1, 1, hw, ddr));
+      compute += n * row;
+      blocks = n;
+    } else {
+      int nbMax = ResourceModel.FC_BLOCK;
+      for (long o = 0; o < n; ) {
+        int nb = (int) Math.min(nbMax, n - o);
+        long same = nb == nbMax ? (n - o) / nbMax : 1;
+        long c = k * TraceCycles.loop("fc_col", (nb + lanes - 1) / lanes, nb, hw, ddr);
+        long m = TraceCycles.loop("fc_binit", nb, nb, hw, ddr) + TraceCycles.loop("fc_out", nb, nb, hw, ddr);
+        compute += c * same;
+        memory += m * same;
+        blocks += same;
+        o += nb * same;
+      }
     }
-    long store = ddr.transfer((long) n * actBytes);
-    total += store;
-    memory += store;
-    bytes += (long) n * actBytes;
-    return new LayerTiming(node, "GEMM", (long) k * n, total, compute, memory, bytes, blocks);
+    long bytes = k * actBytes + k * n * wgtBytes + n * (8 + 8 + actBytes);
+    return new LayerTiming(node, "GEMM", k * n, LAYER_OVERHEAD + compute + memory, compute, memory, bytes, blocks);
   }
 
   @Override

@@ -5,8 +5,8 @@ import org.cnnhls.ir.Node;
 import org.cnnhls.ir.ops.Op;
 
 /**
- * Standalone pooling (max, average, global): Tm channels in parallel, one window element per
- * cycle; input read and output written over the shared DDR, overlapped with the compute.
+ * Standalone pooling (max, average, global): one channel at a time, as pool_layer and
+ * global_pool_layer run (see {@link #time}); reads, sweeps and writes follow each other.
  */
 public final class PoolingUnit implements EngineComponent {
   @Override
@@ -21,16 +21,41 @@ public final class PoolingUnit implements EngineComponent {
         2L * ResourceModel.bram18(limits.maxW(), hw.actWidth()), 0, 0, 0);
   }
 
+  /**
+   * As pool_layer/global_pool_layer run, one channel at a time: per output row the accumulators are
+   * cleared, each input row a window touches is read into the line buffer (one burst) and swept
+   * k_w times over the output row, then the row is written; global pooling reads each plane in one
+   * burst (after a single read of its first value) and writes one value.
+   */
   @Override
   public LayerTiming time(String node, LayerDescriptor d, HardwareConfig hw, DdrModel ddr, EngineLimits limits) {
     int actBytes = EngineProgram.storageBytes(hw.actWidth());
     boolean global = d.op() == LayerDescriptor.OP_GAVGPOOL || d.op() == LayerDescriptor.OP_GMAXPOOL;
-    long window = global ? (long) d.inH() * d.inW() : (long) d.kH() * d.kW();
-    long channelSteps = (d.inC() + hw.tm() - 1) / hw.tm();
-    long compute = channelSteps * d.outH() * d.outW() * window;
+    long compute = 0, memory = 0;
+    if (global) {
+      long hw2 = (long) d.inH() * d.inW();
+      memory = d.inC() * (TraceCycles.loop("gpool_first", 1, 1, hw, ddr) + TraceCycles.loop("gpool_sum", hw2, hw2, hw, ddr)
+          + TraceCycles.loop("gpool_out", 1, 1, hw, ddr));
+    } else {
+      boolean avg = d.op() == LayerDescriptor.OP_AVGPOOL;
+      int dilH = avg ? 1 : d.dH();
+      if (avg) compute += TraceCycles.loop("pool_mult", (long) d.kH() * d.kW(), 0, hw, ddr);
+      long line = TraceCycles.loop("pool_line", d.inW(), d.inW(), hw, ddr);
+      long sweep = d.kW() * TraceCycles.loop("pool_acc", d.outW(), 0, hw, ddr);
+      long rowFixed = TraceCycles.loop("pool_init", d.outW(), 0, hw, ddr);
+      long rowOut = TraceCycles.loop("pool_out", d.outW(), d.outW(), hw, ddr);
+      long validRows = 0;
+      for (int oy = 0; oy < d.outH(); oy++) {
+        for (int ky = 0; ky < d.kH(); ky++) {
+          int iy = oy * d.sH() - d.padT() + ky * dilH;
+          if (iy >= 0 && iy < d.inH()) validRows++;
+        }
+      }
+      compute += (long) d.outC() * (d.outH() * rowFixed + validRows * sweep);
+      memory += (long) d.outC() * (d.outH() * rowOut + validRows * line);
+    }
     long bytes = ((long) d.inC() * d.inH() * d.inW() + d.outSize()) * actBytes;
-    long memory = ddr.transfer(bytes);
-    return new LayerTiming(node, d.opName(), 0, LAYER_OVERHEAD + Math.max(compute, memory), compute, memory, bytes, 1);
+    return new LayerTiming(node, d.opName(), 0, LAYER_OVERHEAD + compute + memory, compute, memory, bytes, 1);
   }
 
   @Override

@@ -8,9 +8,8 @@ import org.cnnhls.ir.quant.ActivationQuant;
 import org.cnnhls.ir.quant.FixedType;
 
 /**
- * Element-wise passes (residual Add, standalone activation, concat copy): one AXI beat of values per
- * cycle in and out; reads and writes share DDR, so the pass costs the larger of the lane compute
- * and the total traffic.
+ * Element-wise passes (residual Add, standalone activation, concat copy): one value per cycle per
+ * DATAFLOW process (the feature-map port is one value wide), see {@link #time}.
  */
 public final class VectorUnit implements EngineComponent {
   @Override
@@ -27,16 +26,28 @@ public final class VectorUnit implements EngineComponent {
     return new ResourceModel.Part(2L * ResourceModel.leakDspPerLane(limits), 0, 0, 0, 0);
   }
 
+  /**
+   * As add_layer/unary_layer run: chunks of {@link TraceCycles#EW_CHUNK} values, each a DATAFLOW
+   * region of reads (both Add operands on the one feature-map port: one lane), compute and write,
+   * one value per cycle per process; chunks follow each other.
+   */
   @Override
   public LayerTiming time(String node, LayerDescriptor d, HardwareConfig hw, DdrModel ddr, EngineLimits limits) {
     int actBytes = EngineProgram.storageBytes(hw.actWidth());
-    long n = (long) d.inC() * d.inH() * d.inW();
-    int lanes = Math.max(1, ddr.axiBytes() / actBytes);
-    long compute = (n + lanes - 1) / lanes;
-    int reads = d.op() == LayerDescriptor.OP_ADD ? 2 : 1;
-    long bytes = n * actBytes * (reads + 1);
-    long memory = ddr.transfer(bytes);
-    return new LayerTiming(node, d.opName(), 0, LAYER_OVERHEAD + Math.max(compute, memory), compute, memory, bytes, 1);
+    boolean add = d.op() == LayerDescriptor.OP_ADD;
+    long n = add ? (long) d.outC() * d.outH() * d.outW() : (long) d.inC() * d.inH() * d.inW();
+    long full = n / TraceCycles.EW_CHUNK, rest = n % TraceCycles.EW_CHUNK;
+    long compute = full * chunk(TraceCycles.EW_CHUNK, add, hw, ddr) + (rest > 0 ? chunk(rest, add, hw, ddr) : 0);
+    long bytes = n * actBytes * ((add ? 2 : 1) + 1);
+    return new LayerTiming(node, d.opName(), 0, LAYER_OVERHEAD + compute, compute, compute, bytes, full + (rest > 0 ? 1 : 0));
+  }
+
+  static long chunk(long n, boolean add, HardwareConfig hw, DdrModel ddr) {
+    String op = add ? "ew_add" : "ew_unary";
+    long read = (add ? 2 : 1) * TraceCycles.loop("ew_read", n, n, hw, ddr);
+    long[] lanes = {read, TraceCycles.loop(op, n, 0, hw, ddr), TraceCycles.loop("ew_write", n, n, hw, ddr)};
+    int[] fills = {TraceCycles.depth("ew_read"), TraceCycles.depth(op), TraceCycles.depth("ew_write")};
+    return TraceCycles.dataflow(lanes, fills);
   }
 
   /** Residual Add, a channel Concat (one COPY per input) and a standalone supported activation. */

@@ -6,7 +6,7 @@ import java.util.Random;
 import org.cnnhls.boards.BoardCatalog;
 import org.junit.jupiter.api.Test;
 
-/** The counted tile and step sums equal the plain tile-by-tile and step-by-step loops on random layers and configurations. */
+/** The counted tile sums equal the plain tile-by-tile loop on random layers and configurations. */
 class ConvEngineModelTest {
   @Test
   void countedTilesEqualTheTileByTileLoop() {
@@ -43,30 +43,25 @@ class ConvEngineModelTest {
           1, "in", 0, 1, "y", 0, 1, new int[0], new long[0], new int[0], 48, 1);
       ConvEngine.ConvPlan p = ConvEngine.ConvPlan.of(d, hw, EngineLimits.of(prog));
       DdrModel ddr = DdrModel.of(hw);
-      ConvEngine.Acc fast = new ConvEngine.Acc(), slow = new ConvEngine.Acc();
-      long s1 = ConvEngine.tilesInOrder(p, d, hw, ddr, 2, 2, fast);
-      long s2 = ConvEngine.tilesOneByOne(p, d, hw, ddr, 2, 2, slow);
-      assertEquals(s2, s1);
-      assertEquals(slow.cycles, fast.cycles, "cycles, trial " + trial);
-      assertEquals(slow.compute, fast.compute);
-      assertEquals(slow.memory, fast.memory);
-      assertEquals(slow.bytes, fast.bytes);
-      // a tile costed with its alike middle steps counted equals the step-by-step sum
-      int tm = p.channelsInTile(0), rr = p.rTiles() > 0 ? p.rowsInTile(0) : 0, cc = p.cTiles() > 0 ? p.colsInTile(0) : 0;
-      if (rr > 0 && cc > 0) {
-        ConvEngine.TileKey key = new ConvEngine.TileKey(tm, rr, cc, 777, 12_345);
-        long[] steps = new long[4];
-        for (int nt = 0; nt < p.nTiles(); nt++) ConvEngine.step(steps, nt, 1, key, p, d, hw, ddr, 2, 2);
-        ConvEngine.TileCost t = ConvEngine.tileCost(key, p, d, hw, ddr, 2, 2);
-        assertEquals(steps[0], t.cycles(), "tile cycles, trial " + trial);
-        assertEquals(steps[1], t.compute());
-        assertEquals(steps[2], t.memory());
-        assertEquals(steps[3], t.bytes());
+      long[] slow = new long[3];
+      for (int ct = 0; ct < p.chTiles(); ct++) {
+        for (int rt = 0; rt < p.rTiles(); rt++) {
+          for (int cc = 0; cc < p.cTiles(); cc++) {
+            int rows = p.rowsInTile(rt);
+            ConvEngine.tile(slow, 1, p.channelsInTile(ct), rows, p.colsInTile(cc), p.deadRows(d, rt * p.tr(), rows), p, d, hw,
+                ddr, 2, 2);
+          }
+        }
       }
+      LayerTiming fast = new ConvEngine().time("c", d, hw, ddr, EngineLimits.of(prog));
+      assertEquals(slow[0], fast.computeCycles(), "compute, trial " + trial);
+      assertEquals(slow[1], fast.memoryCycles(), "memory, trial " + trial);
+      assertEquals(slow[2], fast.ddrBytes(), "bytes, trial " + trial);
+      assertEquals(EngineLatencies.LAYER_OVERHEAD + slow[0] + slow[1], fast.cycles());
     }
   }
 
-  /** One tile, one input-channel step: the compute cycles are the window loop, accumulator init, output stage and pipeline depths. */
+  /** One tile, one input-channel step: the compute cycles are the window loops (one pipelined row loop per (ky, kx, row), or per row of 2 x 2 blocks at II 16), accumulator init and output stage, each row loop with its depth. */
   @Test
   void winogradModeTakesSixteenCyclesPerTwoByTwoOutputs() {
     HardwareConfig direct = HardwareConfig.defaults(BoardCatalog.byName("ultra96")).withTiles(8, 8, 7, 10);
@@ -86,8 +81,10 @@ class ConvEngineModelTest {
       for (boolean wino : new boolean[] {false, true}) {
         HardwareConfig hw = direct.withWinograd(wino);
         LayerTiming t = new ConvEngine().time("c", d, hw, DdrModel.of(hw), EngineLimits.of(prog));
-        long window = wino && stride == 1 ? 16 * 4 * 5 + ConvEngine.WINOGRAD_DEPTH : 70 * 9;
-        assertEquals(window + 70 + 70 + ConvEngine.PIPELINE_DEPTH, t.computeCycles(), "stride " + stride + " winograd " + wino);
+        int depth = EngineLatencies.PIPELINE_DEPTH, wd = EngineLatencies.WINOGRAD_DEPTH;
+        long window = wino && stride == 1 ? 4 * (depth + wd + 16 * (5 - 1)) : 9 * 7 * (depth + 10 - 1);
+        long init = 7 * (2 + 10 - 1), out = 7 * (EngineLatencies.OUTPUT_STAGE_DEPTH + 10 - 1);
+        assertEquals(window + init + out, t.computeCycles(), "stride " + stride + " winograd " + wino);
       }
     }
   }
