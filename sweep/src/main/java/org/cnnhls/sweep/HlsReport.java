@@ -79,11 +79,10 @@ public record HlsReport(String source, String version, String part, String top, 
         List.copyOf(loops), resources(child(area, "Resources", name), name), resources(child(area, "AvailableResources", name), name));
   }
 
-  /** Worst-case latency at the estimated clock (the target when no estimate), in milliseconds; NaN when undef. */
+  /** Worst-case latency at the target clock (the clock the design is built for), in milliseconds; NaN when undef. */
   public double worstLatencyMs() {
     if (worstLatency < 0) return Double.NaN;
-    double ns = Double.isNaN(estimatedClockNs) ? targetClockNs : Math.max(targetClockNs, estimatedClockNs);
-    return worstLatency * ns * 1e-6;
+    return worstLatency * targetClockNs * 1e-6;
   }
 
   private static void loops(Element summary, String module, String prefix, List<Loop> out, String name) {
