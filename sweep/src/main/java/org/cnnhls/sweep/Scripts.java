@@ -72,7 +72,7 @@ public final class Scripts {
     for (String l : slurm.extraLines()) sb.append(l.startsWith("#SBATCH") ? l : "#SBATCH " + l).append('\n');
     sb.append("# Synthesis sweep written by `cnnhls sweep` (steps: ").append(String.join(",", Step.ids(steps))).append(").\n");
     sb.append("# Submit from this folder: `sbatch sweep.sbatch`; one array task per design point, task-NNN/.\n");
-    sb.append("# Rerun one task: `sbatch --array=K sweep.sbatch` (tasks are independent; run.sh starts over).\n");
+    sb.append("# Rerun one task: `sbatch --array=K sweep.sbatch` (tasks are independent; it just reruns task-K/run.sh).\n");
     sb.append("# Then `cnnhls collect .` tabulates every task's status.json and reports.\n");
     sb.append("# Resources per task: CPUs, memory and time from the steps and the model's size (see `cnnhls sweep --help`).\n");
     sb.append("set -eu\n");
@@ -92,7 +92,7 @@ public final class Scripts {
     sb.append("# Runs its steps (").append(String.join(",", Step.ids(steps)))
         .append(") in this folder and writes each step's exit code and wall time to status.json\n");
     sb.append("# (a tool missing from PATH is recorded as skipped, not failed); each step's output goes to logs/STEP.log.\n");
-    sb.append("# Exits 1 when a step failed. Rerunning starts the task over.\n");
+    sb.append("# Exits 1 when a step failed. Rerunning reruns every step (make rebuilds only what changed).\n");
     sb.append("set -u\n");
     sb.append("cd \"$(dirname \"$0\")\"\n");
     sb.append("mkdir -p logs\n");
