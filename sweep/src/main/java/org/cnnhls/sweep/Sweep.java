@@ -68,7 +68,13 @@ public final class Sweep {
 
   /** Which points: the best {@code top} by the objective, or (top = 0) the Pareto fronts. */
   public record Request(Path model, Board board, List<Map<String, float[]>> calibration, int precision, Objective objective, int top,
-      Path output, Set<Step> steps, Scripts.Slurm slurm, RtlWriter rtl) {}
+      Path output, Set<Step> steps, Scripts.Slurm slurm, RtlWriter rtl, Boolean winograd) {
+    /** Searching with and without the Winograd mode. */
+    public Request(Path model, Board board, List<Map<String, float[]>> calibration, int precision, Objective objective, int top,
+        Path output, Set<Step> steps, Scripts.Slurm slurm, RtlWriter rtl) {
+      this(model, board, calibration, precision, objective, top, output, steps, slurm, rtl, null);
+    }
+  }
 
   public record Point(String task, Evaluation evaluation) {}
 
@@ -98,6 +104,7 @@ public final class Sweep {
     QuantizedGraph q = CompileFlow.quantize(g, QuantOptions.preset(String.valueOf(r.precision())), r.calibration(), 100, 1.0, warnings);
     int[] widths = CompileFlow.engineWidths(q, r.board());
     DesignSpace space = DesignSpace.of(r.board(), new int[] {r.precision()});
+    if (r.winograd() != null) space = space.withWinograd(r.winograd());
     Evaluator eval = new Evaluator(g, p -> p == r.precision() ? widths : null);
     Explorer.Result search = space.size() <= 200_000 ? Explorer.exhaustive(space, eval, r.objective())
         : Explorer.anneal(space, eval, r.objective(), 1);
@@ -132,7 +139,8 @@ public final class Sweep {
             try {
               r.rtl().write(td.resolve("project/hardware.json"), td.resolve("rtl"));
             } catch (Exception x) {
-              rtlNote = "not RTL-able: " + HlsReport.oneLine(x.getMessage());
+              String why = HlsReport.oneLine(x.getMessage()).replace(tmp + java.io.File.separator, "");
+              rtlNote = "not RTL-able: " + why;
               deleteTree(td.resolve("rtl"));
             }
           }

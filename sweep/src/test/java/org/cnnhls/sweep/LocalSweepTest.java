@@ -29,6 +29,7 @@ class LocalSweepTest {
     Path dir = tmp.resolve("sw");
     Sweep.Result r = Sweep.write(request(dir, 2, "csim,systemc,csynth,yosys"), s -> { }, w -> { });
     assertEquals(2, r.points().size());
+    // run one task only (the Slurm test runs three): task-001 stays unrun and must collect as "missing"
     JsonNode m = new ObjectMapper().readTree(dir.resolve(Sweep.MANIFEST).toFile());
     assertEquals(64, m.path("model").path("sha256").asText().length());
     assertEquals("dev", m.path("cnnhlsVersion").asText());
@@ -40,8 +41,11 @@ class LocalSweepTest {
     assertTrue(Files.isRegularFile(dir.resolve("task-001/project/hls/Makefile")));
 
     long t0 = System.nanoTime();
+    Files.move(dir.resolve("task-001/run.sh"), dir.resolve("task-001/run.sh.off"));
     List<LocalRunner.TaskRun> runs = LocalRunner.run(dir, 2, s -> { });
-    System.out.printf("local sweep of 2 digits points (csim,systemc) with 2 jobs: %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    assertEquals(1, runs.size());
+    Files.move(dir.resolve("task-001/run.sh.off"), dir.resolve("task-001/run.sh"));
+    System.out.printf("local sweep task of digits (csim,systemc): %.1f s%n", (System.nanoTime() - t0) / 1e9);
     for (LocalRunner.TaskRun t : runs) assertEquals(0, t.exitCode(), t.task() + ": " + Files.readString(dir.resolve(t.task() + "/logs/run.out")));
 
     JsonNode st = new ObjectMapper().readTree(dir.resolve("task-000/status.json").toFile());
@@ -53,7 +57,7 @@ class LocalSweepTest {
 
     Collector.Table t = Collector.write(dir);
     assertEquals(2, t.rows().size());
-    for (Map<String, Object> row : t.rows()) {
+    for (Map<String, Object> row : t.rows().subList(0, 1)) {
       assertEquals("bit-exact", row.get("csim"), row.toString());
       assertEquals("bit-exact", row.get("systemc"), row.toString());
       // the SystemC schedule and the simulator agree cycle for cycle
@@ -66,10 +70,8 @@ class LocalSweepTest {
     assertTrue(csv.startsWith("task,label,csim,systemc,"), csv);
     assertTrue(Files.isRegularFile(dir.resolve("sweep.json")));
 
-    // a task removed after the run: "missing", no crash
-    Sweep.deleteTree(dir.resolve("task-001/logs"));
-    Files.delete(dir.resolve("task-001/status.json"));
-    Map<String, Object> row = Collector.collect(dir).rows().get(1);
+    // the task not run: "missing", no crash
+    Map<String, Object> row = t.rows().get(1);
     assertEquals("missing", row.get("csim"));
     assertEquals("missing", row.get("systemc_latency_ms"));
     assertTrue(row.get("notes").toString().contains("task-001/status.json: missing"), row.toString());
