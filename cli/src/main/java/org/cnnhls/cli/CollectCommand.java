@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "collect", mixinStandardHelpOptions = true,
     description = "Tabulate a sweep written by `cnnhls sweep`: every task's status.json, csynth.xml, placed utilization report, "
-        + "Yosys stat and C-sim/SystemC verdicts next to the modeled resources and latency (error % = (modeled - measured) / measured), "
+        + "Yosys stat and C-sim/SystemC verdicts next to the modeled resources and latency (error %% = (modeled - measured) / measured), "
         + "into DIR/sweep.csv and DIR/sweep.json. An absent report is the cell \"missing\" (why: the notes column).")
 final class CollectCommand implements Callable<Integer> {
 
