@@ -11,7 +11,7 @@ import picocli.CommandLine.IVersionProvider;
     mixinStandardHelpOptions = true,
     versionProvider = CnnhlsCommand.Version.class,
     description = "Compile trained CNNs (ONNX) into FPGA accelerators for Xilinx Zynq boards.",
-    subcommands = {InspectCommand.class, RunCommand.class, QuantizeCommand.class, CompileCommand.class, CsimCommand.class, SystemcCommand.class, SimulateCommand.class, DseCommand.class, PassesCommand.class, BoardsCommand.class, BenchCommand.class, RtlCommand.class},
+    subcommands = {InspectCommand.class, RunCommand.class, QuantizeCommand.class, CompileCommand.class, CsimCommand.class, SystemcCommand.class, SimulateCommand.class, DseCommand.class, PassesCommand.class, BoardsCommand.class, BenchCommand.class, RtlCommand.class, SweepCommand.class, CollectCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",
