@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.cnnhls.frontend.NpyFiles;
 import org.cnnhls.frontend.OnnxModelBuilder;
 import org.cnnhls.ir.Shape;
@@ -123,6 +124,22 @@ class HardwareCommandsTest {
     Cli.assertError(2, Cli.run("compile", Cli.DIGITS_MODEL, "--config", cfg, "--precision", other, "-o", tmp.resolve("prj3")),
         "precision " + other, width + "-bit");
     Assertions.assertFalse(Files.exists(tmp.resolve("prj3")));
+  }
+
+  /** Extremes of the accepted ranges (issue 18): what compile accepts C-simulates bit-exact. */
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {
+      "--tm 1 --tn 1 --tr 1 --tc 1 --axi-width 32", "--tm 1 --tn 1 --tr 1 --tc 1 --axi-width 256 --clock 1",
+      "--tm 1 --tn 128", "--precision 2,1 --no-dse"})
+  void acceptedExtremesBuildAndAreBitExact(String options) {
+    Path out = tmp.resolve("extreme");
+    List<Object> args = new java.util.ArrayList<>(List.of("compile", Cli.DIGITS_MODEL, "--calibration", Cli.DIGITS_X, "-o", out));
+    args.addAll(List.of((Object[]) options.split(" ")));
+    Cli.Result c = Cli.run(args.toArray());
+    assertEquals(0, c.code(), c::toString);
+    Cli.Result s = Cli.run("csim", out);
+    assertEquals(0, s.code(), s::toString);
+    assertTrue(s.out().contains("bit-exact"), s::toString);
   }
 
   @Test
