@@ -21,8 +21,6 @@ import org.cnnhls.dse.ParetoFiles;
 import org.cnnhls.flow.CompileFlow;
 import org.cnnhls.flow.FlowException;
 import org.cnnhls.ir.Graph;
-import org.cnnhls.ir.quant.QuantOptions;
-import org.cnnhls.ir.quant.QuantizedGraph;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -105,6 +103,16 @@ final class DseCommand implements Callable<Integer> {
     };
   }
 
+  /** --winograd both|on|off: null for both (search with and without), else the one mode. */
+  static Boolean winograd(String value) {
+    return switch (value.toLowerCase(Locale.ROOT)) {
+      case "both" -> null;
+      case "on" -> true;
+      case "off" -> false;
+      default -> throw new UsageException("--winograd must be both, on or off, got '" + value + "'");
+    };
+  }
+
   /** The grid for a board, narrowed by the --clock and --winograd options. */
   static DesignSpace space(Board b, int[] precisions, Double clock, String winograd) {
     DesignSpace space = DesignSpace.of(b, precisions);
@@ -114,12 +122,8 @@ final class DseCommand implements Callable<Integer> {
       }
       space = space.restrict(space.tm(), space.tn(), space.tiles(), new double[] {clock});
     }
-    return switch (winograd.toLowerCase(Locale.ROOT)) {
-      case "both" -> space;
-      case "on" -> space.withWinograd(true);
-      case "off" -> space.withWinograd(false);
-      default -> throw new UsageException("--winograd must be both, on or off, got '" + winograd + "'");
-    };
+    Boolean mode = winograd(winograd);
+    return mode == null ? space : space.withWinograd(mode);
   }
 
   /**
@@ -132,7 +136,7 @@ final class DseCommand implements Callable<Integer> {
     return switch (strategy) {
       case "exhaustive" -> Explorer.exhaustive(space, eval, o);
       case "anneal" -> Explorer.anneal(space, eval, o, seed);
-      case "auto" -> space.size() <= 200_000 ? Explorer.exhaustive(space, eval, o) : Explorer.anneal(space, eval, o, seed);
+      case "auto" -> Explorer.auto(space, eval, o, seed);
       default -> throw new UsageException("--strategy must be exhaustive, anneal or auto, got '" + strategy + "'");
     };
   }
@@ -155,22 +159,18 @@ final class DseCommand implements Callable<Integer> {
     Explorer.Result r;
     try (Progress p = new Progress("exploring " + g.name() + " on " + b.name())) {
       List<Map<String, float[]>> calib = calibration == null ? List.of() : BatchInput.allSamples(g, calibration);
-      Map<Integer, int[]> widths = new java.util.HashMap<>();
       PrintWriter err = spec.commandLine().getErr();
       java.util.Set<String> said = new java.util.HashSet<>();
-      for (int w : precs) {
-        p.step("quantizing at " + w + " bit");
-        QuantizedGraph q;
-        try {
-          q = CompileFlow.quantize(g, QuantOptions.preset(String.valueOf(w)), calib, percentile, inputRange,
-              m -> { if (said.add(m)) err.println("cnnhls: warning: " + m); });
-        } catch (FlowException e) {
-          throw new UsageException(e.getMessage());
-        }
-        widths.put(w, CompileFlow.engineWidths(q, b));
+      p.step("quantizing");
+      Evaluator.Widths widths;
+      try {
+        widths = CompileFlow.searchWidths(g, b, precs, calib, percentile, inputRange,
+            m -> { if (said.add(m)) err.println("cnnhls: warning: " + m); });
+      } catch (FlowException e) {
+        throw new UsageException(e.getMessage());
       }
       p.step("searching");
-      r = search(g, space, o, strategy, seed, widths::get);
+      r = search(g, space, o, strategy, seed, widths);
     }
     PrintWriter out = spec.commandLine().getOut();
     out.printf(Locale.ROOT, "%s on %s: %,d points evaluated in %.2f s (%,.0f points/s), %,d fit the board%n", g.name(), b.name(),

@@ -18,6 +18,7 @@ import org.cnnhls.engine.Fit;
 import org.cnnhls.engine.HardwareConfigFile;
 import org.cnnhls.engine.HardwareConfig;
 import org.cnnhls.engine.Lowering;
+import org.cnnhls.flow.CompileFlow;
 import org.cnnhls.ir.Graph;
 import org.cnnhls.ir.quant.BitAccurateInterpreter;
 import org.cnnhls.ir.quant.QuantizedGraph;
@@ -66,11 +67,8 @@ final class SimulateCommand implements Callable<Integer> {
     Graph g = Pipelines.standard(ModelLoader.load(model));
     HardwareConfig hw = config != null ? hardware.fromFile(config) : hardware.config(fixed.storageWidth());
     int width = hw.precision();
-    if (fixed.precision != null && fixed.storageWidth() != width) {
-      throw new UsageException("--precision " + fixed.precision + " stores " + fixed.storageWidth() + "-bit values but " + config
-          + " is built for " + width + "-bit storage");
-    }
-    if (config != null && fixed.precision == null) fixed.precision = String.valueOf(width);
+    // a configuration file fixes the precision, as for compile
+    if (config != null) fixed.precision = CompileFlow.preset(hw, fixed.precision);
     Map<String, float[]> sample = input == null ? null : BatchInput.bind(g, List.of(input.toString())).sample(0);
     // quantized as compile quantizes it (calibration, else the analytic range), so the engine is sized
     // with the model's own accumulator widths and the fit verdict is compile's

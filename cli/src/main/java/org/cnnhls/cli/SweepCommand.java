@@ -101,12 +101,7 @@ final class SweepCommand implements Callable<Integer> {
     if (selection != null && selection.top != null && top < 1) throw new UsageException("--top must be at least 1");
     if (precision != 16 && precision != 8) throw new UsageException("--precision must be 16 or 8, got " + precision);
     if (jobs < 1) throw new UsageException("--jobs must be at least 1");
-    Boolean wino = switch (winograd.toLowerCase(Locale.ROOT)) {
-      case "both" -> null;
-      case "on" -> true;
-      case "off" -> false;
-      default -> throw new UsageException("--winograd must be both, on or off, got '" + winograd + "'");
-    };
+    Boolean wino = DseCommand.winograd(winograd);
     Board b;
     try {
       b = BoardCatalog.byName(board);

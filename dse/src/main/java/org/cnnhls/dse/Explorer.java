@@ -29,6 +29,14 @@ public final class Explorer {
   /** Annealing chains and moves per chain of {@link #anneal(DesignSpace, Evaluator, Objective, long)}. */
   public static final int CHAINS = 8, STEPS = 4000;
 
+  /** Spaces up to this many points are searched exhaustively by {@link #auto}. */
+  public static final long EXHAUSTIVE_LIMIT = 200_000;
+
+  /** Exhaustive search for spaces up to {@link #EXHAUSTIVE_LIMIT} points, annealing (seeded) beyond. */
+  public static Result auto(DesignSpace space, Evaluator eval, Objective objective, long seed) {
+    return space.size() <= EXHAUSTIVE_LIMIT ? exhaustive(space, eval, objective) : anneal(space, eval, objective, seed);
+  }
+
   /** Annealing with the default number of chains and steps. */
   public static Result anneal(DesignSpace space, Evaluator eval, Objective objective, long seed) {
     return anneal(space, eval, objective, seed, CHAINS, STEPS);

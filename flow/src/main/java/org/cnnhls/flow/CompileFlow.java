@@ -208,7 +208,7 @@ public final class CompileFlow {
     Graph g = o.passes.run(imported);
     Lowering.checkMappable(g);
 
-    String precision = precision(o);
+    String precision = preset(o.config, o.precision);
     QuantOptions q0;
     try {
       q0 = QuantOptions.preset(precision);
@@ -305,29 +305,44 @@ public final class CompileFlow {
     return new int[] {t.accWidth(), t.multWidth()};
   }
 
+  /**
+   * The engine widths of the model quantized at each preset precision (16, 8) exactly as `compile`
+   * quantizes it from the same calibration, for a search that sizes the engine as the project will
+   * be (`dse --calibration`, `sweep`).
+   */
+  public static Evaluator.Widths searchWidths(Graph g, Board board, int[] precisions, List<Map<String, float[]>> calibration,
+      double percentile, double inputRange, Consumer<String> warnings) {
+    Map<Integer, int[]> widths = new java.util.HashMap<>();
+    for (int w : precisions) {
+      QuantizedGraph q = quantize(g, QuantOptions.preset(String.valueOf(w)), calibration, percentile, inputRange, warnings);
+      widths.put(w, engineWidths(q, board));
+    }
+    return widths::get;
+  }
+
   /** The quantization preset: the one asked for, which must match a given configuration's storage width. */
-  private static String precision(Options o) {
-    if (o.config == null) return o.precision != null ? o.precision : "16";
-    int built = o.config.precision();
-    if (o.precision == null) {
+  public static String preset(HardwareConfig config, String asked) {
+    if (config == null) return asked != null ? asked : "16";
+    int built = config.precision();
+    if (asked == null) {
       if (built != 16 && built != 8) {
         throw new FlowException("the configuration is built for " + built + "-bit storage; give the precision as W,I (e.g. --precision "
             + built + "," + Math.max(1, built / 4) + ")");
       }
       return String.valueOf(built);
     }
-    QuantOptions asked;
+    QuantOptions options;
     try {
-      asked = QuantOptions.preset(o.precision);
+      options = QuantOptions.preset(asked);
     } catch (ModelException e) {
-      throw new FlowException("precision " + o.precision + ": " + e.getMessage());
+      throw new FlowException("precision " + asked + ": " + e.getMessage());
     }
-    int w = Math.max(asked.weights().width(), asked.activations().width());
+    int w = Math.max(options.weights().width(), options.activations().width());
     if (w != built) {
-      throw new FlowException("precision " + o.precision + " stores " + w + "-bit values but the configuration is built for " + built
+      throw new FlowException("precision " + asked + " stores " + w + "-bit values but the configuration is built for " + built
           + "-bit storage; drop the precision option or choose a configuration of that precision");
     }
-    return o.precision;
+    return asked;
   }
 
   private static float[] goldenInput(Options o, Graph g) {

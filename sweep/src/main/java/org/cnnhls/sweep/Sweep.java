@@ -38,8 +38,6 @@ import org.cnnhls.flow.CompileFlow;
 import org.cnnhls.frontend.OnnxImporter;
 import org.cnnhls.ir.Graph;
 import org.cnnhls.ir.pass.PassManager;
-import org.cnnhls.ir.quant.QuantOptions;
-import org.cnnhls.ir.quant.QuantizedGraph;
 
 /**
  * Writes a synthesis sweep: the design space exploration of `cnnhls dse` (deterministic: exhaustive
@@ -101,13 +99,11 @@ public final class Sweep {
     Lowering.checkMappable(g);
 
     progress.accept("exploring the design space");
-    QuantizedGraph q = CompileFlow.quantize(g, QuantOptions.preset(String.valueOf(r.precision())), r.calibration(), 100, 1.0, warnings);
-    int[] widths = CompileFlow.engineWidths(q, r.board());
-    DesignSpace space = DesignSpace.of(r.board(), new int[] {r.precision()});
+    int[] precisions = {r.precision()};
+    Evaluator eval = new Evaluator(g, CompileFlow.searchWidths(g, r.board(), precisions, r.calibration(), 100, 1.0, warnings));
+    DesignSpace space = DesignSpace.of(r.board(), precisions);
     if (r.winograd() != null) space = space.withWinograd(r.winograd());
-    Evaluator eval = new Evaluator(g, p -> p == r.precision() ? widths : null);
-    Explorer.Result search = space.size() <= 200_000 ? Explorer.exhaustive(space, eval, r.objective())
-        : Explorer.anneal(space, eval, r.objective(), 1);
+    Explorer.Result search = Explorer.auto(space, eval, r.objective(), 1);
     if (search.best() == null) throw new SweepException("no configuration fits " + r.board().name() + " within its utilization caps");
     List<Evaluation> chosen = r.top() > 0 ? search.fitting().subList(0, Math.min(r.top(), search.fitting().size()))
         : ParetoFiles.front(search.fitting());
