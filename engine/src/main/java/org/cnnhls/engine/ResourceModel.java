@@ -7,16 +7,19 @@ import org.cnnhls.boards.Board;
  * with where it comes from:
  *
  * <ul>
- *   <li>DSP: one DSP48 per 16-bit MAC; on Zynq UltraScale+ (DSP48E2, 27x18 multiplier) two 8-bit
- *       MACs sharing an input pack into one DSP, not on Zynq-7000 (DSP48E1). The output stage's
+ *   <li>DSP: one DSP48 per MAC; on Zynq UltraScale+ (DSP48E2, 27-bit pre-adder) the 8-bit direct-mode
+ *       array computes two products sharing an input per multiplier ({@link HardwareConfig#packsMacs},
+ *       cnnhls_pack.h), Tn x ceil(Tm / 2); not on Zynq-7000 (DSP48E1). The output stage's
  *       requantize multiplies the accumulator (accWidth bits) by M (multWidth bits) in each of its
- *       Tm lanes, split into 24 x 17-bit partial products: ceil(accWidth / 24) * ceil(multWidth / 17)
- *       DSPs per lane, none when every M is 1 (power-of-two scaling). Yosys maps the Chisel core
- *       exactly so: 2 per lane at 48 x 16 and at 32 x 16 bits (rtl/bench/resources.md). The fully
- *       connected datapath (gemm_layer) has its own multipliers, one AXI beat of weights wide
- *       ({@link HardwareConfig#fcLanes}) in each of its two loops (trans_b = 1 and 0), packed like
- *       the array's at 8 bit, and one requantize lane per loop. {@link #DSP_FIXED} for address
- *       generation.
+ *       Tm lanes, split into 24 x 17-bit partial products ({@link #multiplierDsp}): none when every M
+ *       is 1 (power-of-two scaling). Yosys maps the Chisel core exactly so: 2 per lane at 48 x 16 and
+ *       at 32 x 16 bits (rtl/bench/resources.md). The fully connected datapath (gemm_layer) has its
+ *       own multipliers, one AXI beat of weights wide ({@link HardwareConfig#fcLanes}) in each of its
+ *       two loops (trans_b = 1 and 0), never packed, and one requantize lane per loop. LeakyReLU
+ *       multiplies ({@link #LEAK_V_W} x {@link #LEAK_M_W}) in the Tm + 4 activation lanes when the
+ *       engine is built with them, and two pooling requantizes ({@link #POOL_SUM_W} x
+ *       {@link #AVG_M_W}). {@link #DSP_FIXED} for address generation (the index multiplies are not
+ *       counted one by one).
  *   <li>BRAM18: the engine's on-chip buffers (cnnhls_engine.h), each partitioned along its
  *       parallel dimension into banks; a bank of depth x width bits takes BRAM18s by the block's
  *       aspect ratios (512x36 ... 16Kx1); banks of at most {@link #LUTRAM_BITS} bits go to LUTRAM.
@@ -27,7 +30,7 @@ import org.cnnhls.boards.Board;
  *       per-bank steering logic for the partitioned buffers. The engine terms are calibrated so
  *       the CNNA16 configuration (192 MACs, 16 bit, ZU3EG) lands on its published 42.5k LUT and
  *       74k FF. Held out, the yolov2_xilinx_fpga design (Tm 32 x Tn 4, 16 bit, Zedboard and
- *       ZCU102) comes out at DSP -6/+3%, BRAM18 +10/+15%, LUT +15/+13%, FF +49/+91% (dse tests,
+ *       ZCU102) comes out at DSP +25/+36% (-6/+3% without the LeakyReLU and pooling multipliers that design lacks), BRAM18 +10/+15%, LUT +15/+13%, FF +49/+91% (dse tests,
  *       PublishedDesigns). CNNA16's own DSP (360) and BRAM18 (277) are far above this engine's
  *       count for its array (-40%, -59%): DEVELOPERS.md says why.
  *   <li>Winograd mode ({@link HardwareConfig#winograd}): the same Tm x Tn multipliers (both modes
@@ -59,9 +62,7 @@ public final class ResourceModel {
    * One component's share: multipliers, BRAM18 blocks, partitioned buffer banks (each costs
    * {@link #LUT_PER_BANK} / {@link #FF_PER_BANK} of steering logic) and fabric of its own.
    */
-  public record Part(long dsp, long bram18, long banks, long lut, long ff) {
-    public static final Part NONE = new Part(0, 0, 0, 0, 0);
-  }
+  public record Part(long dsp, long bram18, long banks, long lut, long ff) {}
 
   /** The engine's resources: the fixed AXI/control cost plus each component's {@link EngineComponent#resources}. */
   public static Estimate estimate(HardwareConfig hw, EngineLimits limits) {
