@@ -26,6 +26,7 @@ public final class Evaluator {
   private final Graph graph;
   private final Widths widths;
   private final Map<String, EngineProgram> programs = new ConcurrentHashMap<>();
+  private final Map<String, EngineLimits> limits = new ConcurrentHashMap<>();
   private final AtomicLong evaluated = new AtomicLong();
 
   /** Accumulator and requantize-multiplier widths of a quantized model, per precision (null: nominal). */
@@ -50,16 +51,21 @@ public final class Evaluator {
 
   /** The layer table the engine runs for this point's tiles and precision (timing only: no weights). */
   public EngineProgram program(HardwareConfig hw) {
-    // the layer table depends on the tiles only through which fused pools fit them
-    String key = hw.tr() + "x" + hw.tc() + "/" + hw.actWidth() + "/" + hw.wgtWidth();
-    return programs.computeIfAbsent(key, k -> Lowering.forTiming(graph, hw));
+    return programs.computeIfAbsent(key(hw), k -> Lowering.forTiming(graph, hw));
   }
 
-  /** The buffer limits the engine of this point is built with. */
+  /** The buffer limits the engine of this point is built with (they follow the program, so cached with it). */
   public EngineLimits limits(HardwareConfig hw) {
-    EngineLimits l = EngineLimits.of(program(hw));
-    int[] w = widths.of(hw.precision());
-    return w == null ? l : l.withWidths(w[0], w[1]);
+    return limits.computeIfAbsent(key(hw), k -> {
+      EngineLimits l = EngineLimits.of(program(hw));
+      int[] w = widths.of(hw.precision());
+      return w == null ? l : l.withWidths(w[0], w[1]);
+    });
+  }
+
+  /** The layer table depends on the tiles only through which fused pools fit them, and on the precision. */
+  private static String key(HardwareConfig hw) {
+    return hw.tr() + "x" + hw.tc() + "/" + hw.actWidth() + "/" + hw.wgtWidth();
   }
 
   public Evaluation evaluate(DesignPoint p) {
