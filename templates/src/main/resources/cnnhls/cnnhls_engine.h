@@ -72,8 +72,11 @@
 #ifndef CNNHLS_FC_NB
 #define CNNHLS_FC_NB 256
 #endif
+#ifndef CNNHLS_AXI_WIDTH
+#define CNNHLS_AXI_WIDTH 128
+#endif
 #ifndef CNNHLS_FC_LANES
-#define CNNHLS_FC_LANES 8
+#define CNNHLS_FC_LANES (CNNHLS_AXI_WIDTH / (CNNHLS_WGT_W <= 8 ? 8 : CNNHLS_WGT_W <= 16 ? 16 : 32))
 #endif
 #ifndef CNNHLS_EW_CHUNK
 #define CNNHLS_EW_CHUNK 1024
@@ -201,6 +204,68 @@ static const int WINO_AT[2][4] = {{1, 1, 1, 0}, {0, 1, -1, -1}};
 typedef ap_int<CNNHLS_MAC_IN_W> mac_in_t;
 typedef ap_int<(CNNHLS_MAC_SUM_W < 64 ? CNNHLS_MAC_SUM_W : 64)> mac_sum_t;
 
+// ------------------------------------------------------------------------------------ memory interface
+
+// DDR holds every tensor at its storage width (8 or 16 bits, a power of two: narrower formats are
+// padded), little-endian, so a beat of the AXI bus carries AE activations or WE weights. The bulk
+// ports carry whole beats (act_beat_t, wgt_beat_t: a struct on the interface is aggregated into one
+// word, first member at the LSB, UG1399 "Structs on the Interface"), and every burst is an
+// unconditional, sequential, II=1 loop over a contiguous block of beats; which elements of a beat
+// are kept, and all padding and zero fill, is decided on chip. Element-wide ports (act_store_t,
+// bias, quant) remain for short or unaligned transfers (beat-partial writes, per-layer parameters,
+// the pooling and element-wise kernels).
+#if CNNHLS_ACT_W <= 8
+typedef signed char act_store_t;
+#elif CNNHLS_ACT_W <= 16
+typedef short act_store_t;
+#else
+typedef int act_store_t;
+#endif
+#if CNNHLS_WGT_W <= 8
+typedef signed char wgt_store_t;
+#elif CNNHLS_WGT_W <= 16
+typedef short wgt_store_t;
+#else
+typedef int wgt_store_t;
+#endif
+static const int AXI_W = CNNHLS_AXI_WIDTH;
+static const int AE = AXI_W / (8 * (int)sizeof(act_store_t));  // activations per beat
+static const int WE = AXI_W / (8 * (int)sizeof(wgt_store_t));  // weights per beat
+static const int AE_LOG = ceil_log2(AE);
+static const int WE_LOG = ceil_log2(WE);
+static_assert(AXI_W >= 32 && (AXI_W & (AXI_W - 1)) == 0, "CNNHLS_AXI_WIDTH must be a power of two >= 32");
+static_assert(AE >= 1 && (1 << AE_LOG) == AE && WE >= 1 && (1 << WE_LOG) == WE, "elements per beat");
+static_assert(FC_LANES == WE, "CNNHLS_FC_LANES must be one beat of weights (CNNHLS_AXI_WIDTH / weight storage bits)");
+struct act_beat_t {
+  act_store_t e[AE];
+};
+struct wgt_beat_t {
+  wgt_store_t e[WE];
+};
+
+// On-chip tiles, banked so that one beat lands in (or leaves from) AE / WE different memories per
+// cycle. A tile position with linear index l lives in bank l % AE at address l / AE.
+static const int IN_BANK = (IN_TR * IN_TC + AE - 1) / AE;
+static const int OUT_BANK = (TR * TC + AE - 1) / AE;
+// Weight lanes: MAC (m, n) is lane m * TN + n, held in bank lane % WE at row lane / WE, one entry per
+// window tap k. A DDR weight block carries, per tap, the W_ROWS beats of all lanes.
+static const int W_LANES = TM * TN;
+static const int W_ROWS = (W_LANES + WE - 1) / WE;
+
+// a * b (both >= 0) by repeated addition, min(a, b) times: the address products of the conv walk,
+// once per layer or per tile, without a multiplier.
+inline int mul_add(int a, int b) {
+  const int big = a > b ? a : b, n = a > b ? b : a;
+  int s = 0;
+  CNNHLS_TRACE_LOOP("mul_add", n);
+  for (int i = 0; i < n; i++) {
+    CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=0 max=CNNHLS_TRIP_K)
+    CNNHLS_PRAGMA(HLS PIPELINE II=1)
+    s += big;
+  }
+  return s;
+}
+
 // ------------------------------------------------------------------------------------ conv plan
 
 // How a conv layer is cut into tiles. Output channels: in general mode a channel tile stays inside
@@ -211,9 +276,12 @@ typedef ap_int<(CNNHLS_MAC_SUM_W < 64 ? CNNHLS_MAC_SUM_W : 64)> mac_sum_t;
 // diagonal, so the same unrolled array computes it. Rows and columns: tiles of tr x tc conv outputs,
 // tr <= Tr chosen so the input window rows fit the input tile (tr shrinks for large strides or
 // dilations) and, with a fused max-pool, a multiple of the pool window, so windows never straddle
-// tiles.
+// tiles. Computed once per layer; its divisions run on one shared sequential divider (the
+// conv_plan trace loop). The kernels walk the tiles with counters and read neither ch_tiles nor
+// tiles (products for models and testbenches, removed from the hardware as dead code).
 struct ConvPlan {
   int out_c;           // output channels
+  int groups;
   int cg, mg;          // input / output channels per group
   int dw;              // 1: depthwise mode
   int tm;              // output channels per channel tile (Tm, or TD in depthwise mode)
@@ -225,8 +293,14 @@ struct ConvPlan {
   int rows, cols;      // conv outputs computed: those that feed an output
   int tr, tc;          // conv outputs per spatial tile (0: the window does not fit the input tile)
   int r_tiles, c_tiles;
+  int rows_last, cols_last;    // conv outputs of the last row / column tile
+  int ptr, ptc;                // pooled outputs of a full tile (tr / pk_h, tc / pk_w)
+  int prows_last, pcols_last;  // pooled outputs of the last row / column tile
   int tiles;           // ch_tiles * r_tiles * c_tiles
 };
+
+// Divisions conv_plan performs (one sequential divider: the conv_plan trace loop).
+static const int CONV_PLAN_DIVISIONS = 14;
 
 // Largest tile extent <= t_max whose input window span fits buf, rounded down to a multiple of pk.
 inline int conv_fit_tile(int t_max, int buf, int k, int s, int d, int pk) {
@@ -238,14 +312,14 @@ inline int conv_fit_tile(int t_max, int buf, int k, int s, int d, int pk) {
 
 inline ConvPlan conv_plan(const LayerDesc &d) {
   ConvPlan p;
-  const int groups = d.groups < 1 ? 1 : d.groups;
+  p.groups = d.groups < 1 ? 1 : d.groups;
   p.out_c = d.out_c;
-  p.cg = d.in_c / groups;
-  p.mg = d.out_c / groups;
-  p.dw = p.cg == 1 && groups > 1 ? 1 : 0;
+  p.cg = d.in_c / p.groups;
+  p.mg = d.out_c / p.groups;
+  p.dw = p.cg == 1 && p.groups > 1 ? 1 : 0;
   p.tm = p.dw ? TD : TM;
   p.mt_per_group = ceil_div(p.mg, TM);
-  p.ch_tiles = p.dw ? ceil_div(d.out_c, TD) : groups * p.mt_per_group;
+  p.ch_tiles = p.dw ? ceil_div(d.out_c, TD) : p.groups * p.mt_per_group;
   p.n_tiles = p.dw ? 1 : ceil_div(p.cg, TN);
   p.wino = WINOGRAD && !p.dw && d.k_h == 3 && d.k_w == 3 && d.s_h == 1 && d.s_w == 1 && d.d_h == 1 && d.d_w == 1;
   p.pk_h = d.pool ? d.pool_k_h : 1;
@@ -256,6 +330,12 @@ inline ConvPlan conv_plan(const LayerDesc &d) {
   p.tc = conv_fit_tile(TC, IN_TC, d.k_w, d.s_w, d.d_w, p.pk_w);
   p.r_tiles = p.tr > 0 ? ceil_div(p.rows, p.tr) : 0;
   p.c_tiles = p.tc > 0 ? ceil_div(p.cols, p.tc) : 0;
+  p.rows_last = p.tr > 0 ? (p.rows - 1) % p.tr + 1 : 0;
+  p.cols_last = p.tc > 0 ? (p.cols - 1) % p.tc + 1 : 0;
+  p.ptr = p.tr > 0 ? p.tr / p.pk_h : 0;
+  p.ptc = p.tc > 0 ? p.tc / p.pk_w : 0;
+  p.prows_last = ceil_div(p.rows_last, p.pk_h);
+  p.pcols_last = ceil_div(p.cols_last, p.pk_w);
   p.tiles = p.ch_tiles * p.r_tiles * p.c_tiles;
   return p;
 }
@@ -265,7 +345,8 @@ struct ConvTile {
   int g, m0, mc, r0, rows, c0, cols;
 };
 
-// Tiles run channel tile by channel tile, then row tiles, then column tiles.
+// Tile `index` (channel tile by channel tile, then row tiles, then column tiles): for models and
+// testbenches. The kernels walk the same order with counters (conv_next_step).
 inline ConvTile conv_tile(const ConvPlan &p, int index) {
   ConvTile t;
   const int spatial = p.r_tiles * p.c_tiles;
@@ -288,140 +369,343 @@ inline ConvTile conv_tile(const ConvPlan &p, int index) {
   return t;
 }
 
-// ------------------------------------------------------------------------------------ conv kernels
+// ------------------------------------------------------------------------------------ conv walk
 
-// Input tile of input-channel step nt: slot n, rows/cols covering the tile's windows; zeros for
-// padding and for slots without a channel (raw 0 is real 0 in every format).
-inline void conv_load_input(const act_t *fmap, const LayerDesc &d, const ConvPlan &p, const ConvTile &t, int nt,
-                            act_t in[TN][IN_TR][IN_TC]) {
-  CNNHLS_PRAGMA(HLS INLINE off)
-  const int in_rows = (t.rows - 1) * d.s_h + (d.k_h - 1) * d.d_h + 1;
-  const int in_cols = (t.cols - 1) * d.s_w + (d.k_w - 1) * d.d_w + 1;
-  const int iy0 = t.r0 * d.s_h - d.pad_t;
-  const int ix0 = t.c0 * d.s_w - d.pad_l;
-  for (int n = 0; n < TN; n++) {
-    // the input channel feeding slot n
-    int ch, ok;
-    if (p.dw) {
-      ok = n < t.mc;
-      ch = (t.m0 + n) / p.mg;
-    } else {
-      const int ic = nt * TN + n;
-      ok = ic < p.cg;
-      ch = t.g * p.cg + ic;
-    }
-    for (int i = 0; i < in_rows; i++) {
-      CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_IN)
-      const int iy = iy0 + i;
-      const bool row_ok = ok && iy >= 0 && iy < d.in_h;
-      const int base = d.in_off + (ch * d.in_h + iy) * d.in_w;
-      CNNHLS_TRACE_DDR("conv_in", in_cols, row_ok ? max_int(0, min_int(in_cols, d.in_w - ix0) - max_int(0, -ix0)) : 0);
-      for (int j = 0; j < in_cols; j++) {
-        CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_IN)
-        CNNHLS_PRAGMA(HLS PIPELINE II=1)
-        const int ix = ix0 + j;
-        in[n][i][j] = row_ok && ix >= 0 && ix < d.in_w ? fmap[base + ix] : act_t(0);
-      }
-    }
-  }
+// Per-layer constants of the conv walk, by mul_add (no multipliers).
+struct ConvGeom {
+  int in_plane, out_plane;     // in_h * in_w, out_h * out_w
+  int tn_plane;                // TN input planes: one input-channel step
+  int cg_plane;                // cg input planes: one group's inputs
+  int tm_oplane, td_oplane;    // TM / TD output planes: one general / depthwise channel tile
+  int mg_oplane;               // mg output planes: one group's outputs
+  int tr_s, tc_s;              // tr * s_h, tc * s_w: window origin step between row / column tiles
+  int tr_s_w;                  // tr * s_h * in_w
+  int ptr_w;                   // ptr * out_w: pooled rows of a row tile, in the output tensor
+  int pad_t_w;                 // pad_t * in_w
+  int in_rows, in_rows_last;   // input rows of a full / the last row tile's window
+  int in_cols, in_cols_last;   // input columns of a full / the last column tile's window
+  int kk;                      // window taps k_h * k_w
+  int block;                   // beats of one step's weight block (taps x W_ROWS)
+  int ct_blocks;               // n_tiles blocks: one channel tile's weights
+};
+
+inline ConvGeom conv_geom(const LayerDesc &d, const ConvPlan &p) {
+  ConvGeom g;
+  g.in_plane = mul_add(d.in_w, d.in_h);
+  g.out_plane = mul_add(d.out_w, d.out_h);
+  g.tn_plane = mul_add(g.in_plane, TN);
+  g.cg_plane = mul_add(g.in_plane, p.cg);
+  g.tm_oplane = mul_add(g.out_plane, TM);
+  g.td_oplane = mul_add(g.out_plane, TD);
+  g.mg_oplane = mul_add(g.out_plane, p.mg);
+  g.tr_s = mul_add(p.tr, d.s_h);
+  g.tc_s = mul_add(p.tc, d.s_w);
+  g.tr_s_w = mul_add(d.in_w, g.tr_s);
+  g.ptr_w = mul_add(d.out_w, p.ptr);
+  g.pad_t_w = mul_add(d.in_w, d.pad_t);
+  const int span_h = mul_add(d.d_h, d.k_h - 1) + 1, span_w = mul_add(d.d_w, d.k_w - 1) + 1;
+  g.in_rows = mul_add(d.s_h, p.tr - 1) + span_h;
+  g.in_rows_last = mul_add(d.s_h, p.rows_last - 1) + span_h;
+  g.in_cols = mul_add(d.s_w, p.tc - 1) + span_w;
+  g.in_cols_last = mul_add(d.s_w, p.cols_last - 1) + span_w;
+  g.kk = mul_add(d.k_w, d.k_h);
+  g.block = mul_add(W_ROWS, p.wino ? 9 : g.kk);
+  g.ct_blocks = mul_add(g.block, p.n_tiles);
+  return g;
 }
 
-#if CNNHLS_WINOGRAD
-// Winograd mode: each 3 x 3 window is read as in direct mode (the same DDR traffic) and stored
-// transformed, 16 entries of U' = G' g G'^T with G' = [2 0 0; 1 1 1; 1 -1 1; 0 0 2]: additions and
-// shifts only, one window per 9 cycles (one weight read per cycle).
-inline void conv_load_weights_winograd(const wgt_t *weights, const LayerDesc &d, const ConvPlan &p, const ConvTile &t,
-                                       int nt, wtile_t w[TM][TN][KK]) {
-  CNNHLS_PRAGMA(HLS INLINE off)
-  for (int m = 0; m < TM; m++) {
-    // general mode only: slot (m, n) holds input channel nt * TN + n, 9 weights after slot (m, n - 1)
-    // (kept incremental so the pipeline below needs no index multiplier)
-    int base = d.w_off + ((t.m0 + m) * p.cg + nt * TN) * 9;
-    CNNHLS_TRACE_DDR("conv_ww", TN, m < t.mc ? 9 * max_int(0, min_int(TN, p.cg - nt * TN)) : 0);
-    for (int n = 0; n < TN; n++, base += 9) {
-      CNNHLS_PRAGMA(HLS PIPELINE II=9)
-      const bool ok = m < t.mc && nt * TN + n < p.cg;
-      wtile_t g[3][3], h[4][3];
-      for (int k = 0; k < 9; k++) g[k / 3][k % 3] = ok ? wtile_t(weights[base + k]) : wtile_t(0);
-      for (int j = 0; j < 3; j++) {  // h = G' g
-        h[0][j] = g[0][j] * 2;
-        h[1][j] = g[0][j] + g[1][j] + g[2][j];
-        h[2][j] = g[0][j] - g[1][j] + g[2][j];
-        h[3][j] = g[2][j] * 2;
-      }
-      for (int i = 0; i < 4; i++) {  // U' = h G'^T
-        w[m][n][4 * i + 0] = h[i][0] * 2;
-        w[m][n][4 * i + 1] = h[i][0] + h[i][1] + h[i][2];
-        w[m][n][4 * i + 2] = h[i][0] - h[i][1] + h[i][2];
-        w[m][n][4 * i + 3] = h[i][2] * 2;
-      }
-    }
-  }
-}
-#endif
+// One input-channel step: where it is and what its loads, compute and store need. The walk
+// (conv_first_step, conv_next_step) keeps it current with additions and comparisons, plus short
+// mul_add loops once per tile (conv_tile_window).
+struct ConvStep {
+  int g, mt, m0, mc, mg_left;  // group, channel tile in it, first output channel, channels, mg - mt * TM
+  int grp_m0;                  // first output channel of the group
+  int rt, cc, nt;              // row tile, column tile, input-channel step
+  int first, last, end;        // first / last step of its tile; 1: the layer's last step
+  int rows, cols;              // the tile's conv outputs
+  int kk;                      // window taps k_h * k_w
+  int tn, cg_left;             // input slots that hold a channel (the others are never loaded or read)
+  // input window: image rows [ry0, ry1) and columns [cx0, cx1) are loaded, at tile index
+  // (iy - ry0) * pitch + (ix - cx0); (iy0, ix0) is the window origin (may lie in the padding)
+  int iy0, ix0, ry0, ry1, cx0, cx1, pitch;
+  int full, in_n;              // the window spans whole rows: one burst per channel of in_n elements
+  int iy0_w;                   // iy0 * in_w
+  int grp_base, in_base;       // DDR element address of the group's / slot 0's first input plane
+  int dw_ch, dw_rem, dw_base;  // depthwise: input channel of output m0, m0's index in its group, its plane
+  int s_pitch, d_pitch, top;   // s_h * pitch, d_h * pitch, (iy0 - ry0) * pitch
+  int w_tile, w_addr;          // beat address of the channel tile's / this step's weight block
+  // output (after a fused pool): prows x pcols at out_base, + out_w per row, + out_plane per
+  // channel; out_full: whole rows, so one burst per channel of out_n = prows * pcols elements
+  int grp_out, out_ch, out_row, out_col;  // m0's group's plane, m0's plane, row and column offsets
+  int prows, pcols, out_base, out_full, out_n;
+};
 
-// Weight tile [Tm][Tn][k_h * k_w] of input-channel step nt (weights in ONNX order [M][C/groups][kh][kw]);
-// zeros outside the layer's channels and, in depthwise mode, off the diagonal.
-inline void conv_load_weights(const wgt_t *weights, const LayerDesc &d, const ConvPlan &p, const ConvTile &t, int nt,
-                              wtile_t w[TM][TN][KK]) {
-  CNNHLS_PRAGMA(HLS INLINE off)
-#if CNNHLS_WINOGRAD
-  if (p.wino) {
-    conv_load_weights_winograd(weights, d, p, t, nt, w);
+// The parts of a step that change only with its tile.
+inline void conv_tile_window(ConvStep &s, const LayerDesc &d, const ConvPlan &p, const ConvGeom &g) {
+  const int last_r = s.rt == p.r_tiles - 1, last_c = s.cc == p.c_tiles - 1;
+  s.rows = last_r ? p.rows_last : p.tr;
+  s.cols = last_c ? p.cols_last : p.tc;
+  const int in_rows = last_r ? g.in_rows_last : g.in_rows, in_cols = last_c ? g.in_cols_last : g.in_cols;
+  s.mc = p.dw ? min_int(TD, p.out_c - s.m0) : min_int(TM, s.mg_left);
+  s.ry0 = max_int(0, s.iy0);
+  s.ry1 = min_int(d.in_h, s.iy0 + in_rows);
+  s.cx0 = max_int(0, s.ix0);
+  s.cx1 = min_int(d.in_w, s.ix0 + in_cols);
+  s.pitch = s.cx1 - s.cx0;
+  s.full = s.cx0 == 0 && s.cx1 == d.in_w;
+  s.in_n = s.full ? mul_add(d.in_w, s.ry1 - s.ry0) : 0;
+  s.s_pitch = mul_add(s.pitch, d.s_h);
+  s.d_pitch = mul_add(s.pitch, d.d_h);
+  s.top = -mul_add(s.pitch, s.ry0 - s.iy0);
+  s.prows = last_r ? p.prows_last : p.ptr;
+  s.pcols = last_c ? p.pcols_last : p.ptc;
+  s.out_full = s.pcols == d.out_w;
+  s.out_n = s.out_full ? mul_add(d.out_w, s.prows) : 0;
+  s.out_base = d.out_off + s.out_ch + s.out_row + s.out_col;
+}
+
+// The parts of a step that change with its input-channel step.
+inline void conv_step_inputs(ConvStep &s, const ConvPlan &p) {
+  s.first = s.nt == 0;
+  s.last = s.nt == p.n_tiles - 1;
+  s.tn = p.dw ? s.mc : min_int(TN, s.cg_left);
+  const int ct_last = p.dw ? s.m0 + TD >= p.out_c : s.g == p.groups - 1 && s.mg_left <= TM;
+  s.end = s.last && ct_last && s.rt == p.r_tiles - 1 && s.cc == p.c_tiles - 1;
+}
+
+inline ConvStep conv_first_step(const LayerDesc &d, const ConvPlan &p, const ConvGeom &g) {
+  ConvStep s;
+  s.g = 0;
+  s.mt = 0;
+  s.m0 = 0;
+  s.grp_m0 = 0;
+  s.mg_left = p.mg;
+  s.rt = 0;
+  s.cc = 0;
+  s.nt = 0;
+  s.cg_left = p.cg;
+  s.iy0 = -d.pad_t;
+  s.ix0 = -d.pad_l;
+  s.iy0_w = -g.pad_t_w;
+  s.grp_base = d.in_off;
+  s.in_base = d.in_off;
+  s.dw_ch = 0;
+  s.dw_rem = 0;
+  s.dw_base = d.in_off;
+  s.w_tile = d.w_off >> WE_LOG;
+  s.w_addr = s.w_tile;
+  s.grp_out = 0;
+  s.out_ch = 0;
+  s.out_row = 0;
+  s.out_col = 0;
+  s.kk = g.kk;
+  conv_tile_window(s, d, p, g);
+  conv_step_inputs(s, p);
+  return s;
+}
+
+// The step after s (s.end == 0): the next input-channel step, else the next column, row or channel tile.
+inline void conv_next_step(ConvStep &s, const LayerDesc &d, const ConvPlan &p, const ConvGeom &g) {
+  if (!s.last) {
+    s.nt++;
+    s.cg_left -= TN;
+    s.in_base += g.tn_plane;
+    s.w_addr += g.block;
+    conv_step_inputs(s, p);
     return;
   }
-#endif
-  const int kk = d.k_h * d.k_w;
-  for (int m = 0; m < TM; m++) {
-    for (int n = 0; n < TN; n++) {
-      const int ic = p.dw ? 0 : nt * TN + n;
-      const bool ok = m < t.mc && (p.dw ? m == n : ic < p.cg);
-      const int base = d.w_off + ((t.m0 + m) * p.cg + ic) * kk;
-      CNNHLS_TRACE_DDR("conv_w", kk, ok ? kk : 0);
-      for (int k = 0; k < kk; k++) {
-        CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_KK)
-        CNNHLS_PRAGMA(HLS PIPELINE II=1)
-        w[m][n][k] = ok ? wtile_t(weights[base + k]) : wtile_t(0);
+  s.nt = 0;
+  s.cg_left = p.cg;
+  if (s.cc < p.c_tiles - 1) {
+    s.cc++;
+    s.ix0 += g.tc_s;
+    s.out_col += p.ptc;
+  } else {
+    s.cc = 0;
+    s.ix0 = -d.pad_l;
+    s.out_col = 0;
+    if (s.rt < p.r_tiles - 1) {
+      s.rt++;
+      s.iy0 += g.tr_s;
+      s.iy0_w += g.tr_s_w;
+      s.out_row += g.ptr_w;
+    } else {
+      s.rt = 0;
+      s.iy0 = -d.pad_t;
+      s.iy0_w = -g.pad_t_w;
+      s.out_row = 0;
+      // next channel tile
+      s.w_tile += g.ct_blocks;
+      if (p.dw) {
+        s.m0 += TD;
+        s.out_ch += g.td_oplane;
+        s.dw_rem += TD;
+        CNNHLS_TRACE_LOOP("dw_adv", (s.dw_rem - (s.dw_rem % p.mg)) / p.mg);
+        while (s.dw_rem >= p.mg) {  // m0 / mg and m0 % mg without a divider
+          CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=0 max=CNNHLS_TM)
+          CNNHLS_PRAGMA(HLS PIPELINE II=1)
+          s.dw_rem -= p.mg;
+          s.dw_ch++;
+          s.dw_base += g.in_plane;
+        }
+      } else if (s.mg_left > TM) {
+        s.mt++;
+        s.m0 += TM;
+        s.mg_left -= TM;
+        s.out_ch += g.tm_oplane;
+      } else {
+        s.g++;
+        s.mt = 0;
+        s.mg_left = p.mg;
+        s.grp_m0 += p.mg;
+        s.m0 = s.grp_m0;
+        s.grp_out += g.mg_oplane;
+        s.out_ch = s.grp_out;
+        s.grp_base += g.cg_plane;
       }
+    }
+  }
+  s.in_base = p.dw ? s.dw_base : s.grp_base;
+  s.w_addr = s.w_tile;
+  conv_tile_window(s, d, p, g);
+  conv_step_inputs(s, p);
+}
+
+// ------------------------------------------------------------------------------------ conv kernels
+
+typedef act_t in_tile_t[TN][AE][IN_BANK];  // input tile: per slot, AE banks (tile index l: bank l % AE)
+typedef wtile_t w_tile_t[WE][W_ROWS][KK];  // weight tile: lane m * TN + n in bank lane % WE, row lane / WE
+typedef act_t out_tile_t[TM][AE][OUT_BANK];  // finished (pooled) tile: per channel, AE banks
+
+// One burst: feature-map elements [a0, a0 + n) (the beats that hold them, in order, II=1) into tile
+// positions l0 .. l0 + n - 1. A beat's AE elements go to AE consecutive positions, so to AE different
+// banks: bank q takes element (q - lb) mod AE of the beat, lb being the position of its element 0.
+inline void read_segment(const act_beat_t *src, int a0, int n, int l0, act_t buf[AE][IN_BANK]) {
+  const int b0 = a0 >> AE_LOG;
+  const int nb = n > 0 ? ((a0 + n - 1) >> AE_LOG) - b0 + 1 : 0;
+  int lb = l0 - (a0 & (AE - 1));
+  CNNHLS_TRACE_DDR("conv_in", nb, nb);
+  for (int b = 0; b < nb; b++, lb += AE) {
+    CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_IN)
+    CNNHLS_PRAGMA(HLS PIPELINE II=1)
+    const act_beat_t beat = src[b0 + b];
+    for (int q = 0; q < AE; q++) {
+      CNNHLS_PRAGMA(HLS UNROLL)
+      const int u = (q - lb) & (AE - 1);
+      const int l = lb + u;
+      if (l >= l0 && l < l0 + n) buf[q][l >> AE_LOG] = act_t(beat.e[u]);
     }
   }
 }
 
-// Per-channel bias and requantize parameters of a channel tile.
-inline void conv_load_channel_params(const bias_t *bias, const int *quant, const LayerDesc &d, const ConvTile &t,
-                                     acc_t b[TM], int qm[TM], int qs[TM]) {
+// Input tile of a step: for each slot with a channel, the window's in-image rows, one burst per
+// channel when the window spans whole rows, else one per row. Padding is never loaded: the compute
+// loops read zero outside [ry0, ry1) x [cx0, cx1). The predicate is inside the callee, so the call
+// sits in the same basic block as the step's other processes (UG1399, "Loop Parallelism").
+inline void conv_load_input(const act_beat_t *fmap_in, const LayerDesc &d, const ConvPlan &p, const ConvGeom &g,
+                            const ConvStep &s, in_tile_t in, int go) {
   CNNHLS_PRAGMA(HLS INLINE off)
-  CNNHLS_TRACE_DDR("conv_params", TM, t.mc);
-  for (int m = 0; m < TM; m++) {
-    CNNHLS_PRAGMA(HLS PIPELINE II=1)
-    const bool ok = m < t.mc;
-    const int c = t.m0 + m;
-    b[m] = ok ? acc_t(bias[d.b_off + c]) : acc_t(0);
-    qm[m] = ok ? quant[2 * (d.q_off + c)] : 1;
-    qs[m] = ok ? quant[2 * (d.q_off + c) + 1] : 0;
+  if (!go) return;
+  const int row0 = s.iy0 < 0 ? 0 : s.iy0_w;  // ry0 * in_w
+  int base = s.in_base, rem = s.dw_rem;
+  for (int n = 0; n < TN; n++) {
+    CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TN)
+    if (n < s.tn) {
+      if (s.full) {
+        read_segment(fmap_in, base + row0, s.in_n, 0, in[n]);
+      } else {
+        int a = base + row0 + s.cx0, l = 0;
+        for (int iy = s.ry0; iy < s.ry1; iy++, a += d.in_w, l += s.pitch) {
+          CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_IN)
+          read_segment(fmap_in, a, s.pitch, l, in[n]);
+        }
+      }
+    }
+    // the next slot's plane: the next input channel, or in depthwise mode the same one until the
+    // mg outputs of its group are done
+    if (!p.dw || ++rem == p.mg) {
+      rem = 0;
+      base += g.in_plane;
+    }
   }
 }
 
-inline void conv_init_acc(acc_t acc[TM][TR][TC], const acc_t b[TM], int rows, int cols) {
-  CNNHLS_PRAGMA(HLS INLINE off)
-  for (int r = 0; r < rows; r++) {
-    CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TR)
-    CNNHLS_TRACE_LOOP("conv_init", cols);
-    for (int c = 0; c < cols; c++) {
-      CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TC)
-      CNNHLS_PRAGMA(HLS PIPELINE II=1)
-      for (int m = 0; m < TM; m++) {
+#if CNNHLS_WINOGRAD
+// Winograd mode: the block holds, per chunk j of WE lanes, its 9 taps as 9 beats. The 9 raw windows
+// of a chunk are transformed on chip, U' = G' g G'^T with G' = [2 0 0; 1 1 1; 1 -1 1; 0 0 2]
+// (additions and shifts; WE transform units), into 16 entries per lane: 16 writes to each lane's
+// bank, so II=16 per chunk.
+inline void conv_load_weights_winograd(const wgt_beat_t *wb, int addr, w_tile_t w) {
+  CNNHLS_TRACE_DDR("conv_ww", W_ROWS, 9 * W_ROWS);
+  for (int j = 0; j < W_ROWS; j++, addr += 9) {
+    CNNHLS_PRAGMA(HLS PIPELINE II=16)
+    wtile_t g[WE][9];
+    CNNHLS_PRAGMA(HLS ARRAY_PARTITION variable=g complete dim=0)
+    for (int k = 0; k < 9; k++) {
+      const wgt_beat_t beat = wb[addr + k];
+      for (int u = 0; u < WE; u++) {
         CNNHLS_PRAGMA(HLS UNROLL)
-        acc[m][r][c] = b[m];
+        g[u][k] = wtile_t(beat.e[u]);
       }
+    }
+    for (int u = 0; u < WE; u++) {
+      CNNHLS_PRAGMA(HLS UNROLL)
+      wtile_t h[4][3];
+      for (int c = 0; c < 3; c++) {  // h = G' g
+        h[0][c] = g[u][c] * 2;
+        h[1][c] = g[u][c] + g[u][3 + c] + g[u][6 + c];
+        h[2][c] = g[u][c] - g[u][3 + c] + g[u][6 + c];
+        h[3][c] = g[u][6 + c] * 2;
+      }
+      for (int i = 0; i < 4; i++) {  // U' = h G'^T
+        w[u][j][4 * i + 0] = h[i][0] * 2;
+        w[u][j][4 * i + 1] = h[i][0] + h[i][1] + h[i][2];
+        w[u][j][4 * i + 2] = h[i][0] - h[i][1] + h[i][2];
+        w[u][j][4 * i + 3] = h[i][2] * 2;
+      }
+    }
+  }
+}
+#endif
+
+// Weight tile of a step: its block, one burst. Direct mode: tap by tap, the W_ROWS beats of all
+// lanes; element u of beat j goes to bank u, row j: one write per bank per cycle, II=1. The
+// compiler lays the block out (engine WeightLayout): zeros for lanes outside the layer's channels
+// and, in depthwise mode, off the diagonal.
+inline void conv_load_weights(const wgt_beat_t *wb, const ConvPlan &p, const ConvGeom &g, const ConvStep &s, w_tile_t w,
+                              int go) {
+  CNNHLS_PRAGMA(HLS INLINE off)
+  if (!go) return;
+#if CNNHLS_WINOGRAD
+  if (p.wino) {
+    conv_load_weights_winograd(wb, s.w_addr, w);
+    return;
+  }
+#else
+  (void)p;
+#endif
+  int j = 0, k = 0;
+  const int n = g.block;
+  CNNHLS_TRACE_DDR("conv_w", n, n);
+  for (int t = 0; t < n; t++) {
+    CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_KK)
+    CNNHLS_PRAGMA(HLS PIPELINE II=1)
+    const wgt_beat_t beat = wb[s.w_addr + t];
+    for (int u = 0; u < WE; u++) {
+      CNNHLS_PRAGMA(HLS UNROLL)
+      w[u][j][k] = wtile_t(beat.e[u]);
+    }
+    if (++j == W_ROWS) {
+      j = 0;
+      k++;
     }
   }
 }
 
 // The MAC array, one cycle of it: all Tm x Tn multipliers and the Tn-input adder trees,
-// sum[m] = sum_n w[m][n][k] * x[n]. Both conv modes drive it; conv_step allows one instance, so
-// direct and Winograd layers share the same DSPs.
-inline void mac_array(const wtile_t w[TM][TN][KK], int k, const mac_in_t x[TN], mac_sum_t sum[TM]) {
+// sum[m] = sum_n w(m, n)[k] * x[n]. Both conv modes drive it from conv_compute, which holds its one
+// instance (ALLOCATION limit=1), so direct and Winograd layers share the same DSPs.
+inline void mac_array(const w_tile_t w, int k, const mac_in_t x[TN], mac_sum_t sum[TM]) {
   CNNHLS_PRAGMA(HLS INLINE off)
   CNNHLS_PRAGMA(HLS PIPELINE II=1)
 #if CNNHLS_PACK_MACS
@@ -433,8 +717,9 @@ inline void mac_array(const wtile_t w[TM][TN][KK], int k, const mac_in_t x[TN], 
     mac_sum_t s0 = 0, s1 = 0;
     for (int n = 0; n < TN; n++) {
       CNNHLS_PRAGMA(HLS UNROLL)
+      const int a = m * TN + n, b = (m + 1) * TN + n;
       ap_int<16> hi, lo;
-      packed_mul2(ap_int<8>(w[m][n][k]), ap_int<8>(w[m + 1][n][k]), ap_int<8>(x[n]), hi, lo);
+      packed_mul2(ap_int<8>(w[a % WE][a / WE][k]), ap_int<8>(w[b % WE][b / WE][k]), ap_int<8>(x[n]), hi, lo);
       s0 += hi;
       s1 += lo;
     }
@@ -445,7 +730,8 @@ inline void mac_array(const wtile_t w[TM][TN][KK], int k, const mac_in_t x[TN], 
     mac_sum_t s = 0;
     for (int n = 0; n < TN; n++) {
       CNNHLS_PRAGMA(HLS UNROLL)
-      s += w[TM - 1][n][k] * x[n];
+      const int a = (TM - 1) * TN + n;
+      s += w[a % WE][a / WE][k] * x[n];
     }
     sum[TM - 1] = s;
   }
@@ -455,358 +741,495 @@ inline void mac_array(const wtile_t w[TM][TN][KK], int k, const mac_in_t x[TN], 
     mac_sum_t s = 0;
     for (int n = 0; n < TN; n++) {
       CNNHLS_PRAGMA(HLS UNROLL)
-      s += w[m][n][k] * x[n];
+      const int a = m * TN + n;  // a constant in the unrolled array: a static bank and row
+      s += w[a % WE][a / WE][k] * x[n];
     }
     sum[m] = s;
   }
 #endif
 }
 
-// Direct mode: for every window offset (ky, kx) and tile position (r, c), one pipelined iteration
-// performs all Tm x Tn multiply-accumulates. Loop order puts the window outside so consecutive
-// iterations update different accumulators.
-inline void conv_compute(const act_t in[TN][IN_TR][IN_TC], const wtile_t w[TM][TN][KK], acc_t acc[TM][TR][TC],
-                         const LayerDesc &d, int rows, int cols) {
-  CNNHLS_PRAGMA(HLS INLINE)
-  for (int ky = 0; ky < d.k_h; ky++) {
-    CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_K)
-    for (int kx = 0; kx < d.k_w; kx++) {
-      CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_K)
-      const int k = ky * d.k_w + kx;
-      for (int r = 0; r < rows; r++) {
-        CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TR)
-        const int iy = r * d.s_h + ky * d.d_h;
-        CNNHLS_TRACE_LOOP("conv_mac", cols);
-        for (int c = 0; c < cols; c++) {
-          CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TC)
-          CNNHLS_PRAGMA(HLS PIPELINE II=1)
-          const int ix = c * d.s_w + kx * d.d_w;
-          mac_in_t x[TN];
-          mac_sum_t sum[TM];
-          for (int n = 0; n < TN; n++) x[n] = in[n][iy][ix];
-          mac_array(w, k, x, sum);
-          for (int m = 0; m < TM; m++) {
-            CNNHLS_PRAGMA(HLS UNROLL)
-            acc[m][r][c] += sum[m];
-          }
+// The input element of slot n at image position (iy, ix) and tile index l: zero outside the loaded
+// window (padding, and slots without a channel).
+inline mac_in_t conv_in_at(const in_tile_t in, const ConvStep &s, int n, int iy, int ix, int l) {
+  const bool ok = n < s.tn && iy >= s.ry0 && iy < s.ry1 && ix >= s.cx0 && ix < s.cx1;
+  return ok ? mac_in_t(in[n][l & (AE - 1)][l >> AE_LOG]) : mac_in_t(0);
+}
+
+// Direct mode: one flattened pipelined loop per step over (r, c, ky, kx), so the pipeline fills
+// once. Each iteration performs all Tm x Tn multiply-accumulates of one window tap into per-channel
+// registers; the k_h x k_w taps of one position run back to back and write its accumulator once
+// (from the bias at the tile's first step), so the accumulator array has no loop-carried
+// dependence: each (r, c) is read and written once per step.
+inline void conv_mac_direct(const in_tile_t in, const w_tile_t w, acc_t acc[TM][TR][TC], const acc_t b[TM],
+                            const LayerDesc &d, const ConvStep &s) {
+  const int kk = s.kk;
+  CNNHLS_TRACE_LOOP("conv_mac", (long long)s.rows * s.cols * kk);
+  acc_t racc[TM];
+  CNNHLS_PRAGMA(HLS ARRAY_PARTITION variable=racc complete dim=1)
+  int r = 0, c = 0, ky = 0, kx = 0, k = 0;
+  int iy_r = s.iy0, ix_c = s.ix0;              // image position of tap (0, 0) for output (r, c)
+  int l_r = s.top, l_c = s.ix0 - s.cx0;        // its tile index, row part and column part
+  int dy = 0, dx = 0, dl = 0;                  // tap offsets: ky * d_h, kx * d_w, ky * d_h * pitch
+  bool more = true;
+  while (more) {
+    CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_TILES)
+    CNNHLS_PRAGMA(HLS PIPELINE II=1)
+    CNNHLS_PRAGMA(HLS DEPENDENCE variable=acc inter false)
+    const int iy = iy_r + dy, ix = ix_c + dx, l = l_r + dl + l_c + dx;
+    mac_in_t x[TN];
+    mac_sum_t sum[TM];
+    for (int n = 0; n < TN; n++) {
+      CNNHLS_PRAGMA(HLS UNROLL)
+      x[n] = conv_in_at(in, s, n, iy, ix, l);
+    }
+    mac_array(w, k, x, sum);
+    const bool tap0 = k == 0, tap_last = k == kk - 1;
+    for (int m = 0; m < TM; m++) {
+      CNNHLS_PRAGMA(HLS UNROLL)
+      const acc_t base = tap0 ? (s.first ? b[m] : acc[m][r][c]) : racc[m];
+      racc[m] = base + sum[m];
+      if (tap_last) acc[m][r][c] = racc[m];
+    }
+    k++;
+    if (++kx < d.k_w) {
+      dx += d.d_w;
+    } else {
+      kx = 0;
+      dx = 0;
+      if (++ky < d.k_h) {
+        dy += d.d_h;
+        dl += s.d_pitch;
+      } else {
+        ky = 0;
+        dy = 0;
+        dl = 0;
+        k = 0;
+        if (++c < s.cols) {
+          ix_c += d.s_w;
+          l_c += d.s_w;
+        } else {
+          c = 0;
+          ix_c = s.ix0;
+          l_c = s.ix0 - s.cx0;
+          iy_r += d.s_h;
+          l_r += s.s_pitch;
+          more = ++r < s.rows;
         }
       }
     }
   }
 }
 
-// Winograd mode of the MAC array: per 2 x 2 block of outputs, the Tn input patches are transformed
-// (V = B^T d B, additions only), then one transformed element e per cycle: all Tm x Tn multipliers
-// form U'[m][n][e] * V[n][e], the adder tree sums over n and each output lane adds the sum, with
-// sign A^T[i][r] A^T[j][c], into its four block outputs. After 16 cycles the block's outputs, exact
-// multiples of 4, are divided by 4 and accumulated. Patch entries past the tile's input window are 0:
-// they only feed outputs outside the tile (odd rows or columns), which are not stored.
 #if CNNHLS_WINOGRAD
-inline void conv_compute_winograd(const act_t in[TN][IN_TR][IN_TC], const wtile_t w[TM][TN][KK],
-                                  acc_t acc[TM][TR][TC], int rows, int cols) {
-  CNNHLS_PRAGMA(HLS INLINE)
-  const int in_rows = rows + 2, in_cols = cols + 2;
-  for (int br = 0; br < rows; br += 2) {
-    CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TR)
-    CNNHLS_TRACE_LOOP("conv_wino", (cols + 1) / 2);
-    for (int bc = 0; bc < cols; bc += 2) {
-      CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TC)
-      CNNHLS_PRAGMA(HLS PIPELINE II=16)
-      mac_in_t v[16][TN];
-      CNNHLS_PRAGMA(HLS ARRAY_PARTITION variable=v complete dim=0)
-      for (int n = 0; n < TN; n++) {
-        CNNHLS_PRAGMA(HLS UNROLL)
-        mac_in_t dp[4][4], t[4][4];
-        for (int i = 0; i < 4; i++) {
-          for (int j = 0; j < 4; j++) {
-            const bool ok = br + i < in_rows && bc + j < in_cols;
-            dp[i][j] = ok ? mac_in_t(in[n][br + i][bc + j]) : mac_in_t(0);
-          }
-        }
-        for (int j = 0; j < 4; j++) {  // t = B^T d
-          t[0][j] = dp[0][j] - dp[2][j];
-          t[1][j] = dp[1][j] + dp[2][j];
-          t[2][j] = dp[2][j] - dp[1][j];
-          t[3][j] = dp[1][j] - dp[3][j];
-        }
-        for (int i = 0; i < 4; i++) {  // V = t B
-          v[4 * i + 0][n] = t[i][0] - t[i][2];
-          v[4 * i + 1][n] = t[i][1] + t[i][2];
-          v[4 * i + 2][n] = t[i][2] - t[i][1];
-          v[4 * i + 3][n] = t[i][1] - t[i][3];
+// Winograd mode of the MAC array: one flattened loop over the tile's 2 x 2 output blocks at II=16.
+// Per block the Tn input patches are transformed (V = B^T d B, additions only), then one transformed
+// element e per cycle: all Tm x Tn multipliers form U'[m][n][e] * V[n][e], the adder tree sums over n
+// and each output lane adds the sum, with sign A^T[i][r] A^T[j][c], into its four block outputs. The
+// block's outputs, exact multiples of 4, are divided by 4 and accumulated. Patch entries outside the
+// loaded window are 0: padding, or positions that only feed outputs outside the tile.
+inline void conv_mac_winograd(const in_tile_t in, const w_tile_t w, acc_t acc[TM][TR][TC], const acc_t b[TM],
+                              const ConvStep &s) {
+  CNNHLS_TRACE_LOOP("conv_wino", (long long)((s.rows + 1) / 2) * ((s.cols + 1) / 2));
+  const int p1 = s.pitch, p2 = p1 + p1, p3 = p2 + p1;
+  const int lrow[4] = {0, p1, p2, p3};
+  int br = 0, bc = 0;
+  int l_r = s.top, l_c = s.ix0 - s.cx0;  // tile index of the block's top-left patch entry
+  bool more = true;
+  while (more) {
+    CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_TILES)
+    CNNHLS_PRAGMA(HLS PIPELINE II=16)
+    CNNHLS_PRAGMA(HLS DEPENDENCE variable=acc inter false)
+    mac_in_t v[16][TN];
+    CNNHLS_PRAGMA(HLS ARRAY_PARTITION variable=v complete dim=0)
+    for (int n = 0; n < TN; n++) {
+      CNNHLS_PRAGMA(HLS UNROLL)
+      mac_in_t dp[4][4], t[4][4];
+      for (int i = 0; i < 4; i++) {
+        for (int j = 0; j < 4; j++) {
+          dp[i][j] = conv_in_at(in, s, n, s.iy0 + br + i, s.ix0 + bc + j, l_r + lrow[i] + l_c + j);
         }
       }
-      wino_acc_t y[TM][4];
-      CNNHLS_PRAGMA(HLS ARRAY_PARTITION variable=y complete dim=0)
-      for (int m = 0; m < TM; m++) {
-        CNNHLS_PRAGMA(HLS UNROLL)
-        for (int o = 0; o < 4; o++) y[m][o] = 0;
+      for (int j = 0; j < 4; j++) {  // t = B^T d
+        t[0][j] = dp[0][j] - dp[2][j];
+        t[1][j] = dp[1][j] + dp[2][j];
+        t[2][j] = dp[2][j] - dp[1][j];
+        t[3][j] = dp[1][j] - dp[3][j];
       }
-      for (int e = 0; e < 16; e++) {  // one cycle of the shared array per transformed element
-        const int r = e / 4, c = e % 4;
-        mac_sum_t sum[TM];
-        mac_array(w, e, v[e], sum);
-        for (int m = 0; m < TM; m++) {
-          CNNHLS_PRAGMA(HLS UNROLL)
-          for (int o = 0; o < 4; o++) {
-            const int sign = WINO_AT[o / 2][r] * WINO_AT[o % 2][c];
-            if (sign > 0) y[m][o] += sum[m];
-            else if (sign < 0) y[m][o] -= sum[m];
-          }
-        }
+      for (int i = 0; i < 4; i++) {  // V = t B
+        v[4 * i + 0][n] = t[i][0] - t[i][2];
+        v[4 * i + 1][n] = t[i][1] + t[i][2];
+        v[4 * i + 2][n] = t[i][2] - t[i][1];
+        v[4 * i + 3][n] = t[i][1] - t[i][3];
       }
+    }
+    wino_acc_t y[TM][4];
+    CNNHLS_PRAGMA(HLS ARRAY_PARTITION variable=y complete dim=0)
+    for (int m = 0; m < TM; m++) {
+      CNNHLS_PRAGMA(HLS UNROLL)
+      for (int o = 0; o < 4; o++) y[m][o] = 0;
+    }
+    for (int e = 0; e < 16; e++) {  // one cycle of the shared array per transformed element
+      const int r = e / 4, c = e % 4;
+      mac_sum_t sum[TM];
+      mac_array(w, e, v[e], sum);
       for (int m = 0; m < TM; m++) {
         CNNHLS_PRAGMA(HLS UNROLL)
         for (int o = 0; o < 4; o++) {
-          const int r = br + o / 2, c = bc + o % 2;
-          if (r < rows && c < cols) acc[m][r][c] += acc_t(y[m][o] >> 2);
+          const int sign = WINO_AT[o / 2][r] * WINO_AT[o % 2][c];
+          if (sign > 0) y[m][o] += sum[m];
+          else if (sign < 0) y[m][o] -= sum[m];
         }
       }
     }
+    for (int m = 0; m < TM; m++) {
+      CNNHLS_PRAGMA(HLS UNROLL)
+      for (int o = 0; o < 4; o++) {
+        const int r = br + o / 2, c = bc + o % 2;
+        if (r < s.rows && c < s.cols) acc[m][r][c] = (s.first ? b[m] : acc[m][r][c]) + acc_t(y[m][o] >> 2);
+      }
+    }
+    bc += 2;
+    l_c += 2;
+    if (bc >= s.cols) {
+      bc = 0;
+      l_c = s.ix0 - s.cx0;
+      br += 2;
+      l_r += p2;
+      more = br < s.rows;
+    }
   }
 }
 #endif
 
-// Fused output stage: requantize per channel, activate, and with a fused max-pool keep the running
-// maximum of each pk_h x pk_w window (its first element, visited first in row-major order, starts
-// it). Without pool pk = 1 and every position is its own window.
-inline void conv_output(const acc_t acc[TM][TR][TC], act_t out[TM][TR][TC], const int qm[TM], const int qs[TM],
-                        const LayerDesc &d, const ConvPlan &p, int rows, int cols) {
-  CNNHLS_PRAGMA(HLS INLINE off)
-  int pr = 0, pi = 0;  // pooled row, row inside the window (counters instead of divisions)
-  for (int r = 0; r < rows; r++) {
-    CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TR)
-    int pc = 0, pj = 0;
-    CNNHLS_TRACE_LOOP("conv_out", cols);
-    for (int c = 0; c < cols; c++) {
-      CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TC)
-      CNNHLS_PRAGMA(HLS PIPELINE II=1)
-      const bool first = pi == 0 && pj == 0;
-      for (int m = 0; m < TM; m++) {
-        CNNHLS_PRAGMA(HLS UNROLL)
-        const int q = requantize_narrow(req_acc_t(acc[m][r][c]), req_m_t(qm[m]), qs[m], d.out_width);
-        const act_t v = act_t(activate(q, d));
-        if (first || v > out[m][pr][pc]) out[m][pr][pc] = v;
-      }
-      if (++pj == p.pk_w) {
-        pj = 0;
-        pc++;
-      }
+// Fused output stage, one flattened loop at II=1 over the tile's conv outputs, pool window by pool
+// window (row-major inside each): requantize per channel, activate, keep the window's maximum in a
+// register (first element starts it) and write it when the window's last element is done. Without
+// pool every position is its own window. Windows are numbered in output order, so window l is
+// output tile position l.
+inline void conv_output(const acc_t acc[TM][TR][TC], out_tile_t out, const int qm[TM], const int qs[TM],
+                        const LayerDesc &d, const ConvPlan &p, const ConvStep &s) {
+  CNNHLS_TRACE_LOOP("conv_out", (long long)s.rows * s.cols);
+  act_t best[TM];
+  CNNHLS_PRAGMA(HLS ARRAY_PARTITION variable=best complete dim=1)
+  int rb = 0, cb = 0, pi = 0, pj = 0, pc = 0, l = 0;
+  int wi = min_int(p.pk_h, s.rows), wj = min_int(p.pk_w, s.cols);  // the window (partial at the edges)
+  bool more = true;
+  while (more) {
+    CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_TILES)
+    CNNHLS_PRAGMA(HLS PIPELINE II=1)
+    const int r = rb + pi, c = cb + pj;
+    const bool first = pi == 0 && pj == 0, done = pi == wi - 1 && pj == wj - 1;
+    for (int m = 0; m < TM; m++) {
+      CNNHLS_PRAGMA(HLS UNROLL)
+      const int q = requantize_narrow(req_acc_t(acc[m][r][c]), req_m_t(qm[m]), qs[m], d.out_width);
+      const act_t v = act_t(activate(q, d));
+      const act_t mx = first || v > best[m] ? v : best[m];
+      best[m] = mx;
+      if (done) out[m][l & (AE - 1)][l >> AE_LOG] = mx;
     }
-    if (++pi == p.pk_h) {
-      pi = 0;
-      pr++;
+    if (++pj == wj) {
+      pj = 0;
+      if (++pi == wi) {
+        pi = 0;
+        l++;
+        cb += p.pk_w;
+        if (++pc == s.pcols) {
+          pc = 0;
+          cb = 0;
+          rb += p.pk_h;
+          more = rb < s.rows;
+          wi = min_int(p.pk_h, s.rows - rb);
+        }
+        wj = min_int(p.pk_w, s.cols - cb);
+      }
     }
   }
 }
 
-// Writes a finished (pooled) tile to its place in the output tensor, one burst per row.
-inline void conv_store(const act_t out[TM][TR][TC], act_t *fmap, const LayerDesc &d, const ConvPlan &p,
-                       const ConvTile &t) {
-  CNNHLS_PRAGMA(HLS INLINE off)
-  const int pr0 = t.r0 / p.pk_h, pc0 = t.c0 / p.pk_w;  // exact: tiles start on window boundaries
-  const int prows = ceil_div(t.rows, p.pk_h), pcols = ceil_div(t.cols, p.pk_w);
-  for (int m = 0; m < t.mc; m++) {
+// Per-channel bias and requantize parameters of a channel tile: two bursts (bias, then the (M, s)
+// pairs), exactly the tile's channels; defaults for the lanes beyond them are set on chip.
+inline void conv_load_channel_params(const bias_t *bias, const int *quant, const LayerDesc &d, const ConvStep &s,
+                                     acc_t b[TM], int qm[TM], int qs[TM]) {
+  for (int m = 0; m < TM; m++) {
+    CNNHLS_PRAGMA(HLS UNROLL)
+    b[m] = 0;
+    qm[m] = 1;
+    qs[m] = 0;
+  }
+  const int b0 = d.b_off + s.m0, q0 = (d.q_off + s.m0) << 1;
+  CNNHLS_TRACE_DDR("conv_bias", s.mc, s.mc);
+  for (int m = 0; m < s.mc; m++) {
     CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TM)
-    for (int r = 0; r < prows; r++) {
-      CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TR)
-      const int base = d.out_off + ((t.m0 + m) * d.out_h + pr0 + r) * d.out_w + pc0;
-      CNNHLS_TRACE_DDR("conv_store", pcols, pcols);
-      for (int c = 0; c < pcols; c++) {
-        CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TC)
-        CNNHLS_PRAGMA(HLS PIPELINE II=1)
-        fmap[base + c] = out[m][r][c];
-      }
-    }
+    CNNHLS_PRAGMA(HLS PIPELINE II=1)
+    b[m] = acc_t(bias[b0 + m]);
+  }
+  CNNHLS_TRACE_DDR("conv_quant", 2 * s.mc, 2 * s.mc);
+  for (int i = 0; i < 2 * s.mc; i++) {
+    CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TM)
+    CNNHLS_PRAGMA(HLS PIPELINE II=1)
+    const int v = quant[q0 + i];
+    if (i & 1) qs[i >> 1] = v;
+    else qm[i >> 1] = v;
   }
 }
 
-// One step of the conv pipeline: the loaders fill in_next/w_next for step i + 1 (in parallel with
-// each other: independent calls, two ports), at the first step of a tile the previous tile's output
-// (out_prev) goes to DDR, then the MAC array works on step i (tile `cur`, input-channel step nt,
-// buffers in_cur/w_cur) and the last step of a tile runs the output stage into out_cur. The caller
-// alternates the buffers (ping-pong), but as written HLS runs the loads and the inlined compute
-// loops one after the other (no DATAFLOW here): engine ConvEngine and TraceCycles cost it so.
-inline void conv_step(const act_t in_cur[TN][IN_TR][IN_TC], const wtile_t w_cur[TM][TN][KK],
-                      act_t in_next[TN][IN_TR][IN_TC], wtile_t w_next[TM][TN][KK], act_t out_cur[TM][TR][TC],
-                      const act_t out_prev[TM][TR][TC], acc_t acc[TM][TR][TC], acc_t b[TM], int qm[TM], int qs[TM],
-                      const LayerDesc &d, const ConvPlan &p, const wgt_t *weights, const bias_t *bias,
-                      const int *quant, act_t *fmap, int tile, int nt, int has_next, int next_tile, int next_nt) {
+// The compute process of a step: at a tile's first step its channel parameters, then the MAC loop,
+// and at its last step the output stage into `out`.
+inline void conv_compute(const in_tile_t in, const w_tile_t w, acc_t acc[TM][TR][TC], out_tile_t out, acc_t b[TM],
+                         int qm[TM], int qs[TM], const bias_t *bias, const int *quant, const LayerDesc &d,
+                         const ConvPlan &p, const ConvStep &s) {
   CNNHLS_PRAGMA(HLS INLINE off)
-  // one MAC array for both conv modes (conv_compute and conv_compute_winograd are inlined here)
-  CNNHLS_PRAGMA(HLS ALLOCATION function instances=mac_array limit=1)
-  const ConvTile cur = conv_tile(p, tile);
-  if (has_next) {
-    const ConvTile next = conv_tile(p, next_tile);
-    CNNHLS_TRACE_REGION("conv_load");
-    conv_load_input(fmap, d, p, next, next_nt, in_next);
-    CNNHLS_TRACE_LANE(1);
-    conv_load_weights(weights, d, p, next, next_nt, w_next);
-    CNNHLS_TRACE_REGION_END();
-  }
-  if (nt == 0) {
-    if (tile > 0) conv_store(out_prev, fmap, d, p, conv_tile(p, tile - 1));
-    conv_load_channel_params(bias, quant, d, cur, b, qm, qs);
-    conv_init_acc(acc, b, cur.rows, cur.cols);
-  }
+  if (s.first) conv_load_channel_params(bias, quant, d, s, b, qm, qs);
 #if CNNHLS_WINOGRAD
   if (p.wino) {
-    conv_compute_winograd(in_cur, w_cur, acc, cur.rows, cur.cols);
+    conv_mac_winograd(in, w, acc, b, s);
   } else {
-    conv_compute(in_cur, w_cur, acc, d, cur.rows, cur.cols);
+    conv_mac_direct(in, w, acc, b, d, s);
   }
 #else
-  conv_compute(in_cur, w_cur, acc, d, cur.rows, cur.cols);
+  conv_mac_direct(in, w, acc, b, d, s);
 #endif
-  if (nt == p.n_tiles - 1) conv_output(acc, out_cur, qm, qs, d, p, cur.rows, cur.cols);
+  if (s.last) conv_output(acc, out, qm, qs, d, p, s);
 }
 
-// Conv / depthwise conv + bias + requantize + activation (+ max-pool), see ConvPlan.
-inline void conv_layer(const LayerDesc &d, const wgt_t *weights, const bias_t *bias, const int *quant,
-                       act_t *fmap) {
+// What the store of a finished tile needs (copied from its last step).
+struct ConvStore {
+  int mc, prows, pcols, out_base, out_full, out_n;
+};
+
+inline ConvStore conv_store_of(const ConvStep &s) {
+  ConvStore t;
+  t.mc = s.mc;
+  t.prows = s.prows;
+  t.pcols = s.pcols;
+  t.out_base = s.out_base;
+  t.out_full = s.out_full;
+  t.out_n = s.out_n;
+  return t;
+}
+
+// One write burst of tile positions l0 .. l0 + n - 1 to feature-map elements [a0, a0 + n): the
+// elements before the first beat boundary and after the last go through the element port (the
+// write strobes cover only them), the whole beats between through the beat port, each gathered from
+// the AE banks (bank q gives element (q - lb) mod AE).
+inline void write_segment(const act_t buf[AE][OUT_BANK], int l0, int a0, int n, act_store_t *fmap,
+                          act_beat_t *fmap_out) {
+  int head = (AE - (a0 & (AE - 1))) & (AE - 1);
+  if (head > n) head = n;
+  const int body = (n - head) >> AE_LOG, tail = n - head - (body << AE_LOG);
+  CNNHLS_TRACE_DDR("conv_st_e", head, head);
+  for (int i = 0; i < head; i++) {
+    CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=0 max=CNNHLS_TRIP_K)
+    CNNHLS_PRAGMA(HLS PIPELINE II=1)
+    const int l = l0 + i;
+    fmap[a0 + i] = act_store_t(buf[l & (AE - 1)][l >> AE_LOG].to_int());
+  }
+  const int bb = (a0 + head) >> AE_LOG;
+  int lb = l0 + head;
+  CNNHLS_TRACE_DDR("conv_st_b", body, body);
+  for (int b = 0; b < body; b++, lb += AE) {
+    CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_IN)
+    CNNHLS_PRAGMA(HLS PIPELINE II=1)
+    act_beat_t beat;
+    for (int q = 0; q < AE; q++) {
+      CNNHLS_PRAGMA(HLS UNROLL)
+      const int u = (q - lb) & (AE - 1);
+      beat.e[u] = act_store_t(buf[q][(lb + u) >> AE_LOG].to_int());
+    }
+    fmap_out[bb + b] = beat;
+  }
+  const int t0 = head + (body << AE_LOG);
+  CNNHLS_TRACE_DDR("conv_st_e", tail, tail);
+  for (int i = 0; i < tail; i++) {
+    CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=0 max=CNNHLS_TRIP_K)
+    CNNHLS_PRAGMA(HLS PIPELINE II=1)
+    const int l = l0 + t0 + i;
+    fmap[a0 + t0 + i] = act_store_t(buf[l & (AE - 1)][l >> AE_LOG].to_int());
+  }
+}
+
+// Writes a finished (pooled) tile to its place in the output tensor: per channel one burst when it
+// covers whole rows, else one per row.
+inline void conv_store(const out_tile_t out, act_store_t *fmap, act_beat_t *fmap_out, const LayerDesc &d,
+                       const ConvGeom &g, const ConvStore &t, int go) {
   CNNHLS_PRAGMA(HLS INLINE off)
-  static act_t in0[TN][IN_TR][IN_TC], in1[TN][IN_TR][IN_TC];
-  static wtile_t w0[TM][TN][KK], w1[TM][TN][KK];
+  if (!go) return;
+  int base = t.out_base;
+  for (int m = 0; m < t.mc; m++, base += g.out_plane) {
+    CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TM)
+    if (t.out_full) {
+      write_segment(out[m], 0, base, t.out_n, fmap, fmap_out);
+    } else {
+      int a = base, l = 0;
+      for (int r = 0; r < t.prows; r++, a += d.out_w, l += t.pcols) {
+        CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TR)
+        write_segment(out[m], l, a, t.pcols, fmap, fmap_out);
+      }
+    }
+  }
+}
+
+// Conv / depthwise conv + bias + requantize + activation (+ max-pool), see ConvPlan. Software
+// pipeline over the steps: while step i computes (tile buffers of parity i & 1), the loaders fill
+// the other parity's buffers for step i + 1 and, at a tile's first step, the store drains the
+// previous tile's output. The four calls of a step sit in one basic block with their predicates
+// inside and touch disjoint buffers and separate m_axi bundles (gmem_in, gmem_w, gmem_f/gmem_o,
+// gmem_b/gmem_q), so HLS runs them concurrently; each function has one instance (ALLOCATION), shared
+// by the two parities' call sites. Engine ConvEngine and TraceCycles cost a step as its slowest process.
+inline void conv_layer(const LayerDesc &d, const wgt_beat_t *wb, const bias_t *bias, const int *quant,
+                       const act_beat_t *fmap_in, act_store_t *fmap, act_beat_t *fmap_out) {
+  CNNHLS_PRAGMA(HLS INLINE off)
+  CNNHLS_PRAGMA(HLS ALLOCATION function instances=conv_load_input limit=1)
+  CNNHLS_PRAGMA(HLS ALLOCATION function instances=conv_load_weights limit=1)
+  CNNHLS_PRAGMA(HLS ALLOCATION function instances=conv_store limit=1)
+  CNNHLS_PRAGMA(HLS ALLOCATION function instances=conv_compute limit=1)
+  static in_tile_t in0, in1;
+  static w_tile_t w0, w1;
   static acc_t acc[TM][TR][TC];
-  static act_t out0[TM][TR][TC], out1[TM][TR][TC];
+  static out_tile_t out0, out1;
   static acc_t b[TM];
   static int qm[TM], qs[TM];
   CNNHLS_PRAGMA(HLS ARRAY_PARTITION variable=in0 complete dim=1)
+  CNNHLS_PRAGMA(HLS ARRAY_PARTITION variable=in0 complete dim=2)
   CNNHLS_PRAGMA(HLS ARRAY_PARTITION variable=in1 complete dim=1)
+  CNNHLS_PRAGMA(HLS ARRAY_PARTITION variable=in1 complete dim=2)
   CNNHLS_PRAGMA(HLS ARRAY_PARTITION variable=w0 complete dim=1)
   CNNHLS_PRAGMA(HLS ARRAY_PARTITION variable=w0 complete dim=2)
   CNNHLS_PRAGMA(HLS ARRAY_PARTITION variable=w1 complete dim=1)
   CNNHLS_PRAGMA(HLS ARRAY_PARTITION variable=w1 complete dim=2)
   CNNHLS_PRAGMA(HLS ARRAY_PARTITION variable=acc complete dim=1)
   CNNHLS_PRAGMA(HLS ARRAY_PARTITION variable=out0 complete dim=1)
+  CNNHLS_PRAGMA(HLS ARRAY_PARTITION variable=out0 complete dim=2)
   CNNHLS_PRAGMA(HLS ARRAY_PARTITION variable=out1 complete dim=1)
+  CNNHLS_PRAGMA(HLS ARRAY_PARTITION variable=out1 complete dim=2)
   CNNHLS_PRAGMA(HLS ARRAY_PARTITION variable=b complete dim=1)
   CNNHLS_PRAGMA(HLS ARRAY_PARTITION variable=qm complete dim=1)
   CNNHLS_PRAGMA(HLS ARRAY_PARTITION variable=qs complete dim=1)
 
   const ConvPlan p = conv_plan(d);
-  const int steps = p.tiles * p.n_tiles;
-  if (steps == 0) return;
+  CNNHLS_TRACE_LOOP("conv_plan", CONV_PLAN_DIVISIONS);
+  if (p.r_tiles == 0 || p.c_tiles == 0) return;
+  const ConvGeom g = conv_geom(d, p);
+  ConvStep cur = conv_first_step(d, p, g);
+  ConvStore prev = conv_store_of(cur);
   CNNHLS_TRACE_REGION("conv_load");
-  conv_load_input(fmap, d, p, conv_tile(p, 0), 0, in0);
+  conv_load_input(fmap_in, d, p, g, cur, in0, 1);
   CNNHLS_TRACE_LANE(1);
-  conv_load_weights(weights, d, p, conv_tile(p, 0), 0, w0);
+  conv_load_weights(wb, p, g, cur, w0, 1);
   CNNHLS_TRACE_REGION_END();
-  int tile = 0, nt = 0;
-  for (int i = 0; i < steps; i++) {
+  for (int i = 0;; i++) {
     CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_TILES)
-    const int last_nt = nt == p.n_tiles - 1;
-    const int next_tile = last_nt ? tile + 1 : tile, next_nt = last_nt ? 0 : nt + 1;
-    const int has_next = i + 1 < steps;
-    // input/weight buffers alternate per step, output buffers per tile
+    ConvStep next = cur;
+    if (!cur.end) conv_next_step(next, d, p, g);
+    const int go_load = !cur.end, go_store = cur.first && i > 0;
+    CNNHLS_TRACE_REGION("conv_step");
     if ((i & 1) == 0) {
-      if ((tile & 1) == 0) {
-        conv_step(in0, w0, in1, w1, out0, out1, acc, b, qm, qs, d, p, weights, bias, quant, fmap, tile, nt, has_next,
-                  next_tile, next_nt);
-      } else {
-        conv_step(in0, w0, in1, w1, out1, out0, acc, b, qm, qs, d, p, weights, bias, quant, fmap, tile, nt, has_next,
-                  next_tile, next_nt);
-      }
+      conv_load_input(fmap_in, d, p, g, next, in1, go_load);
+      CNNHLS_TRACE_LANE(1);
+      conv_load_weights(wb, p, g, next, w1, go_load);
+      CNNHLS_TRACE_LANE(2);
+      conv_store(out1, fmap, fmap_out, d, g, prev, go_store);
+      CNNHLS_TRACE_LANE(3);
+      conv_compute(in0, w0, acc, out0, b, qm, qs, bias, quant, d, p, cur);
     } else {
-      if ((tile & 1) == 0) {
-        conv_step(in1, w1, in0, w0, out0, out1, acc, b, qm, qs, d, p, weights, bias, quant, fmap, tile, nt, has_next,
-                  next_tile, next_nt);
-      } else {
-        conv_step(in1, w1, in0, w0, out1, out0, acc, b, qm, qs, d, p, weights, bias, quant, fmap, tile, nt, has_next,
-                  next_tile, next_nt);
-      }
+      conv_load_input(fmap_in, d, p, g, next, in0, go_load);
+      CNNHLS_TRACE_LANE(1);
+      conv_load_weights(wb, p, g, next, w0, go_load);
+      CNNHLS_TRACE_LANE(2);
+      conv_store(out0, fmap, fmap_out, d, g, prev, go_store);
+      CNNHLS_TRACE_LANE(3);
+      conv_compute(in1, w1, acc, out1, b, qm, qs, bias, quant, d, p, cur);
     }
-    tile = next_tile;
-    nt = next_nt;
-  }
-  // the last tile's output is still on chip
-  if (((p.tiles - 1) & 1) == 0) {
-    conv_store(out0, fmap, d, p, conv_tile(p, p.tiles - 1));
-  } else {
-    conv_store(out1, fmap, d, p, conv_tile(p, p.tiles - 1));
+    CNNHLS_TRACE_REGION_END();
+    if (cur.last) prev = conv_store_of(cur);
+    if (cur.end) {
+      // the last tile's output is still on chip
+      if ((i & 1) == 0) conv_store(out0, fmap, fmap_out, d, g, prev, 1);
+      else conv_store(out1, fmap, fmap_out, d, g, prev, 1);
+      break;
+    }
+    cur = next;
   }
 }
 
 // ------------------------------------------------------------------------------------ gemm
 
-// Fully connected: out[n] = act(requant(bias[n] + sum_k w * x[k])), K = in_c*in_h*in_w inputs (the
-// flattened C x H x W tensor), N = out_c*out_h*out_w outputs. The input vector stays on chip;
-// weights stream from DDR exactly once, in address order: with trans_b = 1 ([N][K]) the whole
-// matrix is one sequential stream; with trans_b = 0 ([K][N]) blocks of FC_NB outputs read one
-// contiguous row segment per input. Either way FC_LANES weights per cycle, what one AXI beat
-// carries: more multipliers could not be fed.
-inline void gemm_layer(const LayerDesc &d, const wgt_t *weights, const bias_t *bias, const int *quant,
-                       act_t *fmap) {
+// Fully connected: out[n] = act(requant(bias[n] + sum_k w[n][k] * x[k])), K = in_c*in_h*in_w inputs
+// (the flattened C x H x W tensor), N = out_c*out_h*out_w outputs. The compiler stores the weights
+// [N][K] (transposing trans_b = 0 models) with each row padded to whole beats (KB beats), so a
+// block of FC_NB outputs is one contiguous burst of nb * KB beats: one beat (FC_LANES = WE weights)
+// per cycle into FC_LANES multipliers, x[] on chip in FC_LANES banks. Bias and (M, s) of the block
+// arrive in two bursts first, its outputs leave in one burst after.
+static const int FC_IN_PAD = (MAX_FC_IN + WE - 1) / WE * WE;
+
+inline void gemm_layer(const LayerDesc &d, const wgt_beat_t *wb, const bias_t *bias, const int *quant,
+                       act_store_t *fmap) {
   CNNHLS_PRAGMA(HLS INLINE off)
-  static act_t x[MAX_FC_IN];
-  static acc_t acc[FC_NB];
+  static act_t x[FC_IN_PAD];
+  static acc_t bb[FC_NB];
+  static int qv[2 * FC_NB];
+  static act_t y[FC_NB];
   CNNHLS_PRAGMA(HLS ARRAY_PARTITION variable=x cyclic factor=CNNHLS_FC_LANES dim=1)
-  CNNHLS_PRAGMA(HLS ARRAY_PARTITION variable=acc cyclic factor=CNNHLS_FC_LANES dim=1)
-  const int K = d.in_c * d.in_h * d.in_w, N = d.out_c * d.out_h * d.out_w;
+  const int K = mul_add(d.in_c, mul_add(d.in_w, d.in_h)), N = mul_add(d.out_c, mul_add(d.out_w, d.out_h));
+  const int KB = (K + WE - 1) >> WE_LOG;
   CNNHLS_TRACE_DDR("fc_x", K, K);
   for (int k = 0; k < K; k++) {
     CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_FC)
     CNNHLS_PRAGMA(HLS PIPELINE II=1)
-    x[k] = fmap[d.in_off + k];
+    x[k] = act_t(fmap[d.in_off + k]);
   }
-  if (d.trans_b) {
-    const int kc_n = ceil_div(K, FC_LANES);
-    for (int n = 0; n < N; n++) {
-      CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_FC)
-      CNNHLS_TRACE_DDR("fc_bias", 1, 1);
-      acc_t a = bias[d.b_off + n];
-      const int row = d.w_off + n * K;
-      CNNHLS_TRACE_DDR("fc_row", kc_n, K);
-      for (int kc = 0; kc < kc_n; kc++) {
-        CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_FC)
-        CNNHLS_PRAGMA(HLS PIPELINE II=1)
-        acc_t part = 0;
-        for (int j = 0; j < FC_LANES; j++) {
-          CNNHLS_PRAGMA(HLS UNROLL)
-          const int k = kc * FC_LANES + j;
-          if (k < K) part += weights[row + k] * x[k];
-        }
-        a += part;
-      }
-      CNNHLS_TRACE_DDR("fc_quant", 1, 2);
-      CNNHLS_TRACE_DDR("fc_y", 1, 1);
-      const int q = 2 * (d.q_off + n);
-      fmap[d.out_off + n] =
-          act_t(activate(requantize_narrow(req_acc_t(a), req_m_t(quant[q]), quant[q + 1], d.out_width), d));
+  CNNHLS_TRACE_LOOP("fc_xpad", (KB << WE_LOG) - K);
+  for (int k = K; k < (KB << WE_LOG); k++) {  // the padded tail of the last beat multiplies zeros
+    CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=0 max=CNNHLS_FC_LANES)
+    CNNHLS_PRAGMA(HLS PIPELINE II=1)
+    x[k] = 0;
+  }
+  const int block_beats = mul_add(KB, FC_NB);
+  int wa = d.w_off >> WE_LOG;
+  for (int n0 = 0; n0 < N; n0 += FC_NB, wa += block_beats) {
+    CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_FC_BLOCKS)
+    const int nb = min_int(FC_NB, N - n0), q0 = (d.q_off + n0) << 1;
+    CNNHLS_TRACE_DDR("fc_bias", nb, nb);
+    for (int j = 0; j < nb; j++) {
+      CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_FC_NB)
+      CNNHLS_PRAGMA(HLS PIPELINE II=1)
+      bb[j] = acc_t(bias[d.b_off + n0 + j]);
     }
-  } else {
-    for (int n0 = 0; n0 < N; n0 += FC_NB) {
-      CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_FC_BLOCKS)
-      const int nb = min_int(FC_NB, N - n0), jb_n = ceil_div(nb, FC_LANES);
-      CNNHLS_TRACE_DDR("fc_binit", nb, nb);
-      for (int j = 0; j < nb; j++) {
-        CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_FC_NB)
-        CNNHLS_PRAGMA(HLS PIPELINE II=1)
-        acc[j] = bias[d.b_off + n0 + j];
+    CNNHLS_TRACE_DDR("fc_quant", 2 * nb, 2 * nb);
+    for (int i = 0; i < 2 * nb; i++) {
+      CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_FC_NB)
+      CNNHLS_PRAGMA(HLS PIPELINE II=1)
+      qv[i] = quant[q0 + i];
+    }
+    // one flattened loop over (output j, beat kb): nb * KB beats in address order
+    CNNHLS_TRACE_DDR("fc_w", (long long)nb * KB, (long long)nb * KB);
+    int j = 0, kb = 0, t = 0;
+    acc_t racc = 0;
+    bool more = nb > 0;
+    while (more) {
+      CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_FC)
+      CNNHLS_PRAGMA(HLS PIPELINE II=1)
+      const wgt_beat_t beat = wb[wa + t];
+      acc_t part = 0;
+      for (int u = 0; u < WE; u++) {
+        CNNHLS_PRAGMA(HLS UNROLL)
+        part += wgt_t(beat.e[u]) * x[(kb << WE_LOG) + u];
       }
-      for (int k = 0; k < K; k++) {
-        CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_FC)
-        const act_t xk = x[k];
-        const int row = d.w_off + k * N + n0;
-        CNNHLS_TRACE_DDR("fc_col", jb_n, nb);
-        for (int jb = 0; jb < jb_n; jb++) {
-          CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_FC_STEPS)
-          CNNHLS_PRAGMA(HLS PIPELINE II=1)
-          for (int u = 0; u < FC_LANES; u++) {
-            CNNHLS_PRAGMA(HLS UNROLL)
-            const int j = jb * FC_LANES + u;
-            if (j < nb) acc[j] += weights[row + j] * xk;
-          }
-        }
+      const acc_t a = (kb == 0 ? bb[j] : racc) + part;
+      racc = a;
+      t++;
+      if (++kb == KB) {
+        y[j] = act_t(activate(requantize_narrow(req_acc_t(a), req_m_t(qv[2 * j]), qv[2 * j + 1], d.out_width), d));
+        kb = 0;
+        more = ++j < nb;
       }
-      CNNHLS_TRACE_DDR("fc_out", nb, nb);
-      for (int j = 0; j < nb; j++) {
-        CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_FC_NB)
-        CNNHLS_PRAGMA(HLS PIPELINE II=1)
-        const int q = 2 * (d.q_off + n0 + j);
-        fmap[d.out_off + n0 + j] =
-            act_t(activate(requantize_narrow(req_acc_t(acc[j]), req_m_t(quant[q]), quant[q + 1], d.out_width), d));
-      }
+    }
+    CNNHLS_TRACE_DDR("fc_y", nb, nb);
+    for (int jj = 0; jj < nb; jj++) {
+      CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_FC_NB)
+      CNNHLS_PRAGMA(HLS PIPELINE II=1)
+      fmap[d.out_off + n0 + jj] = act_store_t(y[jj].to_int());
     }
   }
 }
@@ -815,21 +1238,21 @@ inline void gemm_layer(const LayerDesc &d, const wgt_t *weights, const bias_t *b
 
 typedef hls::stream<act_t, CNNHLS_EW_FIFO> act_stream;
 
-inline void ew_read(const act_t *src, int n, act_stream &s) {
+inline void ew_read(const act_store_t *src, int n, act_stream &s) {
   CNNHLS_TRACE_DDR("ew_read", n, n);
   for (int i = 0; i < n; i++) {
     CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_EW_CHUNK)
     CNNHLS_PRAGMA(HLS PIPELINE II=1)
-    s.write(src[i]);
+    s.write(act_t(src[i]));
   }
 }
 
-inline void ew_write(act_stream &s, act_t *dst, int n) {
+inline void ew_write(act_stream &s, act_store_t *dst, int n) {
   CNNHLS_TRACE_DDR("ew_write", n, n);
   for (int i = 0; i < n; i++) {
     CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_EW_CHUNK)
     CNNHLS_PRAGMA(HLS PIPELINE II=1)
-    dst[i] = s.read();
+    dst[i] = act_store_t(s.read().to_int());
   }
 }
 
@@ -863,7 +1286,7 @@ inline void unary_compute(act_stream &in, act_stream &out, int n, const LayerDes
   }
 }
 
-inline void add_chunk(const act_t *a, const act_t *b, act_t *out, int n, const LayerDesc &d) {
+inline void add_chunk(const act_store_t *a, const act_store_t *b, act_store_t *out, int n, const LayerDesc &d) {
   CNNHLS_PRAGMA(HLS INLINE off)
   CNNHLS_PRAGMA(HLS DATAFLOW)
   act_stream sa, sb, so;
@@ -877,7 +1300,7 @@ inline void add_chunk(const act_t *a, const act_t *b, act_t *out, int n, const L
   CNNHLS_TRACE_REGION_END();
 }
 
-inline void unary_chunk(const act_t *src, act_t *dst, int n, const LayerDesc &d) {
+inline void unary_chunk(const act_store_t *src, act_store_t *dst, int n, const LayerDesc &d) {
   CNNHLS_PRAGMA(HLS INLINE off)
   CNNHLS_PRAGMA(HLS DATAFLOW)
   act_stream si, so;
@@ -890,7 +1313,7 @@ inline void unary_chunk(const act_t *src, act_t *dst, int n, const LayerDesc &d)
   CNNHLS_TRACE_REGION_END();
 }
 
-inline void add_layer(const LayerDesc &d, act_t *fmap) {
+inline void add_layer(const LayerDesc &d, act_store_t *fmap) {
   CNNHLS_PRAGMA(HLS INLINE off)
   const int total = d.out_c * d.out_h * d.out_w;
   for (int off = 0; off < total; off += EW_CHUNK) {
@@ -901,7 +1324,7 @@ inline void add_layer(const LayerDesc &d, act_t *fmap) {
 
 // COPY writes its in_c channels at channel concat_c_off of the output: with C x H x W layout that is
 // one contiguous run. ACT maps in to out element by element.
-inline void unary_layer(const LayerDesc &d, act_t *fmap) {
+inline void unary_layer(const LayerDesc &d, act_store_t *fmap) {
   CNNHLS_PRAGMA(HLS INLINE off)
   const int total = d.in_c * d.in_h * d.in_w;
   const int dst = d.out_off + (d.op == OP_COPY ? d.concat_c_off * d.out_h * d.out_w : 0);
@@ -918,7 +1341,7 @@ inline void unary_layer(const LayerDesc &d, act_t *fmap) {
 // N counts in-bounds positions, or with count_include_pad the positions inside the padded extent).
 // Per channel and output row: each of the k_h input rows the windows touch is read once into a
 // line buffer (one burst), then for each kx the whole output row is updated, one output per cycle.
-inline void pool_layer(const LayerDesc &d, act_t *fmap) {
+inline void pool_layer(const LayerDesc &d, act_store_t *fmap) {
   CNNHLS_PRAGMA(HLS INLINE off)
   static act_t line[MAX_W];
   static sum_t racc[MAX_W];
@@ -956,7 +1379,7 @@ inline void pool_layer(const LayerDesc &d, act_t *fmap) {
         for (int x = 0; x < d.in_w; x++) {
           CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_HW)
           CNNHLS_PRAGMA(HLS PIPELINE II=1)
-          line[x] = fmap[base + x];
+          line[x] = act_t(fmap[base + x]);
         }
         for (int kx = 0; kx < d.k_w; kx++) {
           CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_K)
@@ -986,9 +1409,9 @@ inline void pool_layer(const LayerDesc &d, act_t *fmap) {
           const int cols_valid = max_int(0, min_int(d.k_w, d.in_w - ix0) - max_int(0, -ix0));
           const int cols_padded = max_int(0, min_int(d.k_w, d.in_w + d.pad_r - ix0));
           const int n = d.count_include_pad ? rows_padded * cols_padded : rows_valid * cols_valid;
-          fmap[obase + ox] = act_t(requantize_narrow<64, AVG_M_W>(racc[ox], ap_uint<AVG_M_W>(mult[n]), AVG_SHIFT + d.shift_out, d.out_width));
+          fmap[obase + ox] = act_store_t(requantize_narrow<64, AVG_M_W>(racc[ox], ap_uint<AVG_M_W>(mult[n]), AVG_SHIFT + d.shift_out, d.out_width));
         } else {
-          fmap[obase + ox] = act_t(racc[ox].to_int64());
+          fmap[obase + ox] = act_store_t(racc[ox].to_int64());
         }
       }
     }
@@ -996,7 +1419,7 @@ inline void pool_layer(const LayerDesc &d, act_t *fmap) {
 }
 
 // Global average pool (N = H * W, one multiplier) and global max pool, one channel plane at a time.
-inline void global_pool_layer(const LayerDesc &d, act_t *fmap) {
+inline void global_pool_layer(const LayerDesc &d, act_store_t *fmap) {
   CNNHLS_PRAGMA(HLS INLINE off)
   const int hw = d.in_h * d.in_w;
   const int avg = d.op == OP_GAVGPOOL;
@@ -1006,26 +1429,27 @@ inline void global_pool_layer(const LayerDesc &d, act_t *fmap) {
     const int base = d.in_off + ch * hw;
     sum_t sum = 0;
     CNNHLS_TRACE_DDR("gpool_first", 1, 1);
-    act_t best = fmap[base];
+    act_t best = act_t(fmap[base]);
     CNNHLS_TRACE_DDR("gpool_sum", hw, hw);
     for (int i = 0; i < hw; i++) {
       CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_HW)
       CNNHLS_PRAGMA(HLS PIPELINE II=1)
-      const act_t v = fmap[base + i];
+      const act_t v = act_t(fmap[base + i]);
       sum += v;
       if (v > best) best = v;
     }
     CNNHLS_TRACE_DDR("gpool_out", 1, 1);
-    fmap[d.out_off + ch] = avg ? act_t(requantize_narrow<64, AVG_M_W>(sum, ap_uint<AVG_M_W>(m), AVG_SHIFT + d.shift_out, d.out_width)) : best;
+    fmap[d.out_off + ch] = act_store_t(avg ? requantize_narrow<64, AVG_M_W>(sum, ap_uint<AVG_M_W>(m), AVG_SHIFT + d.shift_out, d.out_width) : best.to_int());
   }
 }
 
 // ------------------------------------------------------------------------------------ dispatch
 
 // Runs one layer (what the top function does for each descriptor).
-inline void run_layer(const LayerDesc &d, const wgt_t *weights, const bias_t *bias, const int *quant, act_t *fmap) {
+inline void run_layer(const LayerDesc &d, const wgt_beat_t *weights, const bias_t *bias, const int *quant,
+                      const act_beat_t *fmap_in, act_store_t *fmap, act_beat_t *fmap_out) {
   switch (d.op) {
-    case OP_CONV: conv_layer(d, weights, bias, quant, fmap); break;
+    case OP_CONV: conv_layer(d, weights, bias, quant, fmap_in, fmap, fmap_out); break;
     case OP_GEMM: gemm_layer(d, weights, bias, quant, fmap); break;
     case OP_ADD: add_layer(d, fmap); break;
     case OP_MAXPOOL:
@@ -1036,6 +1460,22 @@ inline void run_layer(const LayerDesc &d, const wgt_t *weights, const bias_t *bi
     case OP_ACT: unary_layer(d, fmap); break;
     default: break;
   }
+}
+
+// Elements of weights.bin a conv or gemm layer occupies from w_off (testbenches and tools; engine
+// WeightLayout writes them): conv, one block of W_ROWS beats per tap for each (channel tile,
+// input-channel step); gemm, N rows of K padded to whole beats.
+inline long long weight_elems(const LayerDesc &d) {
+  if (d.op == OP_CONV) {
+    const ConvPlan p = conv_plan(d);
+    const long long taps = p.wino ? 9 : (long long)d.k_h * d.k_w;
+    return (long long)p.ch_tiles * p.n_tiles * taps * W_ROWS * WE;
+  }
+  if (d.op == OP_GEMM) {
+    const long long k = (long long)d.in_c * d.in_h * d.in_w, n = (long long)d.out_c * d.out_h * d.out_w;
+    return n * ((k + WE - 1) / WE) * WE;
+  }
+  return 0;
 }
 
 // ------------------------------------------------------------------------------------ limits
@@ -1072,6 +1512,7 @@ inline const char *layer_fits(const LayerDesc &d) {
       } else if (d.out_h != d.conv_h || d.out_w != d.conv_w) {
         return "without pool, out_h/out_w must equal conv_h/conv_w";
       }
+      if (d.w_off % WE != 0) return "weights offset is not a whole AXI beat";
       const ConvPlan p = conv_plan(d);
       if (p.tr < 1 || p.tc < 1) {
         return "window (or pool window) does not fit the input tile (CNNHLS_IN_TR/IN_TC, CNNHLS_TR/TC)";
@@ -1080,6 +1521,8 @@ inline const char *layer_fits(const LayerDesc &d) {
     }
     case OP_GEMM:
       if (d.in_c * d.in_h * d.in_w > MAX_FC_IN) return "fully connected input longer than CNNHLS_MAX_FC_IN";
+      if (!d.trans_b) return "fully connected weights must be stored [N][K] (trans_b = 1; the compiler transposes)";
+      if (d.w_off % WE != 0) return "weights offset is not a whole AXI beat";
       return 0;
     case OP_ADD:
     case OP_ACT:

@@ -1,7 +1,8 @@
 // cnnhls C-simulation testbench (not synthesized). Usage: csim [data-dir]   (default "data")
 //
 // Reads the little-endian blobs the compiler wrote next to the project:
-//   weights.bin  CNNHLS_WEIGHTS_SIZE values, int8 when CNNHLS_WGT_W <= 8, int16 when <= 16, else int32
+//   weights.bin  CNNHLS_WEIGHTS_SIZE values, int8 when CNNHLS_WGT_W <= 8, int16 when <= 16, else int32,
+//                in the engine's order (conv blocks and padded FC rows: engine WeightLayout)
 //   bias.bin     CNNHLS_BIAS_SIZE int64
 //   quant.bin    CNNHLS_QUANT_SIZE int32 (M, s per output channel)
 //   input.bin    CNNHLS_INPUT_SIZE activations (int8 / int16 / int32 by CNNHLS_ACT_W, as weights)
@@ -28,7 +29,8 @@ using cnnhls_tb::value_at;
 using cnnhls::act_t;
 using cnnhls::bias_t;
 using cnnhls::LayerDesc;
-using cnnhls::wgt_t;
+using cnnhls::act_store_t;
+using cnnhls::wgt_store_t;
 
 long long layer_size(const LayerDesc &d) { return (long long)d.out_c * d.out_h * d.out_w; }
 
@@ -39,9 +41,7 @@ void check_parameters(const std::vector<int> &quant) {
     const LayerDesc &d = CNNHLS_LAYERS[i];
     if (d.op != cnnhls::OP_CONV && d.op != cnnhls::OP_GEMM) continue;
     const std::string where = "layer " + std::to_string(i) + " (" + CNNHLS_LAYER_NAMES[i] + ")";
-    const long long n_w = d.op == cnnhls::OP_CONV
-                              ? (long long)d.out_c * (d.in_c / d.groups) * d.k_h * d.k_w
-                              : (long long)d.in_c * d.in_h * d.in_w * d.out_c * d.out_h * d.out_w;
+    const long long n_w = cnnhls::weight_elems(d);
     const long long channels = d.op == cnnhls::OP_CONV ? d.out_c : (long long)d.out_c * d.out_h * d.out_w;
     if (d.w_off < 0 || d.w_off + n_w > (long long)CNNHLS_WEIGHTS_SIZE) fail(where + ": weights outside weights.bin");
     if (d.b_off < 0 || d.b_off + channels > (long long)CNNHLS_BIAS_SIZE) fail(where + ": bias outside bias.bin");
@@ -63,7 +63,7 @@ std::vector<long long> golden_pos;  // start of each layer's chunk in `golden`
 long long checked_values = 0;
 
 // Compares layer i's output region with its golden chunk; exits on the first mismatch.
-void check_layer(int i, const act_t *fmap) {
+void check_layer(int i, const act_store_t *fmap) {
   if (!CNNHLS_LAYER_CHECKED[i]) return;
   const LayerDesc &d = CNNHLS_LAYERS[i];
   long long lo = 0, hi = layer_size(d);
@@ -72,7 +72,7 @@ void check_layer(int i, const act_t *fmap) {
     hi = lo + (long long)d.in_c * d.out_h * d.out_w;
   }
   for (long long j = lo; j < hi; j++) {
-    const long long got = fmap[d.out_off + j].to_int64();
+    const long long got = fmap[d.out_off + j];
     const long long want = golden[(size_t)(golden_pos[i] + j)];
     if (got != want) {
       std::printf("MISMATCH layer %d (%s) index %lld: got %lld expected %lld\n", i, CNNHLS_LAYER_NAMES[i], j, got,
@@ -86,7 +86,7 @@ void check_layer(int i, const act_t *fmap) {
 }  // namespace
 
 #if defined(CNNHLS_LAYER_HOOK)
-void cnnhls_layer_done(int layer, const cnnhls::act_t *fmap) { check_layer(layer, fmap); }
+void cnnhls_layer_done(int layer, const cnnhls::act_store_t *fmap) { check_layer(layer, fmap); }
 #endif
 
 int main(int argc, char **argv) {
@@ -113,8 +113,13 @@ int main(int argc, char **argv) {
   const std::vector<unsigned char> idata = read_blob(dir, "input.bin", CNNHLS_INPUT_SIZE, ab, "input values");
   const std::vector<unsigned char> gdata = read_blob(dir, "golden.bin", golden_size, ab, "golden values");
 
-  std::vector<wgt_t> weights(CNNHLS_WEIGHTS_SIZE);
-  for (long long i = 0; i < CNNHLS_WEIGHTS_SIZE; i++) weights[(size_t)i] = wgt_t(value_at(wdata, i, wb));
+  // weights and feature maps as the AXI ports see them: whole beats of elements (the element port
+  // views the same storage)
+  std::vector<cnnhls::wgt_beat_t> wbeats(CNNHLS_WEIGHTS_BEATS);
+  wgt_store_t *weights = reinterpret_cast<wgt_store_t *>(wbeats.data());
+  for (long long i = 0; i < (long long)CNNHLS_WEIGHTS_BEATS * cnnhls::WE; i++) {
+    weights[i] = i < CNNHLS_WEIGHTS_SIZE ? wgt_store_t(value_at(wdata, i, wb)) : wgt_store_t(0);
+  }
   std::vector<bias_t> bias(CNNHLS_BIAS_SIZE);
   for (long long i = 0; i < CNNHLS_BIAS_SIZE; i++) bias[(size_t)i] = bias_t(value_at(bdata, i, 8));
   std::vector<int> quant(CNNHLS_QUANT_SIZE);
@@ -123,22 +128,26 @@ int main(int argc, char **argv) {
   golden.resize((size_t)golden_size);
   for (long long i = 0; i < golden_size; i++) golden[(size_t)i] = value_at(gdata, i, ab);
 
-  // The feature-map buffer: zeros, then the input. The zeros are written explicitly: Xilinx's ap_int
-  // leaves a default-constructed value undefined (the stand-in's 0 is not a promise). Built with
-  // -DCNNHLS_STANDIN_CHECK_INIT the buffer stays unwritten outside the input instead, so a passing
-  // run shows that no layer reads a value no one wrote.
-  std::vector<act_t> fmap(CNNHLS_FMAP_SIZE);
-#if !defined(CNNHLS_STANDIN_CHECK_INIT)
-  for (long long i = 0; i < CNNHLS_FMAP_SIZE; i++) fmap[(size_t)i] = act_t(0);
+  // The feature-map buffer: zeros, then the input. Built with -DCNNHLS_STANDIN_CHECK_INIT it holds a
+  // poison pattern outside the input instead, so a passing run shows that no layer uses a value no
+  // one wrote (whole-beat reads fetch such values at tensor edges; the engine must discard them).
+  std::vector<cnnhls::act_beat_t> fbeats(CNNHLS_FMAP_BEATS);
+  act_store_t *fmap = reinterpret_cast<act_store_t *>(fbeats.data());
+  for (long long i = 0; i < (long long)CNNHLS_FMAP_BEATS * cnnhls::AE; i++) {
+#if defined(CNNHLS_STANDIN_CHECK_INIT)
+    fmap[i] = act_store_t(0x5a5a5a5a ^ (i * 2654435761LL));
+#else
+    fmap[i] = act_store_t(0);
 #endif
+  }
   for (long long i = 0; i < CNNHLS_INPUT_SIZE; i++) {
-    fmap[(size_t)(CNNHLS_INPUT_OFF + i)] = act_t(value_at(idata, i, ab));
+    fmap[CNNHLS_INPUT_OFF + i] = act_store_t(value_at(idata, i, ab));
   }
 
-  cnnhls_top(weights.data(), bias.data(), quant.data(), fmap.data());
+  cnnhls_top(wbeats.data(), bias.data(), quant.data(), fbeats.data(), fmap, fbeats.data());
 
 #if !defined(CNNHLS_LAYER_HOOK)
-  for (int i = 0; i < CNNHLS_NUM_LAYERS; i++) check_layer(i, fmap.data());
+  for (int i = 0; i < CNNHLS_NUM_LAYERS; i++) check_layer(i, fmap);
 #endif
   std::printf("PASS: %d layers, %lld values bit-exact\n", CNNHLS_NUM_LAYERS, checked_values);
   return 0;

@@ -8,14 +8,17 @@
 #include "cnnhls_config.h"
 #include "cnnhls_engine.h"
 
-// Runs every layer of CNNHLS_LAYERS in order. fmap holds the input at CNNHLS_INPUT_OFF and
-// receives every layer's output at its out_off (the output tensor at CNNHLS_OUTPUT_OFF).
-void cnnhls_top(const cnnhls::wgt_t *weights, const cnnhls::bias_t *bias, const int *quant, cnnhls::act_t *fmap);
+// Runs every layer of CNNHLS_LAYERS in order. The feature-map buffer (passed three times: as beats
+// to read, as elements, as beats to write) holds the input at CNNHLS_INPUT_OFF and receives every
+// layer's output at its out_off (the output tensor at CNNHLS_OUTPUT_OFF). weights holds
+// CNNHLS_WEIGHTS_SIZE elements as CNNHLS_WEIGHTS_BEATS beats (engine WeightLayout's order).
+void cnnhls_top(const cnnhls::wgt_beat_t *weights, const cnnhls::bias_t *bias, const int *quant,
+                const cnnhls::act_beat_t *fmap_in, cnnhls::act_store_t *fmap, cnnhls::act_beat_t *fmap_out);
 
 #if defined(CNNHLS_LAYER_HOOK) && !defined(__SYNTHESIS__)
 // C-simulation only: with -DCNNHLS_LAYER_HOOK the top calls this (defined by the testbench) after
 // each layer, so every layer can be checked before a later one might overwrite its output.
-void cnnhls_layer_done(int layer, const cnnhls::act_t *fmap);
+void cnnhls_layer_done(int layer, const cnnhls::act_store_t *fmap);
 #endif
 
 #endif

@@ -27,21 +27,27 @@ int sc_main(int argc, char **argv) {
   }
   std::vector<unsigned char> golden = read_blob(dir, "golden.bin", golden_total, ab, "golden values");
 
-  std::vector<cnnhls::wgt_t> weights(CNNHLS_WEIGHTS_SIZE);
+  // weights and feature maps as whole beats, as the engine's ports see them (cnnhls_tb.cpp)
+  std::vector<cnnhls::wgt_beat_t> wbeats(CNNHLS_WEIGHTS_BEATS);
+  cnnhls::wgt_store_t *weights = reinterpret_cast<cnnhls::wgt_store_t *>(wbeats.data());
   std::vector<cnnhls::bias_t> bias(CNNHLS_BIAS_SIZE);
   std::vector<int> quant(CNNHLS_QUANT_SIZE);
-  std::vector<cnnhls::act_t> fmap(CNNHLS_FMAP_SIZE, cnnhls::act_t(0));
-  for (long long i = 0; i < CNNHLS_WEIGHTS_SIZE; i++) weights[i] = value_at(w, i, wb);
+  std::vector<cnnhls::act_beat_t> fbeats(CNNHLS_FMAP_BEATS);
+  cnnhls::act_store_t *fmap = reinterpret_cast<cnnhls::act_store_t *>(fbeats.data());
+  for (long long i = 0; i < (long long)CNNHLS_WEIGHTS_BEATS * cnnhls::WE; i++) {
+    weights[i] = i < CNNHLS_WEIGHTS_SIZE ? cnnhls::wgt_store_t(value_at(w, i, wb)) : cnnhls::wgt_store_t(0);
+  }
   for (long long i = 0; i < CNNHLS_BIAS_SIZE; i++) bias[i] = value_at(b, i, 8);
   for (long long i = 0; i < CNNHLS_QUANT_SIZE; i++) quant[i] = (int)value_at(q, i, 4);
-  for (long long i = 0; i < CNNHLS_INPUT_SIZE; i++) fmap[CNNHLS_INPUT_OFF + i] = value_at(in, i, ab);
+  for (long long i = 0; i < (long long)CNNHLS_FMAP_BEATS * cnnhls::AE; i++) fmap[i] = 0;
+  for (long long i = 0; i < CNNHLS_INPUT_SIZE; i++) fmap[CNNHLS_INPUT_OFF + i] = cnnhls::act_store_t(value_at(in, i, ab));
 
   const sc_time period(1000.0 / CNNHLS_CLOCK_MHZ, SC_NS);
   sc_fifo<long long> ddr_req("ddr_req", 2), out_req("out_req", 1);
   sc_fifo<int> ddr_done("ddr_done", 2), out_done("out_done", 1);
   cnnhls_sc::Ddr ddr("ddr", period);
   cnnhls_sc::OutputStage stage("output_stage", period);
-  cnnhls_sc::Engine engine("engine", period, weights.data(), bias.data(), quant.data(), fmap.data());
+  cnnhls_sc::Engine engine("engine", period, wbeats.data(), bias.data(), quant.data(), fbeats.data(), fmap);
   ddr.request(ddr_req);
   ddr.done(ddr_done);
   stage.tile(out_req);
@@ -67,7 +73,7 @@ int sc_main(int argc, char **argv) {
     }
     if (CNNHLS_LAYER_CHECKED[i]) {
       for (long long j = lo; j < hi; j++) {
-        const long long got = fmap[d.out_off + j].to_int64(), want = value_at(golden, pos + j, ab);
+        const long long got = (long long)fmap[d.out_off + j], want = value_at(golden, pos + j, ab);
         if (got != want) {
           std::printf("MISMATCH layer %d (%s) index %lld: got %lld expected %lld\n", i, CNNHLS_LAYER_NAMES[i], j, got, want);
           return 1;

@@ -32,6 +32,9 @@ final class ConfigHeader {
     define(sb, "CNNHLS_NUM_LAYERS", p.layers().size(), "engine passes");
     define(sb, "CNNHLS_FMAP_SIZE", Math.max(p.fmapSize(), 1), "feature-map buffer (elements)");
     define(sb, "CNNHLS_WEIGHTS_SIZE", Math.max(p.weights().length, 1), "weights (elements)");
+    int we = org.cnnhls.engine.WeightLayout.perBeat(hw), ae = hw.axiDataWidth() / (8 * EngineProgram.storageBytes(p.actWidth()));
+    define(sb, "CNNHLS_WEIGHTS_BEATS", (Math.max(p.weights().length, 1) + we - 1) / we, "weights (AXI beats)");
+    define(sb, "CNNHLS_FMAP_BEATS", (Math.max(p.fmapSize(), 1) + ae - 1) / ae, "feature-map buffer (AXI beats)");
     define(sb, "CNNHLS_BIAS_SIZE", Math.max(p.bias().length, 1), "bias (int64 elements)");
     define(sb, "CNNHLS_QUANT_SIZE", Math.max(p.quant().length, 2), "requantize parameters (ints: M, s per channel)");
     define(sb, "CNNHLS_INPUT_OFF", p.inputOff(), "input tensor in fmap");
@@ -43,6 +46,8 @@ final class ConfigHeader {
     sb.append("\n// Timing model shared with sim/ (the SystemC model waits by these).\n");
     DdrModel ddr = DdrModel.of(hw);
     sb.append("#define CNNHLS_DDR_BYTES_PER_CYCLE ").append(String.format(Locale.ROOT, "%.17g", ddr.bytesPerCycle())).append('\n');
+    sb.append("#define CNNHLS_DDR_SHARED_BYTES_PER_CYCLE ").append(String.format(Locale.ROOT, "%.17g", ddr.sharedBytesPerCycle()))
+        .append('\n');
     define(sb, "CNNHLS_DDR_LATENCY", ddr.accessLatency(), "cycles from request to first beat");
     define(sb, "CNNHLS_DDR_BURST_BEATS", ddr.burstBeats(), "longest AXI burst");
     define(sb, "CNNHLS_DDR_BURST_ISSUE", ddr.burstIssueCycles(), "cycles to issue each further burst");

@@ -144,6 +144,9 @@ class TracedCsimTest {
     int n = r.program().layers().size();
     assertTrue(out.contains("PASS: " + n + " layers"), out);
     List<TraceCycles.LayerTrace> traces = TraceCycles.parse(out);
+    if (System.getProperty("cnnhls.traceDump") != null && model.equals(System.getProperty("cnnhls.traceDump"))) {
+      java.nio.file.Files.writeString(java.nio.file.Path.of("/tmp/trace-" + model + precision + winograd + ".txt"), out);
+    }
     assertEquals(n, traces.size(), "one trace per layer");
     HardwareConfig hw = Projects.config(BoardCatalog.byName("ultra96"), precision).withWinograd(winograd);
     SimResult sim = Simulator.simulate(r.program(), hw);

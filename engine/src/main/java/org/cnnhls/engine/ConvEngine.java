@@ -21,68 +21,17 @@ public final class ConvEngine implements EngineComponent {
   }
   static final int PIPELINE_DEPTH = EngineLatencies.PIPELINE_DEPTH;
 
-  /**
-   * As conv_layer/conv_step run (loop ids of {@link TraceCycles}): every step's load region (input
-   * tile and weight tile, independent calls on two ports: the longer of the two), at a tile's first
-   * step the previous tile's store, the channel parameters and the accumulator init, then the window
-   * loops (one pipelined row loop per (ky, kx, row): the nest is not flattened) and at its last step
-   * the output stage. The loads sit in their own basic block before the inlined compute loops, so
-   * HLS runs them one after the other: the step is their sum, not their max, and a layer is the sum
-   * over its tiles (the first load and the last store included).
-   */
+  /** Divisions conv_plan performs on its sequential divider (CONV_PLAN_DIVISIONS in cnnhls_engine.h). */
+  static final int PLAN_DIVISIONS = 14;
+
+  /** As conv_layer runs it: see {@link ConvSchedule}. */
   @Override
   public LayerTiming time(String node, LayerDescriptor d, HardwareConfig hw, DdrModel ddr, EngineLimits limits) {
-    int actBytes = EngineProgram.storageBytes(hw.actWidth()), wgtBytes = EngineProgram.storageBytes(hw.wgtWidth());
+    ConvSchedule s = new ConvSchedule(d, hw, ddr, limits);
+    long cycles = LAYER_OVERHEAD + s.cycles();
     ConvPlan p = ConvPlan.of(d, hw, limits);
-    long[] sum = new long[3];  // compute, memory, bytes
-    int nCt = p.chTiles(), nR = p.rTiles(), nC = p.cTiles();
-    if (nCt > 0 && nR > 0 && nC > 0) {
-      java.util.Map<Integer, Integer> tms = new java.util.TreeMap<>(), cs = new java.util.TreeMap<>();
-      for (int ct = 0; ct < nCt; ct++) tms.merge(p.channelsInTile(ct), 1, Integer::sum);
-      cs.merge(p.tc(), nC - 1, Integer::sum);
-      cs.merge(p.colsInTile(nC - 1), 1, Integer::sum);
-      for (var tm : tms.entrySet()) {
-        for (int rt = 0; rt < nR; rt++) {
-          int r = p.rowsInTile(rt), dead = p.deadRows(d, rt * p.tr(), r);
-          for (var c : cs.entrySet()) {
-            if (c.getValue() == 0) continue;
-            long times = (long) tm.getValue() * c.getValue();
-            tile(sum, times, tm.getKey(), r, c.getKey(), dead, p, d, hw, ddr, actBytes, wgtBytes);
-          }
-        }
-      }
-    }
-    long compute = sum[0], memory = sum[1];
     long macs = (long) d.outC() * d.convH() * d.convW() * (d.inC() / d.groups()) * d.kH() * d.kW();
-    return new LayerTiming(node, "CONV", macs, LAYER_OVERHEAD + compute + memory, compute, memory, sum[2],
-        (long) p.chTiles() * p.rTiles() * p.cTiles());
-  }
-
-  /** Adds {@code times} x one tile (all its steps, its loads and its store) to sum = {compute, memory, bytes}. */
-  static void tile(long[] sum, long times, int tm, int r, int c, int dead, ConvPlan p, LayerDescriptor d, HardwareConfig hw,
-      DdrModel ddr, int actBytes, int wgtBytes) {
-    int n = p.nTiles();
-    long compute = r * TraceCycles.loop("conv_init", c, 0, hw, ddr) + r * TraceCycles.loop("conv_out", c, 0, hw, ddr);
-    long window = p.wino() ? ((r + 1) / 2) * TraceCycles.loop("conv_wino", (c + 1) / 2, 0, hw, ddr)
-        : (long) d.kH() * d.kW() * r * TraceCycles.loop("conv_mac", c, 0, hw, ddr);
-    compute += n * window;
-    long memory = TraceCycles.loop("conv_params", hw.tm(), tm, hw, ddr);
-    long bytes = p.store(tm, r, c, actBytes);
-    int prows = (r + p.poolH() - 1) / p.poolH(), pcols = (c + p.poolW() - 1) / p.poolW();
-    memory += (long) tm * prows * TraceCycles.loop("conv_store", pcols, pcols, hw, ddr);
-    // every input-channel step but the last loads a full Tn slice, so they cost the same: count them
-    // once (the design space exploration times millions of tiles)
-    if (n >= 2) {
-      memory += (n - 1) * p.loadCycles(d, hw, ddr, tm, r, c, dead, 0);
-      bytes += (n - 1) * p.load(d, hw, tm, r, c, 0, actBytes, wgtBytes);
-    }
-    if (n >= 1) {
-      memory += p.loadCycles(d, hw, ddr, tm, r, c, dead, n - 1);
-      bytes += p.load(d, hw, tm, r, c, n - 1, actBytes, wgtBytes);
-    }
-    sum[0] += compute * times;
-    sum[1] += memory * times;
-    sum[2] += bytes * times;
+    return new LayerTiming(node, "CONV", macs, cycles, s.compute, s.memory, s.bytes, (long) p.chTiles() * p.rTiles() * p.cTiles());
   }
 
   /**
@@ -153,49 +102,36 @@ public final class ConvEngine implements EngineComponent {
           tr > 0 ? ceil(rows, tr) : 0, tc > 0 ? ceil(cols, tc) : 0, ph, pw, wino);
     }
 
-    /** Bytes a finished tile stores (after a fused pool). */
-    long store(int tm, int r, int c, int actBytes) {
-      return (long) tm * (r / poolH) * (c / poolW) * actBytes;
+    /** Groups (outC / mg). */
+    public int groups() {
+      return mg > 0 ? outC / mg : 1;
     }
 
-    /** Bytes of input and weight tile that input-channel step {@code nt} of a tm x r x c tile loads. */
-    long load(LayerDescriptor d, HardwareConfig hw, int tm, int r, int c, int nt, int actBytes, int wgtBytes) {
-      int tn = depthwise ? tm : Math.min(hw.tn(), cg - nt * hw.tn());
-      int inRows = (r - 1) * d.sH() + (d.kH() - 1) * d.dH() + 1;
-      int inCols = (c - 1) * d.sW() + (d.kW() - 1) * d.dW() + 1;
-      return (long) tn * inRows * inCols * actBytes + (long) tm * (depthwise ? 1 : tn) * d.kH() * d.kW() * wgtBytes;
+    /** Conv outputs of the last row / column tile. */
+    public int rowsLast() {
+      return tr > 0 ? (rows - 1) % tr + 1 : 0;
     }
 
-    /** Input rows of a tile's window (conv rows r0 .. r0 + r - 1) that lie outside the image (padding). */
-    int deadRows(LayerDescriptor d, int r0, int r) {
-      int inRows = (r - 1) * d.sH() + (d.kH() - 1) * d.dH() + 1, iy0 = r0 * d.sH() - d.padT(), dead = 0;
-      for (int i = 0; i < inRows; i++) if (iy0 + i < 0 || iy0 + i >= d.inH()) dead++;
-      return dead;
+    public int colsLast() {
+      return tc > 0 ? (cols - 1) % tc + 1 : 0;
     }
 
-    /**
-     * Cycles of the conv_load region of input-channel step nt: conv_load_input (Tn slots x input
-     * rows, one burst per row that has data) and conv_load_weights (Tm x Tn windows, one burst per
-     * window inside the layer; Winograd: Tm runs of Tn windows at II 9), run in parallel. A data row's
-     * burst is costed at the full row (exact unless the DDR bandwidth, not the port, binds).
-     */
-    long loadCycles(LayerDescriptor d, HardwareConfig hw, DdrModel ddr, int tm, int r, int c, int dead, int nt) {
-      int tnValid = depthwise ? tm : Math.min(hw.tn(), cg - nt * hw.tn());
-      int inRows = (r - 1) * d.sH() + (d.kH() - 1) * d.dH() + 1;
-      int inCols = (c - 1) * d.sW() + (d.kW() - 1) * d.dW() + 1;
-      long dataRows = (long) tnValid * (inRows - dead), allRows = (long) hw.tn() * inRows;
-      long input = dataRows * TraceCycles.loop("conv_in", inCols, inCols, hw, ddr)
-          + (allRows - dataRows) * TraceCycles.loop("conv_in", inCols, 0, hw, ddr);
-      long weights;
-      if (wino) {
-        weights = tm * TraceCycles.loop("conv_ww", hw.tn(), 9L * tnValid, hw, ddr)
-            + (long) (hw.tm() - tm) * TraceCycles.loop("conv_ww", hw.tn(), 0, hw, ddr);
-      } else {
-        int kk = d.kH() * d.kW();
-        long valid = (long) tm * (depthwise ? 1 : tnValid), all = (long) hw.tm() * hw.tn();
-        weights = valid * TraceCycles.loop("conv_w", kk, kk, hw, ddr) + (all - valid) * TraceCycles.loop("conv_w", kk, 0, hw, ddr);
-      }
-      return Math.max(input, weights);
+    /** Pooled outputs of a full tile's rows / columns. */
+    public int ptr() {
+      return tr > 0 ? tr / poolH : 0;
+    }
+
+    public int ptc() {
+      return tc > 0 ? tc / poolW : 0;
+    }
+
+    /** Pooled outputs of the last row / column tile. */
+    public int prowsLast() {
+      return (rowsLast() + poolH - 1) / poolH;
+    }
+
+    public int pcolsLast() {
+      return (colsLast() + poolW - 1) / poolW;
     }
 
     int rowsInTile(int rt) {

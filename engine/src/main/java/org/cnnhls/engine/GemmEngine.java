@@ -6,9 +6,9 @@ import org.cnnhls.ir.ops.Op;
 import org.cnnhls.ir.quant.LinearQuant;
 
 /**
- * Fully connected layers, timed as gemm_layer's loops run (see {@link #time}): the weight port is one
- * weight wide, so the FC datapath's FC_LANES multipliers get one weight per cycle, and the loads,
- * the weight streams and the outputs follow each other (no DATAFLOW).
+ * Fully connected layers, timed as gemm_layer's loops run (see {@link #time}): weights stream as
+ * whole beats, one per cycle into FC_LANES multipliers; the loads, the weight streams and the
+ * outputs follow each other (no DATAFLOW).
  */
 public final class GemmEngine implements EngineComponent {
   @Override
@@ -17,55 +17,54 @@ public final class GemmEngine implements EngineComponent {
   }
 
   /**
-   * The FC datapath (gemm_layer) has its own multipliers, one AXI beat of weights wide in each of its
-   * two loops (trans_b = 1 and 0; not packed: the C++ multiplies each weight separately), and one
-   * requantize and one LeakyReLU lane per loop;
-   * the input vector and the trans_b = 0 block accumulators are partitioned one bank per lane.
+   * The FC datapath (gemm_layer) has its own multipliers, one AXI beat of weights wide (not packed:
+   * the C++ multiplies each weight separately), one requantize and one LeakyReLU lane; the input
+   * vector is partitioned one bank per lane; the block's bias, (M, s) and outputs are one bank each.
    */
   @Override
   public ResourceModel.Part resources(HardwareConfig hw, EngineLimits limits) {
     int fcLanes = hw.fcLanes();
-    long dsp = 2L * fcLanes + 2L * (ResourceModel.requantDspPerLane(limits)
-        + ResourceModel.leakDspPerLane(limits));
+    long dsp = fcLanes + ResourceModel.requantDspPerLane(limits) + ResourceModel.leakDspPerLane(limits);
     long bram = (long) fcLanes * ResourceModel.bram18(ResourceModel.ceil(limits.maxFcIn(), fcLanes), hw.actWidth())
-        + (long) fcLanes * ResourceModel.bram18(ResourceModel.ceil(ResourceModel.FC_BLOCK, fcLanes), limits.accWidth());
-    return new ResourceModel.Part(dsp, bram, 2L * fcLanes, 0, 0);
+        + ResourceModel.bram18(ResourceModel.FC_BLOCK, 64) + ResourceModel.bram18(2 * ResourceModel.FC_BLOCK, 32)
+        + ResourceModel.bram18(ResourceModel.FC_BLOCK, hw.actWidth());
+    return new ResourceModel.Part(dsp, bram, fcLanes + 3L, 0, 0);
   }
 
   /**
-   * As gemm_layer runs (loop ids of {@link TraceCycles}): the input vector in one burst; with
-   * trans_b = 1 per output a bias read, its weight row (FC_LANES reads of the one weight port per
-   * iteration, so one weight per cycle), its (M, s) and its write, in sequence; with trans_b = 0 per
-   * block of FC_NB outputs the bias burst, one row segment per input (ceil(nb / lanes) iterations
-   * of FC_LANES reads each) and the block's outputs.
+   * As gemm_layer runs (loop ids of {@link TraceCycles}): its mul_add products, the input vector in
+   * one burst and its zero tail; per block of FC_NB outputs the bias and (M, s) bursts, the block's
+   * weight rows as one burst of beats (one per cycle) and the outputs, in sequence.
    */
   @Override
   public LayerTiming time(String node, LayerDescriptor d, HardwareConfig hw, DdrModel ddr, EngineLimits limits) {
-    int actBytes = EngineProgram.storageBytes(hw.actWidth()), wgtBytes = EngineProgram.storageBytes(hw.wgtWidth());
     long k = (long) d.inC() * d.inH() * d.inW(), n = (long) d.outC() * d.outH() * d.outW();
-    int lanes = hw.fcLanes();
-    long memory = TraceCycles.loop("fc_x", k, k, hw, ddr), compute = 0, blocks = 0;
-    if (d.transB() != 0) {
-      long row = TraceCycles.loop("fc_row", (k + lanes - 1) / lanes, k, hw, ddr);
-      memory += n * (TraceCycles.loop("fc_bias", 1, 1, hw, ddr) + TraceCycles.loop("fc_quant", 1, 2, hw, ddr)
-          + TraceCycles.loop("fc_y", 1, 1, hw, ddr));
-      compute += n * row;
-      blocks = n;
-    } else {
-      int nbMax = ResourceModel.FC_BLOCK;
-      for (long o = 0; o < n; ) {
-        int nb = (int) Math.min(nbMax, n - o);
-        long same = nb == nbMax ? (n - o) / nbMax : 1;
-        long c = k * TraceCycles.loop("fc_col", (nb + lanes - 1) / lanes, nb, hw, ddr);
-        long m = TraceCycles.loop("fc_binit", nb, nb, hw, ddr) + TraceCycles.loop("fc_out", nb, nb, hw, ddr);
-        compute += c * same;
-        memory += m * same;
-        blocks += same;
-        o += nb * same;
-      }
+    int we = WeightLayout.perBeat(hw), nbMax = ResourceModel.FC_BLOCK;
+    long kb = (k + we - 1) / we;
+    // K, N and the block stride by mul_add; the input vector and its zero tail
+    long setup = mul(d.inW(), d.inH(), hw, ddr) + mul(d.inC(), (long) d.inW() * d.inH(), hw, ddr)
+        + mul(d.outW(), d.outH(), hw, ddr) + mul(d.outC(), (long) d.outW() * d.outH(), hw, ddr) + mul(kb, nbMax, hw, ddr);
+    long memory = TraceCycles.loop("fc_x", k, k, hw, ddr), compute = TraceCycles.loop("fc_xpad", kb * we - k, 0, hw, ddr);
+    long bytes = TraceCycles.bytes("fc_x", k, hw), blocks = 0;
+    for (long o = 0; o < n; ) {
+      int nb = (int) Math.min(nbMax, n - o);
+      long same = nb == nbMax ? (n - o) / nbMax : 1;
+      long m = TraceCycles.loop("fc_bias", nb, nb, hw, ddr) + TraceCycles.loop("fc_quant", 2L * nb, 2L * nb, hw, ddr)
+          + TraceCycles.loop("fc_y", nb, nb, hw, ddr);
+      long c = TraceCycles.loop("fc_w", nb * kb, nb * kb, hw, ddr);  // the weight stream: the multipliers' pace
+      compute += c * same;
+      memory += m * same;
+      bytes += same * (TraceCycles.bytes("fc_bias", nb, hw) + TraceCycles.bytes("fc_quant", 2L * nb, hw)
+          + TraceCycles.bytes("fc_w", nb * kb, hw) + TraceCycles.bytes("fc_y", nb, hw));
+      blocks += same;
+      o += (long) nb * same;
     }
-    long bytes = k * actBytes + k * n * wgtBytes + n * (8 + 8 + actBytes);
-    return new LayerTiming(node, "GEMM", k * n, LAYER_OVERHEAD + compute + memory, compute, memory, bytes, blocks);
+    return new LayerTiming(node, "GEMM", k * n, LAYER_OVERHEAD + setup + compute + memory, compute, memory, bytes, blocks);
+  }
+
+  /** mul_add(a, b) in gemm_layer: min(a, b) trips. */
+  private static long mul(long a, long b, HardwareConfig hw, DdrModel ddr) {
+    return TraceCycles.loop("mul_add", Math.max(0, Math.min(a, b)), 0, hw, ddr);
   }
 
   @Override

@@ -272,9 +272,22 @@ public final class Lowering {
 
   void params(LayerDescriptor.Builder b, LinearQuant lq, int inWidth) {
     accumulatorWidths(b, lq, inWidth);
+    // every layer's weights start on a beat and lie in the order the engine reads them (WeightLayout)
+    int pad = WeightLayout.align(weightSize, hw) - weightSize;
+    if (pad > 0) {
+      weightChunks.add(new int[pad]);
+      weightSize += pad;
+    }
     b.wOff = weightSize;
-    weightChunks.add(lq.weights());
-    weightSize += lq.weights().length;
+    int[] w = lq.weights();
+    if (w.length > 0) {
+      w = b.op == LayerDescriptor.OP_GEMM
+          ? WeightLayout.fc(w, b.inC * b.inH * b.inW, lq.outChannels(), b.transB == 1, hw)
+          : WeightLayout.conv(w, b.outC, b.inC, b.groups, b.kH, b.kW, hw.winogradFor(b.build()), hw);
+    }
+    if (b.op == LayerDescriptor.OP_GEMM) b.transB = 1;  // transposed above (the engine reads [N][K] only)
+    weightChunks.add(w);
+    weightSize += w.length;
     b.bOff = biasSize;
     biasChunks.add(lq.bias());
     biasSize += lq.bias().length;

@@ -11,22 +11,17 @@ import java.util.Map;
  *
  * <ul>
  *   <li>A pipelined loop of n trips costs {@code depth + II * (n - 1)} (0 trips: 0). II and depth
- *       per loop id are in {@link #LOOPS}, next to the pragmas' assumptions. An m_axi port is as
- *       wide as its C type (act_t, wgt_t, bias_t, int): run_hls.tcl asks for widening, but Vitis
- *       widens only bursts with a provable alignment and a length divisible by the factor, and these
- *       offsets and lengths are run-time values, so a loop reading L elements of one port per
- *       iteration has II >= L.</li>
- *   <li>A loop that moves e > 0 elements over DDR is a burst: it pays the DDR model's access latency,
- *       runs at the slower of its pipeline and the DDR bandwidth, and pays issue time for each
- *       further 256-beat burst ({@link DdrModel}); a beat is one element of the port.</li>
+ *       per loop id are in {@link #LOOPS}, next to the pragmas' assumptions.</li>
+ *   <li>A loop that moves e > 0 items over DDR is a burst: it pays the DDR model's access latency,
+ *       runs at the slower of its pipeline and the port's share of DDR bandwidth, and pays issue time
+ *       for each further 256-beat burst ({@link DdrModel}). On a beat port (fmap_in, fmap_out,
+ *       weights) an item is a whole AXI beat; on an element port (fmap, bias, quant) one element.</li>
  *   <li>Code outside regions is sequential: costs add. Loop control between non-pipelined outer
  *       iterations is not counted (in the model either).</li>
- *   <li>{@code conv_load} (conv_load_input and conv_load_weights: independent calls in one basic
- *       block, on different ports) runs its lanes in parallel: the max of the lanes. Everything else
- *       in a conv step (the store, the channel parameters, init, the inlined window loops, the
- *       output stage) follows it in sequence: the loads are inside {@code if (has_next)}, a basic
- *       block of their own before the compute loops, and outside DATAFLOW HLS does not overlap them.
- *       So a step costs load + compute, not the max.</li>
+ *   <li>{@code conv_load} (the first step's input and weight loads) and {@code conv_step} (the next
+ *       step's loads, the previous tile's store and this step's compute: calls in one basic block,
+ *       on disjoint buffers and separate bundles) run their lanes in parallel: the slowest lane, and
+ *       no less than all their DDR bytes at the DDR's shared rate.</li>
  *   <li>{@code ew_chunk} is a DATAFLOW region: its processes run concurrently, so it costs the
  *       slowest lane plus the fill of the others (their pipeline depths); processes sharing a port
  *       (the two reads of an Add, both on the feature-map bundle) are one lane: they serialize.</li>
@@ -39,15 +34,15 @@ public final class TraceCycles {
   /** Element-wise chunk (CNNHLS_EW_CHUNK). */
   public static final int EW_CHUNK = 1024;
 
-  /** Which m_axi port a loop moves its elements over. */
+  /** Which m_axi port a loop moves its items over (BEATS: fmap_in, fmap_out and weights, whole beats). */
   public enum Port {
-    NONE, FMAP, WEIGHTS, BIAS, QUANT;
+    NONE, FMAP, BEATS, BIAS, QUANT;
 
-    int elementBytes(HardwareConfig hw) {
+    int itemBytes(HardwareConfig hw) {
       return switch (this) {
         case NONE -> 0;
         case FMAP -> EngineProgram.storageBytes(hw.actWidth());
-        case WEIGHTS -> EngineProgram.storageBytes(hw.wgtWidth());
+        case BEATS -> hw.axiDataWidth() / 8;
         case BIAS -> 8;
         case QUANT -> 4;
       };
@@ -59,24 +54,27 @@ public final class TraceCycles {
 
   /** The loop table (DEVELOPERS.md mirrors it). */
   public static final Map<String, Loop> LOOPS = table(
-      new Loop("conv_in", 1, 3, Port.FMAP, "conv_load_input, one input row"),
-      new Loop("conv_w", 1, 3, Port.WEIGHTS, "conv_load_weights, one k_h*k_w window"),
-      new Loop("conv_ww", 9, 12, Port.WEIGHTS, "conv_load_weights_winograd, Tn windows of 9 reads + transform"),
-      new Loop("conv_params", 2, 3, Port.BIAS, "conv_load_channel_params: bias + two quant reads per channel (one port)"),
-      new Loop("conv_init", 1, 2, Port.NONE, "conv_init_acc, one row"),
-      new Loop("conv_mac", 1, EngineLatencies.PIPELINE_DEPTH, Port.NONE, "conv_compute, one (ky, kx, row): not flattened"),
-      new Loop("conv_wino", 16, EngineLatencies.PIPELINE_DEPTH + EngineLatencies.WINOGRAD_DEPTH, Port.NONE,
-          "conv_compute_winograd, one row of 2x2 blocks"),
-      new Loop("conv_out", 1, EngineLatencies.OUTPUT_STAGE_DEPTH, Port.NONE, "conv_output, one row"),
-      new Loop("conv_store", 1, 3, Port.FMAP, "conv_store, one (channel, row)"),
+      new Loop("conv_plan", 36, 36, Port.NONE, "conv_plan: its divisions on one sequential divider (trips = divisions)"),
+      new Loop("mul_add", 1, 1, Port.NONE, "mul_add: a product by repeated addition (trips = the smaller factor)"),
+      new Loop("dw_adv", 1, 1, Port.NONE, "conv_next_step, depthwise: m0 / mg by subtraction"),
+      new Loop("conv_in", 1, 3, Port.BEATS, "read_segment: one input burst (a channel's rows, or one row)"),
+      new Loop("conv_w", 1, 3, Port.BEATS, "conv_load_weights: a step's weight block"),
+      new Loop("conv_ww", 16, 16 + EngineLatencies.WINOGRAD_DEPTH, Port.BEATS,
+          "conv_load_weights_winograd: 9 beats and 16 entries per bank for each row of lanes"),
+      new Loop("conv_bias", 1, 3, Port.BIAS, "conv_load_channel_params: the tile's bias"),
+      new Loop("conv_quant", 1, 3, Port.QUANT, "conv_load_channel_params: the tile's (M, s) pairs"),
+      new Loop("conv_mac", 1, EngineLatencies.PIPELINE_DEPTH, Port.NONE, "conv_mac_direct: one step, flattened"),
+      new Loop("conv_wino", 16, 16 + EngineLatencies.PIPELINE_DEPTH + EngineLatencies.WINOGRAD_DEPTH, Port.NONE,
+          "conv_mac_winograd: one step's 2x2 blocks, flattened"),
+      new Loop("conv_out", 1, EngineLatencies.OUTPUT_STAGE_DEPTH, Port.NONE, "conv_output: one tile, flattened"),
+      new Loop("conv_st_e", 1, 3, Port.FMAP, "write_segment: the partial beats at a burst's ends, element by element"),
+      new Loop("conv_st_b", 1, 3, Port.BEATS, "write_segment: the whole beats of a burst"),
       new Loop("fc_x", 1, 3, Port.FMAP, "gemm_layer input vector"),
-      new Loop("fc_bias", 1, 1, Port.BIAS, "gemm trans_b=1: bias of one output (single read)"),
-      new Loop("fc_row", 0, EngineLatencies.PIPELINE_DEPTH, Port.WEIGHTS, "gemm trans_b=1: one row, FC_LANES reads per iteration"),
-      new Loop("fc_quant", 1, 2, Port.QUANT, "gemm trans_b=1: (M, s) of one output (two reads)"),
-      new Loop("fc_y", 1, EngineLatencies.OUTPUT_STAGE_DEPTH, Port.FMAP, "gemm trans_b=1: requantize + write one output"),
-      new Loop("fc_binit", 1, 3, Port.BIAS, "gemm trans_b=0: block accumulators from bias"),
-      new Loop("fc_col", 0, EngineLatencies.PIPELINE_DEPTH, Port.WEIGHTS, "gemm trans_b=0: one input's row segment, FC_LANES reads per iteration"),
-      new Loop("fc_out", 2, EngineLatencies.OUTPUT_STAGE_DEPTH + 3, Port.FMAP, "gemm trans_b=0: block output, two quant reads per output"),
+      new Loop("fc_xpad", 1, 1, Port.NONE, "gemm_layer zeros after the input vector, to a whole beat"),
+      new Loop("fc_bias", 1, 3, Port.BIAS, "gemm_layer a block's bias"),
+      new Loop("fc_quant", 1, 3, Port.QUANT, "gemm_layer a block's (M, s) pairs"),
+      new Loop("fc_w", 1, EngineLatencies.PIPELINE_DEPTH, Port.BEATS, "gemm_layer a block's weight rows, one beat per cycle"),
+      new Loop("fc_y", 1, 3, Port.FMAP, "gemm_layer a block's outputs"),
       new Loop("ew_read", 1, 3, Port.FMAP, "ew_read"),
       new Loop("ew_write", 1, 3, Port.FMAP, "ew_write"),
       new Loop("ew_add", 1, 4, Port.NONE, "add_compute"),
@@ -101,12 +99,27 @@ public final class TraceCycles {
     Loop l = LOOPS.get(id);
     if (l == null) throw new IllegalArgumentException("unknown traced loop " + id);
     if (trips <= 0) return 0;
-    int ii = l.ii() == 0 ? hw.fcLanes() : l.ii();
-    long pipe = l.depth() + (long) ii * (trips - 1);
+    long pipe = l.depth() + (long) l.ii() * (trips - 1);
     if (l.port() == Port.NONE || elems <= 0) return pipe;
-    long bw = (long) Math.ceil(elems * (double) l.port().elementBytes(hw) / ddr.bytesPerCycle());
+    long bw = (long) Math.ceil(elems * (double) l.port().itemBytes(hw) / ddr.bytesPerCycle());
     long bursts = (elems + ddr.burstBeats() - 1) / ddr.burstBeats();
     return ddr.accessLatency() + Math.max(pipe, bw) + (bursts - 1) * ddr.burstIssueCycles();
+  }
+
+  /** DDR bytes of one invocation of loop {@code id} moving {@code elems} items (0 off DDR). */
+  public static long bytes(String id, long elems, HardwareConfig hw) {
+    Loop l = LOOPS.get(id);
+    return elems <= 0 ? 0 : elems * l.port().itemBytes(hw);
+  }
+
+  /**
+   * A region of concurrent processes (lane cycles, their total DDR bytes): the slowest lane, and no
+   * less than the total at the DDR's shared rate.
+   */
+  public static long concurrent(long[] lanes, long bytes, DdrModel ddr) {
+    long m = 0;
+    for (long s : lanes) m = Math.max(m, s);
+    return Math.max(m, (long) Math.ceil(bytes / ddr.sharedBytesPerCycle()));
   }
 
   /** Depth of loop {@code id} (a DATAFLOW lane's fill). */
@@ -168,16 +181,14 @@ public final class TraceCycles {
     for (Entry e : r.entries()) lanes = Math.max(lanes, e.lane() + 1);
     long[] sum = new long[lanes];
     int[] fill = new int[lanes];
+    long bytes = 0;
     for (Entry e : r.entries()) {
       sum[e.lane()] += loop(e.id(), e.trips(), e.elems(), hw, ddr) * e.count();
       fill[e.lane()] = Math.max(fill[e.lane()], depth(e.id()));
+      bytes += bytes(e.id(), e.elems(), hw) * e.count();
     }
     return switch (r.id()) {
-      case "conv_load" -> {  // independent calls, one basic block: in parallel
-        long m = 0;
-        for (long s : sum) m = Math.max(m, s);
-        yield m;
-      }
+      case "conv_load", "conv_step" -> concurrent(sum, bytes, ddr);  // independent calls, one basic block
       case "ew_chunk" -> dataflow(sum, fill);
       default -> throw new IllegalArgumentException("unknown traced region " + r.id());
     };

@@ -75,7 +75,7 @@ class CppContractTest {
         }
       }
     }
-    ddrs.add(new DdrModel(3.3333333333333335, 7, 16, 3, 4));  // short bursts, bandwidth-bound
+    ddrs.add(new DdrModel(3.3333333333333335, 7, 16, 3, 4, 3.3333333333333335));  // short bursts, bandwidth-bound
     long[] sizes = {0, 1, 2, 7, 15, 16, 17, 255, 256, 4095, 4096, 4097, 65_535, 65_536, 1_000_003, 123_456_789};
 
     StringBuilder c = new StringBuilder(prelude());
@@ -185,6 +185,7 @@ class CppContractTest {
 
   static final List<PlanField> PLAN = List.of(
       new PlanField("p.out_c", ConvEngine.ConvPlan::outC, "outC"),
+      new PlanField("p.groups", ConvEngine.ConvPlan::groups),
       new PlanField("p.cg", ConvEngine.ConvPlan::cg, "cg"),
       new PlanField("p.mg", ConvEngine.ConvPlan::mg, "mg"),
       new PlanField("p.dw", p -> p.depthwise() ? 1 : 0, "depthwise"),
@@ -201,6 +202,12 @@ class CppContractTest {
       new PlanField("p.tc", ConvEngine.ConvPlan::tc, "tc"),
       new PlanField("p.r_tiles", ConvEngine.ConvPlan::rTiles, "rTiles"),
       new PlanField("p.c_tiles", ConvEngine.ConvPlan::cTiles, "cTiles"),
+      new PlanField("p.rows_last", ConvEngine.ConvPlan::rowsLast),
+      new PlanField("p.cols_last", ConvEngine.ConvPlan::colsLast),
+      new PlanField("p.ptr", ConvEngine.ConvPlan::ptr),
+      new PlanField("p.ptc", ConvEngine.ConvPlan::ptc),
+      new PlanField("p.prows_last", ConvEngine.ConvPlan::prowsLast),
+      new PlanField("p.pcols_last", ConvEngine.ConvPlan::pcolsLast),
       new PlanField("p.tiles", p -> (long) p.chTiles() * p.rTiles() * p.cTiles()),
       new PlanField("cnnhls::TD", ConvEngine.ConvPlan::tmDepthwise, "tmDepthwise"),
       new PlanField("cnnhls::TM", ConvEngine.ConvPlan::tmGeneral, "tmGeneral"));
@@ -249,7 +256,8 @@ class CppContractTest {
         new int[0], 48, 1);
     EngineLimits limits = EngineLimits.of(prog);
     HardwareConfig hw = HardwareConfig.defaults(BoardCatalog.byName("ultra96"))
-        .withTiles(cfg.tm(), cfg.tn(), cfg.tr(), cfg.tc()).withWinograd(cfg.wino());
+        .withTiles(cfg.tm(), cfg.tn(), cfg.tr(), cfg.tc()).withWinograd(cfg.wino()).withPrecision(Math.min(16, cfg.actW()), Math.min(16, cfg.wgtW()))
+        .withAxiDataWidth(128);
     int ab = EngineProgram.storageBytes(cfg.actW()), wb = EngineProgram.storageBytes(cfg.wgtW());
 
     StringBuilder c = new StringBuilder(prelude());
@@ -267,13 +275,8 @@ class CppContractTest {
     c.append("\\n\", i");
     for (PlanField f : PLAN) c.append(", (int)(").append(f.cpp()).append(')');
     c.append(");\n");
-    // first, middle and last tile: extent and the traffic the SystemC model charges for it
-    c.append("    const int idx[3] = {0, p.tiles / 2, p.tiles - 1};\n");
-    c.append("    for (int j = 0; j < 3 && p.tiles > 0; j++) {\n");
-    c.append("      const cnnhls::ConvTile t = cnnhls::conv_tile(p, idx[j]);\n");
-    c.append("      std::printf(\"tile %d %d %d %d %d %lld %lld %lld\\n\", i, idx[j], t.mc, t.rows, t.cols,\n");
-    c.append("                  cnnhls_sc::conv_load_bytes(d, p, t, 0), cnnhls_sc::conv_load_bytes(d, p, t, p.n_tiles - 1),\n");
-    c.append("                  cnnhls_sc::conv_store_bytes(p, t));\n    }\n  }\n  return 0;\n}\n");
+    // the weight region the engine reads (cnnhls::weight_elems) against the one WeightLayout writes
+    c.append("    std::printf(\"weights %d %lld\\n\", i, cnnhls::weight_elems(d));\n  }\n  return 0;\n}\n");
 
     Path dir = tmp.resolve("config" + index);
     java.nio.file.Files.createDirectories(dir);
@@ -300,15 +303,11 @@ class CppContractTest {
       String ctx = where + ", case " + i + " " + d.toCpp() + "\n  fields:" + PLAN.stream().map(PlanField::cpp).toList();
       assertEquals(want.toString(), lines.get(line++), "conv plan, " + ctx);
       assertEquals(hw.winogradFor(d), p.wino(), "HardwareConfig.winogradFor, " + ctx);
-      long tiles = (long) p.chTiles() * p.rTiles() * p.cTiles();
-      if (tiles == 0) continue;
-      for (long idx : new long[] {0, tiles / 2, tiles - 1}) {
-        int spatial = p.rTiles() * p.cTiles(), ct = (int) (idx / spatial), st = (int) (idx % spatial);
-        int tm = p.channelsInTile(ct), r = p.rowsInTile(st / p.cTiles()), cc = p.colsInTile(st % p.cTiles());
-        String tile = "tile " + i + " " + idx + " " + tm + " " + r + " " + cc + " " + p.load(d, hw, tm, r, cc, 0, ab, wb) + " "
-            + p.load(d, hw, tm, r, cc, p.nTiles() - 1, ab, wb) + " " + p.store(tm, r, cc, ab);
-        assertEquals(tile, lines.get(line++), "tile extent (mc rows cols) and traffic (load first/last step, store), " + ctx);
-      }
+      int[] w = new int[d.outC() * (d.inC() / d.groups()) * d.kH() * d.kW()];
+      int laid = WeightLayout.conv(w, d.outC(), d.inC(), d.groups(), d.kH(), d.kW(), p.wino(), hw).length;
+      String weights = lines.get(line++);
+      // (32-bit storage exists in the kernels only: the compiler stores at most 16 bits)
+      if (cfg.wgtW() <= 16) assertEquals("weights " + i + " " + laid, weights, "cnnhls::weight_elems vs WeightLayout.conv, " + ctx);
     }
     assertEquals(lines.size(), line, "unexpected output lines");
   }
@@ -377,7 +376,7 @@ class CppContractTest {
   /** The config macros cnnhls_engine.h needs, as the generated config header sets them (limits from EngineLimits). */
   static List<String> config(int tm, int tn, int tr, int tc, int actW, int wgtW, boolean wino, EngineLimits l) {
     return List.of("CNNHLS_TM=" + tm, "CNNHLS_TN=" + tn, "CNNHLS_TR=" + tr, "CNNHLS_TC=" + tc, "CNNHLS_ACT_W=" + actW,
-        "CNNHLS_WGT_W=" + wgtW, "CNNHLS_WINOGRAD=" + (wino ? 1 : 0), "CNNHLS_MAX_K=" + l.maxK(),
+        "CNNHLS_WGT_W=" + wgtW, "CNNHLS_WINOGRAD=" + (wino ? 1 : 0), "CNNHLS_AXI_WIDTH=128", "CNNHLS_MAX_K=" + l.maxK(),
         "CNNHLS_MAX_STRIDE=" + l.maxStride(), "CNNHLS_MAX_DILATION=" + l.maxDilation());
   }
 
