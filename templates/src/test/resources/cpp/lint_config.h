@@ -1,7 +1,10 @@
 // Hand-written cnnhls_config.h for the lint build: one layer of every op kind (a 3x3 conv with pad
 // and stride, a depthwise conv, a conv with fused ReLU + 2x2 max-pool, a gemm, an add, a max-pool,
 // an average pool without padded positions, global pools, a concat copy, an activation). Offsets are
-// consistent, but this table is only compiled, never run.
+// consistent, but this table is only compiled, never run. Weight offsets follow the engine's layout
+// at these macros (WE = 8 weights per 128-bit beat, W_ROWS = 2 beats per tap): 3x3 blocks of 144
+// weights, conv 0 one block, the depthwise conv one (4 channels per tile), conv 2 two channel tiles,
+// the gemm 10 rows of 32 ([N][K], trans_b = 1); every w_off a whole beat.
 #ifndef CNNHLS_CONFIG_H
 #define CNNHLS_CONFIG_H
 
@@ -12,11 +15,14 @@
 #define CNNHLS_TR 4
 #define CNNHLS_TC 4
 #define CNNHLS_AXI_WIDTH 128
+#define CNNHLS_FC_LANES 8
 #define CNNHLS_ACT_W 16
 #define CNNHLS_WGT_W 16
 #define CNNHLS_NUM_LAYERS 11
 #define CNNHLS_FMAP_SIZE 2048
+#define CNNHLS_FMAP_BEATS 256
 #define CNNHLS_WEIGHTS_SIZE 1024
+#define CNNHLS_WEIGHTS_BEATS 128
 #define CNNHLS_BIAS_SIZE 64
 #define CNNHLS_QUANT_SIZE 128
 #define CNNHLS_INPUT_OFF 0
@@ -33,13 +39,13 @@ static const cnnhls::LayerDesc CNNHLS_LAYERS[CNNHLS_NUM_LAYERS] = {
   {cnnhls::OP_CONV, 0, 0, 192, 3, 8, 8, 4, 4, 4, 4, 4, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0,
    0, 1, 1, 1, 1, 0, 0, 0, 0, 16, -32768, 32767, 0, 1, 0, 0, 0, 0, 0, 0},
   // 1: depthwise 3x3 pad 1, ReLU6 (6.0 in Q4.12 = 24576)
-  {cnnhls::OP_CONV, 192, 0, 256, 4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 4, 108, 4, 4, 0,
+  {cnnhls::OP_CONV, 192, 0, 256, 4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 4, 144, 4, 4, 0,
    0, 1, 1, 1, 1, 0, 0, 0, 0, 16, 0, 24576, 0, 1, 0, 0, 0, 0, 0, 0},
   // 2: conv 3x3 pad 1 + ReLU + 2x2 max-pool, 4x4x4 -> 8x2x2
-  {cnnhls::OP_CONV, 256, 0, 320, 4, 4, 4, 8, 2, 2, 4, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 144, 8, 8, 0,
+  {cnnhls::OP_CONV, 256, 0, 320, 4, 4, 4, 8, 2, 2, 4, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 288, 8, 8, 0,
    1, 2, 2, 2, 2, 0, 0, 0, 0, 16, 0, 32767, 0, 1, 0, 0, 0, 0, 0, 0},
   // 3: gemm 32 -> 10, weights [N][K], LeakyReLU 0.1
-  {cnnhls::OP_GEMM, 320, 0, 352, 32, 1, 1, 10, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 432, 16, 16, 1,
+  {cnnhls::OP_GEMM, 320, 0, 352, 32, 1, 1, 10, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 576, 16, 16, 1,
    0, 1, 1, 1, 1, 0, 0, 0, 0, 16, -32768, 32767, 1, 3277, 15, 0, 0, 0, 0, 0},
   // 4: add of layers 0 and 1 (F differ by 2), ReLU
   {cnnhls::OP_ADD, 192, 256, 362, 4, 4, 4, 4, 4, 4, 4, 4, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0,

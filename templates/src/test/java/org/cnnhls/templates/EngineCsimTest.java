@@ -370,6 +370,41 @@ class EngineCsimTest {
   }
 
   @Test
+  void otherAxiWidthsLayWeightsOutPerBeat() throws Exception {
+    // the weight layout, the beat ports and the banked tiles at other bus widths than the default
+    // 128 bits: 2 elements per beat (32 bits at 16-bit storage) up to 64 (512 bits at 8-bit), with
+    // beats wider than a whole Tm x Tn weight row and a whole tile row; unwritten-value check and
+    // per-layer hook on, so whole-beat reads past a tensor's end must be discarded
+    List<String> check = List.of("-DCNNHLS_STANDIN_CHECK_INIT", "-DCNNHLS_LAYER_HOOK");
+    TestProject m16 = project(mixedModel(6), QuantOptions.preset("16"));
+    Map<String, Object> a = tiles(3, 5, 4, 4);
+    a.put("CNNHLS_AXI_WIDTH", 32);
+    assertPass(csim("axi32", m16, a, check), m16);
+    Map<String, Object> b = tiles(4, 3, 4, 4);
+    b.put("CNNHLS_AXI_WIDTH", 256);
+    assertPass(csim("axi256", m16, b, check), m16);
+    TestProject m8 = project(mixedModel(7), QuantOptions.preset("8").withPerChannel(true));
+    Map<String, Object> c = tiles(5, 3, 3, 7);
+    c.put("CNNHLS_AXI_WIDTH", 512);
+    assertPass(csim("axi512", m8, c, check), m8);
+    TestProject w = project(winogradModel(24), QuantOptions.preset("16"));
+    Map<String, Object> wm = tiles(4, 3, 5, 3);
+    wm.put("CNNHLS_AXI_WIDTH", 64);
+    wm.put("CNNHLS_WINOGRAD", 1);
+    assertPass(csim("axi64wino", w, wm, check), w);
+    TestProject w8 = project(winogradModel(25), QuantOptions.preset("8"));
+    Map<String, Object> w8m = tiles(8, 4, 6, 8);
+    w8m.put("CNNHLS_AXI_WIDTH", 256);
+    w8m.put("CNNHLS_WINOGRAD", 1);
+    assertPass(csim("axi256wino8", w8, w8m, check), w8);
+    TestProject zoo = project(zooModel(13, 28), QuantOptions.preset("8"));
+    Map<String, Object> z = tiles(16, 16, 6, 9);
+    z.put("CNNHLS_AXI_WIDTH", 64);
+    z.put("CNNHLS_MAX_K", 5);
+    assertPass(csim("axi64zoo", zoo, z, check), zoo);
+  }
+
+  @Test
   void vendorHeadersBitExact() throws Exception {
     // the same kernels against Xilinx's own ap_int / hls::stream C-simulation headers: every op kind
     // at 16 bit, and Winograd mode with narrowed accumulators at 8 bit

@@ -27,6 +27,12 @@ import org.cnnhls.ir.quant.QuantizedGraph;
  * one lives in codegen-hls): every tensor gets its own feature-map region, Flatten aliases its input,
  * Concat becomes one COPY per input. Writes cnnhls_config.h and the data blobs the testbench reads,
  * with golden values from the Java {@link BitAccurateInterpreter}.
+ *
+ * <p>weights.bin is in the engine's order (engine WeightLayout, mirrored here: templates does not
+ * depend on engine), which depends on Tm, Tn, the AXI width, the weight storage width and the
+ * Winograd flag; so the model's raw weights are kept at lowering and laid out, with every layer's
+ * w_off, for each macro set the project is written for. Fully connected layers are always stored
+ * [N][K] (trans_b = 1), transposed here when the model holds [K][N].
  */
 final class TestProject {
   /** LayerDesc field names in declaration order, read from cnnhls_desc.h itself. */
@@ -39,7 +45,8 @@ final class TestProject {
   final List<String> names = new ArrayList<>();
   final List<String> values = new ArrayList<>(); // the IR value each layer writes
   private final Map<String, Integer> offsets = new HashMap<>();
-  private final List<Integer> weights = new ArrayList<>();
+  /** Each conv/gemm layer's weights as the model holds them, in table order. */
+  private final List<RawWeights> rawWeights = new ArrayList<>();
   private final List<Long> bias = new ArrayList<>();
   private final List<Integer> quant = new ArrayList<>();
   private final QuantizedGraph q;
@@ -144,7 +151,7 @@ final class TestProject {
     d.put("leak_s", a.leakShift());
   }
 
-  private void params(Map<String, Integer> d, LinearQuant lq, int inWidth, boolean rowsPerOutput) {
+  private void params(Map<String, Integer> d, LinearQuant lq, int inWidth, boolean rowsPerOutput, RawWeights raw) {
     int outs = lq.outChannels(), k = lq.weights().length / outs;
     for (int c = 0; c < outs; c++) {
       long bound = Math.abs(lq.bias()[c]);
@@ -152,8 +159,8 @@ final class TestProject {
       accBits = Math.max(accBits, 64 - Long.numberOfLeadingZeros(bound) + 1);
       multBits = Math.max(multBits, 32 - Integer.numberOfLeadingZeros(lq.multiplier()[c]));
     }
-    d.put("w_off", weights.size());
-    for (int w : lq.weights()) weights.add(w);
+    d.put("w_off", -1); // laid out per configuration: layers(macros)
+    rawWeights.add(raw);
     d.put("b_off", bias.size());
     for (long b : lq.bias()) bias.add(b);
     d.put("q_off", quant.size() / 2);
@@ -191,7 +198,11 @@ final class TestProject {
       d.put("conv_w", convOut.dim(3));
       window(d, c.kernel(), c.strides(), c.pads(), c.dilations());
       d.put("groups", c.group());
-      params(d, q.linear().get(n.name()), q.format(n.input(0)).width(), true);
+      LinearQuant lq = q.linear().get(n.name());
+      int[] in = chw(n.input(0));
+      params(d, lq, q.format(n.input(0)).width(), true, new ConvWeights(layers.size(), lq.weights(), convOut.dim(1), in[0],
+          c.group(), c.kernel()[0], c.kernel()[1], c.strides()[0] == 1 && c.strides()[1] == 1 && c.dilations()[0] == 1
+              && c.dilations()[1] == 1));
       activation(d, q.activations().get(n.name()));
       if (f.pool() != null) {
         Op.MaxPool p = f.pool();
@@ -215,8 +226,11 @@ final class TestProject {
       d.put("in_c", in[0] * in[1] * in[2]);
       d.put("in_h", 1);
       d.put("in_w", 1);
-      d.put("trans_b", f.transB() ? 1 : 0);
-      params(d, q.linear().get(n.name()), q.format(n.input(0)).width(), f.transB());
+      d.put("trans_b", 1); // the engine reads [N][K] rows only; [K][N] models are transposed when laid out
+      LinearQuant lq = q.linear().get(n.name());
+      int k = in[0] * in[1] * in[2];
+      params(d, lq, q.format(n.input(0)).width(), f.transB(),
+          new FcWeights(layers.size(), lq.weights(), k, lq.outChannels(), f.transB()));
       activation(d, q.activations().get(n.name()));
       emit(d, n, n.output());
     } else if (op instanceof Op.FusedAdd || op instanceof Op.Add) {
@@ -269,6 +283,127 @@ final class TestProject {
     }
   }
 
+  /** What the weight layout depends on, from one macro set (the engine's defaults where absent). */
+  record Engine(int tm, int tn, int axiWidth, int wgtWidth, boolean winograd) {
+    static Engine of(Map<String, Object> macros, int wgtWidth) {
+      return new Engine(intMacro(macros, "CNNHLS_TM", -1), intMacro(macros, "CNNHLS_TN", -1),
+          intMacro(macros, "CNNHLS_AXI_WIDTH", 128), intMacro(macros, "CNNHLS_WGT_W", wgtWidth),
+          intMacro(macros, "CNNHLS_WINOGRAD", 0) != 0);
+    }
+
+    /** Weights per AXI beat (WE, also CNNHLS_FC_LANES). */
+    int we() {
+      return axiWidth / (8 * storageBytes(wgtWidth));
+    }
+
+    /** Beats per window tap of a conv weight block (W_ROWS). */
+    int rows() {
+      return (tm * tn + we() - 1) / we();
+    }
+  }
+
+  static int intMacro(Map<String, Object> macros, String name, int dflt) {
+    Object v = macros.get(name);
+    if (v == null) {
+      if (dflt < 0) throw new IllegalArgumentException(name + " is required");
+      return dflt;
+    }
+    return ((Number) v).intValue();
+  }
+
+  /** A conv or gemm layer's weights as the model holds them; {@code layer} is its index in the table. */
+  sealed interface RawWeights permits ConvWeights, FcWeights {
+    int layer();
+
+    /** The layer's region of weights.bin for {@code e}: a whole number of beats. */
+    int[] layout(Engine e);
+  }
+
+  /**
+   * Conv weights [M][C/groups][kh][kw]; {@code unitStrides}: stride and dilation 1 (with a 3x3
+   * window in general mode, the layer runs in Winograd mode when the engine has it).
+   */
+  record ConvWeights(int layer, int[] w, int outC, int inC, int groups, int kH, int kW, boolean unitStrides)
+      implements RawWeights {
+    public int[] layout(Engine e) {
+      int g = Math.max(1, groups), cg = inC / g, mg = outC / g, kk = kH * kW, tm = e.tm(), tn = e.tn();
+      if (w.length != outC * cg * kk) throw new IllegalStateException("conv weights: " + w.length + " values");
+      boolean dw = cg == 1 && g > 1;
+      boolean wino = e.winograd() && !dw && kH == 3 && kW == 3 && unitStrides;
+      int td = Math.min(tm, tn), mtPerGroup = (mg + tm - 1) / tm;
+      int chTiles = dw ? (outC + td - 1) / td : g * mtPerGroup, nTiles = dw ? 1 : (cg + tn - 1) / tn;
+      int we = e.we(), rows = e.rows(), taps = wino ? 9 : kk, block = taps * rows * we;
+      int[] out = new int[chTiles * nTiles * block];
+      for (int ct = 0; ct < chTiles; ct++) {
+        int m0 = dw ? ct * td : ct / mtPerGroup * mg + ct % mtPerGroup * tm;
+        int mc = dw ? Math.min(td, outC - m0) : Math.min(tm, mg - ct % mtPerGroup * tm);
+        for (int nt = 0; nt < nTiles; nt++) {
+          int base = (ct * nTiles + nt) * block;
+          for (int m = 0; m < mc; m++) {
+            for (int n = 0; n < tn; n++) {
+              int ic = dw ? 0 : nt * tn + n;
+              if (dw ? m != n : ic >= cg) continue; // zero lanes: off the diagonal, or past the group's channels
+              int lane = m * tn + n, row = lane / we, u = lane % we;
+              for (int k = 0; k < kk; k++) {
+                int pos = base + (wino ? row * 9 + k : k * rows + row) * we + u;
+                out[pos] = w[((m0 + m) * cg + ic) * kk + k];
+              }
+            }
+          }
+        }
+      }
+      return out;
+    }
+  }
+
+  /** Fully connected weights, [N][K] when {@code transB}, else [K][N]: laid out as [N][K] rows padded to whole beats. */
+  record FcWeights(int layer, int[] w, int k, int n, boolean transB) implements RawWeights {
+    public int[] layout(Engine e) {
+      if (w.length != k * n) throw new IllegalStateException("fc weights: " + w.length + " values");
+      int kp = (k + e.we() - 1) / e.we() * e.we();
+      int[] out = new int[n * kp];
+      for (int o = 0; o < n; o++) {
+        for (int i = 0; i < k; i++) out[o * kp + i] = transB ? w[o * k + i] : w[i * n + o];
+      }
+      return out;
+    }
+  }
+
+  /** weights.bin for one configuration, and each layer's w_off into it (-1 for layers without weights). */
+  record WeightData(int[] weights, int[] wOff) {}
+
+  WeightData weightData(Map<String, Object> macros) {
+    Engine e = Engine.of(macros, wgtWidth);
+    int we = e.we();
+    if (we < 1 || Integer.bitCount(e.axiWidth()) != 1) throw new IllegalArgumentException("bad AXI width " + e.axiWidth());
+    int[] wOff = new int[layers.size()];
+    java.util.Arrays.fill(wOff, -1);
+    List<int[]> parts = new ArrayList<>();
+    int size = 0;
+    for (RawWeights r : rawWeights) {
+      int[] part = r.layout(e);
+      size = (size + we - 1) / we * we; // every layer starts on a beat (the regions are whole beats anyway)
+      wOff[r.layer()] = size;
+      parts.add(part);
+      size += part.length;
+    }
+    int[] all = new int[size];
+    for (int i = 0; i < parts.size(); i++) System.arraycopy(parts.get(i), 0, all, wOff[rawWeights.get(i).layer()], parts.get(i).length);
+    return new WeightData(all, wOff);
+  }
+
+  /** The descriptor table for one configuration: the lowered layers with w_off into that configuration's weights.bin. */
+  List<Map<String, Integer>> layers(Map<String, Object> macros) {
+    WeightData wd = weightData(macros);
+    List<Map<String, Integer>> out = new ArrayList<>();
+    for (int i = 0; i < layers.size(); i++) {
+      Map<String, Integer> d = new LinkedHashMap<>(layers.get(i));
+      d.put("w_off", Math.max(wd.wOff()[i], 0));
+      out.add(d);
+    }
+    return out;
+  }
+
   /** Narrowest accumulator and requantize operand widths for this program (what a compiler would emit). */
   Map<String, Object> narrowAccumulatorMacros() {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -291,9 +426,17 @@ final class TestProject {
     Map<String, Object> all = new LinkedHashMap<>(macros);
     all.putIfAbsent("CNNHLS_ACT_W", actWidth);
     all.putIfAbsent("CNNHLS_WGT_W", wgtWidth);
+    all.putIfAbsent("CNNHLS_AXI_WIDTH", 128);
+    Engine e = Engine.of(all, wgtWidth);
+    int ae = e.axiWidth() / (8 * storageBytes(intMacro(all, "CNNHLS_ACT_W", actWidth)));
+    all.putIfAbsent("CNNHLS_FC_LANES", e.we());
+    WeightData wd = weightData(all);
+    int fmap = Math.max(fmapSize, 1), wsize = Math.max(wd.weights().length, 1);
     all.put("CNNHLS_NUM_LAYERS", layers.size());
-    all.put("CNNHLS_FMAP_SIZE", Math.max(fmapSize, 1));
-    all.put("CNNHLS_WEIGHTS_SIZE", Math.max(weights.size(), 1));
+    all.put("CNNHLS_FMAP_SIZE", fmap);
+    all.put("CNNHLS_FMAP_BEATS", (fmap + ae - 1) / ae);
+    all.put("CNNHLS_WEIGHTS_SIZE", wsize);
+    all.put("CNNHLS_WEIGHTS_BEATS", (wsize + e.we() - 1) / e.we());
     all.put("CNNHLS_BIAS_SIZE", Math.max(bias.size(), 1));
     all.put("CNNHLS_QUANT_SIZE", Math.max(quant.size(), 2));
     all.put("CNNHLS_INPUT_OFF", inputOff());
@@ -303,7 +446,8 @@ final class TestProject {
     all.put("CNNHLS_OUTPUT_SIZE", g.shape(out).size());
     all.forEach((k, v) -> sb.append("#define ").append(k).append(' ').append(v).append('\n'));
     sb.append("static const cnnhls::LayerDesc CNNHLS_LAYERS[CNNHLS_NUM_LAYERS] = {\n");
-    for (int i = 0; i < layers.size(); i++) sb.append("  ").append(cppRow(layers.get(i))).append(",  // ").append(names.get(i)).append('\n');
+    List<Map<String, Integer>> table = layers(all);
+    for (int i = 0; i < table.size(); i++) sb.append("  ").append(cppRow(table.get(i))).append(",  // ").append(names.get(i)).append('\n');
     sb.append("};\n#ifndef __SYNTHESIS__\nstatic const char *const CNNHLS_LAYER_NAMES[CNNHLS_NUM_LAYERS] = {");
     for (String n : names) sb.append('"').append(n).append("\", ");
     sb.append("};\nstatic const int CNNHLS_LAYER_CHECKED[CNNHLS_NUM_LAYERS] = {");
@@ -336,7 +480,7 @@ final class TestProject {
     Files.createDirectories(data);
     int wb = storageBytes(((Number) macros.getOrDefault("CNNHLS_WGT_W", wgtWidth)).intValue());
     int ab = storageBytes(((Number) macros.getOrDefault("CNNHLS_ACT_W", actWidth)).intValue());
-    int[] w = weights.stream().mapToInt(Integer::intValue).toArray();
+    int[] w = weightData(macros).weights();
     Files.write(data.resolve("weights.bin"), ints(w.length == 0 ? new int[1] : w, wb));
     long[] b = bias.stream().mapToLong(Long::longValue).toArray();
     ByteBuffer bb = ByteBuffer.allocate(8 * Math.max(b.length, 1)).order(ByteOrder.LITTLE_ENDIAN);
