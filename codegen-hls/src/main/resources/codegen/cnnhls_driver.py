@@ -22,8 +22,16 @@ ACT_WIDTH = @ACT_W@
 ACT_DTYPE = np.@ACT_DTYPE@
 WGT_DTYPE = np.@WGT_DTYPE@
 FMAP_SIZE = @FMAP_SIZE@
+# the engine reads and writes whole AXI beats: buffers are allocated to whole beats
+AXI_BYTES = @AXI_BYTES@
 INPUT_OFF, INPUT_SIZE = @INPUT_OFF@, @INPUT_SIZE@
 OUTPUT_OFF, OUTPUT_SIZE = @OUTPUT_OFF@, @OUTPUT_SIZE@
+
+
+def beats(n, dtype):
+    """n elements of dtype rounded up to whole AXI beats (in elements)."""
+    per_beat = AXI_BYTES // np.dtype(dtype).itemsize
+    return -(-n // per_beat) * per_beat
 
 
 def quantize(x, frac, width):
@@ -58,10 +66,11 @@ class Accelerator:
         weights = np.fromfile(os.path.join(data, "weights.bin"), dtype=WGT_DTYPE)
         bias = np.fromfile(os.path.join(data, "bias.bin"), dtype=np.int64)
         quant = np.fromfile(os.path.join(data, "quant.bin"), dtype=np.int32)
-        self.weights = allocate(shape=(max(weights.size, 1),), dtype=WGT_DTYPE)
+        self.weights = allocate(shape=(beats(max(weights.size, 1), WGT_DTYPE),), dtype=WGT_DTYPE)
         self.bias = allocate(shape=(max(bias.size, 1),), dtype=np.int64)
         self.quant = allocate(shape=(max(quant.size, 1),), dtype=np.int32)
-        self.fmap = allocate(shape=(FMAP_SIZE,), dtype=ACT_DTYPE)
+        self.fmap = allocate(shape=(beats(FMAP_SIZE, ACT_DTYPE),), dtype=ACT_DTYPE)
+        self.weights[:] = 0
         self.weights[: weights.size] = weights
         self.bias[: bias.size] = bias
         self.quant[: quant.size] = quant
@@ -69,7 +78,9 @@ class Accelerator:
             buf.flush()
         # every register name is checked against the overlay's register map before anything is written
         pointers = [(name, buf, self.pointer_registers(name)) for name, buf in
-                    (("weights", self.weights), ("bias", self.bias), ("quant", self.quant), ("fmap", self.fmap))]
+                    (("weights", self.weights), ("bias", self.bias), ("quant", self.quant),
+                     # one feature-map buffer behind three ports: beats in, elements, beats out
+                     ("fmap_in", self.fmap), ("fmap", self.fmap), ("fmap_out", self.fmap))]
         for name, buf, regs in pointers:
             addr = buf.device_address
             if len(regs) == 1:

@@ -6,7 +6,7 @@
 #include "cnnhls_desc.h"
 
 #define CNNHLS_TM 16  // output channels per MAC-array step
-#define CNNHLS_TN 14  // input channels per MAC-array step
+#define CNNHLS_TN 8  // input channels per MAC-array step
 #define CNNHLS_TR 14  // output tile rows
 #define CNNHLS_TC 14  // output tile columns
 #define CNNHLS_AXI_WIDTH 128  // m_axi data width in bits
@@ -18,7 +18,9 @@
 #define CNNHLS_CLOCK_MHZ 200.0
 #define CNNHLS_NUM_LAYERS 4  // engine passes
 #define CNNHLS_FMAP_SIZE 298  // feature-map buffer (elements)
-#define CNNHLS_WEIGHTS_SIZE 3592  // weights (elements)
+#define CNNHLS_WEIGHTS_SIZE 4672  // weights (elements)
+#define CNNHLS_WEIGHTS_BEATS 584  // weights (AXI beats)
+#define CNNHLS_FMAP_BEATS 38  // feature-map buffer (AXI beats)
 #define CNNHLS_BIAS_SIZE 66  // bias (int64 elements)
 #define CNNHLS_QUANT_SIZE 132  // requantize parameters (ints: M, s per channel)
 #define CNNHLS_INPUT_OFF 0  // input tensor in fmap
@@ -30,6 +32,7 @@
 
 // Timing model shared with sim/ (the SystemC model waits by these).
 #define CNNHLS_DDR_BYTES_PER_CYCLE 15.990000000000000
+#define CNNHLS_DDR_SHARED_BYTES_PER_CYCLE 15.990000000000000
 #define CNNHLS_DDR_LATENCY 30  // cycles from request to first beat
 #define CNNHLS_DDR_BURST_BEATS 256  // longest AXI burst
 #define CNNHLS_DDR_BURST_ISSUE 2  // cycles to issue each further burst
@@ -54,9 +57,9 @@
 // One descriptor per engine pass, in execution order (fields: see cnnhls_desc.h).
 static const cnnhls::LayerDesc CNNHLS_LAYERS[CNNHLS_NUM_LAYERS] = {
   {cnnhls::OP_CONV, 0, 0, 64, 1, 8, 8, 8, 4, 4, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 2, 2, 2, 2, 0, 0, 0, 0, 16, 0, 32767, 0, 1, 0, 0, 0, 0, 0, 0},  // 0: /0/Conv
-  {cnnhls::OP_CONV, 64, 0, 192, 8, 4, 4, 16, 2, 2, 4, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 72, 8, 8, 0, 1, 2, 2, 2, 2, 0, 0, 0, 0, 16, 0, 32767, 0, 1, 0, 0, 0, 0, 0, 0},  // 1: /3/Conv
-  {cnnhls::OP_GEMM, 192, 0, 256, 64, 1, 1, 32, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1224, 24, 24, 1, 0, 1, 1, 1, 1, 0, 0, 0, 0, 16, 0, 32767, 0, 1, 0, 0, 0, 0, 0, 0},  // 2: /7/Gemm
-  {cnnhls::OP_GEMM, 256, 0, 288, 32, 1, 1, 10, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 3272, 56, 56, 1, 0, 1, 1, 1, 1, 0, 0, 0, 0, 16, -32768, 32767, 0, 1, 0, 0, 0, 0, 0, 0},  // 3: /9/Gemm
+  {cnnhls::OP_CONV, 64, 0, 192, 8, 4, 4, 16, 2, 2, 4, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1152, 8, 8, 0, 1, 2, 2, 2, 2, 0, 0, 0, 0, 16, 0, 32767, 0, 1, 0, 0, 0, 0, 0, 0},  // 1: /3/Conv
+  {cnnhls::OP_GEMM, 192, 0, 256, 64, 1, 1, 32, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 2304, 24, 24, 1, 0, 1, 1, 1, 1, 0, 0, 0, 0, 16, 0, 32767, 0, 1, 0, 0, 0, 0, 0, 0},  // 2: /7/Gemm
+  {cnnhls::OP_GEMM, 256, 0, 288, 32, 1, 1, 10, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 4352, 56, 56, 1, 0, 1, 1, 1, 1, 0, 0, 0, 0, 16, -32768, 32767, 0, 1, 0, 0, 0, 0, 0, 0},  // 3: /9/Gemm
 };
 
 #ifndef __SYNTHESIS__

@@ -14,7 +14,13 @@ import cnnhls_driver  # noqa: E402
 
 assert pynq.__file__.startswith(HERE), "the stand-in pynq must be imported, not " + pynq.__file__
 DATA = os.path.join(project, "hls", "data")
-POINTERS = ("weights", "bias", "quant", "fmap")
+POINTERS = ("weights", "bias", "quant", "fmap_in", "fmap", "fmap_out")
+# the driver's buffer behind each pointer argument (one feature-map buffer behind three ports)
+BUFFER = {"fmap_in": "fmap", "fmap_out": "fmap"}
+
+
+def buffer(acc, p):
+    return getattr(acc, BUFFER.get(p, p))
 
 
 def make(registers):
@@ -43,20 +49,22 @@ for p in POINTERS:
 acc = make(halves)
 writes = dict(pynq.WRITES)
 for p in POINTERS:
-    addr = getattr(acc, p).device_address
+    addr = buffer(acc, p).device_address
     assert addr >> 32 != 0, "the stand-in gives addresses above 4 GiB"
     assert writes[p + "_1"] == addr & 0xFFFFFFFF and writes[p + "_2"] == addr >> 32, (p, writes)
 assert len(pynq.WRITES) == 2 * len(POINTERS), pynq.WRITES
 y = acc.run(np.zeros(cnnhls_driver.INPUT_SHAPE, dtype=np.float32))
 assert y.shape == cnnhls_driver.OUTPUT_SHAPE and y.dtype == np.float32, (y.shape, y.dtype)
 assert ("CTRL.AP_START", 1) in pynq.WRITES
+for buf, n in ((acc.fmap, cnnhls_driver.FMAP_SIZE), (acc.weights, 1)):
+    assert buf.size >= n and (buf.size * buf.itemsize) % cnnhls_driver.AXI_BYTES == 0, "buffers are whole AXI beats"
 print("OK halves: every pointer register written, low and high half")
 
 # one 64-bit register per pointer
 wide = {"CTRL": 32}
 wide.update({p: 64 for p in POINTERS})
 acc = make(wide)
-assert dict(pynq.WRITES) == {p: getattr(acc, p).device_address for p in POINTERS}, pynq.WRITES
+assert dict(pynq.WRITES) == {p: buffer(acc, p).device_address for p in POINTERS}, pynq.WRITES
 print("OK wide: every 64-bit pointer register written whole")
 
 # a register the overlay lacks is an error naming it, before anything is written
@@ -64,8 +72,8 @@ bad = dict(halves)
 del bad["quant_2"]
 print("OK missing half: " + expect_error(bad, "quant_2"))
 assert not pynq.WRITES, "nothing is written when a register is missing: %s" % pynq.WRITES
-bad = {k: v for k, v in halves.items() if not k.startswith("fmap")}
-print("OK missing pointer: " + expect_error(bad, "fmap"))
+bad = {k: v for k, v in halves.items() if not k.startswith("fmap_out")}
+print("OK missing pointer: " + expect_error(bad, "fmap_out"))
 bad = {k: v for k, v in halves.items() if k != "CTRL"}
 print("OK missing CTRL: " + expect_error(bad, "CTRL"))
 assert not pynq.WRITES, "nothing is written to an overlay without CTRL"

@@ -138,7 +138,7 @@ proc export_design {args} {
 # ---------------------------------------------------------------- Vivado
 if {![info exists ::installed_board_parts]} { set ::installed_board_parts {} }
 if {![info exists ::board_presets]} { set ::board_presets {} }
-if {![info exists ::cnnhls_bundles]} { set ::cnnhls_bundles {gmem_w gmem_b gmem_q gmem_f} }
+if {![info exists ::cnnhls_bundles]} { set ::cnnhls_bundles {gmem_in gmem_w gmem_o gmem_f gmem_b gmem_q} }
 set ::project {}
 set ::board_part {}
 set ::cells {}

@@ -252,12 +252,25 @@ static const int OUT_BANK = (TR * TC + AE - 1) / AE;
 static const int W_LANES = TM * TN;
 static const int W_ROWS = (W_LANES + WE - 1) / WE;
 
+// -DCNNHLS_COUNT_WALK (C-simulation only; the SystemC model): walk_cycles() accumulates the cycles
+// of the walk's short sequential loops (mul_add, dw_adv: one per trip), which the model charges.
+#if defined(CNNHLS_COUNT_WALK) && !defined(__SYNTHESIS__)
+inline long long &walk_cycles() {
+  static long long c = 0;
+  return c;
+}
+#define CNNHLS_WALK_COUNT(n) (::cnnhls::walk_cycles() += (n))
+#else
+#define CNNHLS_WALK_COUNT(n)
+#endif
+
 // a * b (both >= 0) by repeated addition, min(a, b) times: the address products of the conv walk,
 // once per layer or per tile, without a multiplier.
 inline int mul_add(int a, int b) {
   const int big = a > b ? a : b, n = a > b ? b : a;
   int s = 0;
   CNNHLS_TRACE_LOOP("mul_add", n);
+  CNNHLS_WALK_COUNT(n > 0 ? n : 0);
   for (int i = 0; i < n; i++) {
     CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=0 max=CNNHLS_TRIP_K)
     CNNHLS_PRAGMA(HLS PIPELINE II=1)
@@ -541,6 +554,7 @@ inline void conv_next_step(ConvStep &s, const LayerDesc &d, const ConvPlan &p, c
         s.out_ch += g.td_oplane;
         s.dw_rem += TD;
         CNNHLS_TRACE_LOOP("dw_adv", (s.dw_rem - (s.dw_rem % p.mg)) / p.mg);
+        CNNHLS_WALK_COUNT((s.dw_rem - (s.dw_rem % p.mg)) / p.mg);
         while (s.dw_rem >= p.mg) {  // m0 / mg and m0 % mg without a divider
           CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=0 max=CNNHLS_TM)
           CNNHLS_PRAGMA(HLS PIPELINE II=1)
@@ -763,6 +777,7 @@ inline mac_in_t conv_in_at(const in_tile_t in, const ConvStep &s, int n, int iy,
 // dependence: each (r, c) is read and written once per step.
 inline void conv_mac_direct(const in_tile_t in, const w_tile_t w, acc_t acc[TM][TR][TC], const acc_t b[TM],
                             const LayerDesc &d, const ConvStep &s) {
+  CNNHLS_PRAGMA(HLS INLINE)
   const int kk = s.kk;
   CNNHLS_TRACE_LOOP("conv_mac", (long long)s.rows * s.cols * kk);
   acc_t racc[TM];
@@ -830,6 +845,7 @@ inline void conv_mac_direct(const in_tile_t in, const w_tile_t w, acc_t acc[TM][
 // loaded window are 0: padding, or positions that only feed outputs outside the tile.
 inline void conv_mac_winograd(const in_tile_t in, const w_tile_t w, acc_t acc[TM][TR][TC], const acc_t b[TM],
                               const ConvStep &s) {
+  CNNHLS_PRAGMA(HLS INLINE)
   CNNHLS_TRACE_LOOP("conv_wino", (long long)((s.rows + 1) / 2) * ((s.cols + 1) / 2));
   const int p1 = s.pitch, p2 = p1 + p1, p3 = p2 + p1;
   const int lrow[4] = {0, p1, p2, p3};
@@ -980,6 +996,8 @@ inline void conv_compute(const in_tile_t in, const w_tile_t w, acc_t acc[TM][TR]
                          int qm[TM], int qs[TM], const bias_t *bias, const int *quant, const LayerDesc &d,
                          const ConvPlan &p, const ConvStep &s) {
   CNNHLS_PRAGMA(HLS INLINE off)
+  // one MAC array for both conv modes (conv_mac_direct and conv_mac_winograd are inlined here)
+  CNNHLS_PRAGMA(HLS ALLOCATION function instances=mac_array limit=1)
   if (s.first) conv_load_channel_params(bias, quant, d, s, b, qm, qs);
 #if CNNHLS_WINOGRAD
   if (p.wino) {

@@ -1,6 +1,6 @@
 // cnnhls SystemC model: the formulas its schedule charges, apart from SystemC itself so that the
 // engine's Java contract test (engine CppContractTest) can compile them with plain g++ and compare
-// them with engine DdrModel.transfer and ConvEngine.ConvPlan.load/store.
+// them with engine DdrModel.transfer and TraceCycles.loop.
 // Needs cnnhls_engine.h (and so the config macros) included first.
 #ifndef CNNHLS_SC_COST_H
 #define CNNHLS_SC_COST_H
@@ -35,21 +35,6 @@ inline long long loop_cycles(int ii, int depth, int elem_bytes, long long trips,
 
 inline int act_bytes() { return CNNHLS_ACT_W <= 8 ? 1 : 2; }
 inline int wgt_bytes() { return CNNHLS_WGT_W <= 8 ? 1 : 2; }
-
-// Bytes input-channel step nt of a tile loads: its input tile and its weight tile.
-inline long long conv_load_bytes(const cnnhls::LayerDesc &d, const cnnhls::ConvPlan &p, const cnnhls::ConvTile &tile,
-                                 int nt) {
-  const int in_rows = (tile.rows - 1) * d.s_h + (d.k_h - 1) * d.d_h + 1;
-  const int in_cols = (tile.cols - 1) * d.s_w + (d.k_w - 1) * d.d_w + 1;
-  const int tn = p.dw ? tile.mc : cnnhls::min_int(CNNHLS_TN, p.cg - nt * CNNHLS_TN);
-  return (long long)tn * in_rows * in_cols * act_bytes() +
-         (long long)tile.mc * (p.dw ? 1 : tn) * d.k_h * d.k_w * wgt_bytes();
-}
-
-// Bytes a finished tile stores (after a fused max-pool).
-inline long long conv_store_bytes(const cnnhls::ConvPlan &p, const cnnhls::ConvTile &tile) {
-  return (long long)tile.mc * (tile.rows / p.pk_h) * (tile.cols / p.pk_w) * act_bytes();
-}
 
 }  // namespace cnnhls_sc
 

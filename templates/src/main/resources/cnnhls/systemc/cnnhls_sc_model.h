@@ -10,17 +10,23 @@
 //   Engine       walks the descriptor table. Values come from the HLS kernels (cnnhls::run_layer),
 //                so they are bit-exact by construction; timing follows the kernels' loops as HLS
 //                builds them (loop_cycles in cnnhls_sc_cost.h: depth + II (trips - 1), DDR bursts
-//                with latency and bandwidth): conv steps add the load region (input and weight
-//                loads in parallel), the store, init, window loops and output stage; gemm,
-//                element-wise (DATAFLOW chunks) and pooling count their loops likewise. (Ddr and
-//                OutputStage remain wired for schedules that overlap; today's kernels do not.)
+//                with latency and bandwidth). A conv layer is walked step by step with the
+//                kernels' own walk (conv_first_step / conv_next_step) and exact burst addresses:
+//                each step costs the slowest of its four concurrent processes (next input and
+//                weight loads, previous tile's store, this step's compute), and no less than their
+//                DDR bytes at the DDR's shared rate. Gemm, element-wise (DATAFLOW chunks) and
+//                pooling count their loops likewise. (Ddr and OutputStage stay wired for
+//                request-level schedules; the loop-level costs above do not use them.)
 //
-// The schedule is written independently of sim/'s Java model so the two cross-check each other
-// (codegen-hls SystemCCrossCheckTest, layer by layer). The conv plan and the Winograd decision are
-// cnnhls_engine.h's own conv_plan/conv_tile; the DDR and tile-traffic formulas are in
-// cnnhls_sc_cost.h, compared with the Java ones by engine CppContractTest.
+// The schedule is written independently of sim/'s Java model (which costs conv layers class by
+// class, averaging burst alignment) so the two cross-check each other (codegen-hls
+// SystemCCrossCheckTest, layer by layer). The DDR formula is in cnnhls_sc_cost.h, compared with the
+// Java one by engine CppContractTest.
 #ifndef CNNHLS_SC_MODEL_H
 #define CNNHLS_SC_MODEL_H
+
+// the walk's short loops (mul_add, dw_adv) report their cycles to the model
+#define CNNHLS_COUNT_WALK 1
 
 #include <systemc.h>
 
@@ -78,10 +84,11 @@ SC_MODULE(Engine) {
   sc_fifo_out<long long> out_tile;
   sc_fifo_in<int> out_done;
 
-  const cnnhls::wgt_t *weights;
+  const cnnhls::wgt_beat_t *weights;
   const cnnhls::bias_t *bias;
   const int *quant;
-  cnnhls::act_t *fmap;
+  cnnhls::act_beat_t *fbeats;  // the feature-map buffer as beats (fmap_in and fmap_out)
+  cnnhls::act_store_t *fmap;
   sc_time period;
   long long layer_cycles[CNNHLS_NUM_LAYERS];
   long long total_cycles;
@@ -100,66 +107,121 @@ SC_MODULE(Engine) {
     ddr_done.read();
   }
 
-  // conv_layer's steps, in the order the kernel runs them and, as HLS builds that code, one after the
-  // other: the load region of the next step (conv_load_input and conv_load_weights in parallel: the
-  // longer), at a tile's first step the previous tile's store, the channel parameters and the
-  // accumulator init, then the window loops and at a tile's last step the output stage.
-  long long conv_load(const cnnhls::LayerDesc &d, const cnnhls::ConvPlan &p, const cnnhls::ConvTile &t, int nt) {
-    const int ab = act_bytes(), wb = wgt_bytes();
-    const int in_rows = (t.rows - 1) * d.s_h + (d.k_h - 1) * d.d_h + 1;
-    const int in_cols = (t.cols - 1) * d.s_w + (d.k_w - 1) * d.d_w + 1;
-    const int iy0 = t.r0 * d.s_h - d.pad_t;
-    long long input = 0, weights = 0;
+  struct Cost {
+    long long cycles, bytes;
+  };
+
+  // one input burst (read_segment): the beats holding elements [a0, a0 + n)
+  static Cost in_burst(int a0, int n) {
+    if (n <= 0) return Cost{0, 0};
+    const long long nb = ((a0 + n - 1) >> cnnhls::AE_LOG) - (a0 >> cnnhls::AE_LOG) + 1;
+    return Cost{lp(1, 3, CNNHLS_AXI_BYTES, nb, nb), nb * CNNHLS_AXI_BYTES};
+  }
+
+  // conv_load_input of step s: one burst per slot (whole rows) or per slot and row
+  static Cost conv_input(const cnnhls::LayerDesc &d, const cnnhls::ConvPlan &p, const cnnhls::ConvGeom &g,
+                         const cnnhls::ConvStep &s) {
+    Cost c{0, 0};
+    const int row0 = s.iy0 < 0 ? 0 : s.iy0_w;
+    int base = s.in_base, rem = s.dw_rem;
     for (int n = 0; n < CNNHLS_TN; n++) {
-      const bool ok = p.dw ? n < t.mc : nt * CNNHLS_TN + n < p.cg;
-      for (int i = 0; i < in_rows; i++) {
-        const bool row = ok && iy0 + i >= 0 && iy0 + i < d.in_h;
-        input += lp(1, 3, ab, in_cols, row ? in_cols : 0);
-      }
-    }
-    if (p.wino) {
-      const int tn = cnnhls::min_int(CNNHLS_TN, p.cg - nt * CNNHLS_TN);
-      for (int m = 0; m < CNNHLS_TM; m++) weights += lp(9, 12, wb, CNNHLS_TN, m < t.mc ? 9LL * tn : 0);
-    } else {
-      const int kk = d.k_h * d.k_w;
-      for (int m = 0; m < CNNHLS_TM; m++) {
-        for (int n = 0; n < CNNHLS_TN; n++) {
-          const bool ok = m < t.mc && (p.dw ? m == n : nt * CNNHLS_TN + n < p.cg);
-          weights += lp(1, 3, wb, kk, ok ? kk : 0);
+      if (n < s.tn) {
+        if (s.full) {
+          const Cost b = in_burst(base + row0, s.in_n);
+          c.cycles += b.cycles;
+          c.bytes += b.bytes;
+        } else {
+          for (int iy = s.ry0, a = base + row0 + s.cx0; iy < s.ry1; iy++, a += d.in_w) {
+            const Cost b = in_burst(a, s.pitch);
+            c.cycles += b.cycles;
+            c.bytes += b.bytes;
+          }
         }
       }
+      if (!p.dw || ++rem == p.mg) {
+        rem = 0;
+        base += g.in_plane;
+      }
     }
-    return input > weights ? input : weights;
+    return c;
   }
 
-  long long conv_store_cycles(const cnnhls::ConvPlan &p, const cnnhls::ConvTile &t) {
-    const int prows = cnnhls::ceil_div(t.rows, p.pk_h), pcols = cnnhls::ceil_div(t.cols, p.pk_w);
-    return (long long)t.mc * prows * lp(1, 3, act_bytes(), pcols, pcols);
+  // write_segment: element-port head and tail, whole beats between
+  static Cost out_segment(int a0, int n) {
+    if (n <= 0) return Cost{0, 0};
+    int head = (cnnhls::AE - (a0 & (cnnhls::AE - 1))) & (cnnhls::AE - 1);
+    if (head > n) head = n;
+    const int body = (n - head) >> cnnhls::AE_LOG, tail = n - head - (body << cnnhls::AE_LOG);
+    return Cost{lp(1, 3, act_bytes(), head, head) + lp(1, 3, CNNHLS_AXI_BYTES, body, body) + lp(1, 3, act_bytes(), tail, tail),
+                (long long)(head + tail) * act_bytes() + (long long)body * CNNHLS_AXI_BYTES};
   }
 
+  static Cost conv_store_cost(const cnnhls::LayerDesc &d, const cnnhls::ConvGeom &g, const cnnhls::ConvStore &t) {
+    Cost c{0, 0};
+    for (int m = 0, base = t.out_base; m < t.mc; m++, base += g.out_plane) {
+      for (int r = 0; r < (t.out_full ? 1 : t.prows); r++) {
+        const Cost s = out_segment(base + r * d.out_w, t.out_full ? t.out_n : t.pcols);
+        c.cycles += s.cycles;
+        c.bytes += s.bytes;
+      }
+    }
+    return c;
+  }
+
+  // a region of concurrent processes: the slowest, and no less than their bytes at the DDR's shared rate
+  static long long concurrent(long long a, long long b, long long c, long long e, long long bytes) {
+    long long m = a > b ? a : b;
+    if (c > m) m = c;
+    if (e > m) m = e;
+    const long long ddr = (long long)std::ceil(bytes / (double)CNNHLS_DDR_SHARED_BYTES_PER_CYCLE);
+    return m > ddr ? m : ddr;
+  }
+
+  // conv_layer as it runs: the plan's divisions, the walk's products, the first step's loads, then
+  // per step the walk to the next step and the step's four processes, and the last tile's store
   void conv(const cnnhls::LayerDesc &d) {
     const cnnhls::ConvPlan p = cnnhls::conv_plan(d);
-    if (p.tiles == 0) return;
-    const int k2 = d.k_h * d.k_w;
-    cycles(conv_load(d, p, cnnhls::conv_tile(p, 0), 0));
-    for (int t = 0; t < p.tiles; t++) {
-      const cnnhls::ConvTile tile = cnnhls::conv_tile(p, t);
-      for (int nt = 0; nt < p.n_tiles; nt++) {
-        const bool first = nt == 0, last = nt + 1 == p.n_tiles;
-        long long c = 0;
-        if (!last) c += conv_load(d, p, tile, nt + 1);
-        else if (t + 1 < p.tiles) c += conv_load(d, p, cnnhls::conv_tile(p, t + 1), 0);
-        if (first) {
-          if (t > 0) c += conv_store_cycles(p, cnnhls::conv_tile(p, t - 1));
-          c += lp(2, 3, 8, CNNHLS_TM, tile.mc) + (long long)tile.rows * lp(1, 2, 0, tile.cols, 0);
-        }
-        if (p.wino) c += (long long)((tile.rows + 1) / 2) * lp(16, CNNHLS_PIPELINE_DEPTH + CNNHLS_WINOGRAD_DEPTH, 0, (tile.cols + 1) / 2, 0);
-        else c += (long long)k2 * tile.rows * lp(1, CNNHLS_PIPELINE_DEPTH, 0, tile.cols, 0);
-        if (last) c += (long long)tile.rows * lp(1, CNNHLS_OUTPUT_STAGE_DEPTH, 0, tile.cols, 0);
-        cycles(c);
-      }
+    long long c = lp(36, 36, 0, cnnhls::CONV_PLAN_DIVISIONS, 0);
+    if (p.r_tiles == 0 || p.c_tiles == 0) {
+      cycles(c);
+      return;
     }
-    cycles(conv_store_cycles(p, cnnhls::conv_tile(p, p.tiles - 1)));
+    cnnhls::walk_cycles() = 0;
+    const cnnhls::ConvGeom g = cnnhls::conv_geom(d, p);
+    cnnhls::ConvStep s = cnnhls::conv_first_step(d, p, g);
+    c += cnnhls::walk_cycles();
+    const int rows_w = cnnhls::W_ROWS;
+    const long long wl = p.wino ? lp(16, 16 + CNNHLS_WINOGRAD_DEPTH, CNNHLS_AXI_BYTES, rows_w, 9LL * rows_w)
+                                : lp(1, 3, CNNHLS_AXI_BYTES, g.block, g.block);
+    const long long wb = (p.wino ? 9LL * rows_w : (long long)g.block) * CNNHLS_AXI_BYTES;
+    const Cost in0 = conv_input(d, p, g, s);
+    c += concurrent(in0.cycles, wl, 0, 0, in0.bytes + wb);
+    cnnhls::ConvStore prev = cnnhls::conv_store_of(s);
+    for (int i = 0;; i++) {
+      cnnhls::ConvStep next = s;
+      cnnhls::walk_cycles() = 0;
+      if (!s.end) cnnhls::conv_next_step(next, d, p, g);
+      c += cnnhls::walk_cycles();
+      const Cost in = s.end ? Cost{0, 0} : conv_input(d, p, g, next);
+      const Cost st = s.first && i > 0 ? conv_store_cost(d, g, prev) : Cost{0, 0};
+      long long comp = p.wino ? lp(16, 16 + CNNHLS_PIPELINE_DEPTH + CNNHLS_WINOGRAD_DEPTH, 0,
+                                   (long long)((s.rows + 1) / 2) * ((s.cols + 1) / 2), 0)
+                              : lp(1, CNNHLS_PIPELINE_DEPTH, 0, (long long)s.rows * s.cols * s.kk, 0);
+      long long pb = 0;
+      if (s.first) {
+        comp += lp(1, 3, 8, s.mc, s.mc) + lp(1, 3, 4, 2LL * s.mc, 2LL * s.mc);
+        pb = 8LL * s.mc + 8LL * s.mc;
+      }
+      if (s.last) comp += lp(1, CNNHLS_OUTPUT_STAGE_DEPTH, 0, (long long)s.rows * s.cols, 0);
+      c += concurrent(in.cycles, s.end ? 0 : wl, st.cycles, comp, in.bytes + (s.end ? 0 : wb) + st.bytes + pb);
+      if (s.last) prev = cnnhls::conv_store_of(s);
+      if (s.end) {
+        c += conv_store_cost(d, g, prev).cycles;
+        break;
+      }
+      s = next;
+    }
+    cycles(c);
   }
 
   // one pipelined loop (cnnhls_sc_cost.h loop_cycles) with this project's DDR parameters
@@ -168,24 +230,21 @@ SC_MODULE(Engine) {
                        CNNHLS_DDR_BYTES_PER_CYCLE, CNNHLS_DDR_BURST_ISSUE);
   }
 
-  // gemm_layer: input burst; trans_b = 1: per output bias, row (FC_LANES reads of the one weight port
-  // per iteration), (M, s), write; trans_b = 0: per FC_NB block bias burst, one row segment per input,
-  // outputs (two quant reads each). All in sequence.
+  // gemm_layer: its mul_add products, the input burst and its zero tail; per block of FC_NB outputs
+  // the bias and (M, s) bursts, the block's weight rows as one burst of beats (one per cycle), the
+  // outputs. All in sequence.
   void gemm(const cnnhls::LayerDesc &d) {
     const long long k = (long long)d.in_c * d.in_h * d.in_w, n = (long long)d.out_c * d.out_h * d.out_w;
-    const int ab = act_bytes(), wb = wgt_bytes(), lanes = CNNHLS_FC_LANES;
-    long long c = lp(1, 3, ab, k, k);
-    if (d.trans_b) {
-      for (long long o = 0; o < n; o++) {
-        c += lp(1, 1, 8, 1, 1) + lp(lanes, CNNHLS_PIPELINE_DEPTH, wb, (k + lanes - 1) / lanes, k) + lp(1, 2, 4, 1, 2) +
-             lp(1, CNNHLS_OUTPUT_STAGE_DEPTH, ab, 1, 1);
-      }
-    } else {
-      for (long long o = 0; o < n; o += CNNHLS_FC_NB) {
-        const long long nb = n - o < CNNHLS_FC_NB ? n - o : CNNHLS_FC_NB;
-        c += lp(1, 3, 8, nb, nb) + k * lp(lanes, CNNHLS_PIPELINE_DEPTH, wb, (nb + lanes - 1) / lanes, nb) +
-             lp(2, CNNHLS_OUTPUT_STAGE_DEPTH + 3, ab, nb, nb);
-      }
+    const int ab = act_bytes(), we = cnnhls::WE;
+    const long long kb = (k + we - 1) / we;
+    auto mul = [](long long a, long long b) { return lp(1, 1, 0, a < b ? a : b, 0); };
+    long long c = mul(d.in_w, d.in_h) + mul(d.in_c, (long long)d.in_w * d.in_h) + mul(d.out_w, d.out_h) +
+                  mul(d.out_c, (long long)d.out_w * d.out_h) + mul(kb, CNNHLS_FC_NB);
+    c += lp(1, 3, ab, k, k) + lp(1, 1, 0, kb * we - k, 0);
+    for (long long o = 0; o < n; o += CNNHLS_FC_NB) {
+      const long long nb = n - o < CNNHLS_FC_NB ? n - o : CNNHLS_FC_NB;
+      c += lp(1, 3, 8, nb, nb) + lp(1, 3, 4, 2 * nb, 2 * nb) + lp(1, CNNHLS_PIPELINE_DEPTH, CNNHLS_AXI_BYTES, nb * kb, nb * kb) +
+           lp(1, 3, ab, nb, nb);
     }
     cycles(c);
   }
@@ -235,7 +294,8 @@ SC_MODULE(Engine) {
     for (int i = 0; i < CNNHLS_NUM_LAYERS; i++) {
       const cnnhls::LayerDesc &d = CNNHLS_LAYERS[i];
       const long long t0 = now_cycles();
-      cnnhls::run_layer(d, weights, bias, quant, fmap);  // values: the HLS kernels, untimed
+      // values: the HLS kernels, untimed (fmap_out is the same buffer as fmap_in and fmap)
+      cnnhls::run_layer(d, weights, bias, quant, fbeats, fmap, fbeats);
       cycles(CNNHLS_LAYER_OVERHEAD);
       if (d.op == cnnhls::OP_CONV) conv(d);
       else if (d.op == cnnhls::OP_GEMM) gemm(d);
@@ -247,9 +307,10 @@ SC_MODULE(Engine) {
     sc_stop();
   }
 
-  Engine(sc_module_name name, sc_time clock, const cnnhls::wgt_t *w, const cnnhls::bias_t *b, const int *q,
-         cnnhls::act_t *f)
-      : sc_module(name), weights(w), bias(b), quant(q), fmap(f), period(clock), total_cycles(0), finished(false) {
+  Engine(sc_module_name name, sc_time clock, const cnnhls::wgt_beat_t *w, const cnnhls::bias_t *b, const int *q,
+         cnnhls::act_beat_t *fb, cnnhls::act_store_t *f)
+      : sc_module(name), weights(w), bias(b), quant(q), fbeats(fb), fmap(f), period(clock), total_cycles(0),
+        finished(false) {
     SC_THREAD(run);
   }
   SC_HAS_PROCESS(Engine);

@@ -70,7 +70,7 @@ final class CompileCommand implements Callable<Integer> {
     if (config != null) {
       given = hardware.fromFile(config);
     } else if (hardware.anyGiven() || noDse) {
-      given = hardware.config(fixed.storageWidth());
+      given = hardware.config(fixed.storageWidth(), force);
     }
     Board b = given != null ? given.board() : hardware.board();
     List<Map<String, float[]>> calib = fixed.calibrationSamples(imported);

@@ -68,9 +68,17 @@ final class HardwareOptions {
    * own limits through the same {@link Fit}.
    */
   HardwareConfig config(int width) {
+    return config(width, false);
+  }
+
+  /** As {@link #config(int)}; {@code overCaps} (compile --force) leaves the fit to the command, which warns. */
+  HardwareConfig config(int width, boolean overCaps) {
     HardwareConfig hw = override(HardwareConfig.defaults(board(), width));
     Fit fit = Fit.of(hw, EngineLimits.nominal(width, width));
-    if (!fit.fits()) throw new UsageException("configuration does not fit " + hw.board().name() + ": " + fit.overflow());
+    if (!fit.fits() && !overCaps) {
+      throw new UsageException("configuration does not fit " + hw.board().name() + ": " + fit.overflow()
+          + " (--force writes it anyway)");
+    }
     return hw;
   }
 

@@ -130,7 +130,7 @@ class HardwareCommandsTest {
   @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
   @org.junit.jupiter.params.provider.ValueSource(strings = {
       "--tm 1 --tn 1 --tr 1 --tc 1 --axi-width 32", "--tm 1 --tn 1 --tr 1 --tc 1 --axi-width 256 --clock 1",
-      "--tm 1 --tn 128", "--precision 2,1 --no-dse"})
+      "--tm 1 --tn 128 --force", "--precision 2,1 --no-dse"})
   void acceptedExtremesBuildAndAreBitExact(String options) {
     Path out = tmp.resolve("extreme");
     List<Object> args = new java.util.ArrayList<>(List.of("compile", Cli.DIGITS_MODEL, "--calibration", Cli.DIGITS_X, "-o", out));

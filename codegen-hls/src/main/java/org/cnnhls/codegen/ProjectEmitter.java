@@ -372,6 +372,7 @@ public final class ProjectEmitter {
     v.put("ACT_DTYPE", EngineProgram.storageBytes(p.actWidth()) == 1 ? "int8" : "int16");
     v.put("WGT_DTYPE", EngineProgram.storageBytes(p.wgtWidth()) == 1 ? "int8" : "int16");
     v.put("FMAP_SIZE", String.valueOf(p.fmapSize()));
+    v.put("AXI_BYTES", String.valueOf(hw.axiDataWidth() / 8));
     v.put("INPUT_OFF", String.valueOf(p.inputOff()));
     v.put("INPUT_SIZE", String.valueOf(p.inputSize()));
     v.put("OUTPUT_OFF", String.valueOf(p.outputOff()));

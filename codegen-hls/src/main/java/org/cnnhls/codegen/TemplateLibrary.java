@@ -12,7 +12,7 @@ public final class TemplateLibrary {
   private TemplateLibrary() {}
 
   /** The top function's m_axi bundles, in the order they are mapped onto HP ports. */
-  public static final String[] M_AXI_BUNDLES = {"gmem_w", "gmem_b", "gmem_q", "gmem_f"};
+  public static final String[] M_AXI_BUNDLES = {"gmem_in", "gmem_w", "gmem_o", "gmem_f", "gmem_b", "gmem_q"};
 
   public static List<String> files() {
     return files("");

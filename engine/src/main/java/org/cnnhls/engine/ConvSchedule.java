@@ -18,7 +18,9 @@ import java.util.List;
  * residues the layer's address strides can produce (exact when they are all multiples of the beat).
  */
 final class ConvSchedule {
-  static final boolean DEBUG = System.getProperty("cnnhls.debugConv") != null;
+  private static final TraceCycles.Loop IN = TraceCycles.entry("conv_in"), ST_E = TraceCycles.entry("conv_st_e"),
+      ST_B = TraceCycles.entry("conv_st_b"), MUL = TraceCycles.entry("mul_add");
+  private final java.util.Map<java.util.List<Integer>, Tile> tiles = new java.util.HashMap<>();
   private final LayerDescriptor d;
   private final HardwareConfig hw;
   private final DdrModel ddr;
@@ -26,7 +28,6 @@ final class ConvSchedule {
   private final int ae, aeLog, tn, tm, td;
   private final int inPlane, outPlane, trS, tcS, trSW, ptrW, inRows, inRowsLast, inCols, inColsLast, kk, block;
   private final int rowsLast, colsLast, prowsLast, pcolsLast, ptr, ptc;
-  private final int gIn, gOut;  // residue classes the input / output burst addresses fall in
   private final long wLoad, wBytes;  // one step's weight block: cycles, bytes
 
   long setup;  // cycles of the plan and the per-layer products
@@ -75,19 +76,12 @@ final class ConvSchedule {
     setup = s;
     wLoad = p.wino() ? TraceCycles.loop("conv_ww", wRows, 9L * wRows, hw, ddr) : TraceCycles.loop("conv_w", block, block, hw, ddr);
     wBytes = TraceCycles.bytes(p.wino() ? "conv_ww" : "conv_w", p.wino() ? 9L * wRows : block, hw);
-    // strides between the bursts of a layer that vary within a class of tiles (slots, rows,
-    // steps, tiles, groups): their gcd with the beat bounds which start residues occur
-    boolean fullIn = p.cTiles() == 1 && inColsLast - d.padL() >= d.inW();  // every window spans whole rows
-    gIn = gcd(ae, tn > 1 || p.depthwise() ? inPlane : 0, p.nTiles() > 1 ? tn * inPlane : 0, p.rTiles() > 1 ? trSW : 0,
-        p.groups() > 1 ? p.cg() * inPlane : 0, p.cTiles() > 1 ? tcS : 0, fullIn ? 0 : d.inW());
-    boolean fullOut = p.cTiles() == 1;
-    gOut = gcd(ae, tm > 1 ? outPlane : 0, p.rTiles() > 1 ? ptrW : 0, p.cTiles() > 1 ? ptc : 0, fullOut ? 0 : d.outW(),
-        p.chTiles() > 1 ? (p.depthwise() ? td : tm) * outPlane : 0, p.groups() > 1 ? p.mg() * outPlane : 0);
   }
 
   /** mul_add(a, b): min(a, b) trips. */
   private long mul(int a, int b) {
-    return TraceCycles.loop("mul_add", Math.max(0, Math.min(a, b)), 0, hw, ddr);
+    int n = Math.min(a, b);
+    return n <= 0 ? 0 : TraceCycles.loop(MUL, n, 0, hw, ddr);
   }
 
   private static int gcd(int... v) {
@@ -112,8 +106,16 @@ final class ConvSchedule {
     final long window;  // the walk's per-tile products (conv_tile_window) and, entering its channel tile, dw_adv
     final long inFull, inLast, inFullBytes, inLastBytes;  // input load of a full / the last input-channel step
     final long store, storeBytes, params, paramBytes, mac, out;
+    final long[] hOut, outIntra;  // store burst start residues: across the tiles it stands for, within one
+    final int ores, oseg, oper;
 
-    Tile(int ct, int rt, int cc) {
+    /** The store's cycles when its first burst starts at residue r. */
+    long storeAt(int r) {
+      return sum(outIntra, r, x -> storeSeg(x, oseg));
+    }
+
+    /** Tile (ct, rt, cc) standing for {@code mult[axis]} tiles along each axis (ct, rt, cc) from it. */
+    Tile(int ct, int rt, int cc, int[] mult) {
       boolean lastR = rt == p.rTiles() - 1, lastC = cc == p.cTiles() - 1;
       rows = lastR ? rowsLast : p.tr();
       cols = lastC ? colsLast : p.tc();
@@ -146,20 +148,34 @@ final class ConvSchedule {
       int ch0 = p.depthwise() ? m0 / p.mg() : (ct / p.mtPerGroup()) * p.cg();
       long a0 = (long) d.inOff() + (long) ch0 * inPlane + (long) ry0 * d.inW() + cx0;
       int res = (int) Math.floorMod(a0, ae);
-      int seg = full ? nrows * d.inW() : pitch, perSlot = full ? 1 : nrows;
-      long burst = inBurst(res, seg), burstBytes = inBurstBytes(res, seg);
+      int seg = full ? nrows * d.inW() : pitch;
       int tnFull = p.depthwise() ? mc : Math.min(tn, p.cg());
       tnLast = p.depthwise() ? mc : p.cg() - (p.nTiles() - 1) * tn;
-      inFull = (long) tnFull * perSlot * burst;
-      inFullBytes = (long) tnFull * perSlot * burstBytes;
-      inLast = (long) tnLast * perSlot * burst;
-      inLastBytes = (long) tnLast * perSlot * burstBytes;
+      // where the bursts start, modulo the beat: slots, rows and steps inside the tile, and the
+      // other tiles this one stands for (an input plane per slot, in_w per row, Tn planes per step)
+      int slotStride = p.depthwise() ? (p.mg() == 1 ? inPlane : 0) : inPlane;
+      int ctStride = p.depthwise() ? (p.mg() == 1 ? td * inPlane : 0) : (p.mtPerGroup() == 1 ? p.cg() * inPlane : 0);
+      // per step, the slots' and rows' bursts add up (intra); the steps and the other tiles this one
+      // stands for are averaged (members)
+      long[] inFullIntra = hist(new int[][] {{tnFull, slotStride}, {full ? 1 : nrows, d.inW()}});
+      long[] inLastIntra = hist(new int[][] {{tnLast, slotStride}, {full ? 1 : nrows, d.inW()}});
+      long[] mem = hist(new int[][] {{mult[0], ctStride}, {mult[1], trSW}, {mult[2], tcS}});
+      long[] memFull = hist(new int[][] {{mult[0], ctStride}, {mult[1], trSW}, {mult[2], tcS},
+          {Math.max(1, p.nTiles() - 1), tn * inPlane}});
+      inFull = average(memFull, res, r -> sum(inFullIntra, r, x -> inBurst(x, seg)));
+      inFullBytes = average(memFull, res, r -> sum(inFullIntra, r, x -> inBurstBytes(x, seg)));
+      inLast = average(mem, res, r -> sum(inLastIntra, r, x -> inBurst(x, seg)));
+      inLastBytes = average(mem, res, r -> sum(inLastIntra, r, x -> inBurstBytes(x, seg)));
       // store: per channel one burst (whole rows) or one per pooled row
       long o0 = (long) d.outOff() + (long) m0 * outPlane + (long) rt * ptrW + (long) cc * ptc;
-      int ores = (int) Math.floorMod(o0, ae);
-      int oseg = outFull ? prows * pcols : pcols, oper = outFull ? 1 : prows;
-      store = (long) mc * oper * storeSeg(ores, oseg);
-      storeBytes = (long) mc * oper * storeSegBytes(ores, oseg);
+      ores = (int) Math.floorMod(o0, ae);
+      oseg = outFull ? prows * pcols : pcols;
+      oper = outFull ? 1 : prows;
+      int ctOut = p.depthwise() ? td * outPlane : (p.mtPerGroup() > 1 ? tm * outPlane : p.mg() * outPlane);
+      outIntra = hist(new int[][] {{mc, outPlane}, {outFull ? 1 : prows, d.outW()}});
+      hOut = hist(new int[][] {{mult[0], ctOut}, {mult[1], ptrW}, {mult[2], ptc}});
+      store = average(hOut, ores, r -> storeAt(r));
+      storeBytes = average(hOut, ores, r -> sum(outIntra, r, x -> storeSegBytes(x, oseg)));
       params = TraceCycles.loop("conv_bias", mc, mc, hw, ddr) + TraceCycles.loop("conv_quant", 2L * mc, 2L * mc, hw, ddr);
       paramBytes = TraceCycles.bytes("conv_bias", mc, hw) + TraceCycles.bytes("conv_quant", 2L * mc, hw);
       mac = p.wino() ? TraceCycles.loop("conv_wino", (long) ((rows + 1) / 2) * ((cols + 1) / 2), 0, hw, ddr)
@@ -168,48 +184,77 @@ final class ConvSchedule {
     }
   }
 
-  /** Input burst of n elements, averaged over the start residues in the class of r. */
+  /**
+   * Histogram of start residues (modulo the beat) of a family of bursts: for each dimension {count,
+   * stride}, offsets j * stride for j < count, all combinations.
+   */
+  private long[] hist(int[][] dims, int[]... more) {
+    long[] h = new long[ae];
+    h[0] = 1;
+    for (int[][] group : new int[][][] {dims, more}) {
+      for (int[] dim : group) {
+        int count = dim[0], stride = Math.floorMod(dim[1], ae);
+        if (count <= 0) return new long[ae];
+        if (count == 1) continue;
+        if (stride == 0) {  // count bursts at the same residue
+          for (int x = 0; x < ae; x++) h[x] *= count;
+          continue;
+        }
+        int period = ae / gcd2(stride, ae);
+        long[] dh = new long[ae];
+        for (int j = 0; j < Math.min(count, period); j++) dh[(int) ((long) j * stride % ae)] += (count - j + period - 1) / period;
+        long[] c = new long[ae];
+        for (int x = 0; x < ae; x++) {
+          if (h[x] == 0) continue;
+          for (int y = 0; y < ae; y++) if (dh[y] != 0) c[(x + y) % ae] += h[x] * dh[y];
+        }
+        h = c;
+      }
+    }
+    return h;
+  }
+
+  /** The mean of cost(residue) over a histogram of offsets from base residue r0 (rounded). */
+  private long average(long[] h, int r0, java.util.function.IntToLongFunction cost) {
+    double sum = 0, n = 0;
+    for (int x = 0; x < ae; x++) {
+      if (h[x] == 0) continue;
+      sum += (double) h[x] * cost.applyAsLong((r0 + x) % ae);
+      n += h[x];
+    }
+    return Math.round(sum / n);
+  }
+
+  /** The sum of cost(residue) over a histogram of offsets from base residue r0. */
+  private long sum(long[] h, int r0, java.util.function.IntToLongFunction cost) {
+    long s = 0;
+    for (int x = 0; x < ae; x++) if (h[x] != 0) s += h[x] * cost.applyAsLong((r0 + x) % ae);
+    return s;
+  }
+
+  /** One input burst of n elements starting at residue r: its cycles. */
   private long inBurst(int r, int n) {
     if (n <= 0) return 0;
-    long sum = 0;
-    int k = ae / gIn;
-    for (int j = 0; j < k; j++) {
-      long nb = (((r + j * gIn) % ae + n - 1) >> aeLog) + 1;
-      sum += TraceCycles.loop("conv_in", nb, nb, hw, ddr);
-    }
-    return (sum + k / 2) / k;
+    long nb = ((r + n - 1) >> aeLog) + 1;
+    return TraceCycles.loop(IN, nb, nb, hw, ddr);
   }
 
   private long inBurstBytes(int r, int n) {
-    if (n <= 0) return 0;
-    long sum = 0;
-    int k = ae / gIn;
-    for (int j = 0; j < k; j++) sum += TraceCycles.bytes("conv_in", (((r + j * gIn) % ae + n - 1) >> aeLog) + 1, hw);
-    return (sum + k / 2) / k;
+    return n <= 0 ? 0 : TraceCycles.bytes("conv_in", ((r + n - 1) >> aeLog) + 1, hw);
   }
 
-  /** write_segment of n elements from start residue r (averaged over its class): head, beats, tail. */
+  /** write_segment of n elements from start residue r: head, beats, tail. */
   private long storeSeg(int r, int n) {
     if (n <= 0) return 0;
-    long sum = 0;
-    int k = ae / gOut;
-    for (int j = 0; j < k; j++) {
-      int rr = (r + j * gOut) % ae, head = Math.min(n, (ae - rr) % ae), body = (n - head) >> aeLog, tail = n - head - (body << aeLog);
-      sum += TraceCycles.loop("conv_st_e", head, head, hw, ddr) + TraceCycles.loop("conv_st_b", body, body, hw, ddr)
-          + TraceCycles.loop("conv_st_e", tail, tail, hw, ddr);
-    }
-    return (sum + k / 2) / k;
+    int head = Math.min(n, (ae - r) % ae), body = (n - head) >> aeLog, tail = n - head - (body << aeLog);
+    return TraceCycles.loop(ST_E, head, head, hw, ddr) + TraceCycles.loop(ST_B, body, body, hw, ddr)
+        + TraceCycles.loop(ST_E, tail, tail, hw, ddr);
   }
 
   private long storeSegBytes(int r, int n) {
     if (n <= 0) return 0;
-    long sum = 0;
-    int k = ae / gOut;
-    for (int j = 0; j < k; j++) {
-      int rr = (r + j * gOut) % ae, head = Math.min(n, (ae - rr) % ae), body = (n - head) >> aeLog, tail = n - head - (body << aeLog);
-      sum += TraceCycles.bytes("conv_st_e", head + tail, hw) + TraceCycles.bytes("conv_st_b", body, hw);
-    }
-    return (sum + k / 2) / k;
+    int head = Math.min(n, (ae - r) % ae), body = (n - head) >> aeLog, tail = n - head - (body << aeLog);
+    return TraceCycles.bytes("conv_st_e", head + tail, hw) + TraceCycles.bytes("conv_st_b", body, hw);
   }
 
   /** One step region: lanes and bytes; adds its cycles to compute / memory and returns them. */
@@ -218,7 +263,6 @@ final class ConvSchedule {
     long b = inBytes + wb + storeBytes + compBytes;
     long mem = TraceCycles.concurrent(new long[] {in, w, store}, b, ddr);
     long c = Math.max(mem, comp);
-    if (DEBUG) System.out.println("class step in=" + in + " w=" + w + " st=" + store + " comp=" + comp + " bytes=" + b + " -> " + c + " x" + times);
     compute += comp * times;
     memory += mem * times;
     bytes += b * times;
@@ -254,9 +298,27 @@ final class ConvSchedule {
       inB = next == null ? 0 : next.inFullBytes;
       w = next != null;
     }
-    long st = first && prev != null ? prev.store : 0, stb = first && prev != null ? prev.storeBytes : 0;
     long comp = (first ? t.params : 0) + t.mac + (last ? t.out : 0);
-    return step(in, inB, w, st, stb, comp, first ? t.paramBytes : 0, times);
+    if (!(first && prev != null)) return step(in, inB, w, 0, 0, comp, first ? t.paramBytes : 0, times);
+    // the step that drains the previous tile: its store's cost depends on where its bursts start, so
+    // the step (a max) is averaged over those residues, not costed at the average store
+    double sum = 0, cnt = 0, mSum = 0, bSum = 0;
+    long[] h = prev.hOut;
+    for (int x = 0; x < ae; x++) {
+      if (h[x] == 0) continue;
+      int r = (prev.ores + x) % ae;
+      long st = prev.storeAt(r), stb = sum(prev.outIntra, r, y -> storeSegBytes(y, prev.oseg));
+      long b = inB + (w ? wBytes : 0) + stb + t.paramBytes;
+      long mem = TraceCycles.concurrent(new long[] {in, w ? wLoad : 0, st}, b, ddr);
+      sum += (double) h[x] * Math.max(mem, comp);
+      mSum += (double) h[x] * mem;
+      bSum += (double) h[x] * b;
+      cnt += h[x];
+    }
+    compute += comp * times;
+    memory += Math.round(mSum / cnt) * times;
+    bytes += Math.round(bSum / cnt) * times;
+    return Math.round(sum / cnt) * times;
   }
 
   /** Cycles of the whole layer. */
@@ -264,7 +326,7 @@ final class ConvSchedule {
     int nCt = p.chTiles(), nR = p.rTiles(), nC = p.cTiles();
     if (nCt == 0 || nR == 0 || nC == 0) return setup;
     long c = setup;
-    Tile first = new Tile(0, 0, 0);
+    Tile first = tile(0, 0, 0, ONE);
     c += first.window;
     // prologue: the first step's loads
     long in0 = p.nTiles() == 1 ? first.inLast : first.inFull, in0b = p.nTiles() == 1 ? first.inLastBytes : first.inFullBytes;
@@ -278,25 +340,38 @@ final class ConvSchedule {
         for (int[] e : ccs) {
           long times = (long) a[1] * b[1] * e[1];
           int ct = a[0], rt = b[0], cc = e[0];
-          Tile t = new Tile(ct, rt, cc);
-          Tile prev = neighbour(ct, rt, cc, -1), next = neighbour(ct, rt, cc, 1);
+          int[] mult = {a[1], b[1], e[1]};
+          Tile t = tile(ct, rt, cc, mult);
+          Tile prev = neighbour(ct, rt, cc, -1, mult), next = neighbour(ct, rt, cc, 1, mult);
           c += tile(t, prev, next, times);
         }
       }
     }
-    Tile lastTile = new Tile(nCt - 1, nR - 1, nC - 1);
+    Tile lastTile = tile(nCt - 1, nR - 1, nC - 1, ONE);
     c += lastTile.store;
     memory += lastTile.store;
     bytes += lastTile.storeBytes;
     return c;
   }
 
-  private Tile neighbour(int ct, int rt, int cc, int dir) {
+  private Tile neighbour(int ct, int rt, int cc, int dir, int[] mult) {
     int nR = p.rTiles(), nC = p.cTiles();
     long idx = ((long) ct * nR + rt) * nC + cc + dir;
     if (idx < 0 || idx >= (long) p.chTiles() * nR * nC) return null;
     int c2 = (int) (idx % nC), r2 = (int) ((idx / nC) % nR), t2 = (int) (idx / ((long) nR * nC));
-    return new Tile(t2, r2, c2);
+    return tile(t2, r2, c2, mult);
+  }
+
+  private static final int[] ONE = {1, 1, 1};
+
+  private Tile tile(int ct, int rt, int cc, int[] mult) {
+    java.util.List<Integer> key = java.util.List.of(ct, rt, cc, mult[0], mult[1], mult[2]);
+    Tile t = tiles.get(key);
+    if (t == null) {
+      t = new Tile(ct, rt, cc, mult);
+      tiles.put(key, t);
+    }
+    return t;
   }
 
   // classes: tiles along an axis with equal keys have the same shape and costs

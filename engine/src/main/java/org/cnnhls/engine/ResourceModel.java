@@ -14,16 +14,19 @@ import org.cnnhls.boards.Board;
  *       Tm lanes, split into 24 x 17-bit partial products ({@link #multiplierDsp}): none when every M
  *       is 1 (power-of-two scaling). Yosys maps the Chisel core exactly so: 2 per lane at 48 x 16 and
  *       at 32 x 16 bits (rtl/bench/resources.md). The fully connected datapath (gemm_layer) has its
- *       own multipliers, one AXI beat of weights wide ({@link HardwareConfig#fcLanes}) in each of its
- *       two loops (trans_b = 1 and 0), never packed, and one requantize lane per loop. LeakyReLU
- *       multiplies ({@link #LEAK_V_W} x {@link #LEAK_M_W}) in the Tm + 4 activation lanes when the
+ *       own multipliers, one AXI beat of weights wide ({@link HardwareConfig#fcLanes}), never packed,
+ *       and one requantize lane. LeakyReLU
+ *       multiplies ({@link #LEAK_V_W} x {@link #LEAK_M_W}) in the Tm + 3 activation lanes when the
  *       engine is built with them, and two pooling requantizes ({@link #POOL_SUM_W} x
- *       {@link #AVG_M_W}). {@link #DSP_FIXED} for address generation (the index multiplies are not
- *       counted one by one).
+ *       {@link #AVG_M_W}). {@link #DSP_FIXED} for address generation in the pooling and element-wise
+ *       kernels (their index multiplies are not counted one by one; the conv and gemm kernels have
+ *       none: their address products are mul_add loops).
  *   <li>BRAM18: the engine's on-chip buffers (cnnhls_engine.h), each partitioned along its
  *       parallel dimension into banks; a bank of depth x width bits takes BRAM18s by the block's
  *       aspect ratios (512x36 ... 16Kx1); banks of at most {@link #LUTRAM_BITS} bits go to LUTRAM.
- *       Input, weight and output tiles are double-buffered (ping-pong).
+ *       Input, weight and output tiles are double-buffered (ping-pong) and banked so that one AXI
+ *       beat's elements reach different banks in one cycle: Tn x AE input banks, Tm x AE output
+ *       banks (AE activations per beat), one weight bank per MAC lane.
  *   <li>LUT and FF: the compute core as Yosys synthesizes it ({@link CoreResourceModel}: adder
  *       trees, accumulators, requantize lanes), plus what the HLS engine adds around it: a fixed
  *       AXI/control cost, a per-MAC cost for operand muxing and HLS pipeline registers, and

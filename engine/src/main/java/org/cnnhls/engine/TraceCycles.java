@@ -98,6 +98,18 @@ public final class TraceCycles {
   public static long loop(String id, long trips, long elems, HardwareConfig hw, DdrModel ddr) {
     Loop l = LOOPS.get(id);
     if (l == null) throw new IllegalArgumentException("unknown traced loop " + id);
+    return loop(l, trips, elems, hw, ddr);
+  }
+
+  /** The loop table's entry for {@code id} (for callers that cost it many times). */
+  public static Loop entry(String id) {
+    Loop l = LOOPS.get(id);
+    if (l == null) throw new IllegalArgumentException("unknown traced loop " + id);
+    return l;
+  }
+
+  /** Cycles of one invocation of loop {@code l}. */
+  public static long loop(Loop l, long trips, long elems, HardwareConfig hw, DdrModel ddr) {
     if (trips <= 0) return 0;
     long pipe = l.depth() + (long) l.ii() * (trips - 1);
     if (l.port() == Port.NONE || elems <= 0) return pipe;
