@@ -21,6 +21,7 @@
 #define CNNHLS_WEIGHTS_SIZE 4672  // weights (elements)
 #define CNNHLS_WEIGHTS_BEATS 584  // weights (AXI beats)
 #define CNNHLS_FMAP_BEATS 38  // feature-map buffer (AXI beats)
+#define CNNHLS_ACT_PER_BEAT 8  // activations per AXI beat
 #define CNNHLS_BIAS_SIZE 66  // bias (int64 elements)
 #define CNNHLS_QUANT_SIZE 132  // requantize parameters (ints: M, s per channel)
 #define CNNHLS_INPUT_OFF 0  // input tensor in fmap

@@ -236,6 +236,10 @@ static const int WE_LOG = ceil_log2(WE);
 static_assert(AXI_W >= 32 && (AXI_W & (AXI_W - 1)) == 0, "CNNHLS_AXI_WIDTH must be a power of two >= 32");
 static_assert(AE >= 1 && (1 << AE_LOG) == AE && WE >= 1 && (1 << WE_LOG) == WE, "elements per beat");
 static_assert(FC_LANES == WE, "CNNHLS_FC_LANES must be one beat of weights (CNNHLS_AXI_WIDTH / weight storage bits)");
+#ifndef CNNHLS_ACT_PER_BEAT
+#define CNNHLS_ACT_PER_BEAT (CNNHLS_AXI_WIDTH / (8 * (CNNHLS_ACT_W <= 8 ? 1 : CNNHLS_ACT_W <= 16 ? 2 : 4)))
+#endif
+static_assert(CNNHLS_ACT_PER_BEAT == AE, "CNNHLS_ACT_PER_BEAT must be AE (activations per beat)");
 struct act_beat_t {
   act_store_t e[AE];
 };
@@ -1256,12 +1260,22 @@ inline void gemm_layer(const LayerDesc &d, const wgt_beat_t *wb, const bias_t *b
 
 typedef hls::stream<act_t, CNNHLS_EW_FIFO> act_stream;
 
-inline void ew_read(const act_store_t *src, int n, act_stream &s) {
-  CNNHLS_TRACE_DDR("ew_read", n, n);
-  for (int i = 0; i < n; i++) {
+// One operand of an element-wise chunk, feature-map elements [a0, a0 + n) read as whole beats (one
+// burst, a beat per AE cycles) into the stream, in order. The Add's two operands come through
+// fmap_in and fmap_out, its result leaves through fmap: three processes, three bundles.
+inline void ew_read(const act_beat_t *src, int a0, int n, act_stream &s) {
+  const int b0 = a0 >> AE_LOG;
+  const int nb = n > 0 ? ((a0 + n - 1) >> AE_LOG) - b0 + 1 : 0;
+  int j = (b0 << AE_LOG) - a0;  // chunk index of the beat's element 0
+  CNNHLS_TRACE_DDR("ew_read", nb, nb);
+  for (int b = 0; b < nb; b++, j += AE) {
     CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_EW_CHUNK)
-    CNNHLS_PRAGMA(HLS PIPELINE II=1)
-    s.write(act_t(src[i]));
+    CNNHLS_PRAGMA(HLS PIPELINE II=CNNHLS_ACT_PER_BEAT)
+    const act_beat_t beat = src[b0 + b];
+    for (int u = 0; u < AE; u++) {
+      CNNHLS_PRAGMA(HLS UNROLL)
+      if (j + u >= 0 && j + u < n) s.write(act_t(beat.e[u]));
+    }
   }
 }
 
@@ -1304,26 +1318,28 @@ inline void unary_compute(act_stream &in, act_stream &out, int n, const LayerDes
   }
 }
 
-inline void add_chunk(const act_store_t *a, const act_store_t *b, act_store_t *out, int n, const LayerDesc &d) {
+inline void add_chunk(const act_beat_t *fmap_in, const act_beat_t *fmap_out, act_store_t *out, int a0, int b0, int n,
+                      const LayerDesc &d) {
   CNNHLS_PRAGMA(HLS INLINE off)
   CNNHLS_PRAGMA(HLS DATAFLOW)
   act_stream sa, sb, so;
   CNNHLS_TRACE_REGION("ew_chunk");
-  ew_read(a, n, sa);
-  ew_read(b, n, sb);
+  ew_read(fmap_in, a0, n, sa);
   CNNHLS_TRACE_LANE(1);
-  add_compute(sa, sb, so, n, d);
+  ew_read(fmap_out, b0, n, sb);
   CNNHLS_TRACE_LANE(2);
+  add_compute(sa, sb, so, n, d);
+  CNNHLS_TRACE_LANE(3);
   ew_write(so, out, n);
   CNNHLS_TRACE_REGION_END();
 }
 
-inline void unary_chunk(const act_store_t *src, act_store_t *dst, int n, const LayerDesc &d) {
+inline void unary_chunk(const act_beat_t *fmap_in, act_store_t *dst, int a0, int n, const LayerDesc &d) {
   CNNHLS_PRAGMA(HLS INLINE off)
   CNNHLS_PRAGMA(HLS DATAFLOW)
   act_stream si, so;
   CNNHLS_TRACE_REGION("ew_chunk");
-  ew_read(src, n, si);
+  ew_read(fmap_in, a0, n, si);
   CNNHLS_TRACE_LANE(1);
   unary_compute(si, so, n, d);
   CNNHLS_TRACE_LANE(2);
@@ -1331,24 +1347,24 @@ inline void unary_chunk(const act_store_t *src, act_store_t *dst, int n, const L
   CNNHLS_TRACE_REGION_END();
 }
 
-inline void add_layer(const LayerDesc &d, act_store_t *fmap) {
+inline void add_layer(const LayerDesc &d, const act_beat_t *fmap_in, act_store_t *fmap, const act_beat_t *fmap_out) {
   CNNHLS_PRAGMA(HLS INLINE off)
   const int total = d.out_c * d.out_h * d.out_w;
   for (int off = 0; off < total; off += EW_CHUNK) {
     CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_TILES)
-    add_chunk(fmap + d.in_off + off, fmap + d.in2_off + off, fmap + d.out_off + off, min_int(EW_CHUNK, total - off), d);
+    add_chunk(fmap_in, fmap_out, fmap + d.out_off + off, d.in_off + off, d.in2_off + off, min_int(EW_CHUNK, total - off), d);
   }
 }
 
 // COPY writes its in_c channels at channel concat_c_off of the output: with C x H x W layout that is
 // one contiguous run. ACT maps in to out element by element.
-inline void unary_layer(const LayerDesc &d, act_store_t *fmap) {
+inline void unary_layer(const LayerDesc &d, const act_beat_t *fmap_in, act_store_t *fmap) {
   CNNHLS_PRAGMA(HLS INLINE off)
   const int total = d.in_c * d.in_h * d.in_w;
   const int dst = d.out_off + (d.op == OP_COPY ? d.concat_c_off * d.out_h * d.out_w : 0);
   for (int off = 0; off < total; off += EW_CHUNK) {
     CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_TILES)
-    unary_chunk(fmap + d.in_off + off, fmap + dst + off, min_int(EW_CHUNK, total - off), d);
+    unary_chunk(fmap_in, fmap + dst + off, d.in_off + off, min_int(EW_CHUNK, total - off), d);
   }
 }
 
@@ -1469,13 +1485,13 @@ inline void run_layer(const LayerDesc &d, const wgt_beat_t *weights, const bias_
   switch (d.op) {
     case OP_CONV: conv_layer(d, weights, bias, quant, fmap_in, fmap, fmap_out); break;
     case OP_GEMM: gemm_layer(d, weights, bias, quant, fmap); break;
-    case OP_ADD: add_layer(d, fmap); break;
+    case OP_ADD: add_layer(d, fmap_in, fmap, fmap_out); break;
     case OP_MAXPOOL:
     case OP_AVGPOOL: pool_layer(d, fmap); break;
     case OP_GAVGPOOL:
     case OP_GMAXPOOL: global_pool_layer(d, fmap); break;
     case OP_COPY:
-    case OP_ACT: unary_layer(d, fmap); break;
+    case OP_ACT: unary_layer(d, fmap_in, fmap); break;
     default: break;
   }
 }

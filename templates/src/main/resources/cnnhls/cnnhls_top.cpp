@@ -6,10 +6,11 @@
 //   weights   gmem_w   whole beats: conv weight blocks and fully connected rows (read)
 //   bias      gmem_b   int64 per channel (read)
 //   quant     gmem_q   (M, s) per channel (read)
-//   fmap_in   gmem_in  the feature-map buffer as whole beats: conv input tiles (read)
-//   fmap      gmem_f   the same buffer, element by element: pooling, element-wise and FC inputs and
-//                      outputs, the partial beats at the ends of conv stores (read, write)
-//   fmap_out  gmem_o   the same buffer as whole beats: conv stores (write)
+//   fmap_in   gmem_in  the feature-map buffer as whole beats: conv input tiles, element-wise first
+//                      operands (read)
+//   fmap      gmem_f   the same buffer, element by element: pooling, FC inputs and outputs,
+//                      element-wise results, the partial beats at the ends of conv stores (read, write)
+//   fmap_out  gmem_o   the same buffer as whole beats: conv stores (write), an Add's second operand (read)
 // The host passes one buffer address for fmap_in, fmap and fmap_out. Base addresses and ap_ctrl
 // (start/done) are on one s_axilite slave.
 #include "cnnhls_top.h"
@@ -25,7 +26,7 @@ void cnnhls_top(const cnnhls::wgt_beat_t *weights, const cnnhls::bias_t *bias, c
   CNNHLS_PRAGMA(HLS INTERFACE m_axi port=fmap offset=slave bundle=gmem_f depth=CNNHLS_FMAP_SIZE
                 max_read_burst_length=256 max_write_burst_length=256)
   CNNHLS_PRAGMA(HLS INTERFACE m_axi port=fmap_out offset=slave bundle=gmem_o depth=CNNHLS_FMAP_BEATS
-                max_write_burst_length=256)
+                max_read_burst_length=256 max_write_burst_length=256)
   CNNHLS_PRAGMA(HLS INTERFACE s_axilite port=weights bundle=control)
   CNNHLS_PRAGMA(HLS INTERFACE s_axilite port=bias bundle=control)
   CNNHLS_PRAGMA(HLS INTERFACE s_axilite port=quant bundle=control)

@@ -15,6 +15,7 @@
 #define CNNHLS_TR 4
 #define CNNHLS_TC 4
 #define CNNHLS_AXI_WIDTH 128
+#define CNNHLS_ACT_PER_BEAT 8
 #define CNNHLS_FC_LANES 8
 #define CNNHLS_ACT_W 16
 #define CNNHLS_WGT_W 16

@@ -249,9 +249,9 @@ SC_MODULE(Engine) {
     cycles(c);
   }
 
-  // add_layer / unary_layer: DATAFLOW chunks of CNNHLS_EW_CHUNK (reads on one port, compute, write):
-  // the slowest process plus the others' pipeline fill. pool_layer / global_pool_layer: one channel
-  // at a time, every loop in sequence.
+  // add_layer / unary_layer: DATAFLOW chunks of CNNHLS_EW_CHUNK (each operand read as whole beats on
+  // its own bundle, AE values per beat; compute; write): the slowest process plus the others'
+  // pipeline fill. pool_layer / global_pool_layer: one channel at a time, every loop in sequence.
   void streaming(const cnnhls::LayerDesc &d) {
     const int ab = act_bytes();
     long long c = 0;
@@ -260,12 +260,17 @@ SC_MODULE(Engine) {
       const long long total = add ? (long long)d.out_c * d.out_h * d.out_w : (long long)d.in_c * d.in_h * d.in_w;
       for (long long off = 0; off < total; off += CNNHLS_EW_CHUNK) {
         const long long n = total - off < CNNHLS_EW_CHUNK ? total - off : CNNHLS_EW_CHUNK;
-        const long long lane[3] = {(add ? 2 : 1) * lp(1, 3, ab, n, n), lp(1, 4, 0, n, 0), lp(1, 3, ab, n, n)};
-        const int fill[3] = {3, 4, 3};
+        auto beats = [n](long long a0) { return ((a0 + n - 1) >> cnnhls::AE_LOG) - (a0 >> cnnhls::AE_LOG) + 1; };
+        const long long na = beats(d.in_off + off), nb = add ? beats(d.in2_off + off) : 0;
+        const long long ra = lp(cnnhls::AE, 3, CNNHLS_AXI_BYTES, na, na), rb = lp(cnnhls::AE, 3, CNNHLS_AXI_BYTES, nb, nb);
+        const long long comp = lp(1, 4, 0, n, 0), wr = lp(1, 3, ab, n, n);
+        const int lanes = add ? 4 : 3;
+        const long long lane[4] = {ra, add ? rb : comp, add ? comp : wr, add ? wr : 0};
+        const int fill[4] = {3, add ? 3 : 4, add ? 4 : 3, 3};
         int mx = 0;
-        for (int i = 1; i < 3; i++) if (lane[i] > lane[mx]) mx = i;
+        for (int i = 1; i < lanes; i++) if (lane[i] > lane[mx]) mx = i;
         c += lane[mx];
-        for (int i = 0; i < 3; i++) if (i != mx && lane[i] > 0) c += fill[i];
+        for (int i = 0; i < lanes; i++) if (i != mx && lane[i] > 0) c += fill[i];
       }
     } else if (d.op == cnnhls::OP_GAVGPOOL || d.op == cnnhls::OP_GMAXPOOL) {
       const long long hw = (long long)d.in_h * d.in_w;

@@ -35,6 +35,7 @@ final class ConfigHeader {
     int we = org.cnnhls.engine.WeightLayout.perBeat(hw), ae = hw.axiDataWidth() / (8 * EngineProgram.storageBytes(p.actWidth()));
     define(sb, "CNNHLS_WEIGHTS_BEATS", (Math.max(p.weights().length, 1) + we - 1) / we, "weights (AXI beats)");
     define(sb, "CNNHLS_FMAP_BEATS", (Math.max(p.fmapSize(), 1) + ae - 1) / ae, "feature-map buffer (AXI beats)");
+    define(sb, "CNNHLS_ACT_PER_BEAT", ae, "activations per AXI beat");
     define(sb, "CNNHLS_BIAS_SIZE", Math.max(p.bias().length, 1), "bias (int64 elements)");
     define(sb, "CNNHLS_QUANT_SIZE", Math.max(p.quant().length, 2), "requantize parameters (ints: M, s per channel)");
     define(sb, "CNNHLS_INPUT_OFF", p.inputOff(), "input tensor in fmap");

@@ -20,7 +20,7 @@ import java.util.List;
 final class ConvSchedule {
   private static final TraceCycles.Loop IN = TraceCycles.entry("conv_in"), ST_E = TraceCycles.entry("conv_st_e"),
       ST_B = TraceCycles.entry("conv_st_b"), MUL = TraceCycles.entry("mul_add");
-  private final java.util.Map<java.util.List<Integer>, Tile> tiles = new java.util.HashMap<>();
+  private final java.util.Map<Long, Tile> tiles = new java.util.HashMap<>();
   private final LayerDescriptor d;
   private final HardwareConfig hw;
   private final DdrModel ddr;
@@ -106,16 +106,17 @@ final class ConvSchedule {
     final long window;  // the walk's per-tile products (conv_tile_window) and, entering its channel tile, dw_adv
     final long inFull, inLast, inFullBytes, inLastBytes;  // input load of a full / the last input-channel step
     final long store, storeBytes, params, paramBytes, mac, out;
-    final long[] hOut, outIntra;  // store burst start residues: across the tiles it stands for, within one
+    final long[] hOut;  // the store's start residues across the tiles it stands for (offsets from ores)
+    final long[] storeAt, storeBytesAt;  // the store's cycles and bytes when its first burst starts at residue r
     final int ores, oseg, oper;
 
-    /** The store's cycles when its first burst starts at residue r. */
-    long storeAt(int r) {
-      return sum(outIntra, r, x -> storeSeg(x, oseg));
-    }
-
     /** Tile (ct, rt, cc) standing for {@code mult[axis]} tiles along each axis (ct, rt, cc) from it. */
+    final long pos;
+    final int[] mult;
+
     Tile(int ct, int rt, int cc, int[] mult) {
+      this.pos = ((long) ct * p.rTiles() + rt) * p.cTiles() + cc;
+      this.mult = mult.clone();
       boolean lastR = rt == p.rTiles() - 1, lastC = cc == p.cTiles() - 1;
       rows = lastR ? rowsLast : p.tr();
       cols = lastC ? colsLast : p.tc();
@@ -157,25 +158,29 @@ final class ConvSchedule {
       int ctStride = p.depthwise() ? (p.mg() == 1 ? td * inPlane : 0) : (p.mtPerGroup() == 1 ? p.cg() * inPlane : 0);
       // per step, the slots' and rows' bursts add up (intra); the steps and the other tiles this one
       // stands for are averaged (members)
-      long[] inFullIntra = hist(new int[][] {{tnFull, slotStride}, {full ? 1 : nrows, d.inW()}});
-      long[] inLastIntra = hist(new int[][] {{tnLast, slotStride}, {full ? 1 : nrows, d.inW()}});
-      long[] mem = hist(new int[][] {{mult[0], ctStride}, {mult[1], trSW}, {mult[2], tcS}});
-      long[] memFull = hist(new int[][] {{mult[0], ctStride}, {mult[1], trSW}, {mult[2], tcS},
-          {Math.max(1, p.nTiles() - 1), tn * inPlane}});
-      inFull = average(memFull, res, r -> sum(inFullIntra, r, x -> inBurst(x, seg)));
-      inFullBytes = average(memFull, res, r -> sum(inFullIntra, r, x -> inBurstBytes(x, seg)));
-      inLast = average(mem, res, r -> sum(inLastIntra, r, x -> inBurst(x, seg)));
-      inLastBytes = average(mem, res, r -> sum(inLastIntra, r, x -> inBurstBytes(x, seg)));
+      long[] inFullIntra = histMemo(1, tnFull, full ? 1 : nrows, () -> hist(new int[][] {{tnFull, slotStride}, {full ? 1 : nrows, d.inW()}}));
+      long[] inLastIntra = histMemo(1, tnLast, full ? 1 : nrows, () -> hist(new int[][] {{tnLast, slotStride}, {full ? 1 : nrows, d.inW()}}));
+      long[] mem = histMemo(2, mult[0], ((long) mult[1] << 32) | mult[2], () -> hist(new int[][] {{mult[0], ctStride}, {mult[1], trSW}, {mult[2], tcS}}));
+      long[] memFull = histMemo(3, mult[0], ((long) mult[1] << 32) | mult[2], () -> hist(new int[][] {{mult[0], ctStride},
+          {mult[1], trSW}, {mult[2], tcS}, {Math.max(1, p.nTiles() - 1), tn * inPlane}}));
+      long[][] cin = inCosts(seg);
+      inFull = average(memFull, res, correlate(inFullIntra, cin[0]));
+      inFullBytes = average(memFull, res, correlate(inFullIntra, cin[1]));
+      inLast = average(mem, res, correlate(inLastIntra, cin[0]));
+      inLastBytes = average(mem, res, correlate(inLastIntra, cin[1]));
       // store: per channel one burst (whole rows) or one per pooled row
       long o0 = (long) d.outOff() + (long) m0 * outPlane + (long) rt * ptrW + (long) cc * ptc;
       ores = (int) Math.floorMod(o0, ae);
       oseg = outFull ? prows * pcols : pcols;
       oper = outFull ? 1 : prows;
       int ctOut = p.depthwise() ? td * outPlane : (p.mtPerGroup() > 1 ? tm * outPlane : p.mg() * outPlane);
-      outIntra = hist(new int[][] {{mc, outPlane}, {outFull ? 1 : prows, d.outW()}});
-      hOut = hist(new int[][] {{mult[0], ctOut}, {mult[1], ptrW}, {mult[2], ptc}});
-      store = average(hOut, ores, r -> storeAt(r));
-      storeBytes = average(hOut, ores, r -> sum(outIntra, r, x -> storeSegBytes(x, oseg)));
+      long[] outIntra = histMemo(4, mc, outFull ? 1 : prows, () -> hist(new int[][] {{mc, outPlane}, {outFull ? 1 : prows, d.outW()}}));
+      hOut = histMemo(5, mult[0], ((long) mult[1] << 32) | mult[2], () -> hist(new int[][] {{mult[0], ctOut}, {mult[1], ptrW}, {mult[2], ptc}}));
+      long[][] cst = storeCosts(oseg);
+      storeAt = correlate(outIntra, cst[0]);
+      storeBytesAt = correlate(outIntra, cst[1]);
+      store = average(hOut, ores, storeAt);
+      storeBytes = average(hOut, ores, storeBytesAt);
       params = TraceCycles.loop("conv_bias", mc, mc, hw, ddr) + TraceCycles.loop("conv_quant", 2L * mc, 2L * mc, hw, ddr);
       paramBytes = TraceCycles.bytes("conv_bias", mc, hw) + TraceCycles.bytes("conv_quant", 2L * mc, hw);
       mac = p.wino() ? TraceCycles.loop("conv_wino", (long) ((rows + 1) / 2) * ((cols + 1) / 2), 0, hw, ddr)
@@ -214,22 +219,64 @@ final class ConvSchedule {
     return h;
   }
 
-  /** The mean of cost(residue) over a histogram of offsets from base residue r0 (rounded). */
-  private long average(long[] h, int r0, java.util.function.IntToLongFunction cost) {
+  private final java.util.Map<Long, long[]> hists = new java.util.HashMap<>();
+  private final java.util.Map<Integer, long[][]> inCost = new java.util.HashMap<>(), stCost = new java.util.HashMap<>();
+
+  /** hist(...) memoized by a tag and the dimension counts that vary (the strides are the layer's). */
+  private long[] histMemo(int tag, int a, long b, java.util.function.Supplier<long[]> f) {
+    long key = (((long) tag * 1_000_003L + a) * 1_000_000_007L) ^ b;
+    long[] h = hists.get(key);
+    if (h == null) hists.put(key, h = f.get());
+    return h;
+  }
+
+  /** An input burst of n elements from each start residue: {cycles, bytes}. */
+  private long[][] inCosts(int n) {
+    long[][] c = inCost.get(n);
+    if (c == null) {
+      c = new long[2][ae];
+      for (int r = 0; r < ae; r++) {
+        c[0][r] = inBurst(r, n);
+        c[1][r] = inBurstBytes(r, n);
+      }
+      inCost.put(n, c);
+    }
+    return c;
+  }
+
+  /** A store segment of n elements from each start residue: {cycles, bytes}. */
+  private long[][] storeCosts(int n) {
+    long[][] c = stCost.get(n);
+    if (c == null) {
+      c = new long[2][ae];
+      for (int r = 0; r < ae; r++) {
+        c[0][r] = storeSeg(r, n);
+        c[1][r] = storeSegBytes(r, n);
+      }
+      stCost.put(n, c);
+    }
+    return c;
+  }
+
+  /** out[r] = the sum over a family of bursts (offset histogram h) whose first starts at residue r. */
+  private long[] correlate(long[] h, long[] cost) {
+    long[] out = new long[ae];
+    for (int x = 0; x < ae; x++) {
+      if (h[x] == 0) continue;
+      for (int r = 0; r < ae; r++) out[r] += h[x] * cost[(r + x) % ae];
+    }
+    return out;
+  }
+
+  /** The mean of v[residue] over a histogram of offsets from base residue r0 (rounded). */
+  private long average(long[] h, int r0, long[] v) {
     double sum = 0, n = 0;
     for (int x = 0; x < ae; x++) {
       if (h[x] == 0) continue;
-      sum += (double) h[x] * cost.applyAsLong((r0 + x) % ae);
+      sum += (double) h[x] * v[(r0 + x) % ae];
       n += h[x];
     }
-    return Math.round(sum / n);
-  }
-
-  /** The sum of cost(residue) over a histogram of offsets from base residue r0. */
-  private long sum(long[] h, int r0, java.util.function.IntToLongFunction cost) {
-    long s = 0;
-    for (int x = 0; x < ae; x++) if (h[x] != 0) s += h[x] * cost.applyAsLong((r0 + x) % ae);
-    return s;
+    return n == 0 ? 0 : Math.round(sum / n);
   }
 
   /** One input burst of n elements starting at residue r: its cycles. */
@@ -307,7 +354,7 @@ final class ConvSchedule {
     for (int x = 0; x < ae; x++) {
       if (h[x] == 0) continue;
       int r = (prev.ores + x) % ae;
-      long st = prev.storeAt(r), stb = sum(prev.outIntra, r, y -> storeSegBytes(y, prev.oseg));
+      long st = prev.storeAt[r], stb = prev.storeBytesAt[r];
       long b = inB + (w ? wBytes : 0) + stb + t.paramBytes;
       long mem = TraceCycles.concurrent(new long[] {in, w ? wLoad : 0, st}, b, ddr);
       sum += (double) h[x] * Math.max(mem, comp);
@@ -365,9 +412,10 @@ final class ConvSchedule {
   private static final int[] ONE = {1, 1, 1};
 
   private Tile tile(int ct, int rt, int cc, int[] mult) {
-    java.util.List<Integer> key = java.util.List.of(ct, rt, cc, mult[0], mult[1], mult[2]);
+    long pos = ((long) ct * p.rTiles() + rt) * p.cTiles() + cc;
+    long key = pos * 0x9E3779B97F4A7C15L ^ (((long) mult[0] * 1_000_003L + mult[1]) * 1_000_000_007L + mult[2]);
     Tile t = tiles.get(key);
-    if (t == null) {
+    if (t == null || t.pos != pos || !java.util.Arrays.equals(t.mult, mult)) {
       t = new Tile(ct, rt, cc, mult);
       tiles.put(key, t);
     }

@@ -23,8 +23,8 @@ import java.util.Map;
  *       on disjoint buffers and separate bundles) run their lanes in parallel: the slowest lane, and
  *       no less than all their DDR bytes at the DDR's shared rate.</li>
  *   <li>{@code ew_chunk} is a DATAFLOW region: its processes run concurrently, so it costs the
- *       slowest lane plus the fill of the others (their pipeline depths); processes sharing a port
- *       (the two reads of an Add, both on the feature-map bundle) are one lane: they serialize.</li>
+ *       slowest lane plus the fill of the others (their pipeline depths); each process has its own
+ *       bundle (an Add's operands come through fmap_in and fmap_out, its result leaves through fmap).</li>
  *   <li>Each layer adds {@link EngineLatencies#LAYER_OVERHEAD} (descriptor fetch, start, drain).</li>
  * </ul>
  */
@@ -49,7 +49,7 @@ public final class TraceCycles {
     }
   }
 
-  /** One pipelined loop (or single access) of the kernels: II (0: CNNHLS_FC_LANES), depth, port. */
+  /** One pipelined loop (or single access) of the kernels: II (0: AE, activations per beat), depth, port. */
   public record Loop(String id, int ii, int depth, Port port, String where) {}
 
   /** The loop table (DEVELOPERS.md mirrors it). */
@@ -75,7 +75,7 @@ public final class TraceCycles {
       new Loop("fc_quant", 1, 3, Port.QUANT, "gemm_layer a block's (M, s) pairs"),
       new Loop("fc_w", 1, EngineLatencies.PIPELINE_DEPTH, Port.BEATS, "gemm_layer a block's weight rows, one beat per cycle"),
       new Loop("fc_y", 1, 3, Port.FMAP, "gemm_layer a block's outputs"),
-      new Loop("ew_read", 1, 3, Port.FMAP, "ew_read"),
+      new Loop("ew_read", 0, 3, Port.BEATS, "ew_read: an operand chunk's beats, AE elements each (II 0: AE)"),
       new Loop("ew_write", 1, 3, Port.FMAP, "ew_write"),
       new Loop("ew_add", 1, 4, Port.NONE, "add_compute"),
       new Loop("ew_unary", 1, 4, Port.NONE, "unary_compute"),
@@ -111,7 +111,8 @@ public final class TraceCycles {
   /** Cycles of one invocation of loop {@code l}. */
   public static long loop(Loop l, long trips, long elems, HardwareConfig hw, DdrModel ddr) {
     if (trips <= 0) return 0;
-    long pipe = l.depth() + (long) l.ii() * (trips - 1);
+    int ii = l.ii() == 0 ? hw.axiDataWidth() / (8 * EngineProgram.storageBytes(hw.actWidth())) : l.ii();
+    long pipe = l.depth() + (long) ii * (trips - 1);
     if (l.port() == Port.NONE || elems <= 0) return pipe;
     long bw = (long) Math.ceil(elems * (double) l.port().itemBytes(hw) / ddr.bytesPerCycle());
     long bursts = (elems + ddr.burstBeats() - 1) / ddr.burstBeats();

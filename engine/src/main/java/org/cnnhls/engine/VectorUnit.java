@@ -28,26 +28,45 @@ public final class VectorUnit implements EngineComponent {
 
   /**
    * As add_layer/unary_layer run: chunks of {@link TraceCycles#EW_CHUNK} values, each a DATAFLOW
-   * region of reads (both Add operands on the one feature-map port: one lane), compute and write,
-   * one value per cycle per process; chunks follow each other.
+   * region of its operand reads (each on its own bundle, whole beats, AE values per beat), compute
+   * and write, one value per cycle per process; chunks follow each other. Chunks start at multiples
+   * of EW_CHUNK, so an operand's bursts all start at its tensor's residue modulo the beat.
    */
   @Override
   public LayerTiming time(String node, LayerDescriptor d, HardwareConfig hw, DdrModel ddr, EngineLimits limits) {
-    int actBytes = EngineProgram.storageBytes(hw.actWidth());
+    int actBytes = EngineProgram.storageBytes(hw.actWidth()), ae = hw.axiDataWidth() / (8 * actBytes);
     boolean add = d.op() == LayerDescriptor.OP_ADD;
     long n = add ? (long) d.outC() * d.outH() * d.outW() : (long) d.inC() * d.inH() * d.inW();
     long full = n / TraceCycles.EW_CHUNK, rest = n % TraceCycles.EW_CHUNK;
-    long compute = full * chunk(TraceCycles.EW_CHUNK, add, hw, ddr) + (rest > 0 ? chunk(rest, add, hw, ddr) : 0);
-    long bytes = n * actBytes * ((add ? 2 : 1) + 1);
+    int ra = Math.floorMod(d.inOff(), ae), rb = add ? Math.floorMod(d.in2Off(), ae) : -1;
+    long compute = full * chunk(TraceCycles.EW_CHUNK, ra, rb, add, hw, ddr) + (rest > 0 ? chunk(rest, ra, rb, add, hw, ddr) : 0);
+    long bytes = full * chunkBytes(TraceCycles.EW_CHUNK, ra, rb, hw) + (rest > 0 ? chunkBytes(rest, ra, rb, hw) : 0);
     return new LayerTiming(node, d.opName(), 0, LAYER_OVERHEAD + compute, compute, compute, bytes, full + (rest > 0 ? 1 : 0));
   }
 
-  static long chunk(long n, boolean add, HardwareConfig hw, DdrModel ddr) {
+  /** Beats holding n elements from start residue r. */
+  static long beats(long n, int r, int ae) {
+    return n <= 0 ? 0 : (r + n - 1) / ae + 1;
+  }
+
+  static long chunk(long n, int ra, int rb, boolean add, HardwareConfig hw, DdrModel ddr) {
+    int ae = hw.axiDataWidth() / (8 * EngineProgram.storageBytes(hw.actWidth()));
     String op = add ? "ew_add" : "ew_unary";
-    long read = (add ? 2 : 1) * TraceCycles.loop("ew_read", n, n, hw, ddr);
-    long[] lanes = {read, TraceCycles.loop(op, n, 0, hw, ddr), TraceCycles.loop("ew_write", n, n, hw, ddr)};
-    int[] fills = {TraceCycles.depth("ew_read"), TraceCycles.depth(op), TraceCycles.depth("ew_write")};
+    long a = beats(n, ra, ae), b = add ? beats(n, rb, ae) : 0;
+    long[] lanes = add
+        ? new long[] {TraceCycles.loop("ew_read", a, a, hw, ddr), TraceCycles.loop("ew_read", b, b, hw, ddr),
+            TraceCycles.loop(op, n, 0, hw, ddr), TraceCycles.loop("ew_write", n, n, hw, ddr)}
+        : new long[] {TraceCycles.loop("ew_read", a, a, hw, ddr), TraceCycles.loop(op, n, 0, hw, ddr),
+            TraceCycles.loop("ew_write", n, n, hw, ddr)};
+    int[] fills = add
+        ? new int[] {TraceCycles.depth("ew_read"), TraceCycles.depth("ew_read"), TraceCycles.depth(op), TraceCycles.depth("ew_write")}
+        : new int[] {TraceCycles.depth("ew_read"), TraceCycles.depth(op), TraceCycles.depth("ew_write")};
     return TraceCycles.dataflow(lanes, fills);
+  }
+
+  static long chunkBytes(long n, int ra, int rb, HardwareConfig hw) {
+    int ae = hw.axiDataWidth() / (8 * EngineProgram.storageBytes(hw.actWidth()));
+    return TraceCycles.bytes("ew_read", beats(n, ra, ae) + (rb >= 0 ? beats(n, rb, ae) : 0), hw) + TraceCycles.bytes("ew_write", n, hw);
   }
 
   /** Residual Add, a channel Concat (one COPY per input) and a standalone supported activation. */
