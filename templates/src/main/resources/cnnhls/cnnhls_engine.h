@@ -317,7 +317,7 @@ struct ConvPlan {
 };
 
 // Divisions conv_plan performs (one sequential divider: the conv_plan trace loop).
-static const int CONV_PLAN_DIVISIONS = 14;
+static const int CONV_PLAN_DIVISIONS = 18;
 
 // Largest tile extent <= t_max whose input window span fits buf, rounded down to a multiple of pk.
 inline int conv_fit_tile(int t_max, int buf, int k, int s, int d, int pk) {
@@ -341,8 +341,9 @@ inline ConvPlan conv_plan(const LayerDesc &d) {
   p.wino = WINOGRAD && !p.dw && d.k_h == 3 && d.k_w == 3 && d.s_h == 1 && d.s_w == 1 && d.d_h == 1 && d.d_w == 1;
   p.pk_h = d.pool ? d.pool_k_h : 1;
   p.pk_w = d.pool ? d.pool_k_w : 1;
-  p.rows = d.pool ? min_int(d.conv_h, d.out_h * p.pk_h) : d.conv_h;
-  p.cols = d.pool ? min_int(d.conv_w, d.out_w * p.pk_w) : d.conv_w;
+  // min(conv, out * pk) without a multiplier: out is the floor or the ceiling of conv / pk (layer_fits)
+  p.rows = d.pool && d.out_h != ceil_div(d.conv_h, p.pk_h) ? d.conv_h - d.conv_h % p.pk_h : d.conv_h;
+  p.cols = d.pool && d.out_w != ceil_div(d.conv_w, p.pk_w) ? d.conv_w - d.conv_w % p.pk_w : d.conv_w;
   p.tr = conv_fit_tile(TR, IN_TR, d.k_h, d.s_h, d.d_h, p.pk_h);
   p.tc = conv_fit_tile(TC, IN_TC, d.k_w, d.s_w, d.d_w, p.pk_w);
   p.r_tiles = p.tr > 0 ? ceil_div(p.rows, p.tr) : 0;
@@ -598,11 +599,13 @@ typedef act_t out_tile_t[TM][AE][OUT_BANK];  // finished (pooled) tile: per chan
 // One burst: feature-map elements [a0, a0 + n) (the beats that hold them, in order, II=1) into tile
 // positions l0 .. l0 + n - 1. A beat's AE elements go to AE consecutive positions, so to AE different
 // banks: bank q takes element (q - lb) mod AE of the beat, lb being the position of its element 0.
-inline void read_segment(const act_beat_t *src, int a0, int n, int l0, act_t buf[AE][IN_BANK]) {
+template <int BANK>
+inline void read_segment(const act_beat_t *src, int a0, int n, int l0, act_t buf[AE][BANK], const char *id = "conv_in") {
   const int b0 = a0 >> AE_LOG;
   const int nb = n > 0 ? ((a0 + n - 1) >> AE_LOG) - b0 + 1 : 0;
   int lb = l0 - (a0 & (AE - 1));
-  CNNHLS_TRACE_DDR("conv_in", nb, nb);
+  CNNHLS_TRACE_DDR(id, nb, nb);
+  (void)id;
   for (int b = 0; b < nb; b++, lb += AE) {
     CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_IN)
     CNNHLS_PRAGMA(HLS PIPELINE II=1)
@@ -1349,7 +1352,7 @@ inline void unary_chunk(const act_beat_t *fmap_in, act_store_t *dst, int a0, int
 
 inline void add_layer(const LayerDesc &d, const act_beat_t *fmap_in, act_store_t *fmap, const act_beat_t *fmap_out) {
   CNNHLS_PRAGMA(HLS INLINE off)
-  const int total = d.out_c * d.out_h * d.out_w;
+  const int total = mul_add(d.out_c, mul_add(d.out_w, d.out_h));
   for (int off = 0; off < total; off += EW_CHUNK) {
     CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_TILES)
     add_chunk(fmap_in, fmap_out, fmap + d.out_off + off, d.in_off + off, d.in2_off + off, min_int(EW_CHUNK, total - off), d);
@@ -1360,8 +1363,8 @@ inline void add_layer(const LayerDesc &d, const act_beat_t *fmap_in, act_store_t
 // one contiguous run. ACT maps in to out element by element.
 inline void unary_layer(const LayerDesc &d, const act_beat_t *fmap_in, act_store_t *fmap) {
   CNNHLS_PRAGMA(HLS INLINE off)
-  const int total = d.in_c * d.in_h * d.in_w;
-  const int dst = d.out_off + (d.op == OP_COPY ? d.concat_c_off * d.out_h * d.out_w : 0);
+  const int total = mul_add(d.in_c, mul_add(d.in_w, d.in_h));
+  const int dst = d.out_off + (d.op == OP_COPY ? mul_add(d.concat_c_off, mul_add(d.out_w, d.out_h)) : 0);
   for (int off = 0; off < total; off += EW_CHUNK) {
     CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_TILES)
     unary_chunk(fmap_in, fmap + dst + off, d.in_off + off, min_int(EW_CHUNK, total - off), d);
@@ -1375,25 +1378,34 @@ inline void unary_layer(const LayerDesc &d, const act_beat_t *fmap_in, act_store
 // N counts in-bounds positions, or with count_include_pad the positions inside the padded extent).
 // Per channel and output row: each of the k_h input rows the windows touch is read once into a
 // line buffer (one burst), then for each kx the whole output row is updated, one output per cycle.
-inline void pool_layer(const LayerDesc &d, act_store_t *fmap) {
+static const int LINE_BANK = (MAX_W + AE - 1) / AE;
+
+inline void pool_layer(const LayerDesc &d, const act_beat_t *fmap_in, act_store_t *fmap) {
   CNNHLS_PRAGMA(HLS INLINE off)
-  static act_t line[MAX_W];
+  static act_t line[AE][LINE_BANK];  // one input row, AE banks (column x in bank x % AE) so a beat lands in one cycle
+  CNNHLS_PRAGMA(HLS ARRAY_PARTITION variable=line complete dim=1)
   static sum_t racc[MAX_W];
   static int mult[MAX_POOL_WIN + 1];
   const int avg = d.op == OP_AVGPOOL;
   const int dil_h = avg ? 1 : d.d_h, dil_w = avg ? 1 : d.d_w;  // AveragePool has no dilation
   const sum_t lowest = sum_t(-(1LL << 62));  // below every raw value
+  // address steps by mul_add, once per layer; the loops below only add
+  const int in_plane = mul_add(d.in_w, d.in_h);  // (outputs are written in order: no output plane needed)
+  const int row_step = mul_add(d.in_w, d.s_h), tap_step = mul_add(d.in_w, dil_h), pad_rows = mul_add(d.in_w, d.pad_t);
   if (avg) {
+    const int win = mul_add(d.k_w, d.k_h);
     mult[0] = 0;
-    CNNHLS_TRACE_LOOP("pool_mult", d.k_h * d.k_w);
-    for (int n = 1; n <= d.k_h * d.k_w; n++) {
+    CNNHLS_TRACE_LOOP("pool_mult", win);
+    for (int n = 1; n <= win; n++) {
       CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_MAX_POOL_WIN)
       mult[n] = avg_multiplier(n);
     }
   }
-  for (int ch = 0; ch < d.out_c; ch++) {
+  int in_ch = d.in_off, out_row = d.out_off;
+  for (int ch = 0; ch < d.out_c; ch++, in_ch += in_plane) {
     CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_CH)
-    for (int oy = 0; oy < d.out_h; oy++) {
+    int iy0 = -d.pad_t, row0 = in_ch - pad_rows;  // first window row of output row oy, and its address
+    for (int oy = 0; oy < d.out_h; oy++, iy0 += d.s_h, row0 += row_step, out_row += d.out_w) {
       CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_HW)
       CNNHLS_TRACE_LOOP("pool_init", d.out_w);
       for (int ox = 0; ox < d.out_w; ox++) {
@@ -1402,28 +1414,23 @@ inline void pool_layer(const LayerDesc &d, act_store_t *fmap) {
         racc[ox] = avg ? sum_t(0) : lowest;
       }
       int rows_valid = 0, rows_padded = 0;
-      for (int ky = 0; ky < d.k_h; ky++) {
+      int iy = iy0, base = row0;
+      for (int ky = 0; ky < d.k_h; ky++, iy += dil_h, base += tap_step) {
         CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_K)
-        const int iy = oy * d.s_h - d.pad_t + ky * dil_h;
         if (iy < d.in_h + d.pad_b) rows_padded++;
         if (iy < 0 || iy >= d.in_h) continue;
         rows_valid++;
-        const int base = d.in_off + (ch * d.in_h + iy) * d.in_w;
-        CNNHLS_TRACE_DDR("pool_line", d.in_w, d.in_w);
-        for (int x = 0; x < d.in_w; x++) {
-          CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_HW)
-          CNNHLS_PRAGMA(HLS PIPELINE II=1)
-          line[x] = act_t(fmap[base + x]);
-        }
-        for (int kx = 0; kx < d.k_w; kx++) {
+        read_segment(fmap_in, base, d.in_w, 0, line, "pool_line");  // the row, one burst of beats
+        int kx0 = -d.pad_l;  // window column of tap kx for output 0
+        for (int kx = 0; kx < d.k_w; kx++, kx0 += dil_w) {
           CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_K)
           CNNHLS_TRACE_LOOP("pool_acc", d.out_w);
-          for (int ox = 0; ox < d.out_w; ox++) {
+          int ix = kx0;
+          for (int ox = 0; ox < d.out_w; ox++, ix += d.s_w) {
             CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_HW)
             CNNHLS_PRAGMA(HLS PIPELINE II=1)
-            const int ix = ox * d.s_w - d.pad_l + kx * dil_w;
             if (ix >= 0 && ix < d.in_w) {
-              const sum_t v = line[ix];
+              const sum_t v = line[ix & (AE - 1)][ix >> AE_LOG];
               if (avg) {
                 racc[ox] += v;
               } else if (v > racc[ox]) {
@@ -1433,47 +1440,60 @@ inline void pool_layer(const LayerDesc &d, act_store_t *fmap) {
           }
         }
       }
-      const int obase = d.out_off + (ch * d.out_h + oy) * d.out_w;
       CNNHLS_TRACE_DDR("pool_out", d.out_w, d.out_w);
-      for (int ox = 0; ox < d.out_w; ox++) {
+      int ix0 = -d.pad_l;
+      for (int ox = 0; ox < d.out_w; ox++, ix0 += d.s_w) {
         CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_HW)
         CNNHLS_PRAGMA(HLS PIPELINE II=1)
         if (avg) {
-          const int ix0 = ox * d.s_w - d.pad_l;
           const int cols_valid = max_int(0, min_int(d.k_w, d.in_w - ix0) - max_int(0, -ix0));
           const int cols_padded = max_int(0, min_int(d.k_w, d.in_w + d.pad_r - ix0));
-          const int n = d.count_include_pad ? rows_padded * cols_padded : rows_valid * cols_valid;
-          fmap[obase + ox] = act_store_t(requantize_narrow<64, AVG_M_W>(racc[ox], ap_uint<AVG_M_W>(mult[n]), AVG_SHIFT + d.shift_out, d.out_width));
+          // the window's count: one small multiplier (9 x 9 bits, windows of at most MAX_POOL_WIN)
+          const ap_uint<18> n = d.count_include_pad ? ap_uint<9>(rows_padded) * ap_uint<9>(cols_padded)
+                                                    : ap_uint<9>(rows_valid) * ap_uint<9>(cols_valid);
+          fmap[out_row + ox] = act_store_t(requantize_narrow<64, AVG_M_W>(racc[ox], ap_uint<AVG_M_W>(mult[n.to_int()]), AVG_SHIFT + d.shift_out, d.out_width));
         } else {
-          fmap[obase + ox] = act_store_t(racc[ox].to_int64());
+          fmap[out_row + ox] = act_store_t(racc[ox].to_int64());
         }
       }
     }
   }
 }
 
-// Global average pool (N = H * W, one multiplier) and global max pool, one channel plane at a time.
-inline void global_pool_layer(const LayerDesc &d, act_store_t *fmap) {
+// Global average pool (N = H * W, one multiplier) and global max pool, one channel plane at a time,
+// each plane one burst of beats: the AE values of a beat that belong to the plane are summed (an
+// adder tree) and compared per cycle.
+inline void global_pool_layer(const LayerDesc &d, const act_beat_t *fmap_in, act_store_t *fmap) {
   CNNHLS_PRAGMA(HLS INLINE off)
-  const int hw = d.in_h * d.in_w;
+  const int hw = mul_add(d.in_w, d.in_h);
   const int avg = d.op == OP_GAVGPOOL;
   const int m = avg ? avg_multiplier(hw) : 1;
-  for (int ch = 0; ch < d.in_c; ch++) {
+  const sum_t lowest = sum_t(-(1LL << 62));  // below every raw value
+  int base = d.in_off;
+  for (int ch = 0; ch < d.in_c; ch++, base += hw) {
     CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_CH)
-    const int base = d.in_off + ch * hw;
-    sum_t sum = 0;
-    CNNHLS_TRACE_DDR("gpool_first", 1, 1);
-    act_t best = act_t(fmap[base]);
-    CNNHLS_TRACE_DDR("gpool_sum", hw, hw);
-    for (int i = 0; i < hw; i++) {
+    const int b0 = base >> AE_LOG, nb = ((base + hw - 1) >> AE_LOG) - b0 + 1;
+    int j = (b0 << AE_LOG) - base;  // plane index of the beat's element 0
+    sum_t sum = 0, best = lowest;
+    CNNHLS_TRACE_DDR("gpool_sum", nb, nb);
+    for (int b = 0; b < nb; b++, j += AE) {
       CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_HW)
       CNNHLS_PRAGMA(HLS PIPELINE II=1)
-      const act_t v = act_t(fmap[base + i]);
-      sum += v;
-      if (v > best) best = v;
+      const act_beat_t beat = fmap_in[b0 + b];
+      sum_t part = 0, top = lowest;
+      for (int u = 0; u < AE; u++) {
+        CNNHLS_PRAGMA(HLS UNROLL)
+        if (j + u >= 0 && j + u < hw) {
+          const sum_t v = beat.e[u];
+          part += v;
+          if (v > top) top = v;
+        }
+      }
+      sum += part;
+      if (top > best) best = top;
     }
     CNNHLS_TRACE_DDR("gpool_out", 1, 1);
-    fmap[d.out_off + ch] = act_store_t(avg ? requantize_narrow<64, AVG_M_W>(sum, ap_uint<AVG_M_W>(m), AVG_SHIFT + d.shift_out, d.out_width) : best.to_int());
+    fmap[d.out_off + ch] = act_store_t(avg ? requantize_narrow<64, AVG_M_W>(sum, ap_uint<AVG_M_W>(m), AVG_SHIFT + d.shift_out, d.out_width) : best.to_int64());
   }
 }
 
@@ -1487,9 +1507,9 @@ inline void run_layer(const LayerDesc &d, const wgt_beat_t *weights, const bias_
     case OP_GEMM: gemm_layer(d, weights, bias, quant, fmap); break;
     case OP_ADD: add_layer(d, fmap_in, fmap, fmap_out); break;
     case OP_MAXPOOL:
-    case OP_AVGPOOL: pool_layer(d, fmap); break;
+    case OP_AVGPOOL: pool_layer(d, fmap_in, fmap); break;
     case OP_GAVGPOOL:
-    case OP_GMAXPOOL: global_pool_layer(d, fmap); break;
+    case OP_GMAXPOOL: global_pool_layer(d, fmap_in, fmap); break;
     case OP_COPY:
     case OP_ACT: unary_layer(d, fmap_in, fmap); break;
     default: break;

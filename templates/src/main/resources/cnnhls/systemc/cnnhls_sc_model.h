@@ -224,6 +224,9 @@ SC_MODULE(Engine) {
     cycles(c);
   }
 
+  // mul_add(a, b) of the kernels: min(a, b) trips of one cycle
+  static long long mul(long long a, long long b) { return lp(1, 1, 0, a < b ? a : b, 0); }
+
   // one pipelined loop (cnnhls_sc_cost.h loop_cycles) with this project's DDR parameters
   static long long lp(int ii, int depth, int elem_bytes, long long trips, long long elems) {
     return loop_cycles(ii, depth, elem_bytes, trips, elems, CNNHLS_DDR_BURST_BEATS, CNNHLS_DDR_LATENCY,
@@ -237,7 +240,6 @@ SC_MODULE(Engine) {
     const long long k = (long long)d.in_c * d.in_h * d.in_w, n = (long long)d.out_c * d.out_h * d.out_w;
     const int ab = act_bytes(), we = cnnhls::WE;
     const long long kb = (k + we - 1) / we;
-    auto mul = [](long long a, long long b) { return lp(1, 1, 0, a < b ? a : b, 0); };
     long long c = mul(d.in_w, d.in_h) + mul(d.in_c, (long long)d.in_w * d.in_h) + mul(d.out_w, d.out_h) +
                   mul(d.out_c, (long long)d.out_w * d.out_h) + mul(kb, CNNHLS_FC_NB);
     c += lp(1, 3, ab, k, k) + lp(1, 1, 0, kb * we - k, 0);
@@ -258,6 +260,9 @@ SC_MODULE(Engine) {
     if (d.op == cnnhls::OP_ADD || d.op == cnnhls::OP_ACT || d.op == cnnhls::OP_COPY) {
       const bool add = d.op == cnnhls::OP_ADD;
       const long long total = add ? (long long)d.out_c * d.out_h * d.out_w : (long long)d.in_c * d.in_h * d.in_w;
+      c += add ? mul(d.out_w, d.out_h) + mul(d.out_c, (long long)d.out_w * d.out_h)
+               : mul(d.in_w, d.in_h) + mul(d.in_c, (long long)d.in_w * d.in_h) +
+                     (d.op == cnnhls::OP_COPY ? mul(d.out_w, d.out_h) + mul(d.concat_c_off, (long long)d.out_w * d.out_h) : 0);
       for (long long off = 0; off < total; off += CNNHLS_EW_CHUNK) {
         const long long n = total - off < CNNHLS_EW_CHUNK ? total - off : CNNHLS_EW_CHUNK;
         auto beats = [n](long long a0) { return ((a0 + n - 1) >> cnnhls::AE_LOG) - (a0 >> cnnhls::AE_LOG) + 1; };
@@ -274,18 +279,26 @@ SC_MODULE(Engine) {
       }
     } else if (d.op == cnnhls::OP_GAVGPOOL || d.op == cnnhls::OP_GMAXPOOL) {
       const long long hw = (long long)d.in_h * d.in_w;
-      c = (long long)d.in_c * (lp(1, 1, ab, 1, 1) + lp(1, 3, ab, hw, hw) + lp(1, CNNHLS_OUTPUT_STAGE_DEPTH, ab, 1, 1));
+      c = mul(d.in_w, d.in_h);
+      for (int ch = 0; ch < d.in_c; ch++) {
+        const long long a0 = d.in_off + (long long)ch * hw;
+        const long long nb = ((a0 + hw - 1) >> cnnhls::AE_LOG) - (a0 >> cnnhls::AE_LOG) + 1;
+        c += lp(1, 4, CNNHLS_AXI_BYTES, nb, nb) + lp(1, CNNHLS_OUTPUT_STAGE_DEPTH, ab, 1, 1);
+      }
     } else {
       const bool avg = d.op == cnnhls::OP_AVGPOOL;
       const int dil_h = avg ? 1 : d.d_h;
-      if (avg) c += lp(1, 36, 0, (long long)d.k_h * d.k_w, 0);
+      c += mul(d.in_w, d.in_h) + mul(d.in_w, d.s_h) + mul(d.in_w, dil_h) + mul(d.in_w, d.pad_t);
+      if (avg) c += mul(d.k_w, d.k_h) + lp(1, 36, 0, (long long)d.k_h * d.k_w, 0);
       for (int ch = 0; ch < d.out_c; ch++) {
         for (int oy = 0; oy < d.out_h; oy++) {
           c += lp(1, 2, 0, d.out_w, 0);
           for (int ky = 0; ky < d.k_h; ky++) {
             const int iy = oy * d.s_h - d.pad_t + ky * dil_h;
             if (iy < 0 || iy >= d.in_h) continue;
-            c += lp(1, 3, ab, d.in_w, d.in_w) + (long long)d.k_w * lp(1, 3, 0, d.out_w, 0);
+            const long long a0 = d.in_off + ((long long)ch * d.in_h + iy) * d.in_w;
+            const long long nb = ((a0 + d.in_w - 1) >> cnnhls::AE_LOG) - (a0 >> cnnhls::AE_LOG) + 1;
+            c += lp(1, 3, CNNHLS_AXI_BYTES, nb, nb) + (long long)d.k_w * lp(1, 3, 0, d.out_w, 0);
           }
           c += lp(1, CNNHLS_OUTPUT_STAGE_DEPTH, ab, d.out_w, d.out_w);
         }

@@ -22,7 +22,7 @@ public final class ConvEngine implements EngineComponent {
   static final int PIPELINE_DEPTH = EngineLatencies.PIPELINE_DEPTH;
 
   /** Divisions conv_plan performs on its sequential divider (CONV_PLAN_DIVISIONS in cnnhls_engine.h). */
-  static final int PLAN_DIVISIONS = 14;
+  static final int PLAN_DIVISIONS = 18;
 
   /** As conv_layer runs it: see {@link ConvSchedule}. */
   @Override

@@ -14,47 +14,82 @@ public final class PoolingUnit implements EngineComponent {
     return java.util.List.of(EngineOp.MAXPOOL, EngineOp.AVGPOOL, EngineOp.GAVGPOOL, EngineOp.GMAXPOOL);
   }
 
-  /** Two line buffers of the widest row; the window and the global pool each requantize a 64-bit sum by a 21-bit multiplier. */
+  /**
+   * Two line buffers of the widest row; the window and the global pool each requantize a 64-bit sum
+   * by a 21-bit multiplier; the average pool's window count is one 9 x 9-bit multiply.
+   */
   @Override
   public ResourceModel.Part resources(HardwareConfig hw, EngineLimits limits) {
-    return new ResourceModel.Part(2L * ResourceModel.multiplierDsp(ResourceModel.POOL_SUM_W, ResourceModel.AVG_M_W),
-        2L * ResourceModel.bram18(limits.maxW(), hw.actWidth()), 0, 0, 0);
+    int ae = hw.axiDataWidth() / (8 * EngineProgram.storageBytes(hw.actWidth()));
+    // the line buffer in AE banks (a beat lands in one cycle), the row accumulators in one
+    long bram = (long) ae * ResourceModel.bram18(ResourceModel.ceil(limits.maxW(), ae), hw.actWidth())
+        + ResourceModel.bram18(limits.maxW(), ResourceModel.POOL_SUM_W);
+    return new ResourceModel.Part(2L * ResourceModel.multiplierDsp(ResourceModel.POOL_SUM_W, ResourceModel.AVG_M_W)
+        + ResourceModel.multiplierDsp(9, 9), bram, ae + 1L, 0, 0);
   }
 
   /**
    * As pool_layer/global_pool_layer run, one channel at a time: per output row the accumulators are
-   * cleared, each input row a window touches is read into the line buffer (one burst) and swept
-   * k_w times over the output row, then the row is written; global pooling reads each plane in one
-   * burst (after a single read of its first value) and writes one value.
+   * cleared, each input row a window touches is read into the line buffer (one burst of beats) and
+   * swept k_w times over the output row, then the row is written; global pooling reads each plane
+   * in one burst of beats (a beat per cycle) and writes one value. Burst lengths in beats follow
+   * from each burst's start address, counted exactly by residue.
    */
   @Override
   public LayerTiming time(String node, LayerDescriptor d, HardwareConfig hw, DdrModel ddr, EngineLimits limits) {
     int actBytes = EngineProgram.storageBytes(hw.actWidth());
     boolean global = d.op() == LayerDescriptor.OP_GAVGPOOL || d.op() == LayerDescriptor.OP_GMAXPOOL;
-    long compute = 0, memory = 0;
+    long compute = 0, memory = 0, lineBytes = 0;
+    int ae = hw.axiDataWidth() / (8 * actBytes), log = Integer.numberOfTrailingZeros(ae);
     if (global) {
       long hw2 = (long) d.inH() * d.inW();
-      memory = d.inC() * (TraceCycles.loop("gpool_first", 1, 1, hw, ddr) + TraceCycles.loop("gpool_sum", hw2, hw2, hw, ddr)
-          + TraceCycles.loop("gpool_out", 1, 1, hw, ddr));
+      compute += mul(d.inW(), d.inH(), hw, ddr);
+      // each plane one burst of beats, starting at in_off + ch * plane (mod the beat)
+      long[] h = residues(d.inC(), hw2, ae);
+      for (int r = 0; r < ae; r++) {
+        if (h[r] == 0) continue;
+        long nb = ((Math.floorMod(d.inOff() + r, ae) + hw2 - 1) >> log) + 1;
+        memory += h[r] * TraceCycles.loop("gpool_sum", nb, nb, hw, ddr);
+        lineBytes += h[r] * TraceCycles.bytes("gpool_sum", nb, hw);
+      }
+      memory += d.inC() * TraceCycles.loop("gpool_out", 1, 1, hw, ddr);
     } else {
       boolean avg = d.op() == LayerDescriptor.OP_AVGPOOL;
       int dilH = avg ? 1 : d.dH();
-      if (avg) compute += TraceCycles.loop("pool_mult", (long) d.kH() * d.kW(), 0, hw, ddr);
-      long line = TraceCycles.loop("pool_line", d.inW(), d.inW(), hw, ddr);
+      // pool_layer's per-layer mul_add products
+      compute += mul(d.inW(), d.inH(), hw, ddr) + mul(d.inW(), d.sH(), hw, ddr)
+          + mul(d.inW(), dilH, hw, ddr) + mul(d.inW(), d.padT(), hw, ddr);
+      if (avg) compute += mul(d.kW(), d.kH(), hw, ddr) + TraceCycles.loop("pool_mult", (long) d.kH() * d.kW(), 0, hw, ddr);
       long sweep = d.kW() * TraceCycles.loop("pool_acc", d.outW(), 0, hw, ddr);
       long rowFixed = TraceCycles.loop("pool_init", d.outW(), 0, hw, ddr);
       long rowOut = TraceCycles.loop("pool_out", d.outW(), d.outW(), hw, ddr);
+      // every input row a window touches is one burst of beats from in_off + ch * plane + iy * in_w
       long validRows = 0;
+      long[] rows = new long[ae];
       for (int oy = 0; oy < d.outH(); oy++) {
         for (int ky = 0; ky < d.kH(); ky++) {
           int iy = oy * d.sH() - d.padT() + ky * dilH;
-          if (iy >= 0 && iy < d.inH()) validRows++;
+          if (iy >= 0 && iy < d.inH()) {
+            validRows++;
+            rows[(int) Math.floorMod((long) iy * d.inW(), ae)]++;
+          }
+        }
+      }
+      long[] ch = residues(d.outC(), (long) d.inH() * d.inW(), ae);
+      for (int a = 0; a < ae; a++) {
+        if (ch[a] == 0) continue;
+        for (int b = 0; b < ae; b++) {
+          if (rows[b] == 0) continue;
+          long nb = ((Math.floorMod(d.inOff() + a + b, ae) + d.inW() - 1) >> log) + 1;
+          memory += ch[a] * rows[b] * TraceCycles.loop("pool_line", nb, nb, hw, ddr);
+          lineBytes += ch[a] * rows[b] * TraceCycles.bytes("pool_line", nb, hw);
         }
       }
       compute += (long) d.outC() * (d.outH() * rowFixed + validRows * sweep);
-      memory += (long) d.outC() * (d.outH() * rowOut + validRows * line);
+      memory += (long) d.outC() * d.outH() * rowOut;
     }
-    long bytes = ((long) d.inC() * d.inH() * d.inW() + d.outSize()) * actBytes;
+    long bytes = lineBytes + (long) d.outSize() * actBytes;
+    // (compute holds the sequential loops that move no data)
     return new LayerTiming(node, d.opName(), 0, LAYER_OVERHEAD + compute + memory, compute, memory, bytes, 1);
   }
 
@@ -90,5 +125,22 @@ public final class PoolingUnit implements EngineComponent {
     b.shiftOut = l.q.format(n.input(0)).frac() - l.q.format(n.output()).frac();
     if (kind == LayerDescriptor.OP_GAVGPOOL) Lowering.checkShift(n, org.cnnhls.ir.quant.IntKernels.AVG_SHIFT + b.shiftOut);
     l.emit(b, n, n.output());
+  }
+
+  /** How many of i * stride (i < count) fall on each residue modulo ae. */
+  static long[] residues(long count, long stride, int ae) {
+    long[] h = new long[ae];
+    int s = (int) Math.floorMod(stride, ae), period = s == 0 ? 1 : ae / gcd(s, ae);
+    for (int i = 0; i < Math.min(count, period); i++) h[(int) ((long) i * s % ae)] += (count - i + period - 1) / period;
+    return h;
+  }
+
+  private static int gcd(int a, int b) {
+    return b == 0 ? a : gcd(b, a % b);
+  }
+
+  /** mul_add(a, b): min(a, b) trips. */
+  private static long mul(long a, long b, HardwareConfig hw, DdrModel ddr) {
+    return TraceCycles.loop("mul_add", Math.max(0, Math.min(a, b)), 0, hw, ddr);
   }
 }

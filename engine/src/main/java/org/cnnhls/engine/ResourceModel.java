@@ -18,9 +18,8 @@ import org.cnnhls.boards.Board;
  *       and one requantize lane. LeakyReLU
  *       multiplies ({@link #LEAK_V_W} x {@link #LEAK_M_W}) in the Tm + 3 activation lanes when the
  *       engine is built with them, and two pooling requantizes ({@link #POOL_SUM_W} x
- *       {@link #AVG_M_W}). {@link #DSP_FIXED} for address generation in the pooling and element-wise
- *       kernels (their index multiplies are not counted one by one; the conv and gemm kernels have
- *       none: their address products are mul_add loops).
+ *       {@link #AVG_M_W}) and the average pool's window count (9 x 9 bits). {@link #DSP_FIXED} is a
+ *       margin: the kernels have no address multiplies (counters; products by mul_add loops).
  *   <li>BRAM18: the engine's on-chip buffers (cnnhls_engine.h), each partitioned along its
  *       parallel dimension into banks; a bank of depth x width bits takes BRAM18s by the block's
  *       aspect ratios (512x36 ... 16Kx1); banks of at most {@link #LUTRAM_BITS} bits go to LUTRAM.

@@ -81,11 +81,10 @@ public final class TraceCycles {
       new Loop("ew_unary", 1, 4, Port.NONE, "unary_compute"),
       new Loop("pool_mult", 1, 36, Port.NONE, "pool_layer average multipliers (a pipelined divider)"),
       new Loop("pool_init", 1, 2, Port.NONE, "pool_layer row accumulators"),
-      new Loop("pool_line", 1, 3, Port.FMAP, "pool_layer one input row into the line buffer"),
+      new Loop("pool_line", 1, 3, Port.BEATS, "pool_layer one input row into the line buffer (read_segment: its beats)"),
       new Loop("pool_acc", 1, 3, Port.NONE, "pool_layer one kx over the output row"),
       new Loop("pool_out", 1, EngineLatencies.OUTPUT_STAGE_DEPTH, Port.FMAP, "pool_layer output row"),
-      new Loop("gpool_first", 1, 1, Port.FMAP, "global_pool_layer first value (single read)"),
-      new Loop("gpool_sum", 1, 3, Port.FMAP, "global_pool_layer one channel plane"),
+      new Loop("gpool_sum", 1, 4, Port.BEATS, "global_pool_layer one channel plane, a beat per cycle"),
       new Loop("gpool_out", 1, EngineLatencies.OUTPUT_STAGE_DEPTH, Port.FMAP, "global_pool_layer one output (single write)"));
 
   private static Map<String, Loop> table(Loop... loops) {

@@ -41,7 +41,15 @@ public final class VectorUnit implements EngineComponent {
     int ra = Math.floorMod(d.inOff(), ae), rb = add ? Math.floorMod(d.in2Off(), ae) : -1;
     long compute = full * chunk(TraceCycles.EW_CHUNK, ra, rb, add, hw, ddr) + (rest > 0 ? chunk(rest, ra, rb, add, hw, ddr) : 0);
     long bytes = full * chunkBytes(TraceCycles.EW_CHUNK, ra, rb, hw) + (rest > 0 ? chunkBytes(rest, ra, rb, hw) : 0);
-    return new LayerTiming(node, d.opName(), 0, LAYER_OVERHEAD + compute, compute, compute, bytes, full + (rest > 0 ? 1 : 0));
+    // the element count (and a Copy's offset) by mul_add
+    long setup = add ? mul(d.outW(), d.outH(), hw, ddr) + mul(d.outC(), (long) d.outW() * d.outH(), hw, ddr)
+        : mul(d.inW(), d.inH(), hw, ddr) + mul(d.inC(), (long) d.inW() * d.inH(), hw, ddr)
+            + (d.op() == LayerDescriptor.OP_COPY ? mul(d.outW(), d.outH(), hw, ddr) + mul(d.concatCOff(), (long) d.outW() * d.outH(), hw, ddr) : 0);
+    return new LayerTiming(node, d.opName(), 0, LAYER_OVERHEAD + setup + compute, compute, compute, bytes, full + (rest > 0 ? 1 : 0));
+  }
+
+  private static long mul(long a, long b, HardwareConfig hw, DdrModel ddr) {
+    return TraceCycles.loop("mul_add", Math.max(0, Math.min(a, b)), 0, hw, ddr);
   }
 
   /** Beats holding n elements from start residue r. */

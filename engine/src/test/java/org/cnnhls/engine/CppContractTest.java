@@ -93,6 +93,8 @@ class CppContractTest {
     c.append("  std::printf(\"FC_NB %d\\n\", cnnhls::FC_NB);\n");
     c.append("  std::printf(\"AVG_M_W %d\\n\", cnnhls::AVG_M_W);\n");
     c.append("  std::printf(\"EW_CHUNK %d\\n\", CNNHLS_EW_CHUNK);\n");
+    c.append("  std::printf(\"PLAN_DIVISIONS %d\\n\", cnnhls::CONV_PLAN_DIVISIONS);\n");
+    c.append("  std::printf(\"W_ROWS %d %d\\n\", cnnhls::W_ROWS, cnnhls::WE);\n");
     c.append("  std::printf(\"LEAK %d %d\\n\", cnnhls::LEAK_V_W, cnnhls::LEAK_M_W);\n");
     c.append("  std::printf(\"PACK_SHIFT %d\\n\", cnnhls::PACK_SHIFT);\n");
     c.append("  for (int n = 1; n <= 4096; n++) std::printf(\"avgm %d %d\\n\", n, cnnhls::avg_multiplier(n));\n");
@@ -132,6 +134,10 @@ class CppContractTest {
     // the multiplier widths the resource model counts DSPs for are the kernels' operand widths
     assertEquals(String.valueOf(ResourceModel.AVG_M_W), out.get("AVG_M_W"), "AVG_M_W vs ResourceModel.AVG_M_W");
     assertEquals(String.valueOf(TraceCycles.EW_CHUNK), out.get("EW_CHUNK"), "CNNHLS_EW_CHUNK vs TraceCycles.EW_CHUNK");
+    assertEquals(String.valueOf(ConvEngine.PLAN_DIVISIONS), out.get("PLAN_DIVISIONS"), "CONV_PLAN_DIVISIONS vs ConvEngine.PLAN_DIVISIONS");
+    HardwareConfig four = HardwareConfig.defaults(org.cnnhls.boards.BoardCatalog.byName("ultra96")).withTiles(4, 4, 4, 4)
+        .withPrecision(16, 16).withAxiDataWidth(128);
+    assertEquals(WeightLayout.rows(four) + " " + WeightLayout.perBeat(four), out.get("W_ROWS"), "W_ROWS/WE vs WeightLayout");
     assertEquals(ResourceModel.LEAK_V_W + " " + ResourceModel.LEAK_M_W, out.get("LEAK"), "LEAK_V_W/LEAK_M_W vs ResourceModel");
     // packing holds any 8 x 8 product in its low field (|b x| <= 2^14 < 2^(PACK_SHIFT - 1))
     assertTrue(Integer.parseInt(out.get("PACK_SHIFT")) - 1 > 14, "PACK_SHIFT " + out.get("PACK_SHIFT"));
