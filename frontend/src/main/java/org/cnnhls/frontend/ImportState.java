@@ -13,6 +13,16 @@ final class ImportState {
   final Map<String, Shape> intConstantShapes = new HashMap<>();
   final Map<String, String> aliases = new HashMap<>();
   final Map<String, Shape> shapes = new HashMap<>();
+  /** Every value name of the model, and those the importer added. */
+  final java.util.Set<String> valueNames = new java.util.HashSet<>();
+
+  /** A value name not used anywhere in the model: {@code base}, else base_1, base_2 ... */
+  String freshName(String base) {
+    String name = base;
+    for (int i = 1; valueNames.contains(name); i++) name = base + "_" + i;
+    valueNames.add(name);
+    return name;
+  }
 
   String resolve(String name) {
     String cur = name;

@@ -73,6 +73,14 @@ public final class OnnxImporter {
     GraphProto g = model.getGraph();
     rejectUnsupportedOps(g);
 
+    // every name the model uses, so values the importer adds never collide with one
+    for (NodeProto np : g.getNodeList()) {
+      state.valueNames.addAll(np.getInputList());
+      state.valueNames.addAll(np.getOutputList());
+    }
+    for (ValueInfoProto v : g.getInputList()) state.valueNames.add(v.getName());
+    for (ValueInfoProto v : g.getOutputList()) state.valueNames.add(v.getName());
+    for (TensorProto t : g.getInitializerList()) state.valueNames.add(t.getName());
     for (NodeProto np : g.getNodeList()) {
       if (np.getOpType().equals("Clip")) for (int i = 1; i < np.getInputCount(); i++) boundInputs.add(np.getInput(i));
       if (np.getOpType().equals("Pad") && np.getInputCount() > 2) boundInputs.add(np.getInput(2));
@@ -137,7 +145,7 @@ public final class OnnxImporter {
             throw new UnsupportedFeatureException(source + ": node '" + name + "' (" + np.getOpType()
                 + ") works on run-time data; cnnhls folds it only on constant shapes");
           }
-          nodes.add(convertNode(ctx, np));
+          nodes.addAll(convertNode(ctx, np));
         }
       }
     }
@@ -303,7 +311,7 @@ public final class OnnxImporter {
     }
   }
 
-  private Node convertNode(NodeContext ctx, NodeProto np) {
+  private List<Node> convertNode(NodeContext ctx, NodeProto np) {
     try {
       for (int i = 0; i < np.getInputCount(); i++) {
         if (ctx.hasInput(i) && state.intConstants.containsKey(ctx.input(i)) && !takesIntegerInput(np.getOpType(), i)) {
@@ -315,16 +323,19 @@ public final class OnnxImporter {
         if (!ctx.hasInput(i)) throw ctx.invalid("needs at least " + required + " input(s); input " + i + " is missing");
       }
       OpConverters.Converted c = OpConverters.BY_TYPE.get(np.getOpType()).convert(ctx);
-      List<String> outs = new ArrayList<>();
-      outs.add(np.getOutput(0));
-      Node node = new Node(ctx.name, c.op(), c.inputs(), outs);
+      // a node that is two IR ops writes its first op's result to a value of its own
+      String first = c.after() == null ? np.getOutput(0) : state.freshName(np.getOutput(0) + "_pooled");
+      Node node = new Node(ctx.name, c.op(), c.inputs(), List.of(first));
       List<Shape> inShapes = new ArrayList<>();
       for (String in : c.inputs()) inShapes.add(in.isEmpty() ? null : state.shape(in));
       List<Shape> outShapes = c.op().inferShapes(inShapes);
       if (!outShapes.get(0).isPositive()) throw ctx.invalid("produces an empty tensor " + outShapes.get(0));
       outShapes.get(0).size(); // refuses tensors beyond 2^31 elements
-      state.shapes.put(np.getOutput(0), outShapes.get(0));
-      return node;
+      state.shapes.put(first, outShapes.get(0));
+      if (c.after() == null) return List.of(node);
+      Node then = new Node(ctx.name + "_reshape", c.after(), List.of(first), List.of(np.getOutput(0)));
+      state.shapes.put(np.getOutput(0), c.after().inferShapes(List.of(outShapes.get(0))).get(0));
+      return List.of(node, then);
     } catch (UnsupportedFeatureException e) {
       throw new UnsupportedFeatureException(source + ": " + e.getMessage());
     } catch (ModelException e) {
@@ -356,6 +367,7 @@ public final class OnnxImporter {
       case "Reshape", "Squeeze", "Unsqueeze" -> i == 1;
       case "Pad" -> i == 1 || i == 3;
       case "Resize" -> i == 3;
+      case "ReduceMean", "ReduceMax" -> i == 1;
       default -> false;
     };
   }

@@ -17,8 +17,16 @@ import org.cnnhls.ir.ops.Op.PadMode;
 final class OpConverters {
   private OpConverters() {}
 
-  /** An IR op and the value inputs its node reads. */
-  record Converted(Op op, List<String> inputs) {}
+  /**
+   * An IR op and the value inputs its node reads; {@code after}, when not null, is a second op
+   * applied to the first one's result (a node that is two IR ops, e.g. a global pool and the
+   * reshape that drops its unit axes).
+   */
+  record Converted(Op op, List<String> inputs, Op after) {
+    Converted(Op op, List<String> inputs) {
+      this(op, inputs, null);
+    }
+  }
 
   interface Converter {
     Converted convert(NodeContext ctx);
@@ -32,6 +40,8 @@ final class OpConverters {
       Map.entry("AveragePool", OpConverters::averagePool),
       Map.entry("GlobalAveragePool", c -> unary(c, new Op.GlobalAveragePool())),
       Map.entry("GlobalMaxPool", c -> unary(c, new Op.GlobalMaxPool())),
+      Map.entry("ReduceMean", c -> reduce(c, false)),
+      Map.entry("ReduceMax", c -> reduce(c, true)),
       Map.entry("BatchNormalization", OpConverters::batchNorm),
       Map.entry("Relu", c -> unary(c, new Op.Relu())),
       Map.entry("Clip", OpConverters::clip),
@@ -132,6 +142,35 @@ final class OpConverters {
     if (d[0] != 1 || d[1] != 1) throw c.unsupported("dilated AveragePool is not supported");
     return new Converted(new Op.AveragePool(k, s, pads(c, x, k, s, d), c.i("ceil_mode", 0) != 0,
         c.i("count_include_pad", 0) != 0), List.of(c.input(0)));
+  }
+
+  /**
+   * ReduceMean / ReduceMax over the spatial axes of an NCHW tensor: global average / max pooling
+   * (how MnasNet, ShuffleNetV2 and squeeze-excitation blocks pool), followed by a reshape to [N, C]
+   * when keepdims = 0. Other axes are refused by name.
+   */
+  private static Converted reduce(NodeContext c, boolean max) {
+    Shape x = c.shape(0);
+    long[] axes;
+    if (c.opset >= 18) {
+      axes = c.constInts(1);
+    } else {
+      int[] a = c.ints("axes", null);
+      axes = a == null ? null : java.util.Arrays.stream(a).asLongStream().toArray();
+    }
+    boolean spatial = x.rank() == 4 && axes != null && axes.length == 2;
+    if (spatial) {
+      long a0 = axes[0] < 0 ? axes[0] + 4 : axes[0], a1 = axes[1] < 0 ? axes[1] + 4 : axes[1];
+      spatial = Math.min(a0, a1) == 2 && Math.max(a0, a1) == 3;
+    }
+    if (!spatial) {
+      throw c.unsupported("only a reduction over the spatial axes [2, 3] of an NCHW tensor (global "
+          + (max ? "max" : "average") + " pooling) is supported; input " + x + ", axes "
+          + (axes == null ? "all" : java.util.Arrays.toString(axes)));
+    }
+    Op pool = max ? new Op.GlobalMaxPool() : new Op.GlobalAveragePool();
+    Op after = c.i("keepdims", 1) == 0 ? new Op.Reshape(new int[] {x.dim(0), x.dim(1)}) : null;
+    return new Converted(pool, List.of(c.input(0)), after);
   }
 
   private static Shape requireNchw(NodeContext c) {

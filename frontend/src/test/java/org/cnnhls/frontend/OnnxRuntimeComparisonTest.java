@@ -31,7 +31,45 @@ class OnnxRuntimeComparisonTest {
         Arguments.of("lenet5", (LongFunction<OnnxModelBuilder>) OnnxModelBuilder::lenet5),
         Arguments.of("small_vgg", (LongFunction<OnnxModelBuilder>) OnnxModelBuilder::smallVgg),
         Arguments.of("resnet_block", (LongFunction<OnnxModelBuilder>) OnnxModelBuilder::resnetBlock),
-        Arguments.of("mobilenetv2_block", (LongFunction<OnnxModelBuilder>) OnnxModelBuilder::mobilenetV2Block));
+        Arguments.of("mobilenetv2_block", (LongFunction<OnnxModelBuilder>) OnnxModelBuilder::mobilenetV2Block),
+        // ReduceMean/ReduceMax over H, W as MnasNet, ShuffleNetV2 and SE blocks pool: global pooling
+        Arguments.of("reducemean_keepdims0_opset13", (LongFunction<OnnxModelBuilder>) s -> reduceHead(s, 13, false, false)),
+        Arguments.of("reducemean_keepdims1_opset18", (LongFunction<OnnxModelBuilder>) s -> reduceHead(s, 18, false, true)),
+        Arguments.of("reducemax_keepdims0_opset18", (LongFunction<OnnxModelBuilder>) s -> reduceHead(s, 18, true, false)),
+        Arguments.of("reducemax_keepdims1_opset13", (LongFunction<OnnxModelBuilder>) s -> reduceHead(s, 13, true, true)));
+  }
+
+  /** Conv, ReLU, a ReduceMean/ReduceMax over [2, 3] (axes an attribute before opset 18, an input from 18), a Linear. */
+  static OnnxModelBuilder reduceHead(long seed, int opset, boolean max, boolean keepdims) {
+    OnnxModelBuilder b = new OnnxModelBuilder("reduce", opset, seed);
+    String x = b.input("input", 1, 3, 12, 12);
+    String y = b.relu(b.conv(x, 3, 8, 3, 1, 1, 1, true));
+    String op = max ? "ReduceMax" : "ReduceMean", r;
+    if (opset >= 18) {
+      r = b.op(op, y, b.intInitializer("axes", new long[] {-1, 2}, 2));
+    } else {
+      r = b.op(op, y);
+      b.graph().getNodeBuilder(b.graph().getNodeCount() - 1).addAttribute(OnnxModelBuilder.ints("axes", 2, 3));
+    }
+    b.graph().getNodeBuilder(b.graph().getNodeCount() - 1).addAttribute(OnnxModelBuilder.i("keepdims", keepdims ? 1 : 0));
+    String z = b.linear(keepdims ? b.flatten(r) : r, 8, 5);
+    b.rename(z, "logits");
+    b.output("logits", 1, 5);
+    return b;
+  }
+
+  @org.junit.jupiter.api.Test
+  void reductionsOverOtherAxesAreRefusedByName() {
+    OnnxModelBuilder b = new OnnxModelBuilder("reduce_c", 13, 1);
+    String x = b.input("input", 1, 3, 12, 12);
+    String r = b.op("ReduceMean", b.relu(b.conv(x, 3, 8, 3, 1, 1, 1, true)));
+    b.graph().getNodeBuilder(b.graph().getNodeCount() - 1).addAttribute(OnnxModelBuilder.ints("axes", 1));
+    b.rename(r, "y");
+    b.output("y", 1, 1, 12, 12);
+    UnsupportedFeatureException e = org.junit.jupiter.api.Assertions.assertThrows(UnsupportedFeatureException.class,
+        () -> OnnxImporter.fromProto(b.build(), "reduce_c.onnx", null));
+    assertTrue(e.getMessage().contains("ReduceMean") && e.getMessage().contains("spatial axes [2, 3]")
+        && e.getMessage().contains("axes [1]"), e.getMessage());
   }
 
   @ParameterizedTest(name = "{0}")
