@@ -230,32 +230,31 @@ final class ConvSchedule {
     return h;
   }
 
-  /** An input burst of n elements from each start residue: {cycles, bytes}. */
-  private long[][] inCosts(int n) {
-    long[][] c = inCost.get(n);
+  /** Cost of one burst of n elements from start residue r. */
+  private interface BurstCost {
+    long of(int r, int n);
+  }
+
+  /** A burst of n elements from each start residue: {cycles, bytes}, memoized by n. */
+  private long[][] costs(java.util.Map<Integer, long[][]> cache, int n, BurstCost cycles, BurstCost bytes) {
+    long[][] c = cache.get(n);
     if (c == null) {
       c = new long[2][ae];
       for (int r = 0; r < ae; r++) {
-        c[0][r] = inBurst(r, n);
-        c[1][r] = inBurstBytes(r, n);
+        c[0][r] = cycles.of(r, n);
+        c[1][r] = bytes.of(r, n);
       }
-      inCost.put(n, c);
+      cache.put(n, c);
     }
     return c;
   }
 
-  /** A store segment of n elements from each start residue: {cycles, bytes}. */
+  private long[][] inCosts(int n) {
+    return costs(inCost, n, this::inBurst, this::inBurstBytes);
+  }
+
   private long[][] storeCosts(int n) {
-    long[][] c = stCost.get(n);
-    if (c == null) {
-      c = new long[2][ae];
-      for (int r = 0; r < ae; r++) {
-        c[0][r] = storeSeg(r, n);
-        c[1][r] = storeSegBytes(r, n);
-      }
-      stCost.put(n, c);
-    }
-    return c;
+    return costs(stCost, n, this::storeSeg, this::storeSegBytes);
   }
 
   /** out[r] = the sum over a family of bursts (offset histogram h) whose first starts at residue r. */
