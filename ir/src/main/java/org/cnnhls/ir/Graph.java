@@ -131,14 +131,37 @@ public record Graph(
 
   /** The node producing a value, or null for inputs and constants. */
   public Node producer(String value) {
-    for (Node n : nodes) if (n.outputs().contains(value)) return n;
-    return null;
+    return index().producers.get(value);
   }
 
+  /** The nodes reading a value, in node order (a node reading it twice is listed once). */
   public List<Node> consumers(String value) {
-    List<Node> out = new ArrayList<>();
-    for (Node n : nodes) if (n.inputs().contains(value)) out.add(n);
-    return out;
+    List<Node> c = index().consumers.get(value);
+    return c == null ? new ArrayList<>() : new ArrayList<>(c);
+  }
+
+  /** Who produces and who reads each value. */
+  private record Index(Graph graph, Map<String, Node> producers, Map<String, List<Node>> consumers) {}
+
+  /**
+   * The last graph's index, per thread: rewrite passes ask the same graph about many values, and a
+   * scan per question made them cubic in the node count (a 2,000-layer chain took minutes).
+   * Graphs are immutable, so an index stays valid for its graph (matched by identity).
+   */
+  private static final ThreadLocal<Index> LAST_INDEX = new ThreadLocal<>();
+
+  private Index index() {
+    Index i = LAST_INDEX.get();
+    if (i != null && i.graph() == this) return i;
+    Map<String, Node> producers = new java.util.HashMap<>();
+    Map<String, List<Node>> consumers = new java.util.HashMap<>();
+    for (Node n : nodes) {
+      for (String o : n.outputs()) producers.putIfAbsent(o, n);
+      for (String in : new java.util.LinkedHashSet<>(n.inputs())) consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(n);
+    }
+    i = new Index(this, producers, consumers);
+    LAST_INDEX.set(i);
+    return i;
   }
 
   /** Readable text dump; see {@link GraphPrinter}. */
