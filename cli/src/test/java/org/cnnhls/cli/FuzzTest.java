@@ -116,6 +116,28 @@ class FuzzTest {
     }
   }
 
+  /**
+   * Found by the 50,000-case run: the integer folding of shape arithmetic (Gather, Mul, Add, Concat)
+   * with an absent (empty-named) input read a missing constant (internal error).
+   */
+  @Test
+  void shapeFoldingWithAnAbsentInputIsAOneLineModelError() throws Exception {
+    for (String op : List.of("Gather", "Mul", "Add", "Concat")) {
+      OnnxModelBuilder b = new OnnxModelBuilder("fold_" + op, 13, 1);
+      String x = b.input("x", 1, 4, 2, 2);
+      String shape = b.op("Shape", x);
+      String idx = b.intInitializer("idx", new long[] {0}, 1);
+      // the folded op reads the shape and an input with an empty name
+      String[] ins = op.equals("Gather") ? new String[] {"", idx} : new String[] {"", shape};
+      b.node(op, ins, "s2");
+      String y = b.op("Reshape", x, "s2");
+      b.rename(y, "y");
+      b.output("y", 1, 16);
+      Path model = b.save(tmp.resolve("fold_" + op + ".onnx"));
+      Cli.assertError(3, Cli.run("inspect", model), "input 0 is missing");
+    }
+  }
+
   /** One to three stacked mutations of a seed model, or (one case in eight) random byte flips. */
   static byte[] mutate(ModelProto seed, Random r) {
     if (r.nextInt(8) == 0) {

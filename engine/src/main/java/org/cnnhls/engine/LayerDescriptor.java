@@ -30,6 +30,18 @@ public record LayerDescriptor(
       OP_MAXPOOL = EngineOp.MAXPOOL.code, OP_AVGPOOL = EngineOp.AVGPOOL.code, OP_GAVGPOOL = EngineOp.GAVGPOOL.code,
       OP_GMAXPOOL = EngineOp.GMAXPOOL.code, OP_COPY = EngineOp.COPY.code, OP_ACT = EngineOp.ACT.code;
 
+  /**
+   * This descriptor as the timing models see it: feature-map offsets reduced modulo {@code ae} (the
+   * elements per beat: only a burst's alignment within a beat changes its cost) and parameter
+   * offsets dropped. Layers with equal keys take equal cycles, so the simulator times each key once.
+   */
+  public LayerDescriptor timingKey(int ae) {
+    return new LayerDescriptor(op, Math.floorMod(inOff, ae), Math.floorMod(in2Off, ae), Math.floorMod(outOff, ae), inC, inH,
+        inW, outC, outH, outW, convH, convW, kH, kW, sH, sW, padT, padL, padB, padR, dH, dW, groups, 0, 0, 0, transB, pool,
+        poolKH, poolKW, poolSH, poolSW, poolPadT, poolPadL, poolPadB, poolPadR, outWidth, actLo, actHi, leaky, leakM, leakS,
+        shiftA, shiftB, shiftOut, countIncludePad, concatCOff);
+  }
+
   public EngineOp engineOp() {
     return EngineOp.of(op);
   }

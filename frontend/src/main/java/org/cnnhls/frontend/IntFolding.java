@@ -50,6 +50,16 @@ final class IntFolding {
       if (ctx.hasInput(i) && !state.intConstants.containsKey(ctx.input(i))) return false;
     }
     if (n.getInputCount() == 0) return false;
+    // every input the fold reads must be there (an empty name is an absent input)
+    int need = switch (op) {
+      case "Gather", "Mul", "Add", "Sub", "Div" -> 2;
+      case "Slice" -> ctx.opset >= 10 ? 3 : 1;
+      case "Concat" -> n.getInputCount();
+      default -> 1;
+    };
+    for (int i = 0; i < need; i++) {
+      if (!ctx.hasInput(i)) throw ctx.invalid("needs " + need + " input(s); input " + i + " is missing");
+    }
     long[] a = state.intConstants.get(ctx.input(0));
     Shape as = state.intConstantShapes.get(ctx.input(0));
     switch (op) {

@@ -29,9 +29,20 @@ public final class Simulator {
     DdrModel ddr = DdrModel.of(hw);
     List<LayerTiming> layers = new ArrayList<>(p.layers().size());
     EngineLimits limits = EngineLimits.of(p);
+    // repeated layers (a network's identical blocks) are timed once: equal timing keys, equal cycles
+    int ae = hw.axiDataWidth() / (8 * EngineProgram.storageBytes(hw.actWidth()));
+    java.util.Map<LayerDescriptor, LayerTiming> timed = new java.util.HashMap<>();
     for (int i = 0; i < p.layers().size(); i++) {
       LayerDescriptor d = p.layers().get(i);
-      layers.add(EngineComponent.of(d.op()).time(p.layerNodes().get(i), d, hw, ddr, limits));
+      String node = p.layerNodes().get(i);
+      LayerDescriptor key = d.timingKey(ae);
+      LayerTiming t = timed.get(key);
+      if (t == null) {
+        t = EngineComponent.of(d.op()).time(node, d, hw, ddr, limits);
+        timed.put(key, t);
+      }
+      layers.add(t.node().equals(node) ? t : new LayerTiming(node, t.op(), t.macs(), t.cycles(), t.computeCycles(),
+          t.memoryCycles(), t.ddrBytes(), t.tiles()));
     }
     return new SimResult(layers, hw, hw.eightBit());
   }
