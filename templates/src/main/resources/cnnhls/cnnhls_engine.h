@@ -1,7 +1,8 @@
 // cnnhls overlay engine: descriptor-driven layer kernels (design.md section 3, "Overlay").
 //
 // One engine is reused layer by layer. Feature maps, weights, bias and requantize parameters live in
-// DDR behind m_axi pointers; a LayerDesc (cnnhls_desc.h) says what each pass computes. Values are
+// DDR behind m_axi pointers (bulk transfers as whole AXI beats: see "memory interface" below); a
+// LayerDesc (cnnhls_desc.h) says what each pass computes. Values are
 // raw fixed-point integers; every rounding goes through cnnhls::requantize (cnnhls_requant.h), so
 // results equal the Java golden model (org.cnnhls.ir.quant.BitAccurateInterpreter) bit for bit.
 //
@@ -16,9 +17,11 @@
 //             CNNHLS_MAX_W (1024)      widest pooling input/output row (line buffer)
 //             CNNHLS_MAX_POOL_WIN (256) largest average-pool window k_h * k_w
 //             CNNHLS_MAX_FC_IN (4096)  largest fully connected input length K (kept on chip)
-//             CNNHLS_FC_NB (256)       outputs per block of a fully connected layer with trans_b = 0
-//             CNNHLS_FC_LANES (8)      weights a fully connected layer consumes per cycle: one AXI
-//                                      beat's worth, since FC weights stream from DDR
+//             CNNHLS_AXI_WIDTH (128)   m_axi data width in bits (a power of two >= 32): AE activations
+//                                      or WE weights per beat, at their storage width (8/16/32 bits)
+//             CNNHLS_FC_NB (256)       outputs per block of a fully connected layer
+//             CNNHLS_FC_LANES (WE)     weights a fully connected layer multiplies per cycle: one beat
+//             CNNHLS_ACT_PER_BEAT (AE) the same as a literal for the HLS pragmas (config header)
 //             CNNHLS_EW_CHUNK (1024)   element-wise chunk (add, copy, activation)
 //             CNNHLS_ACC_W (64)        conv/gemm accumulator width: must hold |bias| + sum |w x|
 //             CNNHLS_REQ_ACC_W (CNNHLS_ACC_W), CNNHLS_REQ_M_W (31): operand widths of the conv/gemm
