@@ -271,6 +271,9 @@ inline long long &walk_cycles() {
 #define CNNHLS_WALK_COUNT(n)
 #endif
 
+// Beats holding feature-map elements [a0, a0 + n) (0 for n <= 0): what one burst of them reads.
+inline int beats_holding(int a0, int n) { return n > 0 ? ((a0 + n - 1) >> AE_LOG) - (a0 >> AE_LOG) + 1 : 0; }
+
 // a * b (both >= 0) by repeated addition, min(a, b) times: the address products of the conv walk,
 // once per layer or per tile, without a multiplier.
 inline int mul_add(int a, int b) {
@@ -359,35 +362,6 @@ inline ConvPlan conv_plan(const LayerDesc &d) {
   p.pcols_last = ceil_div(p.cols_last, p.pk_w);
   p.tiles = p.ch_tiles * p.r_tiles * p.c_tiles;
   return p;
-}
-
-// One tile: output channels [m0, m0 + mc) (in group g), conv rows [r0, r0 + rows), cols [c0, c0 + cols).
-struct ConvTile {
-  int g, m0, mc, r0, rows, c0, cols;
-};
-
-// Tile `index` (channel tile by channel tile, then row tiles, then column tiles): for models and
-// testbenches. The kernels walk the same order with counters (conv_next_step).
-inline ConvTile conv_tile(const ConvPlan &p, int index) {
-  ConvTile t;
-  const int spatial = p.r_tiles * p.c_tiles;
-  const int ct = index / spatial, st = index % spatial;
-  const int rt = st / p.c_tiles, cc = st % p.c_tiles;
-  if (p.dw) {
-    t.g = 0;  // unused: each output channel finds its own group
-    t.m0 = ct * TD;
-    t.mc = min_int(TD, p.out_c - t.m0);
-  } else {
-    t.g = ct / p.mt_per_group;
-    const int mt = ct % p.mt_per_group;
-    t.m0 = t.g * p.mg + mt * TM;
-    t.mc = min_int(TM, p.mg - mt * TM);
-  }
-  t.r0 = rt * p.tr;
-  t.rows = min_int(p.tr, p.rows - t.r0);
-  t.c0 = cc * p.tc;
-  t.cols = min_int(p.tc, p.cols - t.c0);
-  return t;
 }
 
 // ------------------------------------------------------------------------------------ conv walk
@@ -604,8 +578,7 @@ typedef act_t out_tile_t[TM][AE][OUT_BANK];  // finished (pooled) tile: per chan
 // banks: bank q takes element (q - lb) mod AE of the beat, lb being the position of its element 0.
 template <int BANK>
 inline void read_segment(const act_beat_t *src, int a0, int n, int l0, act_t buf[AE][BANK], const char *id = "conv_in") {
-  const int b0 = a0 >> AE_LOG;
-  const int nb = n > 0 ? ((a0 + n - 1) >> AE_LOG) - b0 + 1 : 0;
+  const int b0 = a0 >> AE_LOG, nb = beats_holding(a0, n);
   int lb = l0 - (a0 & (AE - 1));
   CNNHLS_TRACE_DDR(id, nb, nb);
   (void)id;
@@ -1270,8 +1243,7 @@ typedef hls::stream<act_t, CNNHLS_EW_FIFO> act_stream;
 // burst, a beat per AE cycles) into the stream, in order. The Add's two operands come through
 // fmap_in and fmap_out, its result leaves through fmap: three processes, three bundles.
 inline void ew_read(const act_beat_t *src, int a0, int n, act_stream &s) {
-  const int b0 = a0 >> AE_LOG;
-  const int nb = n > 0 ? ((a0 + n - 1) >> AE_LOG) - b0 + 1 : 0;
+  const int b0 = a0 >> AE_LOG, nb = beats_holding(a0, n);
   int j = (b0 << AE_LOG) - a0;  // chunk index of the beat's element 0
   CNNHLS_TRACE_DDR("ew_read", nb, nb);
   for (int b = 0; b < nb; b++, j += AE) {
@@ -1475,7 +1447,7 @@ inline void global_pool_layer(const LayerDesc &d, const act_beat_t *fmap_in, act
   int base = d.in_off;
   for (int ch = 0; ch < d.in_c; ch++, base += hw) {
     CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_CH)
-    const int b0 = base >> AE_LOG, nb = ((base + hw - 1) >> AE_LOG) - b0 + 1;
+    const int b0 = base >> AE_LOG, nb = beats_holding(base, hw);
     int j = (b0 << AE_LOG) - base;  // plane index of the beat's element 0
     sum_t sum = 0, best = lowest;
     CNNHLS_TRACE_DDR("gpool_sum", nb, nb);

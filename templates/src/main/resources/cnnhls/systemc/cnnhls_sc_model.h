@@ -114,7 +114,7 @@ SC_MODULE(Engine) {
   // one input burst (read_segment): the beats holding elements [a0, a0 + n)
   static Cost in_burst(int a0, int n) {
     if (n <= 0) return Cost{0, 0};
-    const long long nb = ((a0 + n - 1) >> cnnhls::AE_LOG) - (a0 >> cnnhls::AE_LOG) + 1;
+    const long long nb = cnnhls::beats_holding(a0, n);
     return Cost{lp(1, 3, CNNHLS_AXI_BYTES, nb, nb), nb * CNNHLS_AXI_BYTES};
   }
 
@@ -265,8 +265,8 @@ SC_MODULE(Engine) {
                      (d.op == cnnhls::OP_COPY ? mul(d.out_w, d.out_h) + mul(d.concat_c_off, (long long)d.out_w * d.out_h) : 0);
       for (long long off = 0; off < total; off += CNNHLS_EW_CHUNK) {
         const long long n = total - off < CNNHLS_EW_CHUNK ? total - off : CNNHLS_EW_CHUNK;
-        auto beats = [n](long long a0) { return ((a0 + n - 1) >> cnnhls::AE_LOG) - (a0 >> cnnhls::AE_LOG) + 1; };
-        const long long na = beats(d.in_off + off), nb = add ? beats(d.in2_off + off) : 0;
+        const long long na = cnnhls::beats_holding(d.in_off + (int)off, (int)n),
+                        nb = add ? cnnhls::beats_holding(d.in2_off + (int)off, (int)n) : 0;
         const long long ra = lp(cnnhls::AE, 3, CNNHLS_AXI_BYTES, na, na), rb = lp(cnnhls::AE, 3, CNNHLS_AXI_BYTES, nb, nb);
         const long long comp = lp(1, 4, 0, n, 0), wr = lp(1, 3, ab, n, n);
         const int lanes = add ? 4 : 3;
@@ -282,7 +282,7 @@ SC_MODULE(Engine) {
       c = mul(d.in_w, d.in_h);
       for (int ch = 0; ch < d.in_c; ch++) {
         const long long a0 = d.in_off + (long long)ch * hw;
-        const long long nb = ((a0 + hw - 1) >> cnnhls::AE_LOG) - (a0 >> cnnhls::AE_LOG) + 1;
+        const long long nb = cnnhls::beats_holding((int)a0, (int)hw);
         c += lp(1, 4, CNNHLS_AXI_BYTES, nb, nb) + lp(1, CNNHLS_OUTPUT_STAGE_DEPTH, ab, 1, 1);
       }
     } else {
@@ -297,7 +297,7 @@ SC_MODULE(Engine) {
             const int iy = oy * d.s_h - d.pad_t + ky * dil_h;
             if (iy < 0 || iy >= d.in_h) continue;
             const long long a0 = d.in_off + ((long long)ch * d.in_h + iy) * d.in_w;
-            const long long nb = ((a0 + d.in_w - 1) >> cnnhls::AE_LOG) - (a0 >> cnnhls::AE_LOG) + 1;
+            const long long nb = cnnhls::beats_holding((int)a0, d.in_w);
             c += lp(1, 3, CNNHLS_AXI_BYTES, nb, nb) + (long long)d.k_w * lp(1, 3, 0, d.out_w, 0);
           }
           c += lp(1, CNNHLS_OUTPUT_STAGE_DEPTH, ab, d.out_w, d.out_w);

@@ -32,7 +32,7 @@ final class ConfigHeader {
     define(sb, "CNNHLS_NUM_LAYERS", p.layers().size(), "engine passes");
     define(sb, "CNNHLS_FMAP_SIZE", Math.max(p.fmapSize(), 1), "feature-map buffer (elements)");
     define(sb, "CNNHLS_WEIGHTS_SIZE", Math.max(p.weights().length, 1), "weights (elements)");
-    int we = org.cnnhls.engine.WeightLayout.perBeat(hw), ae = hw.axiDataWidth() / (8 * EngineProgram.storageBytes(p.actWidth()));
+    int we = org.cnnhls.engine.WeightLayout.perBeat(hw), ae = hw.actPerBeat();
     define(sb, "CNNHLS_WEIGHTS_BEATS", (Math.max(p.weights().length, 1) + we - 1) / we, "weights (AXI beats)");
     define(sb, "CNNHLS_FMAP_BEATS", (Math.max(p.fmapSize(), 1) + ae - 1) / ae, "feature-map buffer (AXI beats)");
     define(sb, "CNNHLS_ACT_PER_BEAT", ae, "activations per AXI beat");

@@ -60,7 +60,7 @@ public final class ConvEngine implements EngineComponent {
     int trc = hw.tr() * hw.tc();
     // banked for whole-beat transfers: AE activations or WE weights per cycle (cnnhls_engine.h
     // in_tile_t, w_tile_t, out_tile_t)
-    int ae = hw.axiDataWidth() / (8 * EngineProgram.storageBytes(actWidth)), we = WeightLayout.perBeat(hw);
+    int ae = hw.actPerBeat(), we = WeightLayout.perBeat(hw);
     int wRows = WeightLayout.rows(hw), inBank = ResourceModel.ceil(inTr * inTc, ae), outBank = ResourceModel.ceil(trc, ae);
     long bram = 2L * hw.tn() * ae * ResourceModel.bram18(inBank, actWidth)    // input tile, ping-pong, Tn x AE banks
         + 2L * we * wRows * ResourceModel.bram18(kk, wTileWidth)                // weight tile, one bank per lane
@@ -151,6 +151,11 @@ public final class ConvEngine implements EngineComponent {
 
     int colsInTile(int cc) {
       return Math.min(tc, cols - cc * tc);
+    }
+
+    /** First output channel of channel tile ct. */
+    int firstChannel(int ct) {
+      return depthwise ? ct * tmDepthwise : (ct / mtPerGroup) * mg + (ct % mtPerGroup) * tmGeneral;
     }
 
     int channelsInTile(int ct) {

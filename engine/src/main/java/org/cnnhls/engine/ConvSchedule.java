@@ -13,14 +13,16 @@ import java.util.List;
  * <p>Tiles come in few shapes, so the walk is costed per class: along each axis (channel tiles,
  * row tiles, column tiles) consecutive tiles with the same shape form runs, and of each run the
  * first, one middle and the last tile are costed, with their actual neighbours, and weighted by how
- * many tiles they stand for. That is exact up to one thing: a burst's beat count depends on its
- * start address modulo the beat, which differs from tile to tile; it is averaged over the
- * residues the layer's address strides can produce (exact when they are all multiples of the beat).
+ * many tiles they stand for. A burst's beat count depends on its start address modulo the beat:
+ * the bursts of one step add up over their exact start residues, those of the tiles a
+ * representative stands for are averaged over theirs (so a step's maximum is taken on averaged lanes,
+ * except for the previous tile's store, over whose residues the step itself is averaged).
+ * {@code ConvEngineModelTest} holds this to a plain step-by-step walk.
  */
 final class ConvSchedule {
   private static final TraceCycles.Loop IN = TraceCycles.entry("conv_in"), ST_E = TraceCycles.entry("conv_st_e"),
-      ST_B = TraceCycles.entry("conv_st_b"), MUL = TraceCycles.entry("mul_add");
-  private final java.util.Map<Long, Tile> tiles = new java.util.HashMap<>();
+      ST_B = TraceCycles.entry("conv_st_b");
+  private final java.util.Map<TileKey, Tile> tiles = new java.util.HashMap<>();
   private final LayerDescriptor d;
   private final HardwareConfig hw;
   private final DdrModel ddr;
@@ -38,7 +40,7 @@ final class ConvSchedule {
     this.hw = hw;
     this.ddr = ddr;
     this.p = ConvEngine.ConvPlan.of(d, hw, limits);
-    ae = hw.axiDataWidth() / (8 * EngineProgram.storageBytes(hw.actWidth()));
+    ae = hw.actPerBeat();
     aeLog = Integer.numberOfTrailingZeros(ae);
     tn = hw.tn();
     tm = hw.tm();
@@ -78,25 +80,8 @@ final class ConvSchedule {
     wBytes = TraceCycles.bytes(p.wino() ? "conv_ww" : "conv_w", p.wino() ? 9L * wRows : block, hw);
   }
 
-  /** mul_add(a, b): min(a, b) trips. */
   private long mul(int a, int b) {
-    int n = Math.min(a, b);
-    return n <= 0 ? 0 : TraceCycles.loop(MUL, n, 0, hw, ddr);
-  }
-
-  private static int gcd(int... v) {
-    int g = 0;
-    for (int x : v) g = gcd2(g, Math.abs(x));
-    return g == 0 ? 1 : g;
-  }
-
-  private static int gcd2(int a, int b) {
-    while (b != 0) {
-      int t = a % b;
-      a = b;
-      b = t;
-    }
-    return a;
+    return TraceCycles.mulAdd(a, b, hw, ddr);
   }
 
   /** One tile of the walk, with what its loads, compute and store cost. */
@@ -110,25 +95,18 @@ final class ConvSchedule {
     final long[] storeAt, storeBytesAt;  // the store's cycles and bytes when its first burst starts at residue r
     final int ores, oseg, oper;
 
-    /** Tile (ct, rt, cc) standing for {@code mult[axis]} tiles along each axis (ct, rt, cc) from it. */
-    final long pos;
-    final int[] mult;
+    final TileKey key;
 
-    Tile(int ct, int rt, int cc, int[] mult) {
-      this.pos = ((long) ct * p.rTiles() + rt) * p.cTiles() + cc;
-      this.mult = mult.clone();
+    /** Tile (ct, rt, cc) standing for {@code key.mult[axis]} tiles along each axis (ct, rt, cc) from it. */
+    Tile(TileKey key) {
+      this.key = key;
+      int ct = key.ct(), rt = key.rt(), cc = key.cc();
+      int[] mult = {key.multCt(), key.multRt(), key.multCc()};
       boolean lastR = rt == p.rTiles() - 1, lastC = cc == p.cTiles() - 1;
-      rows = lastR ? rowsLast : p.tr();
-      cols = lastC ? colsLast : p.tc();
-      int m0;
-      if (p.depthwise()) {
-        m0 = ct * td;
-        mc = Math.min(td, p.outC() - m0);
-      } else {
-        int mt = ct % p.mtPerGroup();
-        m0 = (ct / p.mtPerGroup()) * p.mg() + mt * tm;
-        mc = Math.min(tm, p.mg() - mt * tm);
-      }
+      rows = p.rowsInTile(rt);
+      cols = p.colsInTile(cc);
+      int m0 = p.firstChannel(ct);
+      mc = p.channelsInTile(ct);
       int iy0 = rt * trS - d.padT(), ix0 = cc * tcS - d.padL();
       int ry0 = Math.max(0, iy0), ry1 = Math.min(d.inH(), iy0 + (lastR ? inRowsLast : inRows));
       int cx0 = Math.max(0, ix0), cx1 = Math.min(d.inW(), ix0 + (lastC ? inColsLast : inCols));
@@ -158,11 +136,12 @@ final class ConvSchedule {
       int ctStride = p.depthwise() ? (p.mg() == 1 ? td * inPlane : 0) : (p.mtPerGroup() == 1 ? p.cg() * inPlane : 0);
       // per step, the slots' and rows' bursts add up (intra); the steps and the other tiles this one
       // stands for are averaged (members)
-      long[] inFullIntra = histMemo(1, tnFull, full ? 1 : nrows, () -> hist(new int[][] {{tnFull, slotStride}, {full ? 1 : nrows, d.inW()}}));
-      long[] inLastIntra = histMemo(1, tnLast, full ? 1 : nrows, () -> hist(new int[][] {{tnLast, slotStride}, {full ? 1 : nrows, d.inW()}}));
-      long[] mem = histMemo(2, mult[0], ((long) mult[1] << 32) | mult[2], () -> hist(new int[][] {{mult[0], ctStride}, {mult[1], trSW}, {mult[2], tcS}}));
-      long[] memFull = histMemo(3, mult[0], ((long) mult[1] << 32) | mult[2], () -> hist(new int[][] {{mult[0], ctStride},
-          {mult[1], trSW}, {mult[2], tcS}, {Math.max(1, p.nTiles() - 1), tn * inPlane}}));
+      int rowBursts = full ? 1 : nrows;
+      long[] inFullIntra = hist(new long[][] {{tnFull, slotStride}, {rowBursts, d.inW()}});
+      long[] inLastIntra = hist(new long[][] {{tnLast, slotStride}, {rowBursts, d.inW()}});
+      long[] mem = hist(new long[][] {{mult[0], ctStride}, {mult[1], trSW}, {mult[2], tcS}});
+      long[] memFull = hist(new long[][] {{mult[0], ctStride}, {mult[1], trSW}, {mult[2], tcS},
+          {Math.max(1, p.nTiles() - 1), (long) tn * inPlane}});
       long[][] cin = inCosts(seg);
       inFull = average(memFull, res, correlate(inFullIntra, cin[0]));
       inFullBytes = average(memFull, res, correlate(inFullIntra, cin[1]));
@@ -174,8 +153,8 @@ final class ConvSchedule {
       oseg = outFull ? prows * pcols : pcols;
       oper = outFull ? 1 : prows;
       int ctOut = p.depthwise() ? td * outPlane : (p.mtPerGroup() > 1 ? tm * outPlane : p.mg() * outPlane);
-      long[] outIntra = histMemo(4, mc, outFull ? 1 : prows, () -> hist(new int[][] {{mc, outPlane}, {outFull ? 1 : prows, d.outW()}}));
-      hOut = histMemo(5, mult[0], ((long) mult[1] << 32) | mult[2], () -> hist(new int[][] {{mult[0], ctOut}, {mult[1], ptrW}, {mult[2], ptc}}));
+      long[] outIntra = hist(new long[][] {{mc, outPlane}, {oper, d.outW()}});
+      hOut = hist(new long[][] {{mult[0], ctOut}, {mult[1], ptrW}, {mult[2], ptc}});
       long[][] cst = storeCosts(oseg);
       storeAt = correlate(outIntra, cst[0]);
       storeBytesAt = correlate(outIntra, cst[1]);
@@ -191,44 +170,34 @@ final class ConvSchedule {
 
   /**
    * Histogram of start residues (modulo the beat) of a family of bursts: for each dimension {count,
-   * stride}, offsets j * stride for j < count, all combinations.
+   * stride}, offsets j * stride for j < count, all combinations (memoized: the strides are the
+   * layer's, the counts few).
    */
-  private long[] hist(int[][] dims, int[]... more) {
+  private long[] hist(long[][] dims) {
+    java.util.List<Long> key = new ArrayList<>();
+    for (long[] dim : dims) {
+      key.add(dim[0]);
+      key.add(dim[1]);
+    }
+    long[] memo = hists.get(key);
+    if (memo != null) return memo;
     long[] h = new long[ae];
     h[0] = 1;
-    for (int[][] group : new int[][][] {dims, more}) {
-      for (int[] dim : group) {
-        int count = dim[0], stride = Math.floorMod(dim[1], ae);
-        if (count <= 0) return new long[ae];
-        if (count == 1) continue;
-        if (stride == 0) {  // count bursts at the same residue
-          for (int x = 0; x < ae; x++) h[x] *= count;
-          continue;
-        }
-        int period = ae / gcd2(stride, ae);
-        long[] dh = new long[ae];
-        for (int j = 0; j < Math.min(count, period); j++) dh[(int) ((long) j * stride % ae)] += (count - j + period - 1) / period;
-        long[] c = new long[ae];
-        for (int x = 0; x < ae; x++) {
-          if (h[x] == 0) continue;
-          for (int y = 0; y < ae; y++) if (dh[y] != 0) c[(x + y) % ae] += h[x] * dh[y];
-        }
-        h = c;
+    for (long[] dim : dims) {
+      long[] dh = TraceCycles.residues(dim[0], dim[1], ae);
+      long[] c = new long[ae];
+      for (int x = 0; x < ae; x++) {
+        if (h[x] == 0) continue;
+        for (int y = 0; y < ae; y++) if (dh[y] != 0) c[(x + y) % ae] += h[x] * dh[y];
       }
+      h = c;
     }
+    hists.put(key, h);
     return h;
   }
 
-  private final java.util.Map<Long, long[]> hists = new java.util.HashMap<>();
+  private final java.util.Map<java.util.List<Long>, long[]> hists = new java.util.HashMap<>();
   private final java.util.Map<Integer, long[][]> inCost = new java.util.HashMap<>(), stCost = new java.util.HashMap<>();
-
-  /** hist(...) memoized by a tag and the dimension counts that vary (the strides are the layer's). */
-  private long[] histMemo(int tag, int a, long b, java.util.function.Supplier<long[]> f) {
-    long key = (((long) tag * 1_000_003L + a) * 1_000_000_007L) ^ b;
-    long[] h = hists.get(key);
-    if (h == null) hists.put(key, h = f.get());
-    return h;
-  }
 
   /** Cost of one burst of n elements from start residue r. */
   private interface BurstCost {
@@ -280,13 +249,12 @@ final class ConvSchedule {
 
   /** One input burst of n elements starting at residue r: its cycles. */
   private long inBurst(int r, int n) {
-    if (n <= 0) return 0;
-    long nb = ((r + n - 1) >> aeLog) + 1;
+    long nb = TraceCycles.beats(n, r, ae);
     return TraceCycles.loop(IN, nb, nb, hw, ddr);
   }
 
   private long inBurstBytes(int r, int n) {
-    return n <= 0 ? 0 : TraceCycles.bytes("conv_in", ((r + n - 1) >> aeLog) + 1, hw);
+    return TraceCycles.bytes("conv_in", TraceCycles.beats(n, r, ae), hw);
   }
 
   /** write_segment of n elements from start residue r: head, beats, tail. */
@@ -372,7 +340,7 @@ final class ConvSchedule {
     int nCt = p.chTiles(), nR = p.rTiles(), nC = p.cTiles();
     if (nCt == 0 || nR == 0 || nC == 0) return setup;
     long c = setup;
-    Tile first = tile(0, 0, 0, ONE);
+    Tile first = tile(TileKey.single(0, 0, 0));
     c += first.window;
     // prologue: the first step's loads
     long in0 = p.nTiles() == 1 ? first.inLast : first.inFull, in0b = p.nTiles() == 1 ? first.inLastBytes : first.inFullBytes;
@@ -386,47 +354,43 @@ final class ConvSchedule {
         for (int[] e : ccs) {
           long times = (long) a[1] * b[1] * e[1];
           int ct = a[0], rt = b[0], cc = e[0];
-          int[] mult = {a[1], b[1], e[1]};
-          Tile t = tile(ct, rt, cc, mult);
-          Tile prev = neighbour(ct, rt, cc, -1, mult), next = neighbour(ct, rt, cc, 1, mult);
+          Tile t = tile(new TileKey(ct, rt, cc, a[1], b[1], e[1]));
+          Tile prev = neighbour(t.key, -1), next = neighbour(t.key, 1);
           c += tile(t, prev, next, times);
         }
       }
     }
-    Tile lastTile = tile(nCt - 1, nR - 1, nC - 1, ONE);
+    Tile lastTile = tile(TileKey.single(nCt - 1, nR - 1, nC - 1));
     c += lastTile.store;
     memory += lastTile.store;
     bytes += lastTile.storeBytes;
     return c;
   }
 
-  private Tile neighbour(int ct, int rt, int cc, int dir, int[] mult) {
+  /** The tile before (dir -1) or after (dir 1) k in visit order, standing for as many tiles as k (null at the ends). */
+  private Tile neighbour(TileKey k, int dir) {
     int nR = p.rTiles(), nC = p.cTiles();
-    long idx = ((long) ct * nR + rt) * nC + cc + dir;
+    long idx = ((long) k.ct() * nR + k.rt()) * nC + k.cc() + dir;
     if (idx < 0 || idx >= (long) p.chTiles() * nR * nC) return null;
     int c2 = (int) (idx % nC), r2 = (int) ((idx / nC) % nR), t2 = (int) (idx / ((long) nR * nC));
-    return tile(t2, r2, c2, mult);
+    return tile(new TileKey(t2, r2, c2, k.multCt(), k.multRt(), k.multCc()));
   }
 
-  private static final int[] ONE = {1, 1, 1};
-
-  private Tile tile(int ct, int rt, int cc, int[] mult) {
-    long pos = ((long) ct * p.rTiles() + rt) * p.cTiles() + cc;
-    long key = pos * 0x9E3779B97F4A7C15L ^ (((long) mult[0] * 1_000_003L + mult[1]) * 1_000_000_007L + mult[2]);
-    Tile t = tiles.get(key);
-    if (t == null || t.pos != pos || !java.util.Arrays.equals(t.mult, mult)) {
-      t = new Tile(ct, rt, cc, mult);
-      tiles.put(key, t);
+  /** A tile position and how many tiles along each axis it stands for. */
+  private record TileKey(int ct, int rt, int cc, int multCt, int multRt, int multCc) {
+    static TileKey single(int ct, int rt, int cc) {
+      return new TileKey(ct, rt, cc, 1, 1, 1);
     }
-    return t;
+  }
+
+  private Tile tile(TileKey k) {
+    return tiles.computeIfAbsent(k, Tile::new);
   }
 
   // classes: tiles along an axis with equal keys have the same shape and costs
   private long ctClass(int ct) {
     int ends = (ct == 0 ? 1 : 0) + (ct == p.chTiles() - 1 ? 2 : 0);  // the layer's first / last tile stand alone
-    if (p.depthwise()) return Math.min(td, p.outC() - ct * td) * 4L + ends;
-    int mt = ct % p.mtPerGroup();
-    return Math.min(tm, p.mg() - mt * tm) * 4L + ends;
+    return p.channelsInTile(ct) * 4L + ends;
   }
 
   private long rtClass(int rt) {

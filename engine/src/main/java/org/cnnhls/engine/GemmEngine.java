@@ -42,8 +42,9 @@ public final class GemmEngine implements EngineComponent {
     int we = WeightLayout.perBeat(hw), nbMax = ResourceModel.FC_BLOCK;
     long kb = (k + we - 1) / we;
     // K, N and the block stride by mul_add; the input vector and its zero tail
-    long setup = mul(d.inW(), d.inH(), hw, ddr) + mul(d.inC(), (long) d.inW() * d.inH(), hw, ddr)
-        + mul(d.outW(), d.outH(), hw, ddr) + mul(d.outC(), (long) d.outW() * d.outH(), hw, ddr) + mul(kb, nbMax, hw, ddr);
+    long setup = TraceCycles.mulAdd(d.inW(), d.inH(), hw, ddr) + TraceCycles.mulAdd(d.inC(), (long) d.inW() * d.inH(), hw, ddr)
+        + TraceCycles.mulAdd(d.outW(), d.outH(), hw, ddr) + TraceCycles.mulAdd(d.outC(), (long) d.outW() * d.outH(), hw, ddr)
+        + TraceCycles.mulAdd(kb, nbMax, hw, ddr);
     long memory = TraceCycles.loop("fc_x", k, k, hw, ddr), compute = TraceCycles.loop("fc_xpad", kb * we - k, 0, hw, ddr);
     long bytes = TraceCycles.bytes("fc_x", k, hw), blocks = 0;
     for (long o = 0; o < n; ) {
@@ -60,11 +61,6 @@ public final class GemmEngine implements EngineComponent {
       o += (long) nb * same;
     }
     return new LayerTiming(node, "GEMM", k * n, LAYER_OVERHEAD + setup + compute + memory, compute, memory, bytes, blocks);
-  }
-
-  /** mul_add(a, b) in gemm_layer: min(a, b) trips. */
-  private static long mul(long a, long b, HardwareConfig hw, DdrModel ddr) {
-    return TraceCycles.loop("mul_add", Math.max(0, Math.min(a, b)), 0, hw, ddr);
   }
 
   @Override

@@ -114,6 +114,11 @@ public record HardwareConfig(Board board, int tm, int tn, int tr, int tc, int ax
     return tm * tn;
   }
 
+  /** Activations one AXI beat carries at their storage width (AE in cnnhls_engine.h). */
+  public int actPerBeat() {
+    return axiDataWidth / (8 * EngineProgram.storageBytes(actWidth));
+  }
+
   /** Weights a fully connected layer consumes per cycle: one AXI beat of weights (stored in 1 or 2 bytes). */
   public int fcLanes() {
     return Math.max(1, axiDataWidth / (8 * EngineProgram.storageBytes(wgtWidth)));

@@ -15,12 +15,13 @@ public final class PoolingUnit implements EngineComponent {
   }
 
   /**
-   * Two line buffers of the widest row; the window and the global pool each requantize a 64-bit sum
-   * by a 21-bit multiplier; the average pool's window count is one 9 x 9-bit multiply.
+   * The widest row's line buffer (AE banks) and row accumulators; the window and the global pool
+   * each requantize a 64-bit sum by a 21-bit multiplier; the average pool's window count is one
+   * 9 x 9-bit multiply.
    */
   @Override
   public ResourceModel.Part resources(HardwareConfig hw, EngineLimits limits) {
-    int ae = hw.axiDataWidth() / (8 * EngineProgram.storageBytes(hw.actWidth()));
+    int ae = hw.actPerBeat();
     // the line buffer in AE banks (a beat lands in one cycle), the row accumulators in one
     long bram = (long) ae * ResourceModel.bram18(ResourceModel.ceil(limits.maxW(), ae), hw.actWidth())
         + ResourceModel.bram18(limits.maxW(), ResourceModel.POOL_SUM_W);
@@ -40,15 +41,15 @@ public final class PoolingUnit implements EngineComponent {
     int actBytes = EngineProgram.storageBytes(hw.actWidth());
     boolean global = d.op() == LayerDescriptor.OP_GAVGPOOL || d.op() == LayerDescriptor.OP_GMAXPOOL;
     long compute = 0, memory = 0, lineBytes = 0;
-    int ae = hw.axiDataWidth() / (8 * actBytes), log = Integer.numberOfTrailingZeros(ae);
+    int ae = hw.actPerBeat();
     if (global) {
       long hw2 = (long) d.inH() * d.inW();
-      compute += mul(d.inW(), d.inH(), hw, ddr);
+      compute += TraceCycles.mulAdd(d.inW(), d.inH(), hw, ddr);
       // each plane one burst of beats, starting at in_off + ch * plane (mod the beat)
-      long[] h = residues(d.inC(), hw2, ae);
+      long[] h = TraceCycles.residues(d.inC(), hw2, ae);
       for (int r = 0; r < ae; r++) {
         if (h[r] == 0) continue;
-        long nb = ((Math.floorMod(d.inOff() + r, ae) + hw2 - 1) >> log) + 1;
+        long nb = TraceCycles.beats(hw2, Math.floorMod(d.inOff() + r, ae), ae);
         memory += h[r] * TraceCycles.loop("gpool_sum", nb, nb, hw, ddr);
         lineBytes += h[r] * TraceCycles.bytes("gpool_sum", nb, hw);
       }
@@ -57,9 +58,11 @@ public final class PoolingUnit implements EngineComponent {
       boolean avg = d.op() == LayerDescriptor.OP_AVGPOOL;
       int dilH = avg ? 1 : d.dH();
       // pool_layer's per-layer mul_add products
-      compute += mul(d.inW(), d.inH(), hw, ddr) + mul(d.inW(), d.sH(), hw, ddr)
-          + mul(d.inW(), dilH, hw, ddr) + mul(d.inW(), d.padT(), hw, ddr);
-      if (avg) compute += mul(d.kW(), d.kH(), hw, ddr) + TraceCycles.loop("pool_mult", (long) d.kH() * d.kW(), 0, hw, ddr);
+      compute += TraceCycles.mulAdd(d.inW(), d.inH(), hw, ddr) + TraceCycles.mulAdd(d.inW(), d.sH(), hw, ddr)
+          + TraceCycles.mulAdd(d.inW(), dilH, hw, ddr) + TraceCycles.mulAdd(d.inW(), d.padT(), hw, ddr);
+      if (avg) {
+        compute += TraceCycles.mulAdd(d.kW(), d.kH(), hw, ddr) + TraceCycles.loop("pool_mult", (long) d.kH() * d.kW(), 0, hw, ddr);
+      }
       long sweep = d.kW() * TraceCycles.loop("pool_acc", d.outW(), 0, hw, ddr);
       long rowFixed = TraceCycles.loop("pool_init", d.outW(), 0, hw, ddr);
       long rowOut = TraceCycles.loop("pool_out", d.outW(), d.outW(), hw, ddr);
@@ -75,12 +78,12 @@ public final class PoolingUnit implements EngineComponent {
           }
         }
       }
-      long[] ch = residues(d.outC(), (long) d.inH() * d.inW(), ae);
+      long[] ch = TraceCycles.residues(d.outC(), (long) d.inH() * d.inW(), ae);
       for (int a = 0; a < ae; a++) {
         if (ch[a] == 0) continue;
         for (int b = 0; b < ae; b++) {
           if (rows[b] == 0) continue;
-          long nb = ((Math.floorMod(d.inOff() + a + b, ae) + d.inW() - 1) >> log) + 1;
+          long nb = TraceCycles.beats(d.inW(), Math.floorMod(d.inOff() + a + b, ae), ae);
           memory += ch[a] * rows[b] * TraceCycles.loop("pool_line", nb, nb, hw, ddr);
           lineBytes += ch[a] * rows[b] * TraceCycles.bytes("pool_line", nb, hw);
         }
@@ -125,22 +128,5 @@ public final class PoolingUnit implements EngineComponent {
     b.shiftOut = l.q.format(n.input(0)).frac() - l.q.format(n.output()).frac();
     if (kind == LayerDescriptor.OP_GAVGPOOL) Lowering.checkShift(n, org.cnnhls.ir.quant.IntKernels.AVG_SHIFT + b.shiftOut);
     l.emit(b, n, n.output());
-  }
-
-  /** How many of i * stride (i < count) fall on each residue modulo ae. */
-  static long[] residues(long count, long stride, int ae) {
-    long[] h = new long[ae];
-    int s = (int) Math.floorMod(stride, ae), period = s == 0 ? 1 : ae / gcd(s, ae);
-    for (int i = 0; i < Math.min(count, period); i++) h[(int) ((long) i * s % ae)] += (count - i + period - 1) / period;
-    return h;
-  }
-
-  private static int gcd(int a, int b) {
-    return b == 0 ? a : gcd(b, a % b);
-  }
-
-  /** mul_add(a, b): min(a, b) trips. */
-  private static long mul(long a, long b, HardwareConfig hw, DdrModel ddr) {
-    return TraceCycles.loop("mul_add", Math.max(0, Math.min(a, b)), 0, hw, ddr);
   }
 }

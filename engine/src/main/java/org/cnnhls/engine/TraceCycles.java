@@ -110,12 +110,38 @@ public final class TraceCycles {
   /** Cycles of one invocation of loop {@code l}. */
   public static long loop(Loop l, long trips, long elems, HardwareConfig hw, DdrModel ddr) {
     if (trips <= 0) return 0;
-    int ii = l.ii() == 0 ? hw.axiDataWidth() / (8 * EngineProgram.storageBytes(hw.actWidth())) : l.ii();
+    int ii = l.ii() == 0 ? hw.actPerBeat() : l.ii();
     long pipe = l.depth() + (long) ii * (trips - 1);
     if (l.port() == Port.NONE || elems <= 0) return pipe;
     long bw = (long) Math.ceil(elems * (double) l.port().itemBytes(hw) / ddr.bytesPerCycle());
     long bursts = (elems + ddr.burstBeats() - 1) / ddr.burstBeats();
     return ddr.accessLatency() + Math.max(pipe, bw) + (bursts - 1) * ddr.burstIssueCycles();
+  }
+
+  /** Cycles of the kernels' {@code mul_add(a, b)}: a product by repeated addition, min(a, b) trips. */
+  public static long mulAdd(long a, long b, HardwareConfig hw, DdrModel ddr) {
+    return loop(MUL_ADD, Math.min(a, b), 0, hw, ddr);
+  }
+
+  private static final Loop MUL_ADD = entry("mul_add");
+
+  /** Beats holding n > 0 consecutive elements whose first is element {@code residue} of its beat. */
+  public static long beats(long n, int residue, int perBeat) {
+    return n <= 0 ? 0 : (residue + n - 1) / perBeat + 1;
+  }
+
+  /** How many of i * stride (0 <= i < count) fall on each residue modulo {@code perBeat}. */
+  public static long[] residues(long count, long stride, int perBeat) {
+    long[] h = new long[perBeat];
+    int s = (int) Math.floorMod(stride, perBeat), g = perBeat;
+    for (int a = s; a != 0; ) {  // g = gcd(s, perBeat)
+      int t = g % a;
+      g = a;
+      a = t;
+    }
+    int period = perBeat / g;
+    for (int i = 0; i < Math.min(count, period); i++) h[(int) ((long) i * s % perBeat)] += (count - i + period - 1) / period;
+    return h;
   }
 
   /** DDR bytes of one invocation of loop {@code id} moving {@code elems} items (0 off DDR). */

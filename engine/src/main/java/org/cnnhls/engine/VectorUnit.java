@@ -34,7 +34,7 @@ public final class VectorUnit implements EngineComponent {
    */
   @Override
   public LayerTiming time(String node, LayerDescriptor d, HardwareConfig hw, DdrModel ddr, EngineLimits limits) {
-    int actBytes = EngineProgram.storageBytes(hw.actWidth()), ae = hw.axiDataWidth() / (8 * actBytes);
+    int ae = hw.actPerBeat();
     boolean add = d.op() == LayerDescriptor.OP_ADD;
     long n = add ? (long) d.outC() * d.outH() * d.outW() : (long) d.inC() * d.inH() * d.inW();
     long full = n / TraceCycles.EW_CHUNK, rest = n % TraceCycles.EW_CHUNK;
@@ -42,25 +42,17 @@ public final class VectorUnit implements EngineComponent {
     long compute = full * chunk(TraceCycles.EW_CHUNK, ra, rb, add, hw, ddr) + (rest > 0 ? chunk(rest, ra, rb, add, hw, ddr) : 0);
     long bytes = full * chunkBytes(TraceCycles.EW_CHUNK, ra, rb, hw) + (rest > 0 ? chunkBytes(rest, ra, rb, hw) : 0);
     // the element count (and a Copy's offset) by mul_add
-    long setup = add ? mul(d.outW(), d.outH(), hw, ddr) + mul(d.outC(), (long) d.outW() * d.outH(), hw, ddr)
-        : mul(d.inW(), d.inH(), hw, ddr) + mul(d.inC(), (long) d.inW() * d.inH(), hw, ddr)
-            + (d.op() == LayerDescriptor.OP_COPY ? mul(d.outW(), d.outH(), hw, ddr) + mul(d.concatCOff(), (long) d.outW() * d.outH(), hw, ddr) : 0);
+    long setup = add ? TraceCycles.mulAdd(d.outW(), d.outH(), hw, ddr) + TraceCycles.mulAdd(d.outC(), (long) d.outW() * d.outH(), hw, ddr)
+        : TraceCycles.mulAdd(d.inW(), d.inH(), hw, ddr) + TraceCycles.mulAdd(d.inC(), (long) d.inW() * d.inH(), hw, ddr)
+            + (d.op() == LayerDescriptor.OP_COPY ? TraceCycles.mulAdd(d.outW(), d.outH(), hw, ddr)
+                + TraceCycles.mulAdd(d.concatCOff(), (long) d.outW() * d.outH(), hw, ddr) : 0);
     return new LayerTiming(node, d.opName(), 0, LAYER_OVERHEAD + setup + compute, compute, compute, bytes, full + (rest > 0 ? 1 : 0));
   }
 
-  private static long mul(long a, long b, HardwareConfig hw, DdrModel ddr) {
-    return TraceCycles.loop("mul_add", Math.max(0, Math.min(a, b)), 0, hw, ddr);
-  }
-
-  /** Beats holding n elements from start residue r. */
-  static long beats(long n, int r, int ae) {
-    return n <= 0 ? 0 : (r + n - 1) / ae + 1;
-  }
-
   static long chunk(long n, int ra, int rb, boolean add, HardwareConfig hw, DdrModel ddr) {
-    int ae = hw.axiDataWidth() / (8 * EngineProgram.storageBytes(hw.actWidth()));
+    int ae = hw.actPerBeat();
     String op = add ? "ew_add" : "ew_unary";
-    long a = beats(n, ra, ae), b = add ? beats(n, rb, ae) : 0;
+    long a = TraceCycles.beats(n, ra, ae), b = add ? TraceCycles.beats(n, rb, ae) : 0;
     long[] lanes = add
         ? new long[] {TraceCycles.loop("ew_read", a, a, hw, ddr), TraceCycles.loop("ew_read", b, b, hw, ddr),
             TraceCycles.loop(op, n, 0, hw, ddr), TraceCycles.loop("ew_write", n, n, hw, ddr)}
@@ -73,8 +65,9 @@ public final class VectorUnit implements EngineComponent {
   }
 
   static long chunkBytes(long n, int ra, int rb, HardwareConfig hw) {
-    int ae = hw.axiDataWidth() / (8 * EngineProgram.storageBytes(hw.actWidth()));
-    return TraceCycles.bytes("ew_read", beats(n, ra, ae) + (rb >= 0 ? beats(n, rb, ae) : 0), hw) + TraceCycles.bytes("ew_write", n, hw);
+    int ae = hw.actPerBeat();
+    return TraceCycles.bytes("ew_read", TraceCycles.beats(n, ra, ae) + (rb >= 0 ? TraceCycles.beats(n, rb, ae) : 0), hw)
+        + TraceCycles.bytes("ew_write", n, hw);
   }
 
   /** Residual Add, a channel Concat (one COPY per input) and a standalone supported activation. */

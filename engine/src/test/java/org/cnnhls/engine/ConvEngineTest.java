@@ -15,7 +15,7 @@ class ConvEngineModelTest {
   /** Cycles of conv_layer, step by step (the reference: no classes, exact start residues). */
   static long reference(LayerDescriptor d, HardwareConfig hw, DdrModel ddr, EngineLimits limits) {
     ConvEngine.ConvPlan p = ConvEngine.ConvPlan.of(d, hw, limits);
-    int ae = hw.axiDataWidth() / (8 * EngineProgram.storageBytes(hw.actWidth())), tn = hw.tn(), tm = hw.tm();
+    int ae = hw.actPerBeat(), tn = hw.tn(), tm = hw.tm();
     int td = Math.min(tm, tn), kk = d.kH() * d.kW(), rows = WeightLayout.rows(hw);
     long c = EngineLatencies.LAYER_OVERHEAD + TraceCycles.loop("conv_plan", ConvEngine.PLAN_DIVISIONS, 0, hw, ddr);
     int[][] products = {{d.inW(), d.inH()}, {d.outW(), d.outH()}, {d.inH() * d.inW(), tn}, {d.inH() * d.inW(), p.cg()},
@@ -56,22 +56,13 @@ class ConvEngineModelTest {
   }
 
   static long mul(int a, int b, HardwareConfig hw, DdrModel ddr) {
-    return TraceCycles.loop("mul_add", Math.max(0, Math.min(a, b)), 0, hw, ddr);
+    return TraceCycles.mulAdd(a, b, hw, ddr);
   }
 
   /** Tile i: {mc, rows, cols, m0, iy0, ix0, ry0, ry1, cx0, cx1, prows, pcols, out address, ct, rt, cc}. */
   static int[] tile(LayerDescriptor d, HardwareConfig hw, ConvEngine.ConvPlan p, int i) {
-    int tm = hw.tm(), td = Math.min(tm, hw.tn());
     int ct = i / (p.rTiles() * p.cTiles()), rt = (i / p.cTiles()) % p.rTiles(), cc = i % p.cTiles();
-    int m0, mc;
-    if (p.depthwise()) {
-      m0 = ct * td;
-      mc = Math.min(td, p.outC() - m0);
-    } else {
-      int mt = ct % p.mtPerGroup();
-      m0 = (ct / p.mtPerGroup()) * p.mg() + mt * tm;
-      mc = Math.min(tm, p.mg() - mt * tm);
-    }
+    int m0 = p.firstChannel(ct), mc = p.channelsInTile(ct);
     int r = Math.min(p.tr(), p.rows() - rt * p.tr()), cl = Math.min(p.tc(), p.cols() - cc * p.tc());
     int iy0 = rt * p.tr() * d.sH() - d.padT(), ix0 = cc * p.tc() * d.sW() - d.padL();
     int inRows = (r - 1) * d.sH() + (d.kH() - 1) * d.dH() + 1, inCols = (cl - 1) * d.sW() + (d.kW() - 1) * d.dW() + 1;

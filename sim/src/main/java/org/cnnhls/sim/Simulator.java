@@ -30,7 +30,7 @@ public final class Simulator {
     List<LayerTiming> layers = new ArrayList<>(p.layers().size());
     EngineLimits limits = EngineLimits.of(p);
     // repeated layers (a network's identical blocks) are timed once: equal timing keys, equal cycles
-    int ae = hw.axiDataWidth() / (8 * EngineProgram.storageBytes(hw.actWidth()));
+    int ae = hw.actPerBeat();
     java.util.Map<LayerDescriptor, LayerTiming> timed = new java.util.HashMap<>();
     for (int i = 0; i < p.layers().size(); i++) {
       LayerDescriptor d = p.layers().get(i);
