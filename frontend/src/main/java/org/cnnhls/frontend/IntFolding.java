@@ -86,7 +86,7 @@ final class IntFolding {
         put(state, n.getOutput(0), out, is);
       }
       case "Unsqueeze", "Squeeze" -> {
-        long[] axes = ctx.opset >= 13 ? (ctx.hasInput(1) ? state.intConstants.get(ctx.input(1)) : null) : toLongs(ctx.ints("axes", null));
+        long[] axes = ctx.axes(13);
         put(state, n.getOutput(0), a.clone(), reshapeAxes(ctx, as, axes, op.equals("Unsqueeze")));
       }
       case "Concat" -> {
@@ -177,13 +177,6 @@ final class IntFolding {
   private static void put(ImportState state, String name, long[] v, Shape shape) {
     state.intConstants.put(name, v);
     state.intConstantShapes.put(name, shape);
-  }
-
-  private static long[] toLongs(int[] v) {
-    if (v == null) return null;
-    long[] out = new long[v.length];
-    for (int i = 0; i < v.length; i++) out[i] = v[i];
-    return out;
   }
 
   private static int clamp(int v, int lo, int hi) {

@@ -56,6 +56,16 @@ final class NodeContext {
     return v;
   }
 
+  /**
+   * An op's {@code axes}: the attribute before opset {@code inputSince}, the constant input 1 from
+   * it on (Squeeze/Unsqueeze from 13, the Reduce ops from 18); null when absent.
+   */
+  long[] axes(int inputSince) {
+    if (opset >= inputSince) return constInts(1);
+    int[] a = ints("axes", null);
+    return a == null ? null : java.util.Arrays.stream(a).asLongStream().toArray();
+  }
+
   /** A constant float input (Clip bounds, Resize scales ...), or null if absent. */
   float[] constFloats(int i) {
     if (!hasInput(i)) return null;

@@ -93,13 +93,7 @@ final class OpConverters {
 
   /** Squeeze/Unsqueeze on data: a Reshape to the static target shape. */
   private static Converted squeeze(NodeContext c, boolean unsqueeze) {
-    long[] axes;
-    if (c.opset >= 13) {
-      axes = c.constInts(1);
-    } else {
-      int[] a = c.ints("axes", null);
-      axes = a == null ? null : java.util.Arrays.stream(a).asLongStream().toArray();
-    }
+    long[] axes = c.axes(13);
     return unary(c, new Op.Reshape(IntFolding.reshapeAxes(c, c.shape(0), axes, unsqueeze).dims()));
   }
 
@@ -151,13 +145,7 @@ final class OpConverters {
    */
   private static Converted reduce(NodeContext c, boolean max) {
     Shape x = c.shape(0);
-    long[] axes;
-    if (c.opset >= 18) {
-      axes = c.constInts(1);
-    } else {
-      int[] a = c.ints("axes", null);
-      axes = a == null ? null : java.util.Arrays.stream(a).asLongStream().toArray();
-    }
+    long[] axes = c.axes(18);
     boolean spatial = x.rank() == 4 && axes != null && axes.length == 2;
     if (spatial) {
       long a0 = axes[0] < 0 ? axes[0] + 4 : axes[0], a1 = axes[1] < 0 ? axes[1] + 4 : axes[1];
