@@ -99,6 +99,63 @@ class BadInputEdgeCasesTest {
     assertError(ExitCodes.MODEL, run("inspect", b.save(tmp.resolve("nul.onnx"))), "'w'");
   }
 
+  private Path externalModel(String dir, String location, String length, long... dims) throws IOException {
+    OnnxModelBuilder b = withInput();
+    TensorProto.Builder t = TensorProto.newBuilder().setName("w").setDataType(TensorProto.DataType.FLOAT_VALUE)
+        .setDataLocation(TensorProto.DataLocation.EXTERNAL)
+        .addExternalData(StringStringEntryProto.newBuilder().setKey("location").setValue(location));
+    for (long d : dims) t.addDims(d);
+    if (length != null) t.addExternalData(StringStringEntryProto.newBuilder().setKey("length").setValue(length));
+    b.graph().addInitializer(t);
+    b.node("Add", new String[] {"x", "w"}, "y");
+    b.output("y", 1, 1, 4, 4);
+    java.nio.file.Files.createDirectories(tmp.resolve(dir));
+    return b.save(tmp.resolve(dir).resolve("m.onnx"));
+  }
+
+  @Test
+  void externalDataThatIsAFifoIsRefusedWithoutBlocking() throws Exception {
+    Path m = externalModel("fifo", "w.bin", "16", 4);
+    Process mk = new ProcessBuilder("mkfifo", tmp.resolve("fifo/w.bin").toString()).start();
+    org.junit.jupiter.api.Assumptions.assumeTrue(mk.waitFor() == 0, "mkfifo is unavailable");
+    // opening a FIFO for reading blocks until a writer comes: the check must come before any open
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+        () -> assertError(ExitCodes.MODEL, run("inspect", m), "'w'", "not a regular file"));
+  }
+
+  @Test
+  void negativeExternalLengthIsRefusedNotReadToTheEnd() throws IOException {
+    Path m = externalModel("neg", "w.bin", "-5", 4);
+    java.nio.file.Files.write(tmp.resolve("neg/w.bin"), new byte[16]);
+    assertError(ExitCodes.MODEL, run("inspect", m), "'w'", "length -5 is negative");
+  }
+
+  @Test
+  void externalTensorOverTwoGigabytesIsRefusedByName() throws IOException {
+    Path m = externalModel("big", "w.bin", null, 600_000_000L);
+    // a sparse file: 2.4 GB declared, no disk used
+    try (var f = new java.io.RandomAccessFile(tmp.resolve("big/w.bin").toFile(), "rw")) {
+      f.setLength(2_400_000_000L);
+    }
+    assertError(ExitCodes.MODEL, run("inspect", m), "'w'", "2400000000 bytes", "2 GB");
+  }
+
+  @Test
+  void convWindowsBeyondTheEngineAreRefusedAtCompileNamingTheNode() throws IOException {
+    OnnxModelBuilder b = new OnnxModelBuilder("dil", 13, 1);
+    b.input("x", 1, 1, 210, 6);
+    b.randomInitializer("w", 1, 2, 1, 3, 3);
+    b.node("Conv", new String[] {"x", "w"}, "y").setName("wide_conv").addAttribute(OnnxModelBuilder.ints("kernel_shape", 3, 3))
+        .addAttribute(OnnxModelBuilder.ints("dilations", 100, 1));
+    b.output("y", 1, 2, 10, 4);
+    Path m = b.save(tmp.resolve("dil.onnx"));
+    Path out = tmp.resolve("out"), x = tmp.resolve("x.npy");
+    NpyFiles.writeFloats(x, Shape.of(1, 1, 210, 6), b.random(210 * 6, 1.0));
+    assertError(ExitCodes.MODEL, run("compile", m, "--board", "ultra96", "--no-dse", "--calibration", x, "-o", out), "'wide_conv'",
+        "dilation 100x1");
+    org.junit.jupiter.api.Assertions.assertFalse(java.nio.file.Files.exists(out), "nothing is written");
+  }
+
   @Test
   void constantErrorsNameTheFile() throws IOException {
     OnnxModelBuilder b = withInput();

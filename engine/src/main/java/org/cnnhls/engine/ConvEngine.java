@@ -2,6 +2,7 @@ package org.cnnhls.engine;
 
 import java.util.List;
 import org.cnnhls.ir.Graph;
+import org.cnnhls.ir.ModelException;
 import org.cnnhls.ir.Node;
 import org.cnnhls.ir.Shape;
 import org.cnnhls.ir.ops.Op;
@@ -181,6 +182,9 @@ public final class ConvEngine implements EngineComponent {
     return n.op() instanceof Op.FusedConv || n.op() instanceof Op.Conv;
   }
 
+  /** Largest kernel, stride or dilation the conv unit is built for (bounds the input tile's size). */
+  public static final int MAX_WINDOW_PARAM = 64;
+
   /** One CONV descriptor (bias, requantize, activation, and a max-pool fused when its windows fit the tiles; else a MAXPOOL pass after it). */
   @Override
   public void lower(Node n, Lowering l) {
@@ -198,8 +202,9 @@ public final class ConvEngine implements EngineComponent {
     b.convW = convOut.dim(3);
     b.kH = c.kernel()[0];
     b.kW = c.kernel()[1];
-    b.sH = c.strides()[0];
-    b.sW = c.strides()[1];
+    // along an axis with one output the stride never applies: 1 keeps the input tile small
+    b.sH = convOut.dim(2) == 1 ? 1 : c.strides()[0];
+    b.sW = convOut.dim(3) == 1 ? 1 : c.strides()[1];
     b.padT = c.pads()[0];
     b.padL = c.pads()[1];
     b.padB = c.pads()[2];
@@ -207,6 +212,12 @@ public final class ConvEngine implements EngineComponent {
     b.dH = c.dilations()[0];
     b.dW = c.dilations()[1];
     b.groups = c.group();
+    int most = Math.max(Math.max(Math.max(b.sH, b.sW), Math.max(b.dH, b.dW)), Math.max(b.kH, b.kW));
+    if (most > MAX_WINDOW_PARAM) {
+      throw new ModelException("node '" + n.name() + "': the engine's convolution takes kernels, strides and dilations up to "
+          + MAX_WINDOW_PARAM + " (its input tile holds (Tr-1)*stride + (k-1)*dilation + 1 rows); this one has kernel "
+          + b.kH + "x" + b.kW + ", stride " + b.sH + "x" + b.sW + ", dilation " + b.dH + "x" + b.dW);
+    }
     l.params(b, lq, l.q.format(n.input(0)).width());
     Lowering.activation(b, l.q.activations().get(n.name()));
     Op.MaxPool p = f.pool();

@@ -316,8 +316,12 @@ final class OpConverters {
         for (int i = 0; i < p.length; i++) pads[i] = Math.toIntExact(p[i]);
       } else {
         if (p.length != 2 * axes.length) throw c.invalid("pads has " + p.length + " values for " + axes.length + " axes");
+        boolean[] seen = new boolean[r];
         for (int i = 0; i < axes.length; i++) {
+          if (axes[i] < -r || axes[i] >= r) throw c.invalid("axes value " + axes[i] + " is out of range for a rank-" + r + " input");
           int a = (int) (axes[i] < 0 ? axes[i] + r : axes[i]);
+          if (seen[a]) throw c.invalid("axes names axis " + a + " twice");
+          seen[a] = true;
           pads[a] = Math.toIntExact(p[i]);
           pads[a + r] = Math.toIntExact(p[i + axes.length]);
         }

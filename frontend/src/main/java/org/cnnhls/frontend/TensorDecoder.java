@@ -108,7 +108,8 @@ public final class TensorDecoder {
   /** Maps the external bytes of a tensor; refuses paths that leave the model's folder. */
   private ByteBuffer external(TensorProto t, long expectedBytes) {
     String location = null;
-    long offset = 0, length = -1;
+    long offset = 0;
+    Long length = null; // absent: to the end of the file
     for (StringStringEntryProto e : t.getExternalDataList()) {
       switch (e.getKey()) {
         case "location" -> location = e.getValue();
@@ -136,11 +137,22 @@ public final class TensorDecoder {
       if (!file.toRealPath().startsWith(base.toRealPath())) {
         throw new ModelException("tensor '" + t.getName() + "' external data '" + location + "' links outside the model's folder");
       }
+      // a FIFO, device or directory would block or mislead the reader: only regular files hold weights
+      if (!Files.isRegularFile(file)) {
+        throw new ModelException("tensor '" + t.getName() + "' external data '" + location + "' is not a regular file");
+      }
       long fileSize = Files.size(file);
+      if (length != null && length < 0) {
+        throw new ModelException("tensor '" + t.getName() + "' external data length " + length + " is negative");
+      }
       if (offset < 0 || offset > fileSize) {
         throw new ModelException("tensor '" + t.getName() + "' external data offset " + offset + " is past the end of " + location);
       }
-      if (length < 0) length = fileSize - offset;
+      if (length == null) length = fileSize - offset;
+      if (expectedBytes > Integer.MAX_VALUE) {
+        throw new ModelException("tensor '" + t.getName() + "' needs " + expectedBytes + " bytes of external data; cnnhls reads "
+            + "tensors of up to 2 GB (2^31-1 bytes) each");
+      }
       if (length != expectedBytes) {
         throw new ModelException("tensor '" + t.getName() + "' external data has " + length + " bytes, its shape needs " + expectedBytes);
       }

@@ -78,4 +78,35 @@ class ImportHardeningTest {
     n.output(z, 1, 4);
     assertTrue(message(n).contains("'lo'"));
   }
+
+  @Test
+  void padAxesOutOfRangeOrRepeatedAreRefusedByName() {
+    for (long[] axes : new long[][] {{7}, {-9}, {1, -3}}) {
+      OnnxModelBuilder b = new OnnxModelBuilder("m", 18, 1);
+      b.input("x", 1, 3, 8, 8);
+      b.intInitializer("p", new long[2 * axes.length], 2 * axes.length);
+      b.intInitializer("ax", axes, axes.length);
+      b.node("Pad", new String[] {"x", "p", "", "ax"}, "y").setName("pad_n");
+      b.output("y", 1, 3, 8, 8);
+      String msg = message(b);
+      assertTrue(msg.contains("'pad_n'") && msg.contains("axes") && (msg.contains("out of range") || msg.contains("twice")), msg);
+    }
+  }
+
+  @Test
+  void windowArithmeticDoesNotWrap() {
+    // dilation 2^30 on a 3x3 kernel spans 2^31 + 1 rows; pads of 2^30 make an output over 2^31 - 1
+    String[] expected = {"window of 2147483649", "output length 2147483654"};
+    for (int k = 0; k < 2; k++) {
+      OnnxModelBuilder b = new OnnxModelBuilder("m", 13, 1);
+      b.input("x", 1, 3, 8, 8);
+      b.randomInitializer("w", 1, 4, 3, 3, 3);
+      b.node("Conv", new String[] {"x", "w"}, "y").setName("conv_n").addAttribute(OnnxModelBuilder.ints("kernel_shape", 3, 3))
+          .addAttribute(k == 0 ? OnnxModelBuilder.ints("dilations", 1L << 30, 1L << 30) : OnnxModelBuilder.ints("pads", 1L << 30,
+              1L << 30, 1L << 30, 1L << 30));
+      b.output("y", 1, 4, 1, 1);
+      String msg = message(b);
+      assertTrue(msg.contains("'conv_n'") && msg.contains(expected[k]), msg);
+    }
+  }
 }

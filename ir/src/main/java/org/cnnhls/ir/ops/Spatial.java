@@ -15,14 +15,18 @@ public final class Spatial {
 
   /** Output length of one spatial axis; {@code ceil} rounds up but never starts a window in the end padding. */
   public static int outDim(int in, int k, int s, int padBegin, int padEnd, int d, boolean ceil) {
-    int span = (k - 1) * d + 1;
-    int numer = in + padBegin + padEnd - span;
+    // in long: kernel x dilation and input + pads can pass 2^31 on attributes a model may carry
+    long span = (long) (k - 1) * d + 1;
+    long numer = (long) in + padBegin + padEnd - span;
     if (numer < 0) {
       throw new ModelException("window of " + span + " does not fit input " + in + " with pads " + padBegin + "," + padEnd);
     }
-    int out = (ceil ? (numer + s - 1) / s : numer / s) + 1;
-    if (ceil && (out - 1) * s >= in + padBegin) out--;
-    return out;
+    long out = (ceil ? (numer + s - 1) / s : numer / s) + 1;
+    if (ceil && (out - 1) * s >= (long) in + padBegin) out--;
+    if (out > Shape.MAX_ELEMENTS) {
+      throw new ModelException("output length " + out + " (input " + in + ", pads " + padBegin + "," + padEnd + ") exceeds 2^31-1");
+    }
+    return (int) out;
   }
 
   /**

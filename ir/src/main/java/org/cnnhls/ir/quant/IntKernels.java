@@ -42,7 +42,11 @@ public final class IntKernels {
   /** With {@code kernels == null} always the int64 path (tests compare the paths). */
   static int[] conv(Op.Conv op, Shape xs, int[] x, int inWidth, Shape ws, LinearQuant lq, ActivationQuant act, int width,
       Shape ys, AtomicLong sat, DoubleKernels kernels) {
-    return switch (convPath(op, ws, inWidth, lq, kernels)) {
+    ConvPath path = convPath(op, ws, inWidth, lq, kernels);
+    // the double path lays the input out as stride phases: with strides far above the output size
+    // (legal ONNX, output 1) that buffer would be mostly zeros and can pass 2^31 elements
+    if (path == ConvPath.DOUBLE && phaseBufferSize(op, xs, ws, ys) > 4L * xs.size() + (1 << 20)) path = ConvPath.INT64;
+    return switch (path) {
       case WINOGRAD -> convWinograd(op, xs, x, ws, lq, act, width, ys, sat, kernels);
       case DOUBLE -> convDouble(op, xs, x, ws, lq, act, width, ys, sat, kernels);
       case INT64 -> convLong(op, xs, x, ws, lq, act, width, ys, sat);
@@ -50,6 +54,14 @@ public final class IntKernels {
   }
 
   enum ConvPath { WINOGRAD, DOUBLE, INT64 }
+
+  /** Elements of {@link #convDouble}'s phase buffer (in double: the product can pass 2^63). */
+  static double phaseBufferSize(Op.Conv op, Shape xs, Shape ws, Shape ys) {
+    double sh = op.strides()[0], sw = op.strides()[1];
+    long rows = ys.dim(2) + (long) ((long) (ws.dim(2) - 1) * op.dilations()[0] / sh);
+    long cols = ys.dim(3) + (long) ((long) (ws.dim(3) - 1) * op.dilations()[1] / sw);
+    return (double) xs.dim(1) * sh * sw * rows * cols;
+  }
 
   static ConvPath convPath(Op.Conv op, Shape ws, int inWidth, LinearQuant lq, DoubleKernels kernels) {
     int cg = ws.dim(1), kh = ws.dim(2), kw = ws.dim(3), ww = lq.weightFormat().width();

@@ -65,7 +65,9 @@ class IntKernelsTest {
         new Case(1, 16, 7, 7, 16, 2, 3, 3, 1, 1, new int[] {0, 2, 1, 0}, 1, 1, 16, 16),
         new Case(1, 9, 20, 5, 40, 1, 3, 3, 1, 1, new int[] {0, 0, 0, 0}, 1, 1, 16, 12),
         new Case(1, 63, 6, 9, 8, 1, 3, 3, 1, 1, new int[] {1, 1, 1, 1}, 1, 1, 20, 20), // 20 + 20 + 6 = 46: Winograd
-        new Case(1, 64, 6, 9, 8, 1, 3, 3, 1, 1, new int[] {1, 1, 1, 1}, 1, 1, 20, 20))); // 47: direct
+        new Case(1, 64, 6, 9, 8, 1, 3, 3, 1, 1, new int[] {1, 1, 1, 1}, 1, 1, 20, 20), // 47: direct
+        // strides of 2^30 (legal, output 1x1): the double path's phase buffer would pass 2^31 elements
+        new Case(1, 3, 8, 8, 4, 1, 3, 3, 1 << 30, 1 << 30, new int[] {0, 0, 0, 0}, 1, 1, 16, 16)));
     for (int i = 0; i < 25; i++) {
       int k = 1 + 2 * random.nextInt(3), s = 1 + random.nextInt(3), d = 1 + random.nextInt(2), span = (k - 1) * d + 1;
       int group = random.nextBoolean() ? 1 : 2;
