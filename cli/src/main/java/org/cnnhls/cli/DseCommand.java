@@ -72,6 +72,10 @@ final class DseCommand implements Callable<Integer> {
       description = "activation range percentile of the calibration, as `compile --percentile` (default ${DEFAULT-VALUE})")
   double percentile;
 
+  @Option(names = "--calibration-method", paramLabel = "M",
+      description = "how calibration sets activation ranges, as `compile --calibration-method` (max, percentile, mse, entropy)")
+  String calibrationMethod;
+
   @Option(names = "--input-range", defaultValue = "1.0", paramLabel = "R",
       description = "without --calibration: inputs in [-R, R], as `compile --input-range` (default ${DEFAULT-VALUE})")
   double inputRange;
@@ -164,7 +168,7 @@ final class DseCommand implements Callable<Integer> {
       p.step("quantizing");
       Evaluator.Widths widths;
       try {
-        widths = CompileFlow.searchWidths(g, b, precs, calib, percentile, inputRange,
+        widths = CompileFlow.searchWidths(g, b, precs, calib, FixedPointOptions.calibration(calibrationMethod, percentile), inputRange,
             m -> { if (said.add(m)) err.println("cnnhls: warning: " + m); });
       } catch (FlowException e) {
         throw new UsageException(e.getMessage());

@@ -15,6 +15,7 @@ import org.cnnhls.ir.Graph;
 import org.cnnhls.ir.ModelException;
 import org.cnnhls.ir.Node;
 import org.cnnhls.ir.quant.FormatSpec;
+import org.cnnhls.ir.quant.Calibration;
 import org.cnnhls.ir.quant.QuantOptions;
 import org.cnnhls.ir.quant.QuantOptions.LayerOverride;
 import org.cnnhls.ir.quant.QuantizedGraph;
@@ -35,6 +36,11 @@ final class FixedPointOptions {
   @Option(names = "--percentile", defaultValue = "100", paramLabel = "P",
       description = "activation range: 100 = max over the calibration set (default), e.g. 99.99 to clip outliers")
   double percentile;
+
+  @Option(names = "--calibration-method", paramLabel = "M",
+      description = "how calibration sets activation ranges: max (default), percentile (with --percentile), mse (the format "
+          + "with the least quantization error on the calibration set), entropy (TensorRT's KL method, 8 bit and below)")
+  String calibrationMethod;
 
   @Option(names = "--per-channel", negatable = true,
       description = "per-output-channel weight scales with integer multipliers (default: on for 8 bit, off for 16)")
@@ -82,8 +88,22 @@ final class FixedPointOptions {
   }
 
   QuantizedGraph quantize(Graph g, List<Map<String, float[]>> calibrationSamples, java.io.PrintWriter err) {
+    return CompileFlow.quantize(g, options(g), calibrationSamples, calibration(), inputRange, w -> err.println("cnnhls: warning: " + w));
+  }
+
+  /** The calibration method asked for: --calibration-method, or percentile when only --percentile is below 100. */
+  Calibration calibration() {
+    return calibration(calibrationMethod, percentile);
+  }
+
+  static Calibration calibration(String method, double percentile) {
     if (!(percentile > 0 && percentile <= 100)) throw new UsageException("--percentile must be in (0, 100], got " + percentile);
-    return CompileFlow.quantize(g, options(g), calibrationSamples, percentile, inputRange, w -> err.println("cnnhls: warning: " + w));
+    if (method == null) return Calibration.percentile(percentile);
+    try {
+      return Calibration.parse(method, percentile);
+    } catch (ModelException e) {
+      throw new UsageException("--calibration-method: " + e.getMessage());
+    }
   }
 
   /** Parses the override file; an unknown layer or impossible format is a usage error naming the file. */

@@ -21,6 +21,7 @@ import org.cnnhls.frontend.OnnxImporter;
 import org.cnnhls.ir.Graph;
 import org.cnnhls.ir.ModelException;
 import org.cnnhls.ir.pass.PassManager;
+import org.cnnhls.ir.quant.Calibration;
 import org.cnnhls.ir.quant.QuantOptions;
 import org.cnnhls.ir.quant.QuantizedGraph;
 import org.cnnhls.ir.quant.Quantizer;
@@ -76,7 +77,7 @@ public final class CompileFlow {
     private Boolean perChannel;
     private java.util.function.Function<Graph, Map<String, QuantOptions.LayerOverride>> overrides = g -> Map.of();
     private List<Map<String, float[]>> calibration = List.of();
-    private double percentile = 100;
+    private Calibration calibrationMethod = Calibration.MAX;
     private double inputRange = 1.0;
     private HardwareConfig config;
     private Objective objective = Objective.LATENCY;
@@ -130,7 +131,13 @@ public final class CompileFlow {
     }
 
     public Options percentile(double p) {
-      this.percentile = p;
+      this.calibrationMethod = Calibration.percentile(p);
+      return this;
+    }
+
+    /** How activation ranges come from the calibration set (default max). */
+    public Options calibrationMethod(Calibration c) {
+      this.calibrationMethod = c;
       return this;
     }
 
@@ -221,7 +228,7 @@ public final class CompileFlow {
     if (!overrides.isEmpty()) q0 = q0.withOverrides(overrides);
 
     o.progress.accept("quantizing");
-    QuantizedGraph q = quantize(g, q0, o.calibration, o.percentile, o.inputRange, o.warnings);
+    QuantizedGraph q = quantize(g, q0, o.calibration, o.calibrationMethod, o.inputRange, o.warnings);
 
     HardwareConfig hw = o.config;
     Explorer.Result search = null;
@@ -272,13 +279,19 @@ public final class CompileFlow {
   public static QuantizedGraph quantize(Graph g, QuantOptions options, List<Map<String, float[]>> calibration, double percentile,
       double inputRange, Consumer<String> warnings) {
     if (!(percentile > 0 && percentile <= 100)) throw new FlowException("percentile must be in (0, 100], got " + percentile);
+    return quantize(g, options, calibration, Calibration.percentile(percentile), inputRange, warnings);
+  }
+
+  /** The same with any calibration method (max, percentile, mse, entropy: {@link Calibration}). */
+  public static QuantizedGraph quantize(Graph g, QuantOptions options, List<Map<String, float[]>> calibration, Calibration method,
+      double inputRange, Consumer<String> warnings) {
     ValueRanges ranges;
     if (calibration.isEmpty()) {
       warnings.accept("no calibration given; activation formats come from an analytic bound assuming inputs in [-" + inputRange
           + ", " + inputRange + "], which wastes bits on deep models");
       ranges = ValueRanges.analytic(g, inputRange);
     } else {
-      ranges = ValueRanges.calibrate(g, calibration, percentile);
+      ranges = ValueRanges.calibrate(g, calibration, method, options.activations().width());
     }
     QuantizedGraph q = Quantizer.quantize(g, options, ranges);
     if (calibration.isEmpty()) {
@@ -312,9 +325,14 @@ public final class CompileFlow {
    */
   public static Evaluator.Widths searchWidths(Graph g, Board board, int[] precisions, List<Map<String, float[]>> calibration,
       double percentile, double inputRange, Consumer<String> warnings) {
+    return searchWidths(g, board, precisions, calibration, Calibration.percentile(percentile), inputRange, warnings);
+  }
+
+  public static Evaluator.Widths searchWidths(Graph g, Board board, int[] precisions, List<Map<String, float[]>> calibration,
+      Calibration method, double inputRange, Consumer<String> warnings) {
     Map<Integer, int[]> widths = new java.util.HashMap<>();
     for (int w : precisions) {
-      QuantizedGraph q = quantize(g, QuantOptions.preset(String.valueOf(w)), calibration, percentile, inputRange, warnings);
+      QuantizedGraph q = quantize(g, QuantOptions.preset(String.valueOf(w)), calibration, method, inputRange, warnings);
       widths.put(w, engineWidths(q, board));
     }
     return widths::get;

@@ -40,6 +40,147 @@ public record ValueRanges(Map<String, Double> maxAbs, String source) {
     return new ValueRanges(Map.copyOf(ranges), src);
   }
 
+  /**
+   * Ranges by {@code method} for activation formats of {@code width} bits. mse and entropy run the
+   * calibration set twice: once for the maxima, once to score the candidate formats below them.
+   */
+  public static ValueRanges calibrate(Graph g, List<Map<String, float[]>> samples, Calibration method, int width) {
+    if (method.method() == Calibration.Method.MAX || method.method() == Calibration.Method.PERCENTILE) {
+      return calibrate(g, samples, method.percentile());
+    }
+    ValueRanges max = calibrate(g, samples, 100);
+    if (method.method() == Calibration.Method.ENTROPY && width > 8) {
+      return new ValueRanges(max.maxAbs(), "calibration on " + samples.size() + " samples (entropy: max above 8 bits)");
+    }
+    boolean mse = method.method() == Calibration.Method.MSE;
+    FloatInterpreter interp = new FloatInterpreter(g);
+    Map<String, ClipScore> scores = new HashMap<>();
+    for (Map<String, float[]> sample : samples) {
+      for (Map.Entry<String, float[]> e : interp.runAll(sample).entrySet()) {
+        double m = max.maxAbs().get(e.getKey());
+        scores.computeIfAbsent(e.getKey(), k -> mse ? new MseScore(width, m) : new EntropyScore(width, m)).add(e.getValue());
+      }
+    }
+    Map<String, Double> ranges = new HashMap<>(max.maxAbs());
+    scores.forEach((value, s) -> ranges.put(value, s.bestRange()));
+    return new ValueRanges(Map.copyOf(ranges), "calibration on " + samples.size() + " samples (" + method.describe() + ")");
+  }
+
+  /** Scores the candidate formats of one tensor; {@link #bestRange} is a range whose format is the winner. */
+  private interface ClipScore {
+    void add(float[] v);
+
+    double bestRange();
+  }
+
+  /** The candidate formats: no clipping (from the max), then one fraction bit more each, {@link Calibration#MAX_CLIP_BITS} times. */
+  private static FixedType[] candidates(int width, double max) {
+    FixedType f0 = FixedType.forRange(width, max);
+    FixedType[] c = new FixedType[Calibration.MAX_CLIP_BITS + 1];
+    for (int k = 0; k < c.length; k++) c[k] = new FixedType(width, Math.min(f0.frac() + k, 62 - width));
+    return c;
+  }
+
+  /** Squared error of quantizing every value into each candidate, as FixedType.quantize does. */
+  private static final class MseScore implements ClipScore {
+    final FixedType[] cand;
+    final double[] sse;
+
+    MseScore(int width, double max) {
+      cand = candidates(width, max);
+      sse = new double[cand.length];
+    }
+
+    public void add(float[] v) {
+      for (int k = 0; k < cand.length; k++) {
+        FixedType f = cand[k];
+        double scale = Math.scalb(1.0, f.frac()), inv = f.scale(), lo = f.minRaw(), hi = f.maxRaw(), s = 0;
+        for (float x : v) {
+          double r = Math.max(lo, Math.min(hi, Math.rint(x * scale)));
+          double e = x - r * inv;
+          s += e * e;
+        }
+        sse[k] += s;
+      }
+    }
+
+    public double bestRange() {
+      int best = 0;
+      for (int k = 1; k < sse.length; k++) if (sse[k] < sse[best]) best = k; // ties keep the wider range
+      return cand[best].maxReal();
+    }
+  }
+
+  /** TensorRT's KL calibration at the candidate thresholds (see {@link Calibration}). */
+  private static final class EntropyScore implements ClipScore {
+    static final int BINS = 2048;
+    final FixedType[] cand;
+    final double max;
+    final long[] hist = new long[BINS];
+    final int levels;
+
+    EntropyScore(int width, double max) {
+      cand = candidates(width, max);
+      this.max = cand[0].maxReal();
+      levels = 1 << (width - 1);
+    }
+
+    public void add(float[] v) {
+      if (!(max > 0)) return;
+      double perBin = BINS / max;
+      for (float x : v) hist[(int) Math.min(BINS - 1, Math.abs(x) * perBin)]++;
+    }
+
+    public double bestRange() {
+      int best = 0;
+      double bestKl = Double.POSITIVE_INFINITY;
+      for (int k = 0; k < cand.length; k++) {
+        int t = (int) Math.round(cand[k].maxReal() / max * BINS);
+        if (t < levels || t < 1) break; // fewer bins than levels: nothing left to compare
+        double kl = kl(t);
+        if (kl < bestKl - 1e-12) {
+          bestKl = kl;
+          best = k;
+        }
+      }
+      return cand[best].maxReal();
+    }
+
+    /**
+     * KL(P || Q): P the first t bins with the tail folded into bin t-1; Q the same t bins without the
+     * tail, merged into `levels` runs and spread back over each run's non-empty bins.
+     */
+    private double kl(int t) {
+      double[] p = new double[t];
+      for (int i = 0; i < BINS; i++) p[Math.min(i, t - 1)] += hist[i];
+      double[] q = new double[t];
+      for (int j = 0; j < levels; j++) {
+        int a = (int) ((long) j * t / levels), b = (int) ((long) (j + 1) * t / levels);
+        double sum = 0;
+        int nonZero = 0;
+        // Q is built from the bins without the folded tail, so clipping mass shows up as divergence
+        for (int i = a; i < b; i++) {
+          sum += hist[i];
+          if (hist[i] > 0) nonZero++;
+        }
+        for (int i = a; i < b; i++) if (hist[i] > 0) q[i] = sum / nonZero;
+      }
+      double ps = 0, qs = 0;
+      for (int i = 0; i < t; i++) {
+        ps += p[i];
+        qs += q[i];
+      }
+      if (ps == 0) return 0;
+      double d = 0;
+      for (int i = 0; i < t; i++) {
+        if (p[i] == 0) continue;
+        double pi = p[i] / ps, qi = q[i] / qs;
+        d += qi > 0 ? pi * Math.log(pi / qi) : pi * 50; // a bin Q cannot hold: a large penalty, as smoothing would give
+      }
+      return d;
+    }
+  }
+
   static double magnitude(float[] v, double percentile) {
     if (percentile >= 100) {
       double m = 0;
