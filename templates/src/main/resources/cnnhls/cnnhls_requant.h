@@ -28,12 +28,13 @@ inline int saturate(long long v, int W) {
   return (int)(v > max ? max : v < min ? min : v);
 }
 
-// The part of requantize after the multiply: s > 0: sat_W((t + 2^(s-1)) >> s) (arithmetic shift:
-// round half up); s <= 0: sat_W(t << -s).
+// The part of requantize after the multiply: s > 0: sat_W(t / 2^s rounded half to even), as
+// (t + 2^(s-1) - 1 + ((t >> s) & 1)) >> s with arithmetic shifts (ties to even carry no mean error,
+// where half up biased every residual Add and pooling sum); s <= 0: sat_W(t << -s).
 inline int round_shift_saturate(long long t, int s, int W) {
   long long r;
   if (s > 0) {
-    r = (t + (1LL << (s - 1))) >> s;
+    r = (t + (1LL << (s - 1)) - 1 + ((t >> s) & 1)) >> s;
   } else {
     // A left shift of up to 30 bits could leave int64. Clamping t to +-2^W first cannot change the
     // saturated result (|t| > 2^W saturates either way, in the same direction) and keeps

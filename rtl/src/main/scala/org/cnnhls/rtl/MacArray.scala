@@ -102,7 +102,7 @@ class MacArrayIO(p: MacArrayParams) extends Bundle {
 
 /**
  * The engine's compute core: a Tm x Tn MAC array with the numeric contract's exact accumulation,
- * bias preload, per-channel requantize (round half up, saturate), activation clamp [lo, hi].
+ * bias preload, per-channel requantize (round half to even, saturate), activation clamp [lo, hi].
  *
  * One run (start .. done) produces n_out output beats of Tm values; each takes k_steps paired
  * beats of activations (Tn values) and weights (Tm x Tn), which handshake together. bias, mult,
@@ -231,7 +231,9 @@ class MacArray(p: MacArrayParams) extends Module {
    * nothing: a left shift by W or more saturates any t != 0, and s >= T gives 0 either way.
    * Only the low W+2 bits of u are computed (r then fits or saturates as the W+2-bit value says);
    * u needs more bits exactly when the bits of t from position a up are not all sign copies, and
-   * then r saturates towards the sign of t.
+   * then r saturates towards the sign of t. Ties go to even: u's LSB is t's bit s-1, so t is
+   * exactly halfway when that bit is set and t's bits below s-1 are all zero (a prefix OR, indexed
+   * by s-1 like signCopies); then r's LSB is cleared, which is the even neighbour of the tie.
    */
   private def requantize(t: SInt, s: SInt): SInt = {
     val tw = t.getWidth
@@ -244,7 +246,13 @@ class MacArray(p: MacArrayParams) extends Module {
     // signCopies(i): bits tw-1 .. i of t are all equal (u fits in keep bits iff signCopies(a))
     val signCopies = (0 until tw - 1).map(i => t(i) === t(i + 1)).scanRight(true.B)(_ && _)
     val fits = VecInit(signCopies ++ Seq.fill((1 << aClamped.getWidth) - tw)(true.B))(aClamped)
-    val r = (u.asSInt +& 1.S) >> 1
+    val rUp = (u.asSInt +& 1.S) >> 1
+    // lowOr(i): some bit of t below position i is set; index a - W - 1 = s - 1 (0 when s <= 1)
+    val lowOr = (0 to tw).map(i => if (i == 0) false.B else t(i - 1, 0).orR)
+    val stickyAt = Mux(aClamped > (outWidth + 1).U, aClamped - (outWidth + 1).U, 0.U)
+    val sticky = VecInit(lowOr ++ Seq.fill((1 << aClamped.getWidth) - lowOr.size)(lowOr.last))(stickyAt)
+    val tie = u(0) && !sticky && a > outWidth.S
+    val r = Mux(tie, Cat(rUp(rUp.getWidth - 1, 1), 0.U(1.W)).asSInt, rUp)
     val hi = ((BigInt(1) << (outWidth - 1)) - 1).S(outWidth.W)
     val lo = (-(BigInt(1) << (outWidth - 1))).S(outWidth.W)
     val sat = Mux(!fits, Mux(t(tw - 1), lo, hi), Mux(r > hi, hi, Mux(r < lo, lo, r(outWidth - 1, 0).asSInt)))

@@ -279,7 +279,7 @@ public final class IntKernels {
       this.mult = mult;
       this.shift = shift;
       this.simple = clampOnly && mult == 1 && shift > 0 && shift < 62 && Math.abs(bias) < (1L << 60);
-      this.biasHalf = simple ? bias + (1L << (shift - 1)) : 0;
+      this.biasHalf = simple ? bias + (1L << (shift - 1)) - 1 : 0; // half to even adds the kept LSB below
     }
 
     /** {@code acc} is an exact integer below 2^53 in magnitude. */
@@ -306,7 +306,8 @@ public final class IntKernels {
       long bh = biasHalf, cl = 0;
       int s = shift;
       for (int i = 0; i < len; i++) {
-        long r = ((long) v[a + i] + bh) >> s;
+        long u = (long) v[a + i];
+        long r = (u + bh + (((u + bias) >> s) & 1)) >> s;
         if (r > max || r < min) cl++;
         y[o + i] = (int) Math.max(lo, Math.min(hi, r));
       }
@@ -319,10 +320,11 @@ public final class IntKernels {
         for (int i = 0; i < len; i++) y[o + i] = apply(v[(i & 1) == 0 ? a + i / 2 : b + i / 2]);
         return;
       }
-      long bh = biasHalf, cl = 0;
+      long bh = biasHalf, bias = this.bias, cl = 0;
       int s = shift;
       for (int i = 0; i + 1 < len; i += 2) {
-        long r0 = ((long) v[a + i / 2] + bh) >> s, r1 = ((long) v[b + i / 2] + bh) >> s;
+        long u0 = (long) v[a + i / 2], u1 = (long) v[b + i / 2];
+        long r0 = (u0 + bh + (((u0 + bias) >> s) & 1)) >> s, r1 = (u1 + bh + (((u1 + bias) >> s) & 1)) >> s;
         if (r0 > max || r0 < min) cl++;
         if (r1 > max || r1 < min) cl++;
         y[o + i] = (int) Math.max(lo, Math.min(hi, r0));
@@ -335,7 +337,7 @@ public final class IntKernels {
 
   /** {@link Requantize#scaled} with its common case (M = 1, 0 < s < 62, |acc| < 2^62 - 2^61) inlined. */
   private static long requantize(long acc, int mult, int shift) {
-    if (mult == 1 && shift > 0 && shift < 62 && acc < (1L << 61) && acc > -(1L << 61)) return (acc + (1L << (shift - 1))) >> shift;
+    if (mult == 1 && shift > 0 && shift < 62 && acc < (1L << 61) && acc > -(1L << 61)) return Requantize.roundShift(acc, shift);
     return Requantize.scaled(acc, mult, shift);
   }
 

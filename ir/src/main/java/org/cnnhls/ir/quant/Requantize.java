@@ -2,8 +2,11 @@ package org.cnnhls.ir.quant;
 
 /**
  * The one rounding primitive of the numeric contract (design.md section 2), shared by every layer:
- * {@code t = acc * M}; if {@code s > 0}: {@code sat_W((t + 2^(s-1)) >> s)} (arithmetic shift, round
- * half up), else {@code sat_W(t << -s)}. HLS C++, SystemC and RTL must match it bit for bit.
+ * {@code t = acc * M}; if {@code s > 0}: {@code sat_W(t / 2^s rounded half to even)}, computed as
+ * {@code (t + 2^(s-1) - 1 + ((t >> s) & 1)) >> s} (arithmetic shifts), else {@code sat_W(t << -s)}.
+ * Half to even, not half up: a residual Add or a pooling sum whose output is one bit coarser than its
+ * inputs makes half of its results exact ties, and rounding them all up biased every such layer by
+ * +1/4 LSB (issue 19); ties to even have no mean error. HLS C++, SystemC and RTL match it bit for bit.
  */
 public final class Requantize {
   private Requantize() {}
@@ -36,7 +39,7 @@ public final class Requantize {
     boolean fits = (hi == 0 && t >= 0) || (hi == -1 && t < 0);
     if (fits && shift > 0 && shift < 62) {
       long half = 1L << (shift - 1);
-      if (t <= Long.MAX_VALUE - half) return (t + half) >> shift;
+      if (t <= Long.MAX_VALUE - half) return roundShift(t, shift);
     } else if (fits && shift <= 0 && shift > -63 && Math.abs(t) <= (Long.MAX_VALUE >> -shift)) {
       return t << -shift;
     } else if (fits && shift == 0) {
@@ -45,9 +48,17 @@ public final class Requantize {
     return exact(acc, multiplier, shift);
   }
 
+  /** t / 2^s rounded half to even, for 0 &lt; s &lt; 62 and t + 2^(s-1) inside int64. */
+  public static long roundShift(long t, int s) {
+    return (t + (1L << (s - 1)) - 1 + ((t >> s) & 1)) >> s;
+  }
+
   private static long exact(long acc, int multiplier, int shift) {
     java.math.BigInteger t = java.math.BigInteger.valueOf(acc).multiply(java.math.BigInteger.valueOf(multiplier));
-    java.math.BigInteger r = shift > 0 ? t.add(java.math.BigInteger.ONE.shiftLeft(shift - 1)).shiftRight(shift) : t.shiftLeft(-shift);
+    java.math.BigInteger r = shift > 0
+        ? t.add(java.math.BigInteger.ONE.shiftLeft(shift - 1)).subtract(java.math.BigInteger.ONE)
+            .add(t.testBit(shift) ? java.math.BigInteger.ONE : java.math.BigInteger.ZERO).shiftRight(shift)
+        : t.shiftLeft(-shift);
     if (r.bitLength() >= 64) return r.signum() > 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
     return r.longValue();
   }

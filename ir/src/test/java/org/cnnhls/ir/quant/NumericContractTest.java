@@ -24,11 +24,11 @@ import org.junit.jupiter.api.Test;
 class NumericContractTest {
   private final Random random = new Random(2024);
 
-  /** sat_W(floor(acc * M / 2^s + 1/2)): round half up, computed exactly on rationals. */
+  /** sat_W(acc * M / 2^s rounded half to even), computed exactly on rationals. */
   static long reference(long acc, int m, int s, int width) {
     BigDecimal t = new BigDecimal(BigInteger.valueOf(acc).multiply(BigInteger.valueOf(m)));
     BigDecimal scaled = s >= 0 ? t.divide(new BigDecimal(BigInteger.TWO.pow(s))) : t.multiply(new BigDecimal(BigInteger.TWO.pow(-s)));
-    BigInteger r = scaled.add(new BigDecimal("0.5")).setScale(0, RoundingMode.FLOOR).toBigIntegerExact();
+    BigInteger r = scaled.setScale(0, RoundingMode.HALF_EVEN).toBigIntegerExact();
     BigInteger max = BigInteger.TWO.pow(width - 1).subtract(BigInteger.ONE), min = BigInteger.TWO.pow(width - 1).negate();
     return r.max(min).min(max).longValueExact();
   }
@@ -46,18 +46,28 @@ class NumericContractTest {
   }
 
   @Test
-  void exactHalvesRoundUpForBothSigns() {
-    // 2^(s-1) exactly halfway: round half up, i.e. towards +infinity
-    assertEquals(1, Requantize.apply(1, 1, 1, 16)); // 0.5 -> 1
+  void exactHalvesRoundToEvenForBothSigns() {
+    // 2^(s-1) exactly halfway: to the even neighbour, so ties carry no mean error
+    assertEquals(0, Requantize.apply(1, 1, 1, 16)); // 0.5 -> 0
     assertEquals(0, Requantize.apply(-1, 1, 1, 16)); // -0.5 -> 0
     assertEquals(2, Requantize.apply(3, 1, 1, 16)); // 1.5 -> 2
-    assertEquals(-1, Requantize.apply(-3, 1, 1, 16)); // -1.5 -> -1
+    assertEquals(-2, Requantize.apply(-3, 1, 1, 16)); // -1.5 -> -2
     assertEquals(-2, Requantize.apply(-5, 1, 1, 16)); // -2.5 -> -2
+    assertEquals(3, Requantize.apply(11, 1, 2, 16)); // 2.75 -> 3: not a tie
+    long sum = 0;
     for (int s = 1; s < 30; s++) {
       long half = 1L << (s - 1);
       long k = random.nextInt(1000) - 500;
-      assertEquals(k + 1, Requantize.apply((k << s) + half, 1, s, 32), "s=" + s);
+      long even = (k & 1) == 0 ? k : k + 1;
+      assertEquals(even, Requantize.apply((k << s) + half, 1, s, 32), "s=" + s);
+      assertEquals(k + 1, Requantize.apply((k << s) + half + 1, 1, s, 32), "just above the tie, s=" + s);
     }
+    // the mean rounding error of all ties over a full period is zero (half up gave +1/2 per tie)
+    for (long t = -64; t < 64; t += 2) sum += Requantize.apply(t + 1, 1, 1, 16) * 2 - (t + 1);
+    assertEquals(0, sum);
+    // the int64 edge goes through the exact path and rounds the same way
+    assertEquals(Requantize.apply(3, 1, 1, 16), Requantize.apply(3L << 40, 1, 41, 16));
+    assertEquals(1L << 19, Requantize.scaled(Long.MAX_VALUE - 5, 1, 44));
   }
 
   @Test
@@ -162,11 +172,11 @@ class NumericContractTest {
       ActivationQuant none = ActivationQuant.of(null, out);
       int[] y = IntKernels.add(a, fa, b, fb, out, none, new AtomicLong());
       for (int i = 0; i < 64; i++) {
-        // exact real sum, rounded half up at the output LSB, saturated
+        // exact real sum, rounded half to even at the output LSB, saturated
         BigDecimal real = new BigDecimal(a[i]).divide(new BigDecimal(BigInteger.TWO.pow(fa.frac())))
             .add(new BigDecimal(b[i]).divide(new BigDecimal(BigInteger.TWO.pow(fb.frac()))));
-        BigInteger raw = real.multiply(new BigDecimal(BigInteger.TWO.pow(out.frac()))).add(new BigDecimal("0.5"))
-            .setScale(0, RoundingMode.FLOOR).toBigIntegerExact();
+        BigInteger raw = real.multiply(new BigDecimal(BigInteger.TWO.pow(out.frac()))).setScale(0, RoundingMode.HALF_EVEN)
+            .toBigIntegerExact();
         long expected = Math.max(out.minRaw(), Math.min(out.maxRaw(), raw.longValue()));
         assertEquals(expected, y[i]);
       }
