@@ -14,7 +14,9 @@ How, per model:
      per-channel symmetric qint8 weights), calibrated on calib, with a histogram and a min-max
      activation observer; outputs on eval;
   4. cnnhls: `cnnhls run MODEL --fixed --precision P --calibration calib.npy
-     --calibration-method M --input eval.npy --output y.npy` for each method asked;
+     --calibration-method M --input eval.npy --output y.npy` for each variant asked: a variant is a
+     calibration method, optionally with `+wmse` (--weight-clipping mse) and `+bc`
+     (--bias-correction), e.g. `mse+wmse+bc`;
   5. SQNR = 10 log10(sum y_float^2 / sum (y_float - y_q)^2) over all eval outputs, for both.
 Writes OUT/results.json and prints a Markdown table.
 
@@ -109,9 +111,14 @@ def main():
             if tty:
                 print(f"{name}: cnnhls --calibration-method {m}", file=sys.stderr)
             y = os.path.join(d, f"cnnhls_{m}_{a.precision}.npy")
+            method, *extras = m.split("+")
+            flags = {"wmse": ["--weight-clipping", "mse"], "bc": ["--bias-correction"]}
+            unknown = [e for e in extras if e not in flags]
+            if unknown:
+                sys.exit(f"ptq_compare: variant '{m}': unknown part(s) {unknown} (known: {sorted(flags)})")
             cmd = [os.path.join(a.repo, "cnnhls"), "run", onnx_path, "--fixed", "--precision", a.precision,
-                   "--calibration", os.path.join(d, "calib.npy"), "--calibration-method", m,
-                   "--input", os.path.join(d, "eval.npy"), "--output", y]
+                   "--calibration", os.path.join(d, "calib.npy"), "--calibration-method", method,
+                   "--input", os.path.join(d, "eval.npy"), "--output", y] + sum((flags[e] for e in extras), [])
             env = dict(os.environ, CNNHLS_JAVA_OPTS=os.environ.get("CNNHLS_JAVA_OPTS", "-Xmx8g"))
             p = subprocess.run(cmd, capture_output=True, text=True, env=env)
             if p.returncode != 0:

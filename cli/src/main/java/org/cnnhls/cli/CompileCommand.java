@@ -75,7 +75,8 @@ final class CompileCommand implements Callable<Integer> {
     Board b = given != null ? given.board() : hardware.board();
     List<Map<String, float[]>> calib = fixed.calibrationSamples(imported);
     CompileFlow.Options o = CompileFlow.options(model, b).graph(imported).passes(pm).precision(fixed.precision)
-        .perChannel(fixed.perChannel).calibrationMethod(fixed.calibration()).inputRange(fixed.inputRange).calibration(calib)
+        .perChannel(fixed.perChannel).weightClipping(fixed.weightClipping()).biasCorrection(fixed.biasCorrection())
+        .calibrationMethod(fixed.calibration()).inputRange(fixed.inputRange).calibration(calib)
         .config(given).output(dir).force(force).warnings(w -> err.println("cnnhls: warning: " + w));
     if (fixed.quantConfig != null) o.overrides(g -> FixedPointOptions.readOverrides(fixed.quantConfig, g));
     if (input != null) o.goldenInput(BatchInput.bind(imported, List.of(input.toString())).sample(0).get(imported.inputs().get(0).name()));

@@ -46,6 +46,16 @@ final class FixedPointOptions {
       description = "per-output-channel weight scales with integer multipliers (default: on for 8 bit, off for 16)")
   Boolean perChannel;
 
+  @Option(names = "--weight-clipping", paramLabel = "M",
+      description = "how weight scales are chosen: max (default: the largest weight stays representable) or mse (per channel, "
+          + "the clip with the least squared rounding and clipping error; per layer, the best of three power-of-two formats)")
+  String weightClipping;
+
+  @Option(names = "--bias-correction", negatable = true,
+      description = "correct each output channel's bias for the rounding of its weights, from the calibration set's input "
+          + "means (needs --calibration; default off)")
+  boolean biasCorrection;
+
   @Option(names = "--quant-config", paramLabel = "FILE.json",
       description = "per-layer overrides: {\"layers\": {\"<layer>\": {\"weights\": \"8\", \"output\": \"16,4\"}}}")
   Path quantConfig;
@@ -84,7 +94,25 @@ final class FixedPointOptions {
     }
     if (perChannel != null) options = options.withPerChannel(perChannel);
     if (quantConfig != null) options = options.withOverrides(readOverrides(quantConfig, g));
-    return options;
+    return options.withWeightClipping(weightClipping()).withBiasCorrection(biasCorrection());
+  }
+
+  /** --weight-clipping, checked. */
+  QuantOptions.WeightClipping weightClipping() {
+    if (weightClipping == null) return QuantOptions.WeightClipping.MAX;
+    return switch (weightClipping.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "max" -> QuantOptions.WeightClipping.MAX;
+      case "mse" -> QuantOptions.WeightClipping.MSE;
+      default -> throw new UsageException("--weight-clipping: '" + weightClipping + "' is not max or mse");
+    };
+  }
+
+  /** --bias-correction, refused without calibration data (it needs the inputs' means). */
+  boolean biasCorrection() {
+    if (biasCorrection && calibration == null) {
+      throw new UsageException("--bias-correction needs --calibration (it corrects biases by the calibration set's input means)");
+    }
+    return biasCorrection;
   }
 
   QuantizedGraph quantize(Graph g, List<Map<String, float[]>> calibrationSamples, java.io.PrintWriter err) {

@@ -111,6 +111,17 @@ class BadInputTest {
     assertError(ExitCodes.USAGE, run("inspect", d), "models.onnx", "directory");
   }
 
+  @Test
+  void weightQuantizationOptionsAreChecked() {
+    assertError(ExitCodes.USAGE, run("quantize", Cli.DIGITS_MODEL, "--precision", "8", "--weight-clipping", "kl"),
+        "--weight-clipping", "'kl'", "max or mse");
+    assertError(ExitCodes.USAGE, run("quantize", Cli.DIGITS_MODEL, "--precision", "8", "--bias-correction"),
+        "--bias-correction", "--calibration");
+    assertError(ExitCodes.USAGE, run("compile", Cli.DIGITS_MODEL, "--board", "ultra96", "--bias-correction", "-o", tmp.resolve("p")),
+        "--bias-correction", "--calibration");
+    assertFalse(Files.exists(tmp.resolve("p")), "nothing written");
+  }
+
   // ---------------------------------------------------------------- invalid graphs
 
   @Test

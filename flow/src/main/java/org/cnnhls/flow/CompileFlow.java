@@ -78,6 +78,8 @@ public final class CompileFlow {
     private java.util.function.Function<Graph, Map<String, QuantOptions.LayerOverride>> overrides = g -> Map.of();
     private List<Map<String, float[]>> calibration = List.of();
     private Calibration calibrationMethod = Calibration.MAX;
+    private QuantOptions.WeightClipping weightClipping = QuantOptions.WeightClipping.MAX;
+    private boolean biasCorrection;
     private double inputRange = 1.0;
     private HardwareConfig config;
     private Objective objective = Objective.LATENCY;
@@ -138,6 +140,18 @@ public final class CompileFlow {
     /** How activation ranges come from the calibration set (default max). */
     public Options calibrationMethod(Calibration c) {
       this.calibrationMethod = c;
+      return this;
+    }
+
+    /** How weight scales are chosen (default max: {@link QuantOptions.WeightClipping}). */
+    public Options weightClipping(QuantOptions.WeightClipping c) {
+      this.weightClipping = c;
+      return this;
+    }
+
+    /** Bias correction from the calibration set's input means (needs calibration; default off). */
+    public Options biasCorrection(boolean on) {
+      this.biasCorrection = on;
       return this;
     }
 
@@ -226,6 +240,8 @@ public final class CompileFlow {
     if (o.perChannel != null) q0 = q0.withPerChannel(o.perChannel);
     Map<String, QuantOptions.LayerOverride> overrides = o.overrides.apply(g);
     if (!overrides.isEmpty()) q0 = q0.withOverrides(overrides);
+    if (o.biasCorrection && o.calibration.isEmpty()) throw new FlowException("bias correction needs calibration data");
+    q0 = q0.withWeightClipping(o.weightClipping).withBiasCorrection(o.biasCorrection);
 
     o.progress.accept("quantizing");
     QuantizedGraph q = quantize(g, q0, o.calibration, o.calibrationMethod, o.inputRange, o.warnings);

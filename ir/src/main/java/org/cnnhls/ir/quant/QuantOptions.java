@@ -5,16 +5,32 @@ import org.cnnhls.ir.ModelException;
 
 /**
  * What the quantizer is asked for: weight and activation formats (presets "16", "8" or "W,I"), per
- * layer overrides by node name, and whether weights get per-output-channel multipliers.
+ * layer overrides by node name, whether weights get per-output-channel multipliers, how weight
+ * scales are chosen ({@link WeightClipping}) and whether biases are corrected for the weights'
+ * rounding (needs calibration data: {@link ValueRanges#channelMeans}).
  */
 public record QuantOptions(FormatSpec weights, FormatSpec activations, Map<String, LayerOverride> overrides,
-    boolean perChannel) {
+    boolean perChannel, WeightClipping weightClipping, boolean biasCorrection) {
+
+  /**
+   * How a weight scale is chosen. MAX: the largest |w| (of the channel, or of the layer) is
+   * representable. MSE: among the scales 2^-j/64 below it (j = 0..{@link Quantizer#CLIP_CANDIDATES}
+   * - 1, per channel) or one and two fraction bits finer (per layer, power-of-two), the one with the
+   * least squared rounding-and-clipping error over the weights, as {@code Math.rint} rounds them
+   * (Banner et al., "Post-training 4-bit quantization", 2019, search instead of their closed form).
+   */
+  public enum WeightClipping { MAX, MSE }
 
   /** Overrides for one layer (node name); null fields keep the global choice. */
   public record LayerOverride(FormatSpec weights, FormatSpec output) {}
 
   public QuantOptions {
     overrides = Map.copyOf(overrides);
+    if (weightClipping == null) weightClipping = WeightClipping.MAX;
+  }
+
+  public QuantOptions(FormatSpec weights, FormatSpec activations, Map<String, LayerOverride> overrides, boolean perChannel) {
+    this(weights, activations, overrides, perChannel, WeightClipping.MAX, false);
   }
 
   /**
@@ -42,11 +58,19 @@ public record QuantOptions(FormatSpec weights, FormatSpec activations, Map<Strin
   }
 
   public QuantOptions withOverrides(Map<String, LayerOverride> o) {
-    return new QuantOptions(weights, activations, o, perChannel);
+    return new QuantOptions(weights, activations, o, perChannel, weightClipping, biasCorrection);
   }
 
   public QuantOptions withPerChannel(boolean pc) {
-    return new QuantOptions(weights, activations, overrides, pc);
+    return new QuantOptions(weights, activations, overrides, pc, weightClipping, biasCorrection);
+  }
+
+  public QuantOptions withWeightClipping(WeightClipping c) {
+    return new QuantOptions(weights, activations, overrides, perChannel, c, biasCorrection);
+  }
+
+  public QuantOptions withBiasCorrection(boolean on) {
+    return new QuantOptions(weights, activations, overrides, perChannel, weightClipping, on);
   }
 
   FormatSpec weightsFor(String node) {

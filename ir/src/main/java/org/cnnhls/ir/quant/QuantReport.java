@@ -8,14 +8,17 @@ import org.cnnhls.ir.Node;
 import org.cnnhls.ir.interp.FloatInterpreter;
 
 /**
- * What quantization did to each layer: formats, weight and activation ranges, saturations, and the
- * SQNR of the layer's fixed-point output against float on the given samples; overall output SQNR
- * and top-1 agreement with float.
+ * What quantization did to each layer: formats, weight and activation ranges, how far the weight
+ * scales clip (the smallest ratio over channels of the largest representable weight to the largest
+ * weight: 1 = no clipping), saturations, and the SQNR of the layer's fixed-point output against
+ * float on the given samples; overall output SQNR and top-1 agreement with float. Every format is
+ * signed with a power-of-two activation scale (the numeric contract has no other yet).
  */
-public record QuantReport(String rangeSource, int samples, List<Layer> layers, double outputSqnrDb, Double top1Agreement) {
+public record QuantReport(String rangeSource, String weightMethod, int samples, List<Layer> layers, double outputSqnrDb,
+    Double top1Agreement) {
 
   public record Layer(String name, String op, String outputFormat, String weightFormat, boolean perChannel,
-      Double weightMaxAbs, double activationMaxAbs, long saturations, double sqnrDb) {}
+      Double weightMaxAbs, Double weightClip, double activationMaxAbs, long saturations, double sqnrDb) {}
 
   public static QuantReport build(QuantizedGraph q, List<Map<String, float[]>> samples) {
     FloatInterpreter fl = new FloatInterpreter(q.graph());
@@ -51,11 +54,29 @@ public record QuantReport(String rangeSource, int samples, List<Layer> layers, d
       LinearQuant lq = q.linear().get(n.name());
       layers.add(new Layer(n.name(), n.op().type(), q.format(n.output()).toString(),
           lq == null ? null : lq.weightFormat().toString(), lq != null && lq.perChannel(),
-          lq == null ? null : lq.weightMaxAbs(), q.ranges().of(n.output()), sats.getOrDefault(n.name(), 0L),
+          lq == null ? null : lq.weightMaxAbs(), lq == null ? null : weightClip(q, n, lq), q.ranges().of(n.output()),
+          sats.getOrDefault(n.name(), 0L),
           sqnr(energy.get(n.output()))));
     }
     Double agreement = vectorOutput && !samples.isEmpty() ? 100.0 * agree / samples.size() : null;
-    return new QuantReport(q.ranges().source(), samples.size(), layers, sqnr(energy.get(out)), agreement);
+    QuantOptions o = q.options();
+    String weights = "weight clipping " + o.weightClipping().name().toLowerCase(java.util.Locale.ROOT)
+        + (o.biasCorrection() ? ", bias correction" : "");
+    return new QuantReport(q.ranges().source(), weights, samples.size(), layers, sqnr(energy.get(out)), agreement);
+  }
+
+  /** min over channels of (largest representable weight) / (largest |w|), at most 1. */
+  static double weightClip(QuantizedGraph q, Node n, LinearQuant lq) {
+    float[] w = q.graph().constants().get(n.input(1)).toFloatArray();
+    int outs = lq.outChannels(), k = w.length / outs;
+    boolean rows = FixedPointOps.isConv(n.op()) || FixedPointOps.transB(n.op());
+    double worst = 1;
+    for (int o = 0; o < outs; o++) {
+      double m = 0;
+      for (int i = 0; i < k; i++) m = Math.max(m, Math.abs(w[rows ? o * k + i : i * outs + o]));
+      if (m > 0) worst = Math.min(worst, lq.channelScale()[o] * lq.weightFormat().maxRaw() / m);
+    }
+    return worst;
   }
 
   static double sqnr(double[] e) {
@@ -79,14 +100,15 @@ public record QuantReport(String rangeSource, int samples, List<Layer> layers, d
   /** A fixed-width text table. */
   public String toText() {
     StringBuilder sb = new StringBuilder();
-    sb.append("ranges: ").append(rangeSource).append("; statistics over ").append(samples).append(" samples\n");
-    sb.append(String.format("%-28s %-12s %-15s %-17s %10s %10s %8s %8s%n", "layer", "op", "output", "weights", "|w|max",
-        "|y|max", "sat", "SQNR dB"));
+    sb.append("ranges: ").append(rangeSource).append("; ").append(weightMethod).append("; statistics over ").append(samples)
+        .append(" samples\n");
+    sb.append(String.format("%-28s %-12s %-15s %-17s %10s %6s %10s %8s %8s%n", "layer", "op", "output", "weights", "|w|max",
+        "w clip", "|y|max", "sat", "SQNR dB"));
     for (Layer l : layers) {
       String w = l.weightFormat() == null ? "-" : l.weightFormat() + (l.perChannel() ? "/ch" : "");
-      sb.append(String.format("%-28s %-12s %-15s %-17s %10s %10.4g %8d %8.2f%n", clip(l.name(), 28), l.op(), l.outputFormat(),
-          w, l.weightMaxAbs() == null ? "-" : String.format("%.4g", l.weightMaxAbs()), l.activationMaxAbs(), l.saturations(),
-          l.sqnrDb()));
+      sb.append(String.format("%-28s %-12s %-15s %-17s %10s %6s %10.4g %8d %8.2f%n", clip(l.name(), 28), l.op(), l.outputFormat(),
+          w, l.weightMaxAbs() == null ? "-" : String.format("%.4g", l.weightMaxAbs()),
+          l.weightClip() == null ? "-" : String.format("%.3f", l.weightClip()), l.activationMaxAbs(), l.saturations(), l.sqnrDb()));
     }
     sb.append(String.format("output SQNR %.2f dB", outputSqnrDb));
     if (top1Agreement != null) sb.append(String.format(", top-1 agreement with float %.2f%%", top1Agreement));

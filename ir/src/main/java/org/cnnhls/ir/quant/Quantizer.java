@@ -59,7 +59,7 @@ public final class Quantizer {
     for (Node n : g.nodes()) {
       FixedType out = formats.get(n.output());
       if (FixedPointOps.isLinear(n.op())) {
-        linear.put(n.name(), linearParams(g, n, formats.get(n.input(0)), out, options));
+        linear.put(n.name(), linearParams(g, n, formats.get(n.input(0)), out, options, ranges));
       }
       Op.Activation act = FixedPointOps.activation(n.op());
       if (act != null || FixedPointOps.isLinear(n.op()) || n.op() instanceof Op.FusedAdd || n.op() instanceof Op.Add) {
@@ -91,7 +91,7 @@ public final class Quantizer {
     }
   }
 
-  private static LinearQuant linearParams(Graph g, Node n, FixedType x, FixedType out, QuantOptions options) {
+  private static LinearQuant linearParams(Graph g, Node n, FixedType x, FixedType out, QuantOptions options, ValueRanges ranges) {
     Tensor wt = g.constants().get(n.input(1));
     float[] w = wt.toFloatArray();
     Tensor bt = n.hasInput(2) ? g.constants().get(n.input(2)) : null;
@@ -122,6 +122,15 @@ public final class Quantizer {
     }
     FixedType wf = spec.resolve(wMax);
     boolean perChannel = options.perChannel() && spec.intBits() == null;
+    boolean mse = options.weightClipping() == QuantOptions.WeightClipping.MSE && spec.intBits() == null;
+    double[] clip = chanMax;
+    if (mse && perChannel) {
+      clip = new double[outs];
+      for (int o = 0; o < outs; o++) clip[o] = mseChannelClip(w, o, outs, k, rowMajorOut, chanMax[o], wf.maxRaw(), wf.minRaw());
+    } else if (mse) {
+      wf = mseLayerFormat(w, wf);
+    }
+    BiasCorrection correction = options.biasCorrection() ? BiasCorrection.of(g, n, w, outs, k, rowMajorOut, ranges) : null;
     for (int coarsened = 0; ; coarsened++) {
       int[] raw = new int[w.length];
       long[] bias = new long[outs];
@@ -129,7 +138,7 @@ public final class Quantizer {
       double[] scale = new double[outs], real = new double[outs];
       for (int o = 0; o < outs; o++) {
         if (perChannel) {
-          scale[o] = chanMax[o] > 0 ? chanMax[o] / wf.maxRaw() : wf.scale();
+          scale[o] = clip[o] > 0 ? clip[o] / wf.maxRaw() : wf.scale();
           // real multiplier acc -> out: 2^-Fx * scale / 2^-Fout, as M / 2^s with M in [2^14, 2^15)
           double r = scale[o] * Math.scalb(1.0, out.frac() - x.frac());
           int s = 14 - (int) Math.floor(Math.log(r) / Math.log(2));
@@ -167,7 +176,7 @@ public final class Quantizer {
           for (int o = 0, base = j * outs; o < outs; o++) raw[base + o] = (int) Math.max(lo, Math.min(hi, Math.rint(w[base + o] * inv[o])));
         }
       }
-      for (int o = 0; o < outs && bt != null; o++) bias[o] = quantizeBias(bt, o, outs, x, scale[o]);
+      for (int o = 0; o < outs; o++) bias[o] = quantizeBias(bt, correction, raw, w, o, outs, x, scale[o]);
 
       // The product bound. C++ computes t = acc * M in int64 (cnnhls_requant.h) and is exact only
       // for |acc * M| < 2^Requantize.PRODUCT_BITS and s <= MAX_SHIFT. The contract's worst |acc| is
@@ -183,7 +192,7 @@ public final class Quantizer {
       boolean fits = true;
       for (int o = 0; o < outs; o++) {
         if (perChannel) {
-          fitChannel(n, o, w, bt, raw, bias, mult, shift, scale, real, x, wf, outs, k, rowMajorOut);
+          fitChannel(n, o, w, bt, correction, raw, bias, mult, shift, scale, real, x, wf, outs, k, rowMajorOut);
         } else if (!fitsContract(LinearQuant.accumulatorBound(raw, bias[o], o, outs, k, rowMajorOut, x.width()), 1, shift[o])) {
           fits = false;
           break;
@@ -207,13 +216,94 @@ public final class Quantizer {
     return Requantize.productInBound(accBound, mult) && shift <= Requantize.MAX_SHIFT;
   }
 
-  private static long quantizeBias(Tensor bt, int o, int outs, FixedType x, double scale) {
-    double b = bt.get(bt.size() == outs ? o : 0);
+  /**
+   * Channel o's bias at the accumulator scale: the float bias (0 without one), less the weights'
+   * rounding error times the channel means of the input when bias correction is on.
+   */
+  private static long quantizeBias(Tensor bt, BiasCorrection c, int[] raw, float[] w, int o, int outs, FixedType x, double scale) {
+    double b = bt == null ? 0 : bt.get(bt.size() == outs ? o : 0);
+    if (c != null) b -= c.shift(raw, w, o, scale);
     return (long) Math.rint(b / (x.scale() * scale));
   }
 
+  /** Scales tried below a channel's max by {@link QuantOptions.WeightClipping#MSE}: max * (1 - j/64). */
+  static final int CLIP_CANDIDATES = 32;
+
+  /** The clip of channel o (its max times 1 - j/64) with the least squared error, as the weights are rounded. */
+  static double mseChannelClip(float[] w, int o, int outs, int k, boolean rowMajorOut, double max, double hiRaw, double loRaw) {
+    if (!(max > 0)) return max;
+    double best = max, bestErr = Double.POSITIVE_INFINITY;
+    for (int j = 0; j < CLIP_CANDIDATES; j++) {
+      double c = max * (1 - j / 64.0), scale = c / hiRaw, err = 0;
+      for (int i = 0; i < k; i++) {
+        double v = w[rowMajorOut ? o * k + i : i * outs + o];
+        double e = v - Math.max(loRaw, Math.min(hiRaw, Math.rint(v / scale))) * scale;
+        err += e * e;
+      }
+      if (err < bestErr) { // ties keep the larger clip
+        bestErr = err;
+        best = c;
+      }
+    }
+    return best;
+  }
+
+  /** Of the layer's format and the ones with one and two more fraction bits, the one with the least squared error. */
+  static FixedType mseLayerFormat(float[] w, FixedType f0) {
+    FixedType best = f0;
+    double bestErr = Double.POSITIVE_INFINITY;
+    for (int extra = 0; extra <= 2; extra++) {
+      FixedType f = new FixedType(f0.width(), f0.frac() + extra);
+      double scale = f.scale(), inv = Math.scalb(1.0, f.frac()), lo = f.minRaw(), hi = f.maxRaw(), err = 0;
+      for (float v : w) {
+        double e = v - Math.max(lo, Math.min(hi, Math.rint(v * inv))) * scale;
+        err += e * e;
+      }
+      if (err < bestErr) {
+        bestErr = err;
+        best = f;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Bias correction (Nagel et al., "Data-free quantization through weight equalization and bias
+   * correction", 2019, the empirical variant): rounding the weights shifts channel o's expected
+   * output by sum_i (q_i scale - w_i) E[x_ch(i)]; the bias absorbs it. E[x] is the input's
+   * per-channel mean over the calibration set (float model), zero padding ignored.
+   */
+  private record BiasCorrection(double[] means, int outs, int k, boolean rowMajorOut, int taps, int outsPerGroup, int inPerGroup) {
+
+    static BiasCorrection of(Graph g, Node n, float[] w, int outs, int k, boolean rowMajorOut, ValueRanges ranges) {
+      double[] m = ranges.channelMeans().get(n.input(0));
+      if (m == null) {
+        throw new ModelException("bias correction for layer '" + n.name() + "' needs calibration data (the means of its input '"
+            + n.input(0) + "'); give --calibration or leave bias correction off");
+      }
+      if (FixedPointOps.isConv(n.op())) {
+        Shape ws = g.constants().get(n.input(1)).shape();
+        int inPerGroup = ws.dim(1), taps = k / Math.max(inPerGroup, 1), groups = m.length / Math.max(inPerGroup, 1);
+        if (groups < 1 || outs % groups != 0 || groups * inPerGroup != m.length) return null;
+        return new BiasCorrection(m, outs, k, true, taps, outs / groups, inPerGroup);
+      }
+      return m.length == k ? new BiasCorrection(m, outs, k, rowMajorOut, 1, outs, k) : null;
+    }
+
+    /** The expected output shift of channel o from its rounded weights at {@code scale}. */
+    double shift(int[] raw, float[] w, int o, double scale) {
+      int base = (o / outsPerGroup) * inPerGroup;
+      double s = 0;
+      for (int i = 0; i < k; i++) {
+        int j = rowMajorOut ? o * k + i : i * outs + o;
+        s += (raw[j] * scale - w[j]) * means[base + i / taps];
+      }
+      return s;
+    }
+  }
+
   /** Brings channel o inside the product bound and shift range (see above); a no-op for almost every channel. */
-  private static void fitChannel(Node n, int o, float[] w, Tensor bt, int[] raw, long[] bias, int[] mult, int[] shift,
+  private static void fitChannel(Node n, int o, float[] w, Tensor bt, BiasCorrection c, int[] raw, long[] bias, int[] mult, int[] shift,
       double[] scale, double[] real, FixedType x, FixedType wf, int outs, int k, boolean rowMajorOut) {
     long bound = LinearQuant.accumulatorBound(raw, bias[o], o, outs, k, rowMajorOut, x.width());
     double minMultiplier = Math.scalb(1.0, Math.min(14, wf.width() - 1)); // M keeps >= Ww significant bits
@@ -232,7 +322,7 @@ public final class Quantizer {
         int j = rowMajorOut ? o * k + i : i * outs + o;
         raw[j] = (int) Math.max(lo, Math.min(hi, Math.rint(w[j] / scale[o])));
       }
-      if (bt != null) bias[o] = quantizeBias(bt, o, outs, x, scale[o]);
+      bias[o] = quantizeBias(bt, c, raw, w, o, outs, x, scale[o]);
       bound = LinearQuant.accumulatorBound(raw, bias[o], o, outs, k, rowMajorOut, x.width());
     }
   }

@@ -16,7 +16,20 @@ import org.cnnhls.ir.ops.Op;
  * |x| per sample, maximised over samples), or bounded analytically by interval arithmetic from an
  * assumed input range (sound but loose).
  */
-public record ValueRanges(Map<String, Double> maxAbs, String source) {
+public record ValueRanges(Map<String, Double> maxAbs, String source, Map<String, double[]> channelMeans) {
+
+  /**
+   * @param channelMeans per value, the mean over the calibration set of each channel (axis 1 of a
+   *     tensor of rank >= 2; each element of a rank-1 one): what bias correction needs; empty for
+   *     analytic ranges
+   */
+  public ValueRanges {
+    channelMeans = Map.copyOf(channelMeans);
+  }
+
+  public ValueRanges(Map<String, Double> maxAbs, String source) {
+    this(maxAbs, source, Map.of());
+  }
 
   public double of(String value) {
     Double v = maxAbs.get(value);
@@ -30,14 +43,20 @@ public record ValueRanges(Map<String, Double> maxAbs, String source) {
   public static ValueRanges calibrate(Graph g, List<Map<String, float[]>> samples, double percentile) {
     FloatInterpreter interp = new FloatInterpreter(g);
     Map<String, Double> ranges = new HashMap<>();
+    Map<String, double[]> sums = new HashMap<>();
     for (Map<String, float[]> sample : samples) {
       Map<String, float[]> all = interp.runAll(sample);
       for (Map.Entry<String, float[]> e : all.entrySet()) {
         ranges.merge(e.getKey(), magnitude(e.getValue(), percentile), Math::max);
+        if (!g.isConstant(e.getKey())) addChannelMeans(sums, e.getKey(), e.getValue(), g.shape(e.getKey()));
       }
     }
+    int n = samples.size();
+    sums.values().forEach(m -> {
+      for (int c = 0; c < m.length; c++) m[c] /= n;
+    });
     String src = "calibration on " + samples.size() + " samples (" + (percentile >= 100 ? "max" : "p" + percentile) + ")";
-    return new ValueRanges(Map.copyOf(ranges), src);
+    return new ValueRanges(Map.copyOf(ranges), src, sums);
   }
 
   /**
@@ -50,7 +69,7 @@ public record ValueRanges(Map<String, Double> maxAbs, String source) {
     }
     ValueRanges max = calibrate(g, samples, 100);
     if (method.method() == Calibration.Method.ENTROPY && width > 8) {
-      return new ValueRanges(max.maxAbs(), "calibration on " + samples.size() + " samples (entropy: max above 8 bits)");
+      return new ValueRanges(max.maxAbs(), "calibration on " + samples.size() + " samples (entropy: max above 8 bits)", max.channelMeans());
     }
     boolean mse = method.method() == Calibration.Method.MSE;
     FloatInterpreter interp = new FloatInterpreter(g);
@@ -63,7 +82,8 @@ public record ValueRanges(Map<String, Double> maxAbs, String source) {
     }
     Map<String, Double> ranges = new HashMap<>(max.maxAbs());
     scores.forEach((value, s) -> ranges.put(value, s.bestRange()));
-    return new ValueRanges(Map.copyOf(ranges), "calibration on " + samples.size() + " samples (" + method.describe() + ")");
+    return new ValueRanges(Map.copyOf(ranges), "calibration on " + samples.size() + " samples (" + method.describe() + ")",
+        max.channelMeans());
   }
 
   /** Scores the candidate formats of one tensor; {@link #bestRange} is a range whose format is the winner. */
@@ -178,6 +198,25 @@ public record ValueRanges(Map<String, Double> maxAbs, String source) {
         d += qi > 0 ? pi * Math.log(pi / qi) : pi * 50; // a bin Q cannot hold: a large penalty, as smoothing would give
       }
       return d;
+    }
+  }
+
+  /** Adds one sample's per-channel means of value {@code name} (shape {@code s}, batch folded in) to {@code sums}. */
+  private static void addChannelMeans(Map<String, double[]> sums, String name, float[] v, Shape s) {
+    if (s == null || v.length == 0) return;
+    int channels = s.rank() >= 2 ? s.dim(1) : v.length;
+    if (channels <= 0 || v.length % channels != 0) return;
+    int outer = s.rank() >= 2 ? s.dim(0) : 1;
+    int inner = v.length / channels / Math.max(outer, 1);
+    if (outer * channels * inner != v.length) return;
+    double[] m = sums.computeIfAbsent(name, k -> new double[channels]);
+    if (m.length != channels) return;
+    for (int b = 0, i = 0; b < outer; b++) {
+      for (int c = 0; c < channels; c++) {
+        double acc = 0;
+        for (int j = 0; j < inner; j++) acc += v[i++];
+        m[c] += acc / ((double) inner * outer);
+      }
     }
   }
 
