@@ -25,6 +25,7 @@ Usage: /usr/bin/python3 tools/coverage_bench.py [--models a,b,...] [--size 224] 
 (build/ must not be committed.)
 """
 import argparse
+import warnings
 import json
 import os
 import shutil
@@ -190,6 +191,7 @@ def main():
     ap.add_argument("--out", default="build/coverage")
     ap.add_argument("--clean", action="store_true", help="re-export models that already exist in OUT")
     a = ap.parse_args()
+    warnings.filterwarnings("ignore")  # the exporter's shape-inference chatter; errors still surface
     tty = sys.stderr.isatty()
     torch.set_num_threads(max(1, os.cpu_count() or 1))
     os.makedirs(a.out, exist_ok=True)

@@ -1,5 +1,7 @@
 package org.cnnhls.boards;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -34,7 +36,18 @@ public record Board(
     Ddr ddr,
     HpPorts hpPorts,
     Clock clock,
-    UtilizationCaps utilizationCaps) {
+    UtilizationCaps utilizationCaps,
+    @JsonIgnore ModelCalibration modelCalibration) {
+
+  /** What a board data file holds: everything but a calibration, which comes from its own file ({@link #withModelCalibration}). */
+  @JsonCreator
+  public Board(@JsonProperty("name") String name, @JsonProperty("aliases") List<String> aliases,
+      @JsonProperty("description") String description, @JsonProperty("family") Family family, @JsonProperty("part") String part,
+      @JsonProperty("boardPart") String boardPart, @JsonProperty("psIp") String psIp, @JsonProperty("psPreset") String psPreset,
+      @JsonProperty("resources") Resources resources, @JsonProperty("ddr") Ddr ddr, @JsonProperty("hpPorts") HpPorts hpPorts,
+      @JsonProperty("clock") Clock clock, @JsonProperty("utilizationCaps") UtilizationCaps utilizationCaps) {
+    this(name, aliases, description, family, part, boardPart, psIp, psPreset, resources, ddr, hpPorts, clock, utilizationCaps, null);
+  }
 
   /** {@link #psPreset()} value meaning "apply_bd_automation with apply_board_preset 1". */
   public static final String PRESET_BOARD = "board";
@@ -125,6 +138,15 @@ public record Board(
 
   /** Fractions of each resource a generated design may use, each in (0, 1]. */
   public record UtilizationCaps(double dsp, double bram, double lut, double ff, double uram) {}
+
+  /**
+   * This board with the resource models refitted to measured reports ({@link ModelCalibration});
+   * null keeps the built-in models.
+   */
+  public Board withModelCalibration(ModelCalibration c) {
+    return new Board(name, aliases, description, family, part, boardPart, psIp, psPreset, resources, ddr, hpPorts, clock,
+        utilizationCaps, c);
+  }
 
   /** All names this board answers to: its name first, then its aliases. */
   public List<String> names() {

@@ -21,6 +21,16 @@ final class CollectCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "DIR", description = "the sweep folder")
   Path dir;
 
+  @picocli.CommandLine.Option(names = "--emit-calibration", paramLabel = "CAL.json",
+      description = "refit the resource models to the measured reports (core LUT/FF by bounded least squares from Yosys, "
+          + "engine factors from csynth) and write them for `compile`/`dse --calibration-file`")
+  Path emitCalibration;
+
+  @picocli.CommandLine.Option(names = "--fit-on", defaultValue = "all", paramLabel = "all|even",
+      description = "with --emit-calibration: fit on all points (default) or on the even-numbered ones, printing the model's error "
+          + "on the others before and after the refit")
+  String fitOn;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -39,6 +49,26 @@ final class CollectCommand implements Callable<Integer> {
           num(r.get("hls_latency_ms")), r.get("hls_dsp"), r.get("impl_dsp"), r.get("hls_lut"), r.get("impl_lut"));
     }
     out.println("wrote " + dir.resolve("sweep.csv") + " and sweep.json (" + t.rows().size() + " points)");
+    if (emitCalibration != null) {
+      java.util.function.IntPredicate train = switch (fitOn) {
+        case "all" -> i -> true;
+        case "even" -> i -> i % 2 == 0;
+        default -> throw new UsageException("--fit-on: '" + fitOn + "' is not all or even");
+      };
+      org.cnnhls.sweep.ModelFit.Result fit;
+      try {
+        fit = org.cnnhls.sweep.ModelFit.fit(dir, t, train);
+      } catch (SweepException e) {
+        throw new UsageException(e.getMessage());
+      }
+      fit.calibration().write(emitCalibration);
+      out.println("wrote " + emitCalibration + ": " + fit.calibration().source());
+      var held = org.cnnhls.sweep.ModelFit.heldOutErrors(dir, t, fit);
+      if (!held.isEmpty()) {
+        out.printf("%-9s %-4s %10s %10s %10s%n", "held out", "core", "yosys", "before %", "after %");
+        for (String[] r : held) out.printf("%-9s %-4s %10s %10s %10s%n", (Object[]) r);
+      }
+    }
     out.flush();
     return ExitCodes.OK;
   }

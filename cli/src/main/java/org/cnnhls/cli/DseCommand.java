@@ -72,6 +72,10 @@ final class DseCommand implements Callable<Integer> {
       description = "activation range percentile of the calibration, as `compile --percentile` (default ${DEFAULT-VALUE})")
   double percentile;
 
+  @Option(names = "--calibration-file", paramLabel = "CAL.json",
+      description = "resource models refitted to measured reports (written by `cnnhls collect DIR --emit-calibration`)")
+  Path calibrationFile;
+
   @Option(names = "--calibration-method", paramLabel = "M",
       description = "how calibration sets activation ranges, as `compile --calibration-method` (max, percentile, mse, entropy)")
   String calibrationMethod;
@@ -154,7 +158,7 @@ final class DseCommand implements Callable<Integer> {
     if (emitConfig != null) OutputFiles.checkFile(emitConfig, "--emit-config", model, calibration);
     Board b;
     try {
-      b = org.cnnhls.boards.BoardCatalog.byName(board);
+      b = HardwareOptions.calibrated(org.cnnhls.boards.BoardCatalog.byName(board), calibrationFile);
     } catch (org.cnnhls.boards.UnknownBoardException e) {
       throw new UsageException(e.getMessage());
     }

@@ -30,6 +30,10 @@ final class HardwareOptions {
       description = "give the MAC array its Winograd F(2x2,3x3) mode for 3x3 stride-1 convs (default: off, or as the config file says)")
   Boolean winograd;
 
+  @Option(names = "--calibration-file", paramLabel = "CAL.json",
+      description = "resource models refitted to measured reports (written by `cnnhls collect DIR --emit-calibration`)")
+  Path calibrationFile;
+
   /** True when the user fixed any configuration parameter on the command line. */
   boolean anyGiven() {
     return tm != null || tn != null || tr != null || tc != null || clock != null || axiWidth != null || winograd != null;
@@ -50,14 +54,27 @@ final class HardwareOptions {
       throw new UsageException(file + " is for board " + hw.board().name() + ", not " + board().name() + " (drop --board or pass --board "
           + hw.board().name() + ")");
     }
-    return override(hw);
+    hw = override(hw);
+    Board calibrated = calibrated(hw.board(), calibrationFile);
+    return new HardwareConfig(calibrated, hw.tm(), hw.tn(), hw.tr(), hw.tc(), hw.axiDataWidth(), hw.clockMHz(), hw.winograd(),
+        hw.actWidth(), hw.wgtWidth());
   }
 
   Board board() {
     try {
-      return BoardCatalog.byName(board != null ? board : DEFAULT_BOARD);
+      return calibrated(BoardCatalog.byName(board != null ? board : DEFAULT_BOARD), calibrationFile);
     } catch (UnknownBoardException e) {
       throw new UsageException(e.getMessage());
+    }
+  }
+
+  /** {@code b} with the refit of {@code file} (none: unchanged); a bad file is a usage error naming it. */
+  static Board calibrated(Board b, Path file) {
+    if (file == null) return b;
+    try {
+      return b.withModelCalibration(org.cnnhls.boards.ModelCalibration.read(file));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--calibration-file " + e.getMessage());
     }
   }
 

@@ -68,7 +68,7 @@ public final class ConvEngine implements EngineComponent {
         + (long) hw.tm() * ResourceModel.bram18(trc, limits.accWidth())        // accumulators
         + 2L * hw.tm() * ae * ResourceModel.bram18(outBank, actWidth);         // output tile, ping-pong, Tm x AE banks
     long banks = 2L * hw.tn() * ae + 2L * we * wRows + hw.tm() + 2L * hw.tm() * ae + 3L * hw.tm();
-    ResourceModel.Estimate core = CoreResourceModel.estimate(hw.tm(), hw.tn(), eightBit ? 8 : 16, hw.board().family());
+    ResourceModel.Estimate core = CoreResourceModel.estimate(hw.tm(), hw.tn(), eightBit ? 8 : 16, hw.board().family(), hw.board().modelCalibration());
     long lut = core.lut() + (long) macs * (eightBit ? ResourceModel.LUT_PER_MAC8 : ResourceModel.LUT_PER_MAC16);
     long ff = core.ff() + (long) macs * (eightBit ? ResourceModel.FF_PER_MAC8 : ResourceModel.FF_PER_MAC16);
     // beat steering, one LUT per 4:1 mux bit: the input loader's and the store's rotations (AE

@@ -1,6 +1,7 @@
 package org.cnnhls.engine;
 
 import org.cnnhls.boards.Board;
+import org.cnnhls.boards.ModelCalibration;
 
 /**
  * Resources of the compute core alone (the Tm x Tn MAC array with its requantize/activation output
@@ -20,11 +21,26 @@ public final class CoreResourceModel {
   static final double[] LUT16 = {34.1, 428.9, 166}, FF16 = {32.1, 148.0, 178};
   static final double[] LUT8 = {17.0, 306.1, 116}, FF8 = {16.1, 100.0, 178};
 
+  /** The built-in {per MAC, per output lane, fixed} of {@code resource} ("lut" or "ff") at {@code bits}. */
+  public static double[] coefficients(String resource, int bits) {
+    boolean eight = bits <= 8;
+    return (resource.equals("lut") ? (eight ? LUT8 : LUT16) : (eight ? FF8 : FF16)).clone();
+  }
+
   public static ResourceModel.Estimate estimate(int tm, int tn, int bits, Board.Family family) {
+    return estimate(tm, tn, bits, family, null);
+  }
+
+  /** The same with coefficients refitted to measured syntheses where {@code cal} has them (null: the built-in ones). */
+  public static ResourceModel.Estimate estimate(int tm, int tn, int bits, Board.Family family, ModelCalibration cal) {
     boolean eight = bits <= 8;
     int macs = tm * tn;
     int dsp = (eight ? (macs + 1) / 2 : macs) + 2 * tm;
     double[] lut = eight ? LUT8 : LUT16, ff = eight ? FF8 : FF16;
+    if (cal != null) {
+      lut = cal.core(eight ? "lut8" : "lut16", lut);
+      ff = cal.core(eight ? "ff8" : "ff16", ff);
+    }
     double ffPerMac = family == Board.Family.ZYNQ_7000 ? 0 : ff[0];
     return new ResourceModel.Estimate(dsp, 0, (int) Math.round(lut[0] * macs + lut[1] * tm + lut[2]),
         (int) Math.round(ffPerMac * macs + ff[1] * tm + ff[2]));

@@ -77,7 +77,15 @@ public final class ResourceModel {
       lut += p.lut();
       ff += p.ff();
     }
-    return new Estimate((int) dsp, (int) bram, (int) (lut + banks * LUT_PER_BANK), (int) (ff + banks * FF_PER_BANK));
+    Estimate e = new Estimate((int) dsp, (int) bram, (int) (lut + banks * LUT_PER_BANK), (int) (ff + banks * FF_PER_BANK));
+    return calibrated(e, hw.board().modelCalibration());
+  }
+
+  /** {@code e} times the measured / modeled factors of a refit ({@code cal} null: unchanged), rounded. */
+  public static Estimate calibrated(Estimate e, org.cnnhls.boards.ModelCalibration cal) {
+    if (cal == null) return e;
+    return new Estimate((int) Math.round(e.dsp() * cal.scale("dsp")), (int) Math.round(e.bram18() * cal.scale("bram18")),
+        (int) Math.round(e.lut() * cal.scale("lut")), (int) Math.round(e.ff() * cal.scale("ff")));
   }
 
   /** DSP48s of one signed x unsigned multiplier, split into 24 x 17-bit partial products. */

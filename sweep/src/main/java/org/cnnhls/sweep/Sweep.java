@@ -147,7 +147,7 @@ public final class Sweep {
         row.put("task", task);
         row.put("label", hw.label());
         row.put("config", config);
-        ResourceModel.Estimate core = CoreResourceModel.estimate(hw.tm(), hw.tn(), hw.precision(), r.board().family());
+        ResourceModel.Estimate core = CoreResourceModel.estimate(hw.tm(), hw.tn(), hw.precision(), r.board().family(), r.board().modelCalibration());
         Map<String, Object> coreMap = new LinkedHashMap<>();
         coreMap.put("dsp", core.dsp());
         coreMap.put("lut", core.lut());
