@@ -122,6 +122,16 @@ class BadInputTest {
     assertFalse(Files.exists(tmp.resolve("p")), "nothing written");
   }
 
+  @Test
+  void calibrationFileIsChecked() throws IOException {
+    Path bad = Files.writeString(tmp.resolve("cal.json"), "{\"source\": \"x\", \"core\": {}, \"engineScale\": {\"lut\": -1}}");
+    assertError(ExitCodes.USAGE, run("compile", Cli.DIGITS_MODEL, "--board", "ultra96", "--calibration-file", bad, "-o", tmp.resolve("p")),
+        "cal.json", "engineScale.lut");
+    assertError(ExitCodes.USAGE, run("dse", Cli.DIGITS_MODEL, "--board", "ultra96", "--calibration-file", tmp.resolve("none.json")),
+        "none.json", "no such file");
+    assertFalse(Files.exists(tmp.resolve("p")), "nothing written");
+  }
+
   // ---------------------------------------------------------------- invalid graphs
 
   @Test
