@@ -21,7 +21,9 @@ enum OpKind {
   OP_GAVGPOOL = 5,  // global average pool: as OP_AVGPOOL with N = H * W
   OP_GMAXPOOL = 6,  // global max pool
   OP_COPY = 7,      // concat slice: requant(in, M = 1, s = shift_out) into channels [concat_c_off, +in_c) of out
-  OP_ACT = 8        // standalone activation on raw values (same format in and out)
+  OP_ACT = 8,       // standalone activation on raw values (same format in and out)
+  // structural ops (issue 14)
+  OP_SPREAD = 11    // zero insertion: in[y][x] to out[pad_t + y*s_h][pad_l + x*s_w], zeros elsewhere (same format)
 };
 
 // Shift of the average-pool multiplier: M = round(2^AVG_SHIFT / N) = (2^(AVG_SHIFT+1) + N) / (2N).

@@ -1472,6 +1472,48 @@ inline void global_pool_layer(const LayerDesc &d, const act_beat_t *fmap_in, act
   }
 }
 
+// ------------------------------------------------------------------------------------ spread (issue 14)
+
+// Zero insertion (the first half of a lowered ConvTranspose): input pixel (y, x) goes to output
+// (pad_t + y*s_h, pad_l + x*s_w), zeros everywhere else; pads >= 0 (layer_fits). One channel at a
+// time, per output row: an input row that lands on it is read into the line buffer (one burst of
+// beats), then the whole output row is written, one value per cycle, zeros between the pixels.
+// Counters only: the next data row and column are tracked by adding the strides.
+inline void spread_layer(const LayerDesc &d, const act_beat_t *fmap_in, act_store_t *fmap) {
+  CNNHLS_PRAGMA(HLS INLINE off)
+  static act_t sline[AE][LINE_BANK];  // one input row, AE banks (column x in bank x % AE)
+  CNNHLS_PRAGMA(HLS ARRAY_PARTITION variable=sline complete dim=1)
+  const int in_plane = mul_add(d.in_w, d.in_h);
+  int in_ch = d.in_off, out_row = d.out_off;
+  for (int ch = 0; ch < d.out_c; ch++, in_ch += in_plane) {
+    CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_CH)
+    int next_y = d.pad_t, iy = 0, row = in_ch;  // output row of input row iy, and its address
+    for (int oy = 0; oy < d.out_h; oy++, out_row += d.out_w) {
+      CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_HW)
+      const int data = oy == next_y && iy < d.in_h;
+      if (data) {
+        read_segment(fmap_in, row, d.in_w, 0, sline, "spread_line");  // the row, one burst of beats
+        next_y += d.s_h;
+        iy++;
+        row += d.in_w;
+      }
+      CNNHLS_TRACE_DDR("spread_out", d.out_w, d.out_w);
+      int next_x = d.pad_l, ix = 0;
+      for (int ox = 0; ox < d.out_w; ox++) {
+        CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_HW)
+        CNNHLS_PRAGMA(HLS PIPELINE II=1)
+        act_t v = 0;
+        if (ox == next_x && ix < d.in_w) {
+          if (data) v = sline[ix & (AE - 1)][ix >> AE_LOG];
+          next_x += d.s_w;
+          ix++;
+        }
+        fmap[out_row + ox] = act_store_t(v);
+      }
+    }
+  }
+}
+
 // ------------------------------------------------------------------------------------ dispatch
 
 // Runs one layer (what the top function does for each descriptor).
@@ -1487,6 +1529,7 @@ inline void run_layer(const LayerDesc &d, const wgt_beat_t *weights, const bias_
     case OP_GMAXPOOL: global_pool_layer(d, fmap_in, fmap); break;
     case OP_COPY:
     case OP_ACT: unary_layer(d, fmap_in, fmap); break;
+    case OP_SPREAD: spread_layer(d, fmap_in, fmap); break;
     default: break;
   }
 }
@@ -1576,6 +1619,16 @@ inline const char *layer_fits(const LayerDesc &d) {
     case OP_COPY:
       if (d.in_h != d.out_h || d.in_w != d.out_w) return "concat slices must match the output's H and W";
       if (d.concat_c_off < 0 || d.concat_c_off + d.in_c > d.out_c) return "concat slice outside the output channels";
+      return 0;
+    case OP_SPREAD:
+      if (d.in_c != d.out_c) return "spread keeps the channel count";
+      if (d.s_h < 1 || d.s_w < 1) return "spread strides must be >= 1";
+      if (d.pad_t < 0 || d.pad_l < 0 || d.pad_b < 0 || d.pad_r < 0) return "spread pads must be >= 0";
+      if ((long long)(d.in_h - 1) * d.s_h + 1 + d.pad_t + d.pad_b != d.out_h ||
+          (long long)(d.in_w - 1) * d.s_w + 1 + d.pad_l + d.pad_r != d.out_w) {
+        return "spread output size differs from (in - 1) * s + 1 + pads";
+      }
+      if (d.in_w > MAX_W) return "spread row wider than CNNHLS_MAX_W";
       return 0;
     default:
       return "unknown op";

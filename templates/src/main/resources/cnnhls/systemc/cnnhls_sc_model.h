@@ -253,7 +253,8 @@ SC_MODULE(Engine) {
 
   // add_layer / unary_layer: DATAFLOW chunks of CNNHLS_EW_CHUNK (each operand read as whole beats on
   // its own bundle, AE values per beat; compute; write): the slowest process plus the others'
-  // pipeline fill. pool_layer / global_pool_layer: one channel at a time, every loop in sequence.
+  // pipeline fill. pool_layer / global_pool_layer / spread_layer: one channel at a time, every loop
+  // in sequence.
   void streaming(const cnnhls::LayerDesc &d) {
     const int ab = act_bytes();
     long long c = 0;
@@ -276,6 +277,22 @@ SC_MODULE(Engine) {
         for (int i = 1; i < lanes; i++) if (lane[i] > lane[mx]) mx = i;
         c += lane[mx];
         for (int i = 0; i < lanes; i++) if (i != mx && lane[i] > 0) c += fill[i];
+      }
+    } else if (d.op == cnnhls::OP_SPREAD) {
+      // spread_layer: per output row, the input row landing on it (one burst of beats), the row out
+      c = mul(d.in_w, d.in_h);
+      for (int ch = 0; ch < d.out_c; ch++) {
+        int next_y = d.pad_t, iy = 0;
+        for (int oy = 0; oy < d.out_h; oy++) {
+          if (oy == next_y && iy < d.in_h) {
+            const long long a0 = d.in_off + ((long long)ch * d.in_h + iy) * d.in_w;
+            const long long nb = cnnhls::beats_holding((int)a0, d.in_w);
+            c += lp(1, 3, CNNHLS_AXI_BYTES, nb, nb);
+            next_y += d.s_h;
+            iy++;
+          }
+          c += lp(1, 3, ab, d.out_w, d.out_w);
+        }
       }
     } else if (d.op == cnnhls::OP_GAVGPOOL || d.op == cnnhls::OP_GMAXPOOL) {
       const long long hw = (long long)d.in_h * d.in_w;

@@ -36,6 +36,25 @@ class CsimBitExactTest {
         r.program().layers().size(), r.golden().checkedValues());
   }
 
+  /**
+   * The structural ops (issue 14): a UNet block's lowered ConvTransposes (SPREAD + conv, grouped,
+   * output_padding) and a ShuffleNetV2 unit's channel split (offset aliases), shuffle (COPY per
+   * channel) and concat, with stand-ins and with Xilinx's headers.
+   */
+  @ParameterizedTest(name = "{0} at {1} bit, Xilinx headers {2}")
+  @CsvSource({
+    "unet_block, 16, false", "unet_block, 8, false", "shufflenetv2_unit, 16, false", "shufflenetv2_unit, 8, false",
+    "unet_block, 16, true", "shufflenetv2_unit, 8, true"
+  })
+  void structuralOpsAreBitExact(String model, String precision, boolean xilinx) throws IOException, InterruptedException {
+    ProjectEmitter.Result r = Projects.emit(tmp.resolve(model + precision + xilinx), model, precision, false);
+    String out = xilinx ? make(r.dir().resolve("hls"), "XILINX_HLS_INCLUDE=" + Projects.xilinxHlsInclude())
+        : make(r.dir().resolve("hls"));
+    assertTrue(out.contains("PASS: " + r.program().layers().size() + " layers"), out);
+    System.out.printf("csim %s %s-bit: %d layers (%s), %d values bit-exact%n", model, precision, r.program().layers().size(),
+        r.program().layers().stream().map(org.cnnhls.engine.LayerDescriptor::opName).distinct().toList(), r.golden().checkedValues());
+  }
+
   /** The same projects built by `make csim XILINX_HLS_INCLUDE=...` against Xilinx's own C-simulation headers. */
   @ParameterizedTest(name = "{0} at {1} bit, winograd {2}, Xilinx headers")
   @CsvSource({

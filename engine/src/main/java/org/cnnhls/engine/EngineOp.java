@@ -5,7 +5,9 @@ package org.cnnhls.engine;
  * the name its C++ enumerator without the OP_ prefix (the contract test compares both with C++).
  */
 public enum EngineOp {
-  CONV(0), GEMM(1), ADD(2), MAXPOOL(3), AVGPOOL(4), GAVGPOOL(5), GMAXPOOL(6), COPY(7), ACT(8);
+  CONV(0), GEMM(1), ADD(2), MAXPOOL(3), AVGPOOL(4), GAVGPOOL(5), GMAXPOOL(6), COPY(7), ACT(8),
+  // structural ops (issue 14)
+  SPREAD(11);
 
   public final int code;
 

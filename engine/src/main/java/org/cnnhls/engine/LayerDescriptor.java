@@ -29,6 +29,8 @@ public record LayerDescriptor(
   public static final int OP_CONV = EngineOp.CONV.code, OP_GEMM = EngineOp.GEMM.code, OP_ADD = EngineOp.ADD.code,
       OP_MAXPOOL = EngineOp.MAXPOOL.code, OP_AVGPOOL = EngineOp.AVGPOOL.code, OP_GAVGPOOL = EngineOp.GAVGPOOL.code,
       OP_GMAXPOOL = EngineOp.GMAXPOOL.code, OP_COPY = EngineOp.COPY.code, OP_ACT = EngineOp.ACT.code;
+  // structural ops (issue 14)
+  public static final int OP_SPREAD = EngineOp.SPREAD.code;
 
   /**
    * This descriptor as the timing models see it: feature-map offsets reduced modulo {@code ae} (the

@@ -170,13 +170,15 @@ public final class Lowering {
     for (Node n : g.nodes()) {
       Op op = n.op();
       boolean ok = op instanceof Op.Flatten || op instanceof Op.Reshape || op instanceof Op.Identity
+          || (op instanceof Op.Slice s && aliasOffset(g.shape(n.input(0)), s) >= 0)
           || EngineComponent.ALL.stream().anyMatch(c -> c.lowers(n, g));
       if (!ok) bad.add("'" + n.name() + "' (" + op.type() + ")");
     }
     if (!bad.isEmpty()) {
       throw new ModelException("the overlay engine cannot map node" + (bad.size() > 1 ? "s " : " ") + String.join(", ", bad)
           + "; supported: conv, depthwise conv, fully connected, add, max/average/global pooling, channel concat, "
-          + "ReLU/ReLU6/Clip/LeakyReLU");
+          + "ReLU/ReLU6/Clip/LeakyReLU, zero-insertion Spread (lowered ConvTranspose, pads >= 0), contiguous Slice "
+          + "(channel split), ChannelShuffle; Reduce over non-spatial axes is not");
     }
   }
 
@@ -212,7 +214,32 @@ public final class Lowering {
       offsets.put(n.output(), allocate(n.input(0))); // same row-major data, no engine pass
       return;
     }
+    if (op instanceof Op.Slice s) {
+      // a contiguous block of its input (a channel split): an offset into it, no engine pass
+      offsets.put(n.output(), allocate(n.input(0)) + aliasOffset(g.shape(n.input(0)), s));
+      return;
+    }
     EngineComponent.lowering(n, g).lower(n, this);
+  }
+
+  /**
+   * The element offset of a Slice's output inside its row-major input when the output is one
+   * contiguous block of it (unit steps, the axes before the first cut axis of length 1 in the output,
+   * the axes after it whole), else -1.
+   */
+  public static int aliasOffset(Shape x, Op.Slice s) {
+    int r = x.rank(), cut = -1;
+    for (int a = 0; a < r; a++) {
+      if (s.steps()[a] != 1) return -1;
+      if (cut < 0 && s.sizes()[a] != x.dim(a)) cut = a;
+    }
+    if (cut < 0) return 0;
+    for (int a = 0; a < cut; a++) if (s.sizes()[a] != 1) return -1;
+    for (int a = cut + 1; a < r; a++) if (s.sizes()[a] != x.dim(a)) return -1;
+    long off = 0;
+    int[] st = x.strides();
+    for (int a = 0; a < r; a++) off += (long) s.starts()[a] * st[a];
+    return (int) off;
   }
 
   LayerDescriptor.Builder unary(Node n, int opKind) {

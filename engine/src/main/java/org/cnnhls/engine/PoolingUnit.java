@@ -11,7 +11,7 @@ import org.cnnhls.ir.ops.Op;
 public final class PoolingUnit implements EngineComponent {
   @Override
   public java.util.List<EngineOp> ops() {
-    return java.util.List.of(EngineOp.MAXPOOL, EngineOp.AVGPOOL, EngineOp.GAVGPOOL, EngineOp.GMAXPOOL);
+    return java.util.List.of(EngineOp.MAXPOOL, EngineOp.AVGPOOL, EngineOp.GAVGPOOL, EngineOp.GMAXPOOL, EngineOp.SPREAD);
   }
 
   /**
@@ -39,6 +39,7 @@ public final class PoolingUnit implements EngineComponent {
   @Override
   public LayerTiming time(String node, LayerDescriptor d, HardwareConfig hw, DdrModel ddr, EngineLimits limits) {
     int actBytes = EngineProgram.storageBytes(hw.actWidth());
+    if (d.op() == LayerDescriptor.OP_SPREAD) return spreadTime(node, d, hw, ddr);
     boolean global = d.op() == LayerDescriptor.OP_GAVGPOOL || d.op() == LayerDescriptor.OP_GMAXPOOL;
     long compute = 0, memory = 0, lineBytes = 0;
     int ae = hw.actPerBeat();
@@ -96,9 +97,40 @@ public final class PoolingUnit implements EngineComponent {
     return new LayerTiming(node, d.opName(), 0, LAYER_OVERHEAD + compute + memory, compute, memory, bytes, 1);
   }
 
+  /**
+   * As spread_layer runs, one channel at a time: per output row, the input row landing on it (if
+   * any) is one burst of beats into the line buffer, then the output row is written, one value per
+   * cycle. Input rows are read in order from in_off + ch * plane + iy * in_w, counted by residue.
+   */
+  private static LayerTiming spreadTime(String node, LayerDescriptor d, HardwareConfig hw, DdrModel ddr) {
+    int ae = hw.actPerBeat();
+    long compute = TraceCycles.mulAdd(d.inW(), d.inH(), hw, ddr), memory = 0, lineBytes = 0;
+    // input rows that land inside the output: pad_t + iy * s_h < out_h
+    long last = d.outH() - 1L - d.padT();
+    long dataRows = last < 0 ? 0 : Math.min(d.inH(), last / d.sH() + 1);
+    long[] rows = TraceCycles.residues(dataRows, d.inW(), ae);
+    long[] ch = TraceCycles.residues(d.outC(), (long) d.inH() * d.inW(), ae);
+    for (int a = 0; a < ae; a++) {
+      if (ch[a] == 0) continue;
+      for (int b = 0; b < ae; b++) {
+        if (rows[b] == 0) continue;
+        long nb = TraceCycles.beats(d.inW(), Math.floorMod(d.inOff() + a + b, ae), ae);
+        memory += ch[a] * rows[b] * TraceCycles.loop("spread_line", nb, nb, hw, ddr);
+        lineBytes += ch[a] * rows[b] * TraceCycles.bytes("spread_line", nb, hw);
+      }
+    }
+    memory += (long) d.outC() * d.outH() * TraceCycles.loop("spread_out", d.outW(), d.outW(), hw, ddr);
+    long bytes = lineBytes + (long) d.outSize() * EngineProgram.storageBytes(hw.actWidth());
+    return new LayerTiming(node, d.opName(), 0, LAYER_OVERHEAD + compute + memory, compute, memory, bytes, 1);
+  }
+
   @Override
   public boolean lowers(Node n, Graph g) {
     Op op = n.op();
+    if (op instanceof Op.Spread s) {
+      for (int p : s.pads()) if (p < 0) return false; // a crop: refused by name (spread_layer pads >= 0)
+      return true;
+    }
     return op instanceof Op.MaxPool || op instanceof Op.AveragePool || op instanceof Op.GlobalAveragePool
         || op instanceof Op.GlobalMaxPool;
   }
@@ -108,6 +140,15 @@ public final class PoolingUnit implements EngineComponent {
     Op op = n.op();
     if (op instanceof Op.MaxPool p) {
       window(l, n, LayerDescriptor.OP_MAXPOOL, p.kernel(), p.strides(), p.pads(), p.dilations(), false);
+    } else if (op instanceof Op.Spread s) {
+      LayerDescriptor.Builder b = l.unary(n, LayerDescriptor.OP_SPREAD);
+      b.sH = s.strides()[0];
+      b.sW = s.strides()[1];
+      b.padT = s.pads()[0];
+      b.padL = s.pads()[1];
+      b.padB = s.pads()[2];
+      b.padR = s.pads()[3];
+      l.emit(b, n, n.output());
     } else if (op instanceof Op.AveragePool p) {
       window(l, n, LayerDescriptor.OP_AVGPOOL, p.kernel(), p.strides(), p.pads(), new int[] {1, 1}, p.countIncludePad());
     } else {

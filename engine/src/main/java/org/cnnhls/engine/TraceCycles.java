@@ -85,7 +85,10 @@ public final class TraceCycles {
       new Loop("pool_acc", 1, 3, Port.NONE, "pool_layer one kx over the output row"),
       new Loop("pool_out", 1, EngineLatencies.OUTPUT_STAGE_DEPTH, Port.FMAP, "pool_layer output row"),
       new Loop("gpool_sum", 1, 4, Port.BEATS, "global_pool_layer one channel plane, a beat per cycle"),
-      new Loop("gpool_out", 1, EngineLatencies.OUTPUT_STAGE_DEPTH, Port.FMAP, "global_pool_layer one output (single write)"));
+      new Loop("gpool_out", 1, EngineLatencies.OUTPUT_STAGE_DEPTH, Port.FMAP, "global_pool_layer one output (single write)"),
+      // structural ops (issue 14)
+      new Loop("spread_line", 1, 3, Port.BEATS, "spread_layer one input row into the line buffer (read_segment: its beats)"),
+      new Loop("spread_out", 1, 3, Port.FMAP, "spread_layer one output row, zeros between the pixels"));
 
   private static Map<String, Loop> table(Loop... loops) {
     Map<String, Loop> m = new LinkedHashMap<>();

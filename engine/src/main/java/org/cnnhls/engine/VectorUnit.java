@@ -75,6 +75,7 @@ public final class VectorUnit implements EngineComponent {
   public boolean lowers(Node n, Graph g) {
     Op op = n.op();
     if (op instanceof Op.Concat c) return g.shape(n.output()).axis(c.axis()) == 1;
+    if (op instanceof Op.ChannelShuffle) return g.shape(n.input(0)).dim(0) == 1;
     return op instanceof Op.FusedAdd || op instanceof Op.Add || (op instanceof Op.Activation a && ActivationQuant.isSupported(a));
   }
 
@@ -83,6 +84,8 @@ public final class VectorUnit implements EngineComponent {
     Op op = n.op();
     if (op instanceof Op.Concat) {
       concat(n, l);
+    } else if (op instanceof Op.ChannelShuffle cs) {
+      shuffle(n, cs, l);
     } else if (op instanceof Op.FusedAdd || op instanceof Op.Add) {
       add(n, l);
     } else {
@@ -105,6 +108,34 @@ public final class VectorUnit implements EngineComponent {
     Lowering.activation(b, l.q.activations().get(n.name()));
     l.emit(b, n, n.output());
   }
+  /**
+   * ChannelShuffle: input channel g*(C/groups) + j goes to output channel j*groups + g. Consecutive
+   * input channels land groups apart, so each contiguous run is one channel plane: one COPY
+   * (M = 1, shift 0) per channel into its output channel.
+   */
+  private static void shuffle(Node n, Op.ChannelShuffle cs, Lowering l) {
+    int outOff = l.allocate(n.output()), inOff = l.allocate(n.input(0));
+    int[] c = l.chw(n.input(0));
+    int per = c[0] / cs.groups(), plane = c[1] * c[2];
+    for (int ic = 0; ic < c[0]; ic++) {
+      LayerDescriptor.Builder b = new LayerDescriptor.Builder(LayerDescriptor.OP_COPY);
+      b.inOff = inOff + ic * plane;
+      b.inC = 1;
+      b.inH = c[1];
+      b.inW = c[2];
+      b.outC = c[0];
+      b.outH = c[1];
+      b.outW = c[2];
+      b.convH = c[1];
+      b.convW = c[2];
+      b.outWidth = l.q.format(n.output()).width();
+      b.shiftOut = 0;
+      b.concatCOff = (ic % per) * cs.groups() + ic / per;
+      b.outOff = outOff;
+      l.emit(b, n, n.output());
+    }
+  }
+
   private static void concat(Node n, Lowering l) {
     int outOff = l.allocate(n.output());
     FixedType fo = l.q.format(n.output());

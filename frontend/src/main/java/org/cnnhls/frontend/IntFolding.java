@@ -20,7 +20,7 @@ final class IntFolding {
       "Concat", "Mul", "Add");
 
   /** Ops in OPS that are never data ops in cnnhls (the others also exist as float ops). */
-  static final List<String> SHAPE_ONLY = List.of("Shape", "Gather", "Cast", "Slice");
+  static final List<String> SHAPE_ONLY = List.of("Shape", "Gather", "Cast");
 
   /**
    * Folds the node when its inputs are integer constants (or, for Shape, any value with a known

@@ -135,6 +135,7 @@ public final class OnnxImporter {
             nodes.add(identityNode(ctx, np));
           }
         }
+        case "Split" -> nodes.addAll(splitNode(ctx, np, usedNames));
         default -> {
           if (IntFolding.OPS.contains(np.getOpType()) && foldInts(ctx)) break;
           if (IntFolding.SHAPE_ONLY.contains(np.getOpType())) {
@@ -346,6 +347,33 @@ public final class OnnxImporter {
     }
   }
 
+  /** Split: one Slice node per (used or not) output, named after the node and the output index. */
+  private List<Node> splitNode(NodeContext ctx, NodeProto np, Set<String> usedNames) {
+    try {
+      if (state.intConstants.containsKey(ctx.input(0))) throw ctx.unsupported("input 0 is an integer tensor; only float32 data is supported");
+      List<org.cnnhls.ir.ops.Op.Slice> parts = OpConverters.split(ctx);
+      List<Node> out = new ArrayList<>();
+      for (int i = 0; i < parts.size(); i++) {
+        String value = np.getOutput(i);
+        if (value.isEmpty()) continue;
+        String name = ctx.name;
+        if (i > 0 || np.getOutputCount() > 1) {
+          name = ctx.name + "_" + i;
+          for (int k = 1; !usedNames.add(name); k++) name = ctx.name + "_" + i + "_" + k;
+        }
+        Node node = new Node(name, parts.get(i), List.of(ctx.input(0)), List.of(value));
+        state.shapes.put(value, parts.get(i).inferShapes(List.of(state.shape(ctx.input(0)))).get(0));
+        out.add(node);
+      }
+      return out;
+    } catch (UnsupportedFeatureException e) {
+      throw new UnsupportedFeatureException(source + ": " + e.getMessage());
+    } catch (ModelException e) {
+      String msg = e.getMessage().startsWith("node '") ? e.getMessage() : "node '" + ctx.name + "' (Split): " + e.getMessage();
+      throw new ModelException(source + ": " + msg, e);
+    }
+  }
+
   private boolean foldInts(NodeContext ctx) {
     try {
       return IntFolding.tryFold(ctx, state);
@@ -367,7 +395,8 @@ public final class OnnxImporter {
       case "Reshape", "Squeeze", "Unsqueeze" -> i == 1;
       case "Pad" -> i == 1 || i == 3;
       case "Resize" -> i == 3;
-      case "ReduceMean", "ReduceMax" -> i == 1;
+      case "ReduceMean", "ReduceMax", "ReduceMin", "ReduceSum", "Split" -> i == 1;
+      case "Slice" -> i >= 1;
       default -> false;
     };
   }

@@ -40,8 +40,13 @@ final class OpConverters {
       Map.entry("AveragePool", OpConverters::averagePool),
       Map.entry("GlobalAveragePool", c -> unary(c, new Op.GlobalAveragePool())),
       Map.entry("GlobalMaxPool", c -> unary(c, new Op.GlobalMaxPool())),
-      Map.entry("ReduceMean", c -> reduce(c, false)),
-      Map.entry("ReduceMax", c -> reduce(c, true)),
+      Map.entry("ReduceMean", c -> reduce(c, Op.ReduceKind.MEAN)),
+      Map.entry("ReduceMax", c -> reduce(c, Op.ReduceKind.MAX)),
+      Map.entry("ReduceMin", c -> reduce(c, Op.ReduceKind.MIN)),
+      Map.entry("ReduceSum", c -> reduce(c, Op.ReduceKind.SUM)),
+      Map.entry("ConvTranspose", OpConverters::convTranspose),
+      Map.entry("Slice", OpConverters::slice),
+      Map.entry("LogSoftmax", OpConverters::logSoftmax),
       Map.entry("BatchNormalization", OpConverters::batchNorm),
       Map.entry("Relu", c -> unary(c, new Op.Relu())),
       Map.entry("Clip", OpConverters::clip),
@@ -67,14 +72,14 @@ final class OpConverters {
   /** Inputs an op cannot do without (the rest are optional or opset-dependent). */
   static int requiredInputs(String op) {
     return switch (op) {
-      case "Conv", "Gemm", "MatMul", "Add", "Sub", "Mul", "Div" -> 2;
+      case "Conv", "ConvTranspose", "Gemm", "MatMul", "Add", "Sub", "Mul", "Div" -> 2;
       case "BatchNormalization" -> 5;
       default -> 1;
     };
   }
 
   /** Ops removed or evaluated by the importer itself. */
-  static final List<String> STRUCTURAL = List.of("Constant", "Identity", "Dropout");
+  static final List<String> STRUCTURAL = List.of("Constant", "Identity", "Dropout", "Split");
 
   private static Converted unary(NodeContext c, Op op) {
     return new Converted(op, List.of(c.input(0)));
@@ -139,26 +144,204 @@ final class OpConverters {
   }
 
   /**
-   * ReduceMean / ReduceMax over the spatial axes of an NCHW tensor: global average / max pooling
-   * (how MnasNet, ShuffleNetV2 and squeeze-excitation blocks pool), followed by a reshape to [N, C]
-   * when keepdims = 0. Other axes are refused by name.
+   * ReduceSum/Mean/Max/Min. ReduceMean / ReduceMax over the spatial axes of an NCHW tensor are
+   * global average / max pooling (how MnasNet, ShuffleNetV2 and squeeze-excitation blocks pool),
+   * followed by a reshape to [N, C] when keepdims = 0; every other reduction is a general Reduce.
+   * Axes are the attribute before opset 18 (13 for ReduceSum), the constant input from it on;
+   * none means all axes, or no reduction at all with noop_with_empty_axes = 1.
    */
-  private static Converted reduce(NodeContext c, boolean max) {
+  private static Converted reduce(NodeContext c, Op.ReduceKind kind) {
     Shape x = c.shape(0);
-    long[] axes = c.axes(18);
-    boolean spatial = x.rank() == 4 && axes != null && axes.length == 2;
-    if (spatial) {
-      long a0 = axes[0] < 0 ? axes[0] + 4 : axes[0], a1 = axes[1] < 0 ? axes[1] + 4 : axes[1];
-      spatial = Math.min(a0, a1) == 2 && Math.max(a0, a1) == 3;
+    long[] axes = c.axes(kind == Op.ReduceKind.SUM ? 13 : 18);
+    boolean keep = c.i("keepdims", 1) != 0;
+    int r = x.rank();
+    if (axes == null || axes.length == 0) {
+      if (c.i("noop_with_empty_axes", 0) != 0) return unary(c, new Op.Identity());
+      axes = new long[r];
+      for (int a = 0; a < r; a++) axes[a] = a;
     }
-    if (!spatial) {
-      throw c.unsupported("only a reduction over the spatial axes [2, 3] of an NCHW tensor (global "
-          + (max ? "max" : "average") + " pooling) is supported; input " + x + ", axes "
-          + (axes == null ? "all" : java.util.Arrays.toString(axes)));
+    boolean[] seen = new boolean[r];
+    for (long a : axes) {
+      if (a < -r || a >= r) throw c.invalid("axes value " + a + " is out of range for input " + x);
+      int n = (int) (a < 0 ? a + r : a);
+      if (seen[n]) throw c.invalid("axes names axis " + n + " twice");
+      seen[n] = true;
     }
-    Op pool = max ? new Op.GlobalMaxPool() : new Op.GlobalAveragePool();
-    Op after = c.i("keepdims", 1) == 0 ? new Op.Reshape(new int[] {x.dim(0), x.dim(1)}) : null;
-    return new Converted(pool, List.of(c.input(0)), after);
+    int[] sorted = new int[axes.length];
+    for (int a = 0, k = 0; a < r; a++) if (seen[a]) sorted[k++] = a;
+    if (r == 0) return unary(c, new Op.Identity());
+    boolean spatial = r == 4 && sorted.length == 2 && sorted[0] == 2 && sorted[1] == 3;
+    if (spatial && (kind == Op.ReduceKind.MEAN || kind == Op.ReduceKind.MAX)) {
+      Op pool = kind == Op.ReduceKind.MAX ? new Op.GlobalMaxPool() : new Op.GlobalAveragePool();
+      Op after = keep ? null : new Op.Reshape(new int[] {x.dim(0), x.dim(1)});
+      return new Converted(pool, List.of(c.input(0)), after);
+    }
+    return unary(c, new Op.Reduce(kind, sorted, keep));
+  }
+
+  /**
+   * ConvTranspose (2-D, NCHW): kernel_shape, strides, dilations, group, pads, output_padding;
+   * output_shape and auto_pad resolved into explicit pads as ONNX Runtime does (the odd unit of
+   * padding at the end, or at the start for SAME_UPPER with output_shape).
+   */
+  private static Converted convTranspose(NodeContext c) {
+    Shape x = c.shape(0), w = c.shape(1);
+    if (x.rank() != 4 || w.rank() != 4) {
+      throw c.unsupported("only 2-D transposed convolution on NCHW tensors is supported (input " + x + ")");
+    }
+    int[] k = c.ints("kernel_shape", new int[] {w.dim(2), w.dim(3)});
+    int[] s = c.ints("strides", new int[] {1, 1});
+    int[] d = c.ints("dilations", new int[] {1, 1});
+    check2d(c, k, s, d);
+    int[] op = c.ints("output_padding", new int[] {0, 0});
+    if (op.length != 2) throw c.invalid("output_padding needs 2 values for a 2-D op, got " + op.length);
+    for (int a = 0; a < 2; a++) {
+      if (op[a] < 0) throw c.invalid("negative output_padding");
+      if (op[a] >= Math.max(s[a], d[a])) {
+        throw c.invalid("output_padding " + op[a] + " must be smaller than the stride or the dilation of axis " + (2 + a));
+      }
+    }
+    int group = (int) c.i("group", 1);
+    if (group < 1 || x.dim(1) % group != 0) throw c.invalid("group=" + group + " does not divide the " + x.dim(1) + " input channels");
+    String autoPad = c.s("auto_pad", "NOTSET");
+    int[] outShape = c.ints("output_shape", null);
+    int[] pads = new int[4];
+    if (outShape != null) {
+      if (outShape.length == 4) outShape = new int[] {outShape[2], outShape[3]};
+      if (outShape.length != 2) throw c.invalid("output_shape needs 2 spatial values, got " + outShape.length);
+    }
+    switch (autoPad) {
+      case "NOTSET", "VALID", "SAME_UPPER", "SAME_LOWER" -> { }
+      default -> throw c.invalid("unknown auto_pad '" + autoPad + "'");
+    }
+    for (int a = 0; a < 2; a++) {
+      long full = (long) s[a] * (x.dim(2 + a) - 1) + op[a] + (long) (k[a] - 1) * d[a] + 1;
+      long total;
+      boolean headBig;
+      if (outShape != null) {
+        total = full - outShape[a];
+        headBig = autoPad.equals("SAME_UPPER");
+      } else if (autoPad.startsWith("SAME")) {
+        total = full - (long) x.dim(2 + a) * s[a];
+        headBig = autoPad.equals("SAME_LOWER");
+      } else if (autoPad.equals("VALID")) {
+        total = 0;
+        headBig = false;
+      } else {
+        int[] p = c.ints("pads", new int[4]);
+        if (p.length != 4) throw c.invalid("pads needs 4 values for a 2-D op, got " + p.length);
+        for (int v : p) if (v < 0) throw c.invalid("negative pads are not allowed");
+        pads[a] = p[a];
+        pads[a + 2] = p[a + 2];
+        continue;
+      }
+      if (total < 0) {
+        // a longer output than the full transposed convolution: ONNX Runtime fills the tail with the bias
+        pads[a] = 0;
+        pads[a + 2] = (int) Math.max(total, Integer.MIN_VALUE / 2);
+        continue;
+      }
+      int small = (int) (total / 2), big = (int) (total - total / 2);
+      pads[a] = headBig ? big : small;
+      pads[a + 2] = headBig ? small : big;
+    }
+    return new Converted(new Op.ConvTranspose(k, s, pads, op, d, group), c.inputs(3));
+  }
+
+  /** ONNX Slice semantics per axis: negative indices count from the end, then clamp per step sign. */
+  static Op.Slice resolveSlice(NodeContext c, Shape x, long[] starts, long[] ends, long[] axes, long[] steps) {
+    int r = x.rank();
+    if (starts == null || ends == null) throw c.invalid("starts and ends are required");
+    if (starts.length != ends.length) throw c.invalid("starts and ends have different lengths");
+    if (axes != null && axes.length != starts.length) throw c.invalid("axes has " + axes.length + " values for " + starts.length + " starts");
+    if (steps != null && steps.length != starts.length) throw c.invalid("steps has " + steps.length + " values for " + starts.length + " starts");
+    int[] st = new int[r], sp = new int[r], sz = x.dims();
+    java.util.Arrays.fill(sp, 1);
+    boolean[] seen = new boolean[r];
+    for (int i = 0; i < starts.length; i++) {
+      long ax = axes == null ? i : axes[i];
+      if (ax < -r || ax >= r) throw c.invalid("axes value " + ax + " is out of range for input " + x);
+      int a = (int) (ax < 0 ? ax + r : ax);
+      if (seen[a]) throw c.invalid("axes names axis " + a + " twice");
+      seen[a] = true;
+      long step = steps == null ? 1 : steps[i];
+      if (step == 0) throw c.invalid("a step of 0");
+      long dim = x.dim(a), b = starts[i], e = ends[i];
+      if (b < 0) b += dim;
+      if (e < 0) e += dim;
+      if (step > 0) {
+        b = Math.max(0, Math.min(dim, b));
+        e = Math.max(0, Math.min(dim, e));
+      } else {
+        b = Math.max(0, Math.min(dim - 1, b));
+        e = Math.max(-1, Math.min(dim - 1, e));
+      }
+      long n = step > 0 ? (e - b + step - 1) / step : (b - e + (-step) - 1) / (-step);
+      if (n <= 0) throw c.unsupported("Slice leaves axis " + a + " of " + x + " empty; empty tensors are not supported");
+      if (Math.abs(step) > Integer.MAX_VALUE) step = step > 0 ? dim : -dim;
+      st[a] = (int) b;
+      sp[a] = (int) step;
+      sz[a] = (int) n;
+    }
+    return new Op.Slice(st, sp, sz);
+  }
+
+  private static Converted slice(NodeContext c) {
+    Shape x = c.shape(0);
+    Op.Slice op;
+    if (c.opset < 10) {
+      op = resolveSlice(c, x, toLongs(c.ints("starts", null)), toLongs(c.ints("ends", null)), toLongs(c.ints("axes", null)), null);
+    } else {
+      op = resolveSlice(c, x, c.constInts(1), c.constInts(2), c.constInts(3), c.constInts(4));
+    }
+    return unary(c, op);
+  }
+
+  /**
+   * Split as one Slice per output along {@code axis}: sizes from the split attribute (before opset
+   * 13) or input (from 13), else num_outputs (opset 18: ceil-sized parts, the last one smaller),
+   * else equal parts, one per output.
+   */
+  static List<Op.Slice> split(NodeContext c) {
+    Shape x = c.shape(0);
+    int axis = x.axis((int) c.i("axis", 0));
+    int outs = c.node.getOutputCount(), dim = x.dim(axis);
+    long[] sizes = c.opset < 13 ? toLongs(c.ints("split", null)) : c.constInts(1);
+    if (sizes == null || sizes.length == 0) {
+      int parts = c.opset >= 18 && c.has("num_outputs") ? (int) c.i("num_outputs", outs) : outs;
+      if (parts != outs) throw c.invalid("num_outputs=" + parts + " but the node has " + outs + " outputs");
+      sizes = new long[parts];
+      if (c.opset >= 18 && c.has("num_outputs")) {
+        long chunk = (dim + parts - 1) / parts;
+        for (int i = 0; i < parts; i++) sizes[i] = Math.max(0, Math.min(chunk, dim - chunk * i));
+      } else {
+        if (dim % parts != 0) throw c.invalid("axis " + axis + " of " + x + " does not split into " + parts + " equal parts");
+        java.util.Arrays.fill(sizes, dim / parts);
+      }
+    }
+    if (sizes.length != outs) throw c.invalid("split has " + sizes.length + " sizes for " + outs + " outputs");
+    long total = 0;
+    for (long v : sizes) {
+      if (v <= 0) throw c.unsupported("Split with an empty part; empty tensors are not supported");
+      total += v;
+    }
+    if (total != dim) throw c.invalid("split sizes sum to " + total + ", axis " + axis + " of " + x + " has " + dim);
+    List<Op.Slice> out = new java.util.ArrayList<>();
+    int start = 0;
+    for (long v : sizes) {
+      int[] st = new int[x.rank()], sp = new int[x.rank()], sz = x.dims();
+      java.util.Arrays.fill(sp, 1);
+      st[axis] = start;
+      sz[axis] = (int) v;
+      out.add(new Op.Slice(st, sp, sz));
+      start += (int) v;
+    }
+    return out;
+  }
+
+  private static Converted logSoftmax(NodeContext c) {
+    boolean legacy = c.opset < 13;
+    return unary(c, new Op.LogSoftmax((int) c.i("axis", legacy ? 1 : -1), legacy));
   }
 
   private static Shape requireNchw(NodeContext c) {

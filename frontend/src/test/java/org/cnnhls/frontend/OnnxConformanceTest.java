@@ -83,7 +83,7 @@ class OnnxConformanceTest {
 
   /**
    * Graph inputs that feed parameter positions (Clip bounds, Reshape shape, Pad pads, Resize
-   * scales/sizes). cnnhls compiles static graphs, so such inputs must be constants: the test binds
+   * scales/sizes, Slice starts/ends/axes/steps, Split sizes, Reduce axes). cnnhls compiles static graphs, so such inputs must be constants: the test binds
    * them to the data set's values as initializers, as an exporter with fixed shapes would.
    */
   private static boolean isParameterInput(ModelProto model, String name) {
@@ -91,7 +91,8 @@ class OnnxConformanceTest {
       for (int i = 1; i < n.getInputCount(); i++) {
         if (!n.getInput(i).equals(name)) continue;
         switch (n.getOpType()) {
-          case "Clip", "Reshape", "Pad", "Resize", "Upsample" -> {
+          case "Clip", "Reshape", "Pad", "Resize", "Upsample", "Slice", "Split", "ReduceSum", "ReduceMean", "ReduceMax",
+              "ReduceMin" -> {
             return true;
           }
           default -> { }

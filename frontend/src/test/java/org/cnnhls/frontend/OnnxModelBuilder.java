@@ -255,6 +255,75 @@ public final class OnnxModelBuilder {
     return b;
   }
 
+  /** ConvTranspose with random weights [cin, cout/group, k, k] and a random bias. */
+  public String convTranspose(String x, int cin, int cout, int k, int stride, int pad, int outputPadding, int group) {
+    String id = "deconv" + counter;
+    double scale = Math.sqrt(6.0 / (cin / group * k * k));
+    String w = randomInitializer(id + ".weight", scale, cin, cout / group, k, k);
+    String out = op("ConvTranspose", x, w, randomInitializer(id + ".bias", 0.1, cout));
+    last().addAttribute(ints("kernel_shape", k, k)).addAttribute(ints("strides", stride, stride))
+        .addAttribute(ints("pads", pad, pad, pad, pad)).addAttribute(i("group", group));
+    if (outputPadding != 0) last().addAttribute(ints("output_padding", outputPadding, outputPadding));
+    return out;
+  }
+
+  /**
+   * A UNet-style decoder step on 1x8x8x8: a stride-2 conv down, a k2 s2 ConvTranspose up, Concat with
+   * the skip, a conv, then a grouped k3 s2 ConvTranspose with pads 1 and output_padding 1.
+   */
+  public static OnnxModelBuilder unetBlock(long seed) {
+    OnnxModelBuilder b = new OnnxModelBuilder("unet_block", 13, seed);
+    String x = b.input("input", 1, 8, 8, 8);
+    String down = b.relu(b.conv(x, 8, 16, 3, 2, 1, 1, true));
+    String up = b.relu(b.convTranspose(down, 16, 8, 2, 2, 0, 0, 1));
+    String cat = b.op("Concat", x, up);
+    b.last().addAttribute(i("axis", 1));
+    String y = b.relu(b.conv(cat, 16, 8, 3, 1, 1, 1, true));
+    String out = b.convTranspose(y, 8, 8, 3, 2, 1, 1, 2);
+    b.rename(out, "output");
+    b.output("output", 1, 8, 16, 16);
+    return b;
+  }
+
+  /**
+   * Two ShuffleNetV2 units on 1x16x8x8: the first splits channels with Split, the second with two
+   * Slices; each runs 1x1 conv-BN-ReLU, depthwise 3x3 conv-BN, 1x1 conv-BN-ReLU on one half, concats
+   * and shuffles (Reshape, Transpose, Reshape); ReduceMean over H, W (keepdims 0) pools at the end.
+   */
+  public static OnnxModelBuilder shuffleNetV2Unit(long seed) {
+    OnnxModelBuilder b = new OnnxModelBuilder("shufflenetv2_unit", 13, seed);
+    String x = b.input("input", 1, 16, 8, 8);
+    for (int unit = 0; unit < 2; unit++) {
+      String left, right;
+      if (unit == 0) {
+        left = "split" + b.counter + "_a";
+        right = "split" + b.counter + "_b";
+        b.node("Split", new String[] {x, b.intInitializer("split" + b.counter + ".sizes", new long[] {8, 8}, 2)}, left, right)
+            .addAttribute(i("axis", 1));
+      } else {
+        left = b.op("Slice", x, b.intInitializer("sl" + b.counter + ".starts", new long[] {0}, 1),
+            b.intInitializer("sl" + b.counter + ".ends", new long[] {8}, 1), b.intInitializer("sl" + b.counter + ".axes", new long[] {1}, 1));
+        right = b.op("Slice", x, b.intInitializer("sl" + b.counter + ".starts", new long[] {8}, 1),
+            b.intInitializer("sl" + b.counter + ".ends", new long[] {Long.MAX_VALUE}, 1),
+            b.intInitializer("sl" + b.counter + ".axes", new long[] {-3}, 1));
+      }
+      String y = b.relu(b.batchNorm(b.conv(right, 8, 8, 1, 1, 0, 1, false), 8));
+      y = b.batchNorm(b.conv(y, 8, 8, 3, 1, 1, 8, false), 8);
+      y = b.relu(b.batchNorm(b.conv(y, 8, 8, 1, 1, 0, 1, false), 8));
+      String cat = b.op("Concat", left, y);
+      b.last().addAttribute(i("axis", 1));
+      String r = b.op("Reshape", cat, b.intInitializer("shuf" + b.counter + ".shape", new long[] {1, 2, 8, 8, 8}, 5));
+      String t = b.op("Transpose", r);
+      b.last().addAttribute(ints("perm", 0, 2, 1, 3, 4));
+      x = b.op("Reshape", t, b.intInitializer("shuf" + b.counter + ".back", new long[] {1, 16, 8, 8}, 4));
+    }
+    String out = b.op("ReduceMean", x);
+    b.last().addAttribute(ints("axes", 2, 3)).addAttribute(i("keepdims", 0));
+    b.rename(out, "output");
+    b.output("output", 1, 16);
+    return b;
+  }
+
   /** Renames the value produced by the last node that outputs {@code from}. */
   public void rename(String from, String to) {
     for (int n = 0; n < graph.getNodeCount(); n++) {

@@ -36,7 +36,30 @@ class OnnxRuntimeComparisonTest {
         Arguments.of("reducemean_keepdims0_opset13", (LongFunction<OnnxModelBuilder>) s -> reduceHead(s, 13, false, false)),
         Arguments.of("reducemean_keepdims1_opset18", (LongFunction<OnnxModelBuilder>) s -> reduceHead(s, 18, false, true)),
         Arguments.of("reducemax_keepdims0_opset18", (LongFunction<OnnxModelBuilder>) s -> reduceHead(s, 18, true, false)),
-        Arguments.of("reducemax_keepdims1_opset13", (LongFunction<OnnxModelBuilder>) s -> reduceHead(s, 13, true, true)));
+        Arguments.of("reducemax_keepdims1_opset13", (LongFunction<OnnxModelBuilder>) s -> reduceHead(s, 13, true, true)),
+        // structural ops (issue 14)
+        Arguments.of("unet_block", (LongFunction<OnnxModelBuilder>) OnnxModelBuilder::unetBlock),
+        Arguments.of("shufflenetv2_unit", (LongFunction<OnnxModelBuilder>) OnnxModelBuilder::shuffleNetV2Unit),
+        Arguments.of("reduce_channels_logsoftmax", (LongFunction<OnnxModelBuilder>) OnnxRuntimeComparisonTest::channelReduce));
+  }
+
+  /** ReduceMean over channels (keepdims), ReduceSum over W (axes input), a strided Slice, LogSoftmax on the last axis. */
+  static OnnxModelBuilder channelReduce(long seed) {
+    OnnxModelBuilder b = new OnnxModelBuilder("reduce_c", 13, seed);
+    String x = b.input("input", 1, 3, 12, 12);
+    String y = b.relu(b.conv(x, 3, 8, 3, 1, 1, 1, true));
+    String m = b.op("ReduceMean", y);
+    b.graph().getNodeBuilder(b.graph().getNodeCount() - 1).addAttribute(OnnxModelBuilder.ints("axes", 1));
+    String sum = b.op("ReduceSum", y, b.intInitializer("sum.axes", new long[] {-1}, 1));
+    b.graph().getNodeBuilder(b.graph().getNodeCount() - 1).addAttribute(OnnxModelBuilder.i("keepdims", 0));
+    String sl = b.op("Slice", sum, b.intInitializer("sl.starts", new long[] {-1, 1}, 2), b.intInitializer("sl.ends",
+        new long[] {-100, 12}, 2), b.intInitializer("sl.axes", new long[] {1, 2}, 2), b.intInitializer("sl.steps", new long[] {-2, 3}, 2));
+    String ls = b.op("LogSoftmax", sl);
+    b.rename(ls, "y");
+    b.output("y", 1, 4, 4);
+    b.rename(m, "mean");
+    b.output("mean", 1, 1, 12, 12);
+    return b;
   }
 
   /** Conv, ReLU, a ReduceMean/ReduceMax over [2, 3] (axes an attribute before opset 18, an input from 18), a Linear. */
@@ -59,17 +82,10 @@ class OnnxRuntimeComparisonTest {
   }
 
   @org.junit.jupiter.api.Test
-  void reductionsOverOtherAxesAreRefusedByName() {
-    OnnxModelBuilder b = new OnnxModelBuilder("reduce_c", 13, 1);
-    String x = b.input("input", 1, 3, 12, 12);
-    String r = b.op("ReduceMean", b.relu(b.conv(x, 3, 8, 3, 1, 1, 1, true)));
-    b.graph().getNodeBuilder(b.graph().getNodeCount() - 1).addAttribute(OnnxModelBuilder.ints("axes", 1));
-    b.rename(r, "y");
-    b.output("y", 1, 1, 12, 12);
-    UnsupportedFeatureException e = org.junit.jupiter.api.Assertions.assertThrows(UnsupportedFeatureException.class,
-        () -> OnnxImporter.fromProto(b.build(), "reduce_c.onnx", null));
-    assertTrue(e.getMessage().contains("ReduceMean") && e.getMessage().contains("spatial axes [2, 3]")
-        && e.getMessage().contains("axes [1]"), e.getMessage());
+  void reductionsOverOtherAxesAreGeneralReduceOps() {
+    Graph g = OnnxImporter.fromProto(channelReduce(1).build(), "reduce_c.onnx", null);
+    assertTrue(g.nodes().stream().anyMatch(n -> n.op() instanceof org.cnnhls.ir.ops.Op.Reduce r
+        && r.kind() == org.cnnhls.ir.ops.Op.ReduceKind.MEAN && java.util.Arrays.equals(r.axes(), new int[] {1})), g.dump());
   }
 
   @ParameterizedTest(name = "{0}")

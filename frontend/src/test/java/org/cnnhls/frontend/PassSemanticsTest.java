@@ -43,6 +43,8 @@ class PassSemanticsTest {
     MODELS.put("resnet_block", () -> imported(OnnxModelBuilder.resnetBlock(42), "resnet_block"));
     MODELS.put("mobilenetv2_block", () -> imported(OnnxModelBuilder.mobilenetV2Block(42), "mobilenetv2_block"));
     MODELS.put("pass_zoo", () -> imported(passZoo(42), "pass_zoo"));
+    MODELS.put("unet_block", () -> imported(OnnxModelBuilder.unetBlock(42), "unet_block"));
+    MODELS.put("shufflenetv2_unit", () -> imported(OnnxModelBuilder.shuffleNetV2Unit(42), "shufflenetv2_unit"));
     MODELS.put("digits_cnn", () -> OnnxImporter.load(DIGITS));
   }
 
@@ -105,6 +107,8 @@ class PassSemanticsTest {
     assertOps("mobilenetv2_block", Set.of("FusedConv", "FusedAdd"));
     assertOps("digits_cnn", Set.of("FusedConv", "Flatten", "FusedGemm"));
     assertOps("pass_zoo", Set.of("FusedConv", "AveragePool", "Flatten", "FusedGemm"));
+    assertOps("unet_block", Set.of("FusedConv", "Spread", "Concat"));
+    assertOps("shufflenetv2_unit", Set.of("FusedConv", "Slice", "Concat", "ChannelShuffle", "GlobalAveragePool", "Flatten"));
   }
 
   @Test

@@ -18,6 +18,9 @@ public final class ReferenceModels {
 
   public static final List<String> NAMES = List.of("lenet5", "small_vgg", "resnet_block", "mobilenetv2_block", "digits");
 
+  /** Models of the structural ops (issue 14): transposed convs, channel split and shuffle. */
+  public static final List<String> STRUCTURAL = List.of("unet_block", "shufflenetv2_unit");
+
   /** The digits example, relative to a module folder (where Maven runs tests). */
   public static final Path DIGITS_DIR = Path.of("../examples/digits");
 
@@ -28,7 +31,9 @@ public final class ReferenceModels {
       case "resnet_block" -> OnnxImporter.fromProto(OnnxModelBuilder.resnetBlock(11).build(), "resnet_block.onnx", null);
       case "mobilenetv2_block" -> OnnxImporter.fromProto(OnnxModelBuilder.mobilenetV2Block(11).build(), "mobilenetv2_block.onnx", null);
       case "digits" -> OnnxImporter.load(DIGITS_DIR.resolve("digits_cnn.onnx"));
-      default -> throw new IllegalArgumentException("no reference model " + name + "; known: " + NAMES);
+      case "unet_block" -> OnnxImporter.fromProto(OnnxModelBuilder.unetBlock(11).build(), "unet_block.onnx", null);
+      case "shufflenetv2_unit" -> OnnxImporter.fromProto(OnnxModelBuilder.shuffleNetV2Unit(11).build(), "shufflenetv2_unit.onnx", null);
+      default -> throw new IllegalArgumentException("no reference model " + name + "; known: " + NAMES + ", " + STRUCTURAL);
     };
     return PassManager.defaultPipeline().run(g);
   }

@@ -164,6 +164,15 @@ public final class IrParser {
       case "Transpose" -> new Op.Transpose(a.ints("perm"));
       case "Pad" -> new Op.Pad(a.ints("pads"), Op.PadMode.valueOf(a.word("mode").toUpperCase(Locale.ROOT)), a.f("value", 0f));
       case "Resize" -> resize(a, out);
+      case "ConvTranspose" -> new Op.ConvTranspose(a.pair("k", null), a.pair("s", 1), a.pads(), a.pair("op", 0), a.pair("d", 1),
+          a.i("group", 1));
+      case "Spread" -> new Op.Spread(a.pair("s", null), a.pads());
+      case "Slice" -> slice(a);
+      case "ChannelShuffle" -> new Op.ChannelShuffle(a.i("groups", null));
+      case "ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin" ->
+          new Op.Reduce(Op.ReduceKind.valueOf(type.substring(6).toUpperCase(Locale.ROOT)), a.ints("axes"),
+              a.i("keepdims", 1) != 0);
+      case "LogSoftmax" -> new Op.LogSoftmax(a.i("axis", -1), a.flag("coerce2d"));
       case "FusedConv" -> fusedConv(conv(a), parts);
       case "FusedGemm" -> new Op.FusedGemm(a.flag("transB"), activation(parts, 1));
       case "FusedAdd" -> new Op.FusedAdd(activation(parts, 1));
@@ -176,6 +185,16 @@ public final class IrParser {
 
   private static Op.Conv conv(Attrs a) {
     return new Op.Conv(a.pair("k", null), a.pair("s", 1), a.pads(), a.pair("d", 1), a.i("group", 1));
+  }
+
+  private static Op slice(Attrs a) {
+    int[] starts = a.ints("starts"), sizes = a.ints("sizes");
+    int[] steps = a.has("steps") ? a.ints("steps") : null;
+    if (steps == null) {
+      steps = new int[starts.length];
+      Arrays.fill(steps, 1);
+    }
+    return new Op.Slice(starts, steps, sizes);
   }
 
   private static Op averagePool(Attrs a) {
@@ -271,6 +290,10 @@ public final class IrParser {
         if (eq < 0) flags.add(tok);
         else values.put(tok.substring(0, eq), tok.substring(eq + 1));
       }
+    }
+
+    boolean has(String key) {
+      return values.containsKey(key);
     }
 
     boolean flag(String name) {

@@ -94,10 +94,20 @@ class IrParserTest {
     String fa1 = b.n("fa1", new Op.FusedAdd(new Op.Relu()), fg1, fg2);
     String fa2 = b.n("fa2", new Op.FusedAdd(null), fa1, fg3);
     String fa3 = b.n("fa3", new Op.FusedAdd(new Op.Clip(-1f, 1f)), fc3, fc3);
+    String ct = b.n("ct", new Op.ConvTranspose(new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0, 1, 1}, new int[] {1, 1},
+        new int[] {1, 1}, 2), x, b.c("ct.w", 4, 3, 2, 2), b.c("ct.b", 6));
+    String spread = b.n("spread", new Op.Spread(new int[] {2, 3}, new int[] {1, 0, -1, 2}), x);
+    String slice = b.n("slice", new Op.Slice(new int[] {0, 1, 7, 0}, new int[] {1, 2, -1, 3}, new int[] {1, 2, 4, 3}), x);
+    String slice2 = b.n("slice2", new Op.Slice(new int[] {0, 2, 0, 0}, new int[] {1, 1, 1, 1}, new int[] {1, 2, 8, 8}), x);
+    String shuffle = b.n("shuffle", new Op.ChannelShuffle(2), x);
+    String rsum = b.n("rsum", new Op.Reduce(Op.ReduceKind.SUM, new int[] {1, 3}, false), x);
+    String rmin = b.n("rmin", new Op.Reduce(Op.ReduceKind.MIN, new int[] {0}, true), shuffle);
+    String lsm = b.n("lsm", new Op.LogSoftmax(1, false), slice2);
+    String lsm2 = b.n("lsm2", new Op.LogSoftmax(1, true), spread);
     // a node named apart from its value, as the importer names them
     b.nodes.add(new Node("/last/Relu", new Op.Relu(), List.of(fa2), List.of("last")));
     return b.build("every_op", List.of(new ValueInfo(x, Shape.of(1, 4, 8, 8))),
-        sm, id, mm, up, fc1, fc2, fc4, fa3, "last", "conv.w");
+        sm, id, mm, up, fc1, fc2, fc4, fa3, "last", "conv.w", ct, slice, rsum, rmin, lsm, lsm2);
   }
 
   @Test

@@ -110,6 +110,14 @@ public final class FloatInterpreter {
     if (op instanceof Op.Transpose t) return FloatKernels.transpose(t, s.get(0), in.get(0), y);
     if (op instanceof Op.Pad p) return FloatKernels.pad(p, s.get(0), in.get(0), y);
     if (op instanceof Op.Resize r) return FloatKernels.resizeNearest(r, s.get(0), in.get(0), y);
+    if (op instanceof Op.ConvTranspose c) {
+      return FloatKernels.convTranspose(c, s.get(0), in.get(0), s.get(1), in.get(1), opt(in, 2), y);
+    }
+    if (op instanceof Op.Spread p) return FloatKernels.spread(p, s.get(0), in.get(0), y, 0f);
+    if (op instanceof Op.Slice sl) return FloatKernels.slice(sl, s.get(0), in.get(0), y);
+    if (op instanceof Op.ChannelShuffle cs) return FloatKernels.channelShuffle(cs, s.get(0), in.get(0));
+    if (op instanceof Op.Reduce r) return FloatKernels.reduce(r, s.get(0), in.get(0), y);
+    if (op instanceof Op.LogSoftmax ls) return FloatKernels.logSoftmax(ls, s.get(0), in.get(0));
     throw new IllegalStateException("no float kernel for " + op.type());
   }
 

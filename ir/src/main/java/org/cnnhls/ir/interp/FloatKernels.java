@@ -333,4 +333,144 @@ final class FloatKernels {
     }
     return y;
   }
+
+  // ---------------------------------------------------------------- structural ops (issue 14)
+
+  /** Scatter form of ONNX ConvTranspose: every input pixel adds w * x into its output window. */
+  static float[] convTranspose(Op.ConvTranspose op, Shape xs, float[] x, Shape ws, float[] w, float[] bias, Shape ys) {
+    int n = xs.dim(0), c = xs.dim(1), h = xs.dim(2), wd = xs.dim(3);
+    int mg = ws.dim(1), kh = ws.dim(2), kw = ws.dim(3), cg = c / op.group();
+    int m = ys.dim(1), oh = ys.dim(2), ow = ys.dim(3);
+    int sh = op.strides()[0], sw = op.strides()[1], pt = op.pads()[0], pl = op.pads()[1];
+    int dh = op.dilations()[0], dw = op.dilations()[1];
+    float[] y = new float[ys.size()];
+    IntStream jobs = IntStream.range(0, n * m);
+    if ((long) xs.size() * mg * kh * kw >= PARALLEL_MACS) jobs = jobs.parallel();
+    jobs.forEach(job -> {
+      int b = job / m, oc = job % m, g = oc / mg, mo = oc % mg;
+      double[] acc = new double[oh * ow];
+      if (bias != null) java.util.Arrays.fill(acc, bias[oc]);
+      for (int icg = 0; icg < cg; icg++) {
+        int ic = g * cg + icg, inBase = (b * c + ic) * h * wd;
+        for (int ky = 0; ky < kh; ky++) {
+          for (int kx = 0; kx < kw; kx++) {
+            double wv = w[((ic * mg + mo) * kh + ky) * kw + kx];
+            if (wv == 0) continue;
+            for (int iy = 0; iy < h; iy++) {
+              int oy = iy * sh - pt + ky * dh;
+              if (oy < 0 || oy >= oh) continue;
+              for (int ix = 0; ix < wd; ix++) {
+                int ox = ix * sw - pl + kx * dw;
+                if (ox < 0 || ox >= ow) continue;
+                acc[oy * ow + ox] += wv * x[inBase + iy * wd + ix];
+              }
+            }
+          }
+        }
+      }
+      int outBase = (b * m + oc) * oh * ow;
+      for (int i = 0; i < acc.length; i++) y[outBase + i] = (float) acc[i];
+    });
+    return y;
+  }
+
+  /** Zero insertion and padding (negative pads crop); {@code fill} where no input lands. */
+  static float[] spread(Op.Spread op, Shape xs, float[] x, Shape ys, float fill) {
+    int nc = xs.dim(0) * xs.dim(1), h = xs.dim(2), w = xs.dim(3), oh = ys.dim(2), ow = ys.dim(3);
+    int sh = op.strides()[0], sw = op.strides()[1], pt = op.pads()[0], pl = op.pads()[1];
+    float[] y = new float[ys.size()];
+    if (fill != 0) java.util.Arrays.fill(y, fill);
+    for (int p = 0; p < nc; p++) {
+      for (int iy = 0; iy < h; iy++) {
+        int oy = iy * sh + pt;
+        if (oy < 0 || oy >= oh) continue;
+        for (int ix = 0; ix < w; ix++) {
+          int ox = ix * sw + pl;
+          if (ox >= 0 && ox < ow) y[(p * oh + oy) * ow + ox] = x[(p * h + iy) * w + ix];
+        }
+      }
+    }
+    return y;
+  }
+
+  static float[] slice(Op.Slice op, Shape xs, float[] x, Shape ys) {
+    int r = xs.rank();
+    int[] inStride = xs.strides();
+    float[] y = new float[ys.size()];
+    int[] idx = new int[r];
+    for (int i = 0; i < y.length; i++) {
+      long src = 0;
+      for (int a = 0; a < r; a++) src += (long) (op.starts()[a] + op.steps()[a] * idx[a]) * inStride[a];
+      y[i] = x[(int) src];
+      for (int a = r - 1; a >= 0; a--) {
+        if (++idx[a] < ys.dim(a)) break;
+        idx[a] = 0;
+      }
+    }
+    return y;
+  }
+
+  static float[] channelShuffle(Op.ChannelShuffle op, Shape xs, float[] x) {
+    int n = xs.dim(0), c = xs.dim(1), plane = xs.dim(2) * xs.dim(3), g = op.groups(), per = c / g;
+    float[] y = new float[x.length];
+    for (int b = 0; b < n; b++) {
+      for (int ic = 0; ic < c; ic++) {
+        int oc = (ic % per) * g + ic / per;
+        System.arraycopy(x, (b * c + ic) * plane, y, (b * c + oc) * plane, plane);
+      }
+    }
+    return y;
+  }
+
+  static float[] reduce(Op.Reduce op, Shape xs, float[] x, Shape ys) {
+    boolean[] red = op.reducedAxes(xs);
+    int r = xs.rank();
+    // output index of every input element: strides of the kept axes
+    int[] outStride = new int[r];
+    for (int a = r - 1, s = 1; a >= 0; a--) {
+      if (red[a]) continue;
+      outStride[a] = s;
+      s *= xs.dim(a);
+    }
+    int outSize = ys.size();
+    double[] acc = new double[outSize];
+    boolean max = op.kind() == Op.ReduceKind.MAX, min = op.kind() == Op.ReduceKind.MIN;
+    if (max) java.util.Arrays.fill(acc, Double.NEGATIVE_INFINITY);
+    if (min) java.util.Arrays.fill(acc, Double.POSITIVE_INFINITY);
+    int[] idx = new int[r];
+    for (int i = 0; i < x.length; i++) {
+      int o = 0;
+      for (int a = 0; a < r; a++) o += idx[a] * outStride[a];
+      double v = x[i];
+      acc[o] = max ? Math.max(acc[o], v) : min ? Math.min(acc[o], v) : acc[o] + v;
+      for (int a = r - 1; a >= 0; a--) {
+        if (++idx[a] < xs.dim(a)) break;
+        idx[a] = 0;
+      }
+    }
+    int count = x.length / Math.max(1, outSize);
+    float[] y = new float[outSize];
+    for (int o = 0; o < outSize; o++) y[o] = (float) (op.kind() == Op.ReduceKind.MEAN ? acc[o] / count : acc[o]);
+    return y;
+  }
+
+  static float[] logSoftmax(Op.LogSoftmax op, Shape xs, float[] x) {
+    int axis = xs.axis(op.axis());
+    int outer = xs.product(0, axis);
+    int len = op.flatten2d() ? xs.product(axis, xs.rank()) : xs.dim(axis);
+    int inner = op.flatten2d() ? 1 : xs.product(axis + 1, xs.rank());
+    float[] y = new float[x.length];
+    for (int o = 0; o < outer; o++) {
+      for (int i = 0; i < inner; i++) {
+        int base = o * len * inner + i;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < len; j++) max = Math.max(max, x[base + j * inner]);
+        double sum = 0;
+        for (int j = 0; j < len; j++) sum += Math.exp(x[base + j * inner] - max);
+        double lse = max + Math.log(sum);
+        for (int j = 0; j < len; j++) y[base + j * inner] = (float) (x[base + j * inner] - lse);
+      }
+    }
+    return y;
+  }
 }

@@ -7,7 +7,7 @@ import org.cnnhls.ir.Shape;
 import org.cnnhls.ir.ops.Op;
 
 /**
- * For pure data-movement ops (Transpose, Pad, nearest Resize), the source index of every output
+ * For pure data-movement ops (Transpose, Pad, nearest Resize, Spread, Slice, ChannelShuffle), the source index of every output
  * element, -1 for constant padding. Computed by running the float kernel on element indices, so
  * the fixed-point interpreter moves raw integers exactly as the float reference moves floats.
  */
@@ -26,6 +26,9 @@ public final class IndexMaps {
     if (n.op() instanceof Op.Transpose t) moved = FloatKernels.transpose(t, in, idx, out);
     else if (n.op() instanceof Op.Pad p) moved = FloatKernels.pad(new Op.Pad(p.pads(), p.mode(), -1f), in, idx, out);
     else if (n.op() instanceof Op.Resize r) moved = FloatKernels.resizeNearest(r, in, idx, out);
+    else if (n.op() instanceof Op.Spread p) moved = FloatKernels.spread(p, in, idx, out, -1f);
+    else if (n.op() instanceof Op.Slice sl) moved = FloatKernels.slice(sl, in, idx, out);
+    else if (n.op() instanceof Op.ChannelShuffle cs) moved = FloatKernels.channelShuffle(cs, in, idx);
     else throw new IllegalArgumentException(n.op().type() + " is not a data-movement op");
     int[] map = new int[moved.length];
     for (int i = 0; i < map.length; i++) map[i] = (int) moved[i];

@@ -677,4 +677,245 @@ public sealed interface Op {
       return "Resize(" + attributes() + ")";
     }
   }
+
+  // ---------------------------------------------------------------- structural ops (issue 14)
+
+  /**
+   * 2-D transposed convolution. Inputs: X [N,C,H,W], W [C,M/group,kh,kw], optional B [M]. Output
+   * length per axis: s*(in-1) + output_padding + (k-1)*d + 1 - pad_begin - pad_end (output_shape and
+   * auto_pad are resolved into pads at import). The lower-conv-transpose pass rewrites it exactly
+   * into a Spread and a stride-1 Conv.
+   */
+  record ConvTranspose(int[] kernel, int[] strides, int[] pads, int[] outputPadding, int[] dilations, int group)
+      implements Op {
+    public String type() {
+      return "ConvTranspose";
+    }
+
+    public List<Shape> inferShapes(List<Shape> in) {
+      Shape x = in.get(0), w = in.get(1);
+      Spatial.requireRank4(x, "ConvTranspose input");
+      if (w.rank() != 4) throw new ModelException("ConvTranspose weight must be 4-D, got " + w);
+      int c = x.dim(1);
+      if (w.dim(0) != c || c % group != 0) {
+        throw new ModelException("ConvTranspose weight " + w + " does not match input " + x + " with group=" + group);
+      }
+      if (w.dim(2) != kernel[0] || w.dim(3) != kernel[1]) {
+        throw new ModelException("ConvTranspose kernel_shape " + kernel[0] + "x" + kernel[1] + " does not match weight " + w);
+      }
+      int m = w.dim(1) * group;
+      if (in.size() > 2 && in.get(2) != null && !in.get(2).equals(Shape.of(m))) {
+        throw new ModelException("ConvTranspose bias shape " + in.get(2) + " should be [" + m + "]");
+      }
+      int[] out = new int[2];
+      for (int a = 0; a < 2; a++) {
+        long o = (long) strides[a] * (x.dim(2 + a) - 1) + outputPadding[a] + (long) (kernel[a] - 1) * dilations[a] + 1
+            - pads[a] - pads[a + 2];
+        if (o <= 0 || o > Shape.MAX_ELEMENTS) throw new ModelException("ConvTranspose output length " + o + " on axis " + (2 + a));
+        out[a] = (int) o;
+      }
+      return List.of(Shape.of(x.dim(0), m, out[0], out[1]));
+    }
+
+    public long macs(List<Shape> in, List<Shape> out) {
+      return (long) in.get(0).size() * in.get(1).dim(1) * kernel[0] * kernel[1];
+    }
+
+    public String attributes() {
+      return Spatial.describe(kernel, strides, pads, dilations)
+          + (outputPadding[0] != 0 || outputPadding[1] != 0 ? " op=" + outputPadding[0] + "x" + outputPadding[1] : "")
+          + (group != 1 ? " group=" + group : "");
+    }
+
+    @Override public boolean equals(Object o) {
+      return o instanceof ConvTranspose c && Arrays.equals(kernel, c.kernel) && Arrays.equals(strides, c.strides)
+          && Arrays.equals(pads, c.pads) && Arrays.equals(outputPadding, c.outputPadding)
+          && Arrays.equals(dilations, c.dilations) && group == c.group;
+    }
+
+    @Override public int hashCode() {
+      return Arrays.hashCode(kernel) * 31 + Arrays.hashCode(pads) + group;
+    }
+
+    @Override public String toString() {
+      return "ConvTranspose(" + attributes() + ")";
+    }
+  }
+
+  /**
+   * Zero insertion on the two spatial axes of an NCHW tensor: stride-1 zeros between neighbouring
+   * pixels, then pads [top, left, bottom, right] of zeros (negative: cropped). Output length
+   * (in-1)*s + 1 + begin + end. With a stride-1 Conv it is a transposed convolution.
+   */
+  record Spread(int[] strides, int[] pads) implements Op {
+    public String type() {
+      return "Spread";
+    }
+
+    public List<Shape> inferShapes(List<Shape> in) {
+      Shape x = in.get(0);
+      Spatial.requireRank4(x, "Spread input");
+      int[] out = x.dims();
+      for (int a = 0; a < 2; a++) {
+        if (strides[a] < 1) throw new ModelException("Spread stride must be positive");
+        long o = (long) (x.dim(2 + a) - 1) * strides[a] + 1 + pads[a] + pads[a + 2];
+        if (o <= 0 || o > Shape.MAX_ELEMENTS) throw new ModelException("Spread output length " + o + " on axis " + (2 + a));
+        out[2 + a] = (int) o;
+      }
+      return List.of(new Shape(out));
+    }
+
+    public String attributes() {
+      return "s=" + strides[0] + "x" + strides[1] + " p=" + pads[0] + "," + pads[1] + "," + pads[2] + "," + pads[3];
+    }
+
+    @Override public boolean equals(Object o) {
+      return o instanceof Spread p && Arrays.equals(strides, p.strides) && Arrays.equals(pads, p.pads);
+    }
+
+    @Override public int hashCode() {
+      return Arrays.hashCode(strides) * 31 + Arrays.hashCode(pads);
+    }
+
+    @Override public String toString() {
+      return "Spread(" + attributes() + ")";
+    }
+  }
+
+  /**
+   * A strided slice with every axis resolved: per axis the first index {@code starts[a]}, the step
+   * {@code steps[a]} (non-zero, negative walks backwards) and the output length {@code sizes[a]}.
+   */
+  record Slice(int[] starts, int[] steps, int[] sizes) implements Op {
+    public String type() {
+      return "Slice";
+    }
+
+    public List<Shape> inferShapes(List<Shape> in) {
+      Shape x = in.get(0);
+      if (starts.length != x.rank() || steps.length != x.rank() || sizes.length != x.rank()) {
+        throw new ModelException("Slice has " + starts.length + " axes for input " + x);
+      }
+      for (int a = 0; a < x.rank(); a++) {
+        long last = starts[a] + (long) steps[a] * (sizes[a] - 1);
+        if (sizes[a] < 1 || steps[a] == 0 || starts[a] < 0 || starts[a] >= x.dim(a) || last < 0 || last >= x.dim(a)) {
+          throw new ModelException("Slice start " + starts[a] + " step " + steps[a] + " size " + sizes[a]
+              + " leaves axis " + a + " of " + x);
+        }
+      }
+      return List.of(new Shape(sizes.clone()));
+    }
+
+    /** The one axis it cuts with step 1, or -1 when it cuts none or several or steps. */
+    public int contiguousAxis(Shape x) {
+      int axis = -1;
+      for (int a = 0; a < x.rank(); a++) {
+        if (steps[a] != 1) return -1;
+        if (sizes[a] != x.dim(a)) {
+          if (axis >= 0) return -1;
+          axis = a;
+        }
+      }
+      return axis;
+    }
+
+    public String attributes() {
+      return "starts=" + Arrays.toString(starts).replace(" ", "") + " sizes=" + Arrays.toString(sizes).replace(" ", "")
+          + (Arrays.stream(steps).allMatch(v -> v == 1) ? "" : " steps=" + Arrays.toString(steps).replace(" ", ""));
+    }
+
+    @Override public boolean equals(Object o) {
+      return o instanceof Slice p && Arrays.equals(starts, p.starts) && Arrays.equals(steps, p.steps) && Arrays.equals(sizes, p.sizes);
+    }
+
+    @Override public int hashCode() {
+      return Arrays.hashCode(starts) * 31 + Arrays.hashCode(sizes);
+    }
+
+    @Override public String toString() {
+      return "Slice(" + attributes() + ")";
+    }
+  }
+
+  /**
+   * ShuffleNet's channel shuffle on NCHW: channel g*(C/groups) + j moves to j*groups + g (the
+   * Reshape [N,g,C/g,H,W], Transpose (0,2,1,3,4), Reshape [N,C,H,W] block).
+   */
+  record ChannelShuffle(int groups) implements Op {
+    public String type() {
+      return "ChannelShuffle";
+    }
+
+    public List<Shape> inferShapes(List<Shape> in) {
+      Shape x = in.get(0);
+      Spatial.requireRank4(x, "ChannelShuffle input");
+      if (groups < 1 || x.dim(1) % groups != 0) throw new ModelException("ChannelShuffle groups=" + groups + " does not divide " + x);
+      return List.of(x);
+    }
+
+    public String attributes() {
+      return "groups=" + groups;
+    }
+  }
+
+  enum ReduceKind { SUM, MEAN, MAX, MIN }
+
+  /** ReduceSum/Mean/Max/Min over sorted, distinct {@code axes} (never empty: import resolves "all"). */
+  record Reduce(ReduceKind kind, int[] axes, boolean keepdims) implements Op {
+    public String type() {
+      return "Reduce" + kind.name().charAt(0) + kind.name().substring(1).toLowerCase();
+    }
+
+    public List<Shape> inferShapes(List<Shape> in) {
+      Shape x = in.get(0);
+      boolean[] reduced = reducedAxes(x);
+      List<Integer> out = new java.util.ArrayList<>();
+      for (int a = 0; a < x.rank(); a++) {
+        if (!reduced[a]) out.add(x.dim(a));
+        else if (keepdims) out.add(1);
+      }
+      return List.of(new Shape(out.stream().mapToInt(Integer::intValue).toArray()));
+    }
+
+    public boolean[] reducedAxes(Shape x) {
+      boolean[] r = new boolean[x.rank()];
+      for (int a : axes) {
+        if (a < 0 || a >= x.rank() || r[a]) throw new ModelException(type() + " axes " + Arrays.toString(axes) + " invalid for " + x);
+        r[a] = true;
+      }
+      return r;
+    }
+
+    public String attributes() {
+      return "axes=" + Arrays.toString(axes).replace(" ", "") + (keepdims ? "" : " keepdims=0");
+    }
+
+    @Override public boolean equals(Object o) {
+      return o instanceof Reduce p && kind == p.kind && Arrays.equals(axes, p.axes) && keepdims == p.keepdims;
+    }
+
+    @Override public int hashCode() {
+      return Arrays.hashCode(axes) * 31 + kind.hashCode();
+    }
+
+    @Override public String toString() {
+      return type() + "(" + attributes() + ")";
+    }
+  }
+
+  /** log(softmax(x)) along {@code axis}; {@code flatten2d} as for {@link Softmax}. */
+  record LogSoftmax(int axis, boolean flatten2d) implements Op {
+    public String type() {
+      return "LogSoftmax";
+    }
+
+    public List<Shape> inferShapes(List<Shape> in) {
+      in.get(0).axis(axis);
+      return List.of(in.get(0));
+    }
+
+    public String attributes() {
+      return "axis=" + axis + (flatten2d ? " coerce2d" : "");
+    }
+  }
 }

@@ -40,6 +40,14 @@ public final class GraphEditor {
     return this;
   }
 
+  /** Puts {@code n} just before the node named like {@code at}. */
+  public GraphEditor insertBefore(Node at, Node n) {
+    nodes.add(indexOf(at), n);
+    taken.add(n.name());
+    taken.addAll(n.outputs());
+    return this;
+  }
+
   public GraphEditor remove(Node n) {
     nodes.remove(indexOf(n));
     return this;

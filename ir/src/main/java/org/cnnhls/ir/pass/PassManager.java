@@ -21,16 +21,18 @@ import org.cnnhls.ir.Verifier;
 public final class PassManager {
   /** Every pass, by name, in default pipeline order. Passes are stateless, so one instance each. */
   private static final Map<String, Pass> REGISTRY = registry(
-      new RemoveIdentityPass(), new FoldConstantsPass(), new RecognizeRelu6Pass(), new FoldBatchNormPass(),
-      new FoldPadPass(), new CanonicalizeFlattenPass(), new FoldBiasAddPass(), new FuseConvPass(), new FuseGemmPass(),
-      new FuseAddActivationPass());
+      new RemoveIdentityPass(), new FoldConstantsPass(), new RecognizeRelu6Pass(), new RecognizeChannelShufflePass(),
+      new LowerConvTransposePass(), new FoldBatchNormPass(), new FoldPadPass(), new CanonicalizeFlattenPass(),
+      new FoldBiasAddPass(), new FuseConvPass(), new FuseGemmPass(), new FuseAddActivationPass());
 
   /**
-   * The default order: cleanups first (identities, constants, Clip spelled as Relu6) so the folds
+   * The default order: cleanups first (identities, constants, Clip spelled as Relu6, the channel
+   * shuffle block as one op, ConvTranspose as Spread + Conv) so the folds
    * see plain layer patterns; folds into weights and pads next; fusion into engine ops last.
    */
   public static final List<String> DEFAULT_PIPELINE = List.of(
-      "remove-identity", "fold-constants", "recognize-relu6", "fold-batchnorm", "fold-pad", "canonicalize-flatten",
+      "remove-identity", "fold-constants", "recognize-relu6", "recognize-channel-shuffle", "lower-conv-transpose",
+      "fold-batchnorm", "fold-pad", "canonicalize-flatten",
       "fold-bias-add", "fuse-conv", "fuse-gemm", "fuse-add-activation");
 
   /** Dump after every pass when given to {@link #withDumpAfter}. */

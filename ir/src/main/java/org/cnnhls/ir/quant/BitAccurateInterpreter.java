@@ -103,7 +103,9 @@ public final class BitAccurateInterpreter {
       return IntKernels.concat(c, n.inputs().stream().map(g::shape).toList(), ins, fmts, fout, ys, sat);
     }
     if (op instanceof Op.Flatten || op instanceof Op.Reshape || op instanceof Op.Identity) return x;
-    if (op instanceof Op.Transpose || op instanceof Op.Resize || op instanceof Op.Pad) {
+    if (op instanceof Op.Reduce r) return IntKernels.reduce(r, xs, x, ys, fin, fout, sat);
+    if (op instanceof Op.Transpose || op instanceof Op.Resize || op instanceof Op.Pad || op instanceof Op.Spread
+        || op instanceof Op.Slice || op instanceof Op.ChannelShuffle) {
       int[] map = indexMaps.computeIfAbsent(n.name(), k -> IndexMaps.sourceIndex(g, n));
       int padRaw = op instanceof Op.Pad p ? fout.quantize(p.value()) : 0;
       int[] y = new int[map.length];

@@ -23,7 +23,8 @@ final class FixedPointOps {
   /** Ops that compute a new value through the requantize primitive (and so choose a format). */
   static boolean requantizes(Op op) {
     return isLinear(op) || op instanceof Op.FusedAdd || op instanceof Op.Add || op instanceof Op.AveragePool
-        || op instanceof Op.GlobalAveragePool || op instanceof Op.Concat;
+        || op instanceof Op.GlobalAveragePool || op instanceof Op.Concat
+        || (op instanceof Op.Reduce r && (r.kind() == Op.ReduceKind.SUM || r.kind() == Op.ReduceKind.MEAN));
   }
 
   static Op.Activation activation(Op op) {
@@ -54,7 +55,10 @@ final class FixedPointOps {
         || op instanceof Op.Reshape || op instanceof Op.Identity || op instanceof Op.Transpose || op instanceof Op.Resize) {
       return null;
     }
-    if (op instanceof Op.Pad) return null;
+    if (op instanceof Op.Pad || op instanceof Op.Spread || op instanceof Op.Slice || op instanceof Op.ChannelShuffle
+        || op instanceof Op.Reduce) {
+      return null;
+    }
     return "no integer form";
   }
 }

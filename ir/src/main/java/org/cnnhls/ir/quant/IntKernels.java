@@ -730,6 +730,50 @@ public final class IntKernels {
     return y;
   }
 
+  /**
+   * Reduce over any axes: max/min of raw values in the input's format; sum exactly in int64, then
+   * the one requantize (M = 1, shift F_in - F_out); mean as a global average (M = round(2^20 / N),
+   * shift 20 + F_in - F_out).
+   */
+  static int[] reduce(Op.Reduce op, Shape xs, int[] x, Shape ys, FixedType fin, FixedType fout, AtomicLong sat) {
+    boolean[] red = op.reducedAxes(xs);
+    int r = xs.rank();
+    int[] outStride = new int[r];
+    for (int a = r - 1, st = 1; a >= 0; a--) {
+      if (red[a]) continue;
+      outStride[a] = st;
+      st *= xs.dim(a);
+    }
+    int outSize = ys.size();
+    long[] acc = new long[outSize];
+    boolean max = op.kind() == Op.ReduceKind.MAX, min = op.kind() == Op.ReduceKind.MIN;
+    if (max) java.util.Arrays.fill(acc, Long.MIN_VALUE);
+    if (min) java.util.Arrays.fill(acc, Long.MAX_VALUE);
+    int[] idx = new int[r];
+    for (int i = 0; i < x.length; i++) {
+      int o = 0;
+      for (int a = 0; a < r; a++) o += idx[a] * outStride[a];
+      acc[o] = max ? Math.max(acc[o], x[i]) : min ? Math.min(acc[o], x[i]) : acc[o] + x[i];
+      for (int a = r - 1; a >= 0; a--) {
+        if (++idx[a] < xs.dim(a)) break;
+        idx[a] = 0;
+      }
+    }
+    int[] y = new int[outSize];
+    if (max || min) {
+      for (int o = 0; o < outSize; o++) y[o] = (int) acc[o];
+      return y;
+    }
+    boolean mean = op.kind() == Op.ReduceKind.MEAN;
+    int mult = mean ? avgMultiplier(x.length / outSize) : 1;
+    int shift = (mean ? AVG_SHIFT : 0) + fin.frac() - fout.frac();
+    for (int o = 0; o < outSize; o++) {
+      if (Requantize.saturates(acc[o], mult, shift, fout.width())) sat.incrementAndGet();
+      y[o] = Requantize.apply(acc[o], mult, shift, fout.width());
+    }
+    return y;
+  }
+
   static int[] globalMax(Shape xs, int[] x) {
     int nc = xs.dim(0) * xs.dim(1), hw = xs.product(2, xs.rank());
     int[] y = new int[nc];

@@ -273,6 +273,9 @@ public record ValueRanges(Map<String, Double> maxAbs, String source, Map<String,
       return m;
     }
     if (op instanceof Op.Pad p) return Math.max(x, Math.abs(p.value()));
+    if (op instanceof Op.Reduce red && red.kind() == Op.ReduceKind.SUM) {
+      return x * ((double) g.shape(n.input(0)).size() / g.shape(n.output()).size());
+    }
     return x; // pooling, layout ops: never larger than the input
   }
 
