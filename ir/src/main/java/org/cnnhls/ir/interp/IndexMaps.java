@@ -25,7 +25,7 @@ public final class IndexMaps {
     float[] moved;
     if (n.op() instanceof Op.Transpose t) moved = FloatKernels.transpose(t, in, idx, out);
     else if (n.op() instanceof Op.Pad p) moved = FloatKernels.pad(new Op.Pad(p.pads(), p.mode(), -1f), in, idx, out);
-    else if (n.op() instanceof Op.Resize r) moved = FloatKernels.resizeNearest(r, in, idx, out);
+    else if (n.op() instanceof Op.Resize r && !r.linear()) moved = FloatKernels.resizeNearest(r, in, idx, out);
     else throw new IllegalArgumentException(n.op().type() + " is not a data-movement op");
     int[] map = new int[moved.length];
     for (int i = 0; i < map.length; i++) map[i] = (int) moved[i];
