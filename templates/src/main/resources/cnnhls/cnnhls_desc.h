@@ -21,7 +21,9 @@ enum OpKind {
   OP_GAVGPOOL = 5,  // global average pool: as OP_AVGPOOL with N = H * W
   OP_GMAXPOOL = 6,  // global max pool
   OP_COPY = 7,      // concat slice: requant(in, M = 1, s = shift_out) into channels [concat_c_off, +in_c) of out
-  OP_ACT = 8        // standalone activation on raw values (same format in and out)
+  OP_ACT = 8,       // standalone activation on raw values (same format in and out)
+  // issue 14 (Mul, Resize)
+  OP_MUL = 9        // out = requant(a * b, M = 1, s = shift_out); b per mul_kind (see LayerDesc)
 };
 
 // Shift of the average-pool multiplier: M = round(2^AVG_SHIFT / N) = (2^(AVG_SHIFT+1) + N) / (2N).
@@ -49,6 +51,10 @@ struct LayerDesc {
   int shift_a, shift_b, shift_out;         // ADD / AVGPOOL / COPY shifts, see OpKind
   int count_include_pad;                   // AVGPOOL divisor counts padded positions
   int concat_c_off;                        // COPY: first output channel of this slice
+  // issue 14 (Mul, Resize)
+  int mul_kind;                            // MUL: b is 0 a tensor like a at in2_off, 1 one factor per
+                                           // channel at in2_off (fmap), 2 out_c constant factors in the
+                                           // quant blob at q_off (pairs (factor, 0))
 };
 
 }  // namespace cnnhls

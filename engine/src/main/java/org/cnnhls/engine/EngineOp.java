@@ -5,7 +5,9 @@ package org.cnnhls.engine;
  * the name its C++ enumerator without the OP_ prefix (the contract test compares both with C++).
  */
 public enum EngineOp {
-  CONV(0), GEMM(1), ADD(2), MAXPOOL(3), AVGPOOL(4), GAVGPOOL(5), GMAXPOOL(6), COPY(7), ACT(8);
+  CONV(0), GEMM(1), ADD(2), MAXPOOL(3), AVGPOOL(4), GAVGPOOL(5), GMAXPOOL(6), COPY(7), ACT(8),
+  // issue 14 (Mul, Resize)
+  MUL(9);
 
   public final int code;
 

@@ -301,6 +301,19 @@ public final class Lowering {
     quantSize += mq.length;
   }
 
+  /**
+   * Appends per-channel constants (issue 14: a Mul's constant factors) to the quant blob as (value, 0)
+   * pairs, so q_off keeps counting channels; returns that q_off.
+   */
+  int quantPairs(int[] values) {
+    int qOff = quantSize / 2;
+    int[] pairs = new int[2 * values.length];
+    for (int c = 0; c < values.length; c++) pairs[2 * c] = values[c];
+    quantChunks.add(pairs);
+    quantSize += pairs.length;
+    return qOff;
+  }
+
   /** Widens accWidth/multWidth so the engine's accumulator and requantize operands hold this layer. */
   private void accumulatorWidths(LayerDescriptor.Builder b, LinearQuant lq, int inWidth) {
     int outs = lq.outChannels();

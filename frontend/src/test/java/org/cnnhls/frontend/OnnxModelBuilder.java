@@ -255,6 +255,27 @@ public final class OnnxModelBuilder {
     return b;
   }
 
+  /**
+   * A squeeze-excitation block (issue 14) on 1x16x8x8: conv 3x3 + ReLU, global average pool, 1x1
+   * conv 16 -> 4 + ReLU, 1x1 conv 4 -> 16, the gate ReLU6 then a constant Mul by 1/6 (a scalar
+   * constant Mul: HardSigmoid's shape without its offset), the per-channel Mul of the conv output by
+   * the gate, and a same-shape Mul with the block input.
+   */
+  public static OnnxModelBuilder seBlock(long seed) {
+    OnnxModelBuilder b = new OnnxModelBuilder("se_block", 13, seed);
+    String x = b.input("input", 1, 16, 8, 8);
+    String y = b.relu(b.conv(x, 16, 16, 3, 1, 1, 1, true));
+    String s = b.op("GlobalAveragePool", y);
+    s = b.relu(b.conv(s, 16, 4, 1, 1, 0, 1, true));
+    s = b.relu6(b.conv(s, 4, 16, 1, 1, 0, 1, true));
+    s = b.op("Mul", s, b.initializer("gate.scale", new float[] {1f / 6}));
+    String z = b.op("Mul", y, s);
+    String out = b.op("Mul", z, x);
+    b.rename(out, "output");
+    b.output("output", 1, 16, 8, 8);
+    return b;
+  }
+
   /** Renames the value produced by the last node that outputs {@code from}. */
   public void rename(String from, String to) {
     for (int n = 0; n < graph.getNodeCount(); n++) {

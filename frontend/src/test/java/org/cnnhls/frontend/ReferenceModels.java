@@ -28,6 +28,8 @@ public final class ReferenceModels {
       case "resnet_block" -> OnnxImporter.fromProto(OnnxModelBuilder.resnetBlock(11).build(), "resnet_block.onnx", null);
       case "mobilenetv2_block" -> OnnxImporter.fromProto(OnnxModelBuilder.mobilenetV2Block(11).build(), "mobilenetv2_block.onnx", null);
       case "digits" -> OnnxImporter.load(DIGITS_DIR.resolve("digits_cnn.onnx"));
+      // issue 14 blocks, outside NAMES (not every layer of the ladder runs them)
+      case "se_block" -> OnnxImporter.fromProto(OnnxModelBuilder.seBlock(11).build(), "se_block.onnx", null);
       default -> throw new IllegalArgumentException("no reference model " + name + "; known: " + NAMES);
     };
     return PassManager.defaultPipeline().run(g);
