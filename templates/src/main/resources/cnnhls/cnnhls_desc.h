@@ -23,7 +23,8 @@ enum OpKind {
   OP_COPY = 7,      // concat slice: requant(in, M = 1, s = shift_out) into channels [concat_c_off, +in_c) of out
   OP_ACT = 8,       // standalone activation on raw values (same format in and out)
   // issue 14 (Mul, Resize)
-  OP_MUL = 9        // out = requant(a * b, M = 1, s = shift_out); b per mul_kind (see LayerDesc)
+  OP_MUL = 9,       // out = requant(a * b, M = 1, s = shift_out); b per mul_kind (see LayerDesc)
+  OP_RESIZE = 10    // nearest / bilinear Resize on H and W from the compiler's tables (cnnhls_engine.h)
 };
 
 // Shift of the average-pool multiplier: M = round(2^AVG_SHIFT / N) = (2^(AVG_SHIFT+1) + N) / (2N).
@@ -55,6 +56,9 @@ struct LayerDesc {
   int mul_kind;                            // MUL: b is 0 a tensor like a at in2_off, 1 one factor per
                                            // channel at in2_off (fmap), 2 out_c constant factors in the
                                            // quant blob at q_off (pairs (factor, 0))
+  int rs_coord, rs_nearest;                // RESIZE: coordinate mode, nearest mode (-1: linear), as
+  int rs_scale_h, rs_scale_w;              // the IR's enums, and the float scales' bits: for the
+                                           // timing models only (the kernel reads its tables)
 };
 
 }  // namespace cnnhls

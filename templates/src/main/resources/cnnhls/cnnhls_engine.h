@@ -1592,6 +1592,74 @@ inline void global_pool_layer(const LayerDesc &d, const act_beat_t *fmap_in, act
   }
 }
 
+// ------------------------------------------------------------------------------------ resize (issue 14)
+
+// RESIZE: nearest or bilinear on H and W, same format in and out. The compiler writes the tables
+// into the quant blob at q_off: per output row (the plane offsets i0 * in_w and i1 * in_w of its two
+// source rows, the weight ly of row i1), then per output column (i0, i1, the weight lx of i1), the
+// weights with RS_WEIGHT_BITS fraction bits (nearest: i1 = i0, weight 0, so the result is the copy).
+// The tables load once (one burst); per channel and output row both source rows are read into line
+// buffers (one burst of beats each, AE banks), then the output row is computed at one value per
+// cycle and written: sum = (ONE - ly)((ONE - lx) a + lx b) + ly((ONE - lx) c + lx e), exact, then
+// requantize with M = 1, s = 2 RS_WEIGHT_BITS (the golden model's IntKernels.resizeBilinear).
+static const int RS_WEIGHT_BITS = 8, RS_ONE = 1 << RS_WEIGHT_BITS;
+// multiplier operand widths (signed): values, weights 0..RS_ONE, one row's interpolation
+static const int RS_V_W = CNNHLS_ACT_W, RS_L_W = RS_WEIGHT_BITS + 2, RS_T_W = CNNHLS_ACT_W + RS_WEIGHT_BITS + 2;
+
+inline void resize_layer(const LayerDesc &d, const int *quant, const act_beat_t *fmap_in, act_store_t *fmap) {
+  CNNHLS_PRAGMA(HLS INLINE off)
+  static act_t line0[AE][LINE_BANK], line1[AE][LINE_BANK];
+  CNNHLS_PRAGMA(HLS ARRAY_PARTITION variable=line0 complete dim=1)
+  CNNHLS_PRAGMA(HLS ARRAY_PARTITION variable=line1 complete dim=1)
+  static int row0[MAX_W], row1[MAX_W], wrow[MAX_W], col0[MAX_W], col1[MAX_W], wcol[MAX_W];
+  const int nt = 3 * (d.out_h + d.out_w);
+  CNNHLS_TRACE_DDR("rs_tab", nt, nt);
+  int k = 0, f = 0;  // table entry, its field
+  for (int i = 0; i < nt; i++) {
+    CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_HW)
+    CNNHLS_PRAGMA(HLS PIPELINE II=1)
+    const int v = quant[2 * d.q_off + i];
+    const int rows = k < d.out_h, j = rows ? k : k - d.out_h;
+    if (rows) {
+      if (f == 0) row0[j] = v;
+      else if (f == 1) row1[j] = v;
+      else wrow[j] = v;
+    } else {
+      if (f == 0) col0[j] = v;
+      else if (f == 1) col1[j] = v;
+      else wcol[j] = v;
+    }
+    if (++f == 3) {
+      f = 0;
+      k++;
+    }
+  }
+  const int in_plane = mul_add(d.in_w, d.in_h);
+  int in_ch = d.in_off, out_row = d.out_off;
+  for (int ch = 0; ch < d.out_c; ch++, in_ch += in_plane) {
+    CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_CH)
+    for (int oy = 0; oy < d.out_h; oy++, out_row += d.out_w) {
+      CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_HW)
+      read_segment(fmap_in, in_ch + row0[oy], d.in_w, 0, line0, "rs_line");
+      read_segment(fmap_in, in_ch + row1[oy], d.in_w, 0, line1, "rs_line");
+      const ap_int<RS_L_W> ly = wrow[oy], my = RS_ONE - wrow[oy];
+      CNNHLS_TRACE_DDR("rs_out", d.out_w, d.out_w);
+      for (int ox = 0; ox < d.out_w; ox++) {
+        CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_HW)
+        CNNHLS_PRAGMA(HLS PIPELINE II=1)
+        const int c0 = col0[ox], c1 = col1[ox];
+        const ap_int<RS_L_W> lx = wcol[ox], mx = RS_ONE - wcol[ox];
+        const ap_int<RS_V_W> a = line0[c0 & (AE - 1)][c0 >> AE_LOG], b = line0[c1 & (AE - 1)][c1 >> AE_LOG];
+        const ap_int<RS_V_W> c = line1[c0 & (AE - 1)][c0 >> AE_LOG], e = line1[c1 & (AE - 1)][c1 >> AE_LOG];
+        const ap_int<RS_T_W> top = ap_int<RS_T_W>(a * mx) + ap_int<RS_T_W>(b * lx);
+        const ap_int<RS_T_W> bot = ap_int<RS_T_W>(c * mx) + ap_int<RS_T_W>(e * lx);
+        const long long sum = ap_int<RS_T_W + RS_L_W>(top * my).to_int64() + ap_int<RS_T_W + RS_L_W>(bot * ly).to_int64();
+        fmap[out_row + ox] = act_store_t(requantize(sum, 1, 2 * RS_WEIGHT_BITS, d.out_width));
+      }
+    }
+  }
+}
+
 // ------------------------------------------------------------------------------------ dispatch
 
 // Runs one layer (what the top function does for each descriptor).
@@ -1602,6 +1670,7 @@ inline void run_layer(const LayerDesc &d, const wgt_beat_t *weights, const bias_
     case OP_GEMM: gemm_layer(d, weights, bias, quant, fmap); break;
     case OP_ADD: add_layer(d, fmap_in, fmap, fmap_out); break;
     case OP_MUL: mul_layer(d, fmap_in, fmap, fmap_out, quant); break;
+    case OP_RESIZE: resize_layer(d, quant, fmap_in, fmap); break;
     case OP_MAXPOOL:
     case OP_AVGPOOL: pool_layer(d, fmap_in, fmap); break;
     case OP_GAVGPOOL:
@@ -1698,6 +1767,10 @@ inline const char *layer_fits(const LayerDesc &d) {
       if (d.in_c != d.out_c || d.in_h != d.out_h || d.in_w != d.out_w) return "mul input and output shapes differ";
       if (d.mul_kind < 0 || d.mul_kind > 2) return "mul_kind must be 0, 1 or 2";
       if (d.mul_kind != 0 && d.out_c > MUL_MAX_C) return "per-channel Mul with more channels than CNNHLS_MUL_MAX_C";
+      return 0;
+    case OP_RESIZE:
+      if (d.in_c != d.out_c) return "resize keeps the channel count";
+      if (d.in_w > MAX_W || d.out_w > MAX_W || d.out_h > MAX_W) return "resize row or table longer than CNNHLS_MAX_W";
       return 0;
     case OP_COPY:
       if (d.in_h != d.out_h || d.in_w != d.out_w) return "concat slices must match the output's H and W";

@@ -323,6 +323,21 @@ SC_MODULE(Engine) {
       }
     } else if (d.op == cnnhls::OP_MUL) {
       c += mul_layer(d);
+    } else if (d.op == cnnhls::OP_RESIZE) {
+      // resize_layer (issue 14): the tables' burst, the plane by mul_add; per channel and output row
+      // its two source rows (offsets from the table, one burst of beats each) and the output row
+      const long long nt = 3LL * (d.out_h + d.out_w), plane = (long long)d.in_h * d.in_w;
+      c += lp(1, 3, 4, nt, nt) + mul(d.in_w, d.in_h);
+      for (int ch = 0; ch < d.out_c; ch++) {
+        for (int oy = 0; oy < d.out_h; oy++) {
+          for (int k = 0; k < 2; k++) {
+            const long long a0 = d.in_off + ch * plane + quant[2 * d.q_off + 3 * oy + k];
+            const long long nb = cnnhls::beats_holding((int)a0, d.in_w);
+            c += lp(1, 3, CNNHLS_AXI_BYTES, nb, nb);
+          }
+          c += lp(1, 8, ab, d.out_w, d.out_w);
+        }
+      }
     } else if (d.op == cnnhls::OP_GAVGPOOL || d.op == cnnhls::OP_GMAXPOOL) {
       const long long hw = (long long)d.in_h * d.in_w;
       c = mul(d.in_w, d.in_h);

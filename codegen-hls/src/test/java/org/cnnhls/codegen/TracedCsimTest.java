@@ -65,6 +65,9 @@ class TracedCsimTest {
     // issue 14: the three Mul forms (constant scalar, per-channel gate, same shape)
     cases.add(new String[] {"se_block", "16", "false"});
     cases.add(new String[] {"se_block", "8", "false"});
+    // issue 14: nearest and bilinear (half_pixel, align_corners) RESIZE
+    cases.add(new String[] {"resize_block", "16", "false"});
+    cases.add(new String[] {"resize_block", "8", "false"});
     // two at a time (g++ dominates); rows stay in case order
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
     List<java.util.concurrent.Future<List<Row>>> futures = new ArrayList<>();

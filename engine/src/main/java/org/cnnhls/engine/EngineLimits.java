@@ -34,6 +34,7 @@ public record EngineLimits(int maxK, int maxStride, int maxDilation, int maxFcIn
         }
         case GEMM -> maxFcIn = Math.max(maxFcIn, d.inC());
         case AVGPOOL -> maxPoolWin = Math.max(maxPoolWin, d.kH() * d.kW());
+        case RESIZE -> maxW = Math.max(maxW, d.outH()); // its row table is MAX_W long
         default -> { }
       }
     }

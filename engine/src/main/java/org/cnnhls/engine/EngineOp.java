@@ -7,7 +7,7 @@ package org.cnnhls.engine;
 public enum EngineOp {
   CONV(0), GEMM(1), ADD(2), MAXPOOL(3), AVGPOOL(4), GAVGPOOL(5), GMAXPOOL(6), COPY(7), ACT(8),
   // issue 14 (Mul, Resize)
-  MUL(9);
+  MUL(9), RESIZE(10);
 
   public final int code;
 

@@ -314,6 +314,15 @@ public final class Lowering {
     return qOff;
   }
 
+  /** Appends ints (an even count, so q_off keeps counting pairs) to the quant blob; returns their q_off. */
+  int quantInts(int[] values) {
+    if ((values.length & 1) != 0) throw new IllegalArgumentException("quant blob entries come in pairs");
+    int qOff = quantSize / 2;
+    quantChunks.add(values);
+    quantSize += values.length;
+    return qOff;
+  }
+
   /** Widens accWidth/multWidth so the engine's accumulator and requantize operands hold this layer. */
   private void accumulatorWidths(LayerDescriptor.Builder b, LinearQuant lq, int inWidth) {
     int outs = lq.outChannels();

@@ -276,6 +276,37 @@ public final class OnnxModelBuilder {
     return b;
   }
 
+  /** A string attribute. */
+  public static AttributeProto s(String name, String v) {
+    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
+        .setS(com.google.protobuf.ByteString.copyFromUtf8(v)).build();
+  }
+
+  /** Resize (opset 11+) to constant sizes on H and W, by mode and coordinate transform. */
+  public String resize(String x, long c, long h, long w, String mode, String coord) {
+    String id = "resize" + counter;
+    String out = op("Resize", x, "", "", intInitializer(id + ".sizes", new long[] {1, c, h, w}, 4));
+    last().addAttribute(s("mode", mode)).addAttribute(s("coordinate_transformation_mode", coord));
+    return out;
+  }
+
+  /**
+   * Resize blocks (issue 14) on 1x8x6x6: conv 3x3 + ReLU, nearest x2 (half_pixel, round_prefer_floor),
+   * bilinear down to 8x8 (half_pixel, a ratio of 2/3), bilinear x2 (align_corners), conv 3x3 8 -> 4.
+   */
+  public static OnnxModelBuilder resizeBlock(long seed) {
+    OnnxModelBuilder b = new OnnxModelBuilder("resize_block", 13, seed);
+    String x = b.input("input", 1, 8, 6, 6);
+    String y = b.relu(b.conv(x, 8, 8, 3, 1, 1, 1, true));
+    y = b.resize(y, 8, 12, 12, "nearest", "half_pixel");
+    y = b.resize(y, 8, 8, 8, "linear", "half_pixel");
+    y = b.resize(y, 8, 16, 16, "linear", "align_corners");
+    String out = b.conv(y, 8, 4, 3, 1, 1, 1, true);
+    b.rename(out, "output");
+    b.output("output", 1, 4, 16, 16);
+    return b;
+  }
+
   /** Renames the value produced by the last node that outputs {@code from}. */
   public void rename(String from, String to) {
     for (int n = 0; n < graph.getNodeCount(); n++) {

@@ -30,6 +30,7 @@ public final class ReferenceModels {
       case "digits" -> OnnxImporter.load(DIGITS_DIR.resolve("digits_cnn.onnx"));
       // issue 14 blocks, outside NAMES (not every layer of the ladder runs them)
       case "se_block" -> OnnxImporter.fromProto(OnnxModelBuilder.seBlock(11).build(), "se_block.onnx", null);
+      case "resize_block" -> OnnxImporter.fromProto(OnnxModelBuilder.resizeBlock(11).build(), "resize_block.onnx", null);
       default -> throw new IllegalArgumentException("no reference model " + name + "; known: " + NAMES);
     };
     return PassManager.defaultPipeline().run(g);

@@ -297,22 +297,7 @@ final class FloatKernels {
   static float[] resizeNearest(Op.Resize op, Shape xs, float[] x, Shape ys) {
     int r = xs.rank();
     int[][] map = new int[r][];
-    for (int ax = 0; ax < r; ax++) {
-      int in = xs.dim(ax), out = ys.dim(ax);
-      float scale = op.scales()[ax];
-      map[ax] = new int[out];
-      for (int o = 0; o < out; o++) {
-        double src = sourceCoordinate(op.coordinateMode(), o, in, out, scale);
-        double fl = Math.floor(src);
-        long idx = switch (op.nearestMode()) {
-          case ROUND_PREFER_FLOOR -> src == fl + 0.5 ? (long) fl : Math.round(src);
-          case ROUND_PREFER_CEIL -> src == fl + 0.5 ? (long) fl + 1 : Math.round(src);
-          case FLOOR -> (long) fl;
-          case CEIL -> (long) Math.ceil(src);
-        };
-        map[ax][o] = (int) Math.max(0, Math.min(in - 1, idx));
-      }
-    }
+    for (int ax = 0; ax < r; ax++) map[ax] = nearestAxis(op.coordinateMode(), op.nearestMode(), xs.dim(ax), ys.dim(ax), op.scales()[ax]);
     int[] inStrides = xs.strides();
     float[] y = new float[ys.size()];
     int[] counter = new int[r];
@@ -326,6 +311,23 @@ final class FloatKernels {
       }
     }
     return y;
+  }
+
+  /** Nearest Resize along one axis: the source index of every output index. */
+  static int[] nearestAxis(Op.CoordinateMode mode, Op.NearestMode nearest, int in, int out, float scale) {
+    int[] map = new int[out];
+    for (int o = 0; o < out; o++) {
+      double src = sourceCoordinate(mode, o, in, out, scale);
+      double fl = Math.floor(src);
+      long idx = switch (nearest) {
+        case ROUND_PREFER_FLOOR -> src == fl + 0.5 ? (long) fl : Math.round(src);
+        case ROUND_PREFER_CEIL -> src == fl + 0.5 ? (long) fl + 1 : Math.round(src);
+        case FLOOR -> (long) fl;
+        case CEIL -> (long) Math.ceil(src);
+      };
+      map[o] = (int) Math.max(0, Math.min(in - 1, idx));
+    }
+    return map;
   }
 
   /**
