@@ -175,8 +175,8 @@ public final class Lowering {
     }
     if (!bad.isEmpty()) {
       throw new ModelException("the overlay engine cannot map node" + (bad.size() > 1 ? "s " : " ") + String.join(", ", bad)
-          + "; supported: conv, depthwise conv, fully connected, add, max/average/global pooling, channel concat, "
-          + "ReLU/ReLU6/Clip/LeakyReLU");
+          + "; supported: conv, depthwise conv, fully connected, add, mul (same shape, per channel or constant), "
+          + "max/average/global pooling, nearest/bilinear resize on H and W, channel concat, ReLU/ReLU6/Clip/LeakyReLU");
     }
   }
 
