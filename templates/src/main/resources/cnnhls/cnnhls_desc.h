@@ -22,7 +22,9 @@ enum OpKind {
   OP_GMAXPOOL = 6,  // global max pool
   OP_COPY = 7,      // concat slice: requant(in, M = 1, s = shift_out) into channels [concat_c_off, +in_c) of out
   OP_ACT = 8,       // standalone activation on raw values (same format in and out)
-  // structural ops (issue 14)
+  // issue 14 (Mul, Resize; structural ops)
+  OP_MUL = 9,       // out = requant(a * b, M = 1, s = shift_out); b per mul_kind (see LayerDesc)
+  OP_RESIZE = 10,   // nearest / bilinear Resize on H and W from the compiler's tables (cnnhls_engine.h)
   OP_SPREAD = 11    // zero insertion: in[y][x] to out[pad_t + y*s_h][pad_l + x*s_w], zeros elsewhere (same format)
 };
 
@@ -51,6 +53,13 @@ struct LayerDesc {
   int shift_a, shift_b, shift_out;         // ADD / AVGPOOL / COPY shifts, see OpKind
   int count_include_pad;                   // AVGPOOL divisor counts padded positions
   int concat_c_off;                        // COPY: first output channel of this slice
+  // issue 14 (Mul, Resize)
+  int mul_kind;                            // MUL: b is 0 a tensor like a at in2_off, 1 one factor per
+                                           // channel at in2_off (fmap), 2 out_c constant factors in the
+                                           // quant blob at q_off (pairs (factor, 0))
+  int rs_coord, rs_nearest;                // RESIZE: coordinate mode, nearest mode (-1: linear), as
+  int rs_scale_h, rs_scale_w;              // the IR's enums, and the float scales' bits: for the
+                                           // timing models only (the kernel reads its tables)
 };
 
 }  // namespace cnnhls

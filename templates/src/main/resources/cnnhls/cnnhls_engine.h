@@ -22,7 +22,8 @@
 //             CNNHLS_FC_NB (256)       outputs per block of a fully connected layer
 //             CNNHLS_FC_LANES (WE)     weights a fully connected layer multiplies per cycle: one beat
 //             CNNHLS_ACT_PER_BEAT (AE) the same as a literal for the HLS pragmas (config header)
-//             CNNHLS_EW_CHUNK (1024)   element-wise chunk (add, copy, activation)
+//             CNNHLS_EW_CHUNK (1024)   element-wise chunk (add, copy, activation, mul)
+//             CNNHLS_MUL_MAX_C (2048)  channels of a per-channel Mul's on-chip factor buffer
 //             CNNHLS_ACC_W (64)        conv/gemm accumulator width: must hold |bias| + sum |w x|
 //             CNNHLS_REQ_ACC_W (CNNHLS_ACC_W), CNNHLS_REQ_M_W (31): operand widths of the conv/gemm
 //                                      requantize multiplier (signed accumulator bits, unsigned bits
@@ -83,6 +84,9 @@
 #endif
 #ifndef CNNHLS_EW_CHUNK
 #define CNNHLS_EW_CHUNK 1024
+#endif
+#ifndef CNNHLS_MUL_MAX_C
+#define CNNHLS_MUL_MAX_C 2048
 #endif
 #ifndef CNNHLS_ACC_W
 #define CNNHLS_ACC_W 64
@@ -170,6 +174,9 @@ static const int MAX_FC_IN = CNNHLS_MAX_FC_IN;
 static const int FC_NB = CNNHLS_FC_NB;
 static const int FC_LANES = CNNHLS_FC_LANES;
 static const int EW_CHUNK = CNNHLS_EW_CHUNK;
+static const int MUL_MAX_C = CNNHLS_MUL_MAX_C;
+// Operand widths of the element-wise Mul's multiplier (ResourceModel counts it at these).
+static const int MUL_A_W = CNNHLS_ACT_W, MUL_B_W = CNNHLS_ACT_W;
 
 static_assert(TM >= 1 && TN >= 1 && TR >= 1 && TC >= 1, "tile sizes must be positive");
 static_assert(CNNHLS_ACT_W >= 2 && CNNHLS_ACT_W <= 32, "activations are 2..32 bits");
@@ -1346,6 +1353,119 @@ inline void unary_layer(const LayerDesc &d, const act_beat_t *fmap_in, act_store
   }
 }
 
+// ------------------------------------------------------------------------------------ mul (issue 14)
+
+// MUL: the exact product of raw values (F_a + F_b), requantized with M = 1, s = shift_out.
+// One MUL_A_W x MUL_B_W multiplier.
+inline long long mul_raw(act_t a, act_t b) {
+  const ap_int<MUL_A_W + MUL_B_W> p = ap_int<MUL_A_W>(a) * ap_int<MUL_B_W>(b);
+  return p.to_int64();
+}
+
+inline void mul_compute(act_stream &a, act_stream &b, act_stream &out, int n, const LayerDesc &d) {
+  CNNHLS_TRACE_LOOP("ew_mul", n);
+  for (int i = 0; i < n; i++) {
+    CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_EW_CHUNK)
+    CNNHLS_PRAGMA(HLS PIPELINE II=1)
+    out.write(act_t(requantize(mul_raw(a.read(), b.read()), 1, d.shift_out, d.out_width)));
+  }
+}
+
+inline void mul_scale_compute(act_stream &a, act_stream &out, int n, act_t f, const LayerDesc &d) {
+  CNNHLS_TRACE_LOOP("ew_mul", n);
+  for (int i = 0; i < n; i++) {
+    CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_EW_CHUNK)
+    CNNHLS_PRAGMA(HLS PIPELINE II=1)
+    out.write(act_t(requantize(mul_raw(a.read(), f), 1, d.shift_out, d.out_width)));
+  }
+}
+
+// mul_kind 0: as add_chunk, both operands as whole beats on their own bundles.
+inline void mul_chunk(const act_beat_t *fmap_in, const act_beat_t *fmap_out, act_store_t *out, int a0, int b0, int n,
+                      const LayerDesc &d) {
+  CNNHLS_PRAGMA(HLS INLINE off)
+  CNNHLS_PRAGMA(HLS DATAFLOW)
+  act_stream sa, sb, so;
+  CNNHLS_TRACE_REGION("ew_chunk");
+  ew_read(fmap_in, a0, n, sa);
+  CNNHLS_TRACE_LANE(1);
+  ew_read(fmap_out, b0, n, sb);
+  CNNHLS_TRACE_LANE(2);
+  mul_compute(sa, sb, so, n, d);
+  CNNHLS_TRACE_LANE(3);
+  ew_write(so, out, n);
+  CNNHLS_TRACE_REGION_END();
+}
+
+// mul_kind 1, 2: one channel's chunk times its factor.
+inline void mul_scale_chunk(const act_beat_t *fmap_in, act_store_t *out, int a0, int n, act_t f, const LayerDesc &d) {
+  CNNHLS_PRAGMA(HLS INLINE off)
+  CNNHLS_PRAGMA(HLS DATAFLOW)
+  act_stream sa, so;
+  CNNHLS_TRACE_REGION("ew_chunk");
+  ew_read(fmap_in, a0, n, sa);
+  CNNHLS_TRACE_LANE(1);
+  mul_scale_compute(sa, so, n, f, d);
+  CNNHLS_TRACE_LANE(2);
+  ew_write(so, out, n);
+  CNNHLS_TRACE_REGION_END();
+}
+
+// The per-channel factors into the on-chip buffer: from fmap as one burst of whole beats through
+// fmap_out, one factor stored per cycle (II = AE, as ew_read; mul_kind 1), or the quant blob's out_c
+// (factor, 0) pairs as one burst (mul_kind 2).
+inline void mul_load_factors(const LayerDesc &d, const act_beat_t *fmap_out, const int *quant, act_t fac[MUL_MAX_C]) {
+  if (d.mul_kind == 1) {
+    const int b0 = d.in2_off >> AE_LOG, nb = beats_holding(d.in2_off, d.out_c);
+    int j = (b0 << AE_LOG) - d.in2_off;  // channel of the beat's element 0
+    CNNHLS_TRACE_DDR("mul_fac", nb, nb);
+    for (int b = 0; b < nb; b++, j += AE) {
+      CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_CH)
+      CNNHLS_PRAGMA(HLS PIPELINE II=CNNHLS_ACT_PER_BEAT)
+      const act_beat_t beat = fmap_out[b0 + b];
+      for (int u = 0; u < AE; u++) {
+        CNNHLS_PRAGMA(HLS UNROLL)
+        if (j + u >= 0 && j + u < d.out_c) fac[j + u] = act_t(beat.e[u]);
+      }
+    }
+  } else {
+    const int n = 2 * d.out_c;
+    CNNHLS_TRACE_DDR("mul_facq", n, n);
+    for (int i = 0; i < n; i++) {
+      CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_CH)
+      CNNHLS_PRAGMA(HLS PIPELINE II=1)
+      const int v = quant[2 * d.q_off + i];
+      if (!(i & 1)) fac[i >> 1] = act_t(v);
+    }
+  }
+}
+
+inline void mul_layer(const LayerDesc &d, const act_beat_t *fmap_in, act_store_t *fmap, const act_beat_t *fmap_out,
+                      const int *quant) {
+  CNNHLS_PRAGMA(HLS INLINE off)
+  if (d.mul_kind == 0) {
+    const int total = mul_add(d.out_c, mul_add(d.out_w, d.out_h));
+    for (int off = 0; off < total; off += EW_CHUNK) {
+      CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_TILES)
+      mul_chunk(fmap_in, fmap_out, fmap + d.out_off + off, d.in_off + off, d.in2_off + off, min_int(EW_CHUNK, total - off), d);
+    }
+    return;
+  }
+  static act_t fac[MUL_MAX_C];
+  mul_load_factors(d, fmap_out, quant, fac);
+  const int plane = mul_add(d.out_w, d.out_h);
+  int base = 0;
+  for (int c = 0; c < d.out_c; c++) {
+    CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_CH)
+    const act_t f = fac[c];
+    for (int off = 0; off < plane; off += EW_CHUNK) {
+      CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_TILES)
+      mul_scale_chunk(fmap_in, fmap + d.out_off + base + off, d.in_off + base + off, min_int(EW_CHUNK, plane - off), f, d);
+    }
+    base += plane;
+  }
+}
+
 // ------------------------------------------------------------------------------------ pooling
 
 // Max-pool (k, stride, pads, dilation; padding never wins) and average-pool (k, stride, pads; exact
@@ -1472,6 +1592,74 @@ inline void global_pool_layer(const LayerDesc &d, const act_beat_t *fmap_in, act
   }
 }
 
+// ------------------------------------------------------------------------------------ resize (issue 14)
+
+// RESIZE: nearest or bilinear on H and W, same format in and out. The compiler writes the tables
+// into the quant blob at q_off: per output row (the plane offsets i0 * in_w and i1 * in_w of its two
+// source rows, the weight ly of row i1), then per output column (i0, i1, the weight lx of i1), the
+// weights with RS_WEIGHT_BITS fraction bits (nearest: i1 = i0, weight 0, so the result is the copy).
+// The tables load once (one burst); per channel and output row both source rows are read into line
+// buffers (one burst of beats each, AE banks), then the output row is computed at one value per
+// cycle and written: sum = (ONE - ly)((ONE - lx) a + lx b) + ly((ONE - lx) c + lx e), exact, then
+// requantize with M = 1, s = 2 RS_WEIGHT_BITS (the golden model's IntKernels.resizeBilinear).
+static const int RS_WEIGHT_BITS = 8, RS_ONE = 1 << RS_WEIGHT_BITS;
+// multiplier operand widths (signed): values, weights 0..RS_ONE, one row's interpolation
+static const int RS_V_W = CNNHLS_ACT_W, RS_L_W = RS_WEIGHT_BITS + 2, RS_T_W = CNNHLS_ACT_W + RS_WEIGHT_BITS + 2;
+
+inline void resize_layer(const LayerDesc &d, const int *quant, const act_beat_t *fmap_in, act_store_t *fmap) {
+  CNNHLS_PRAGMA(HLS INLINE off)
+  static act_t line0[AE][LINE_BANK], line1[AE][LINE_BANK];
+  CNNHLS_PRAGMA(HLS ARRAY_PARTITION variable=line0 complete dim=1)
+  CNNHLS_PRAGMA(HLS ARRAY_PARTITION variable=line1 complete dim=1)
+  static int row0[MAX_W], row1[MAX_W], wrow[MAX_W], col0[MAX_W], col1[MAX_W], wcol[MAX_W];
+  const int nt = 3 * (d.out_h + d.out_w);
+  CNNHLS_TRACE_DDR("rs_tab", nt, nt);
+  int k = 0, f = 0;  // table entry, its field
+  for (int i = 0; i < nt; i++) {
+    CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_HW)
+    CNNHLS_PRAGMA(HLS PIPELINE II=1)
+    const int v = quant[2 * d.q_off + i];
+    const int rows = k < d.out_h, j = rows ? k : k - d.out_h;
+    if (rows) {
+      if (f == 0) row0[j] = v;
+      else if (f == 1) row1[j] = v;
+      else wrow[j] = v;
+    } else {
+      if (f == 0) col0[j] = v;
+      else if (f == 1) col1[j] = v;
+      else wcol[j] = v;
+    }
+    if (++f == 3) {
+      f = 0;
+      k++;
+    }
+  }
+  const int in_plane = mul_add(d.in_w, d.in_h);
+  int in_ch = d.in_off, out_row = d.out_off;
+  for (int ch = 0; ch < d.out_c; ch++, in_ch += in_plane) {
+    CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_CH)
+    for (int oy = 0; oy < d.out_h; oy++, out_row += d.out_w) {
+      CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_HW)
+      read_segment(fmap_in, in_ch + row0[oy], d.in_w, 0, line0, "rs_line");
+      read_segment(fmap_in, in_ch + row1[oy], d.in_w, 0, line1, "rs_line");
+      const ap_int<RS_L_W> ly = wrow[oy], my = RS_ONE - wrow[oy];
+      CNNHLS_TRACE_DDR("rs_out", d.out_w, d.out_w);
+      for (int ox = 0; ox < d.out_w; ox++) {
+        CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_HW)
+        CNNHLS_PRAGMA(HLS PIPELINE II=1)
+        const int c0 = col0[ox], c1 = col1[ox];
+        const ap_int<RS_L_W> lx = wcol[ox], mx = RS_ONE - wcol[ox];
+        const ap_int<RS_V_W> a = line0[c0 & (AE - 1)][c0 >> AE_LOG], b = line0[c1 & (AE - 1)][c1 >> AE_LOG];
+        const ap_int<RS_V_W> c = line1[c0 & (AE - 1)][c0 >> AE_LOG], e = line1[c1 & (AE - 1)][c1 >> AE_LOG];
+        const ap_int<RS_T_W> top = ap_int<RS_T_W>(a * mx) + ap_int<RS_T_W>(b * lx);
+        const ap_int<RS_T_W> bot = ap_int<RS_T_W>(c * mx) + ap_int<RS_T_W>(e * lx);
+        const long long sum = ap_int<RS_T_W + RS_L_W>(top * my).to_int64() + ap_int<RS_T_W + RS_L_W>(bot * ly).to_int64();
+        fmap[out_row + ox] = act_store_t(requantize(sum, 1, 2 * RS_WEIGHT_BITS, d.out_width));
+      }
+    }
+  }
+}
+
 // ------------------------------------------------------------------------------------ spread (issue 14)
 
 // Zero insertion (the first half of a lowered ConvTranspose): input pixel (y, x) goes to output
@@ -1523,6 +1711,8 @@ inline void run_layer(const LayerDesc &d, const wgt_beat_t *weights, const bias_
     case OP_CONV: conv_layer(d, weights, bias, quant, fmap_in, fmap, fmap_out); break;
     case OP_GEMM: gemm_layer(d, weights, bias, quant, fmap); break;
     case OP_ADD: add_layer(d, fmap_in, fmap, fmap_out); break;
+    case OP_MUL: mul_layer(d, fmap_in, fmap, fmap_out, quant); break;
+    case OP_RESIZE: resize_layer(d, quant, fmap_in, fmap); break;
     case OP_MAXPOOL:
     case OP_AVGPOOL: pool_layer(d, fmap_in, fmap); break;
     case OP_GAVGPOOL:
@@ -1615,6 +1805,15 @@ inline const char *layer_fits(const LayerDesc &d) {
     case OP_GAVGPOOL:
     case OP_GMAXPOOL:
       if (d.in_c != d.out_c || d.out_h != 1 || d.out_w != 1) return "global pooling outputs C x 1 x 1";
+      return 0;
+    case OP_MUL:
+      if (d.in_c != d.out_c || d.in_h != d.out_h || d.in_w != d.out_w) return "mul input and output shapes differ";
+      if (d.mul_kind < 0 || d.mul_kind > 2) return "mul_kind must be 0, 1 or 2";
+      if (d.mul_kind != 0 && d.out_c > MUL_MAX_C) return "per-channel Mul with more channels than CNNHLS_MUL_MAX_C";
+      return 0;
+    case OP_RESIZE:
+      if (d.in_c != d.out_c) return "resize keeps the channel count";
+      if (d.in_w > MAX_W || d.out_w > MAX_W || d.out_h > MAX_W) return "resize row or table longer than CNNHLS_MAX_W";
       return 0;
     case OP_COPY:
       if (d.in_h != d.out_h || d.in_w != d.out_w) return "concat slices must match the output's H and W";

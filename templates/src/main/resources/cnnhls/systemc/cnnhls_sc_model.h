@@ -251,6 +251,50 @@ SC_MODULE(Engine) {
     cycles(c);
   }
 
+  // one DATAFLOW chunk of n values: its lanes (operand reads at AE cycles per beat, compute, write),
+  // the slowest plus the others' pipeline fill
+  static long long ew_chunk(long long n, long long na, long long nb, bool two) {
+    const long long ra = lp(cnnhls::AE, 3, CNNHLS_AXI_BYTES, na, na), rb = lp(cnnhls::AE, 3, CNNHLS_AXI_BYTES, nb, nb);
+    const long long comp = lp(1, 4, 0, n, 0), wr = lp(1, 3, act_bytes(), n, n);
+    const int lanes = two ? 4 : 3;
+    const long long lane[4] = {ra, two ? rb : comp, two ? comp : wr, two ? wr : 0};
+    const int fill[4] = {3, two ? 3 : 4, two ? 4 : 3, 3};
+    int mx = 0;
+    for (int i = 1; i < lanes; i++) if (lane[i] > lane[mx]) mx = i;
+    long long c = lane[mx];
+    for (int i = 0; i < lanes; i++) if (i != mx && lane[i] > 0) c += fill[i];
+    return c;
+  }
+
+  // mul_layer (issue 14): mul_kind 0 as add_layer; 1, 2: the factor burst (beats from fmap at AE
+  // cycles each, or 2C ints from quant), the plane by mul_add, then per channel its plane in chunks
+  static long long mul_layer(const cnnhls::LayerDesc &d) {
+    const long long plane = (long long)d.out_w * d.out_h;
+    long long c = mul(d.out_w, d.out_h);
+    if (d.mul_kind == 0) {
+      const long long total = d.out_c * plane;
+      c += mul(d.out_c, plane);
+      for (long long off = 0; off < total; off += CNNHLS_EW_CHUNK) {
+        const long long n = total - off < CNNHLS_EW_CHUNK ? total - off : CNNHLS_EW_CHUNK;
+        c += ew_chunk(n, cnnhls::beats_holding(d.in_off + (int)off, (int)n), cnnhls::beats_holding(d.in2_off + (int)off, (int)n), true);
+      }
+      return c;
+    }
+    if (d.mul_kind == 1) {
+      const long long nb = cnnhls::beats_holding(d.in2_off, d.out_c);
+      c += lp(cnnhls::AE, 3, CNNHLS_AXI_BYTES, nb, nb);
+    } else {
+      c += lp(1, 3, 4, 2LL * d.out_c, 2LL * d.out_c);
+    }
+    for (int ch = 0; ch < d.out_c; ch++) {
+      for (long long off = 0; off < plane; off += CNNHLS_EW_CHUNK) {
+        const long long n = plane - off < CNNHLS_EW_CHUNK ? plane - off : CNNHLS_EW_CHUNK;
+        c += ew_chunk(n, cnnhls::beats_holding((int)(d.in_off + ch * plane + off), (int)n), 0, false);
+      }
+    }
+    return c;
+  }
+
   // add_layer / unary_layer: DATAFLOW chunks of CNNHLS_EW_CHUNK (each operand read as whole beats on
   // its own bundle, AE values per beat; compute; write): the slowest process plus the others'
   // pipeline fill. pool_layer / global_pool_layer / spread_layer: one channel at a time, every loop
@@ -292,6 +336,23 @@ SC_MODULE(Engine) {
             iy++;
           }
           c += lp(1, 3, ab, d.out_w, d.out_w);
+        }
+      }
+    } else if (d.op == cnnhls::OP_MUL) {
+      c += mul_layer(d);
+    } else if (d.op == cnnhls::OP_RESIZE) {
+      // resize_layer (issue 14): the tables' burst, the plane by mul_add; per channel and output row
+      // its two source rows (offsets from the table, one burst of beats each) and the output row
+      const long long nt = 3LL * (d.out_h + d.out_w), plane = (long long)d.in_h * d.in_w;
+      c += lp(1, 3, 4, nt, nt) + mul(d.in_w, d.in_h);
+      for (int ch = 0; ch < d.out_c; ch++) {
+        for (int oy = 0; oy < d.out_h; oy++) {
+          for (int k = 0; k < 2; k++) {
+            const long long a0 = d.in_off + ch * plane + quant[2 * d.q_off + 3 * oy + k];
+            const long long nb = cnnhls::beats_holding((int)a0, d.in_w);
+            c += lp(1, 3, CNNHLS_AXI_BYTES, nb, nb);
+          }
+          c += lp(1, 8, ab, d.out_w, d.out_w);
         }
       }
     } else if (d.op == cnnhls::OP_GAVGPOOL || d.op == cnnhls::OP_GMAXPOOL) {

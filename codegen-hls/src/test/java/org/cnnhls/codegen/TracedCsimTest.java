@@ -62,6 +62,12 @@ class TracedCsimTest {
     // the reference models run no standalone pooling, no trans_b = 0 FC and no concat copy: a block that does
     cases.add(new String[] {"pool_block", "16", "false"});
     cases.add(new String[] {"pool_block", "8", "false"});
+    // issue 14: the three Mul forms (constant scalar, per-channel gate, same shape)
+    cases.add(new String[] {"se_block", "16", "false"});
+    cases.add(new String[] {"se_block", "8", "false"});
+    // issue 14: nearest and bilinear (half_pixel, align_corners) RESIZE
+    cases.add(new String[] {"resize_block", "16", "false"});
+    cases.add(new String[] {"resize_block", "8", "false"});
     // two at a time (g++ dominates); rows stay in case order
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
     List<java.util.concurrent.Future<List<Row>>> futures = new ArrayList<>();

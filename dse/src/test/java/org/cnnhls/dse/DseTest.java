@@ -94,8 +94,10 @@ class DseTest {
     // (16 x 16 bits, one DSP) in the same lanes and in the add and unary paths; two pooling
     // requantizes (64-bit sum x 21-bit multiplier: 3 x 2 DSPs each) and the average pool's window
     // count (9 x 9 bits, one DSP)
-    int leak = 16 + 1 + 2, pool = 2 * 6 + 1;
-    int requant8 = ResourceModel.requantDspPerLane(l8) * (16 + 1) + leak + pool + ResourceModel.DSP_FIXED;
+    // (issue 14) the element-wise Mul's activation x activation multiply (one DSP) and resize_layer's
+    // four value x weight and two row x weight multiplies (one DSP each at 8 bit; the latter two at 16)
+    int leak = 16 + 1 + 2, pool = 2 * 6 + 1, ew8 = 1 + 4 + 2, ew16 = 1 + 4 + 2 * 2;
+    int requant8 = ResourceModel.requantDspPerLane(l8) * (16 + 1) + leak + pool + ew8 + ResourceModel.DSP_FIXED;
     assertEquals(2, ResourceModel.requantDspPerLane(l8)); // 31-bit accumulator x 15-bit M: 2 DSP48s, as Yosys maps it
     assertEquals(6, ResourceModel.multiplierDsp(ResourceModel.POOL_SUM_W, ResourceModel.AVG_M_W));
     // the array packs (cnnhls_pack.h) in pairs of output channels on UltraScale+ only; the FC lanes
@@ -103,12 +105,12 @@ class DseTest {
     assertEquals(16 * 8 + 16 + requant8, ResourceModel.estimate(us.withPrecision(8, 8), l8).dsp());
     assertEquals(256 + 8 + requant8, ResourceModel.estimate(z7.withAxiDataWidth(64).withPrecision(8, 8), l8).dsp());
     // odd Tm: the last output channel is unpacked, Tn x ceil(Tm / 2) multipliers
-    assertEquals(16 * 5 + 16 + ResourceModel.requantDspPerLane(l8) * (9 + 1) + (9 + 3) + pool + ResourceModel.DSP_FIXED,
+    assertEquals(16 * 5 + 16 + ResourceModel.requantDspPerLane(l8) * (9 + 1) + (9 + 3) + pool + ew8 + ResourceModel.DSP_FIXED,
         ResourceModel.estimate(us.withTiles(9, 16, 14, 14).withPrecision(8, 8), l8).dsp());
     assertTrue(us.withPrecision(8, 8).packsMacs() && !z7.withPrecision(8, 8).packsMacs()
         && !us.withPrecision(8, 8).withWinograd(true).packsMacs() && !us.packsMacs());
     // 16 bit with power-of-two scaling: M = 1, no requantize multipliers; 8 FC lanes
-    assertEquals(256 + 8 + leak + pool + ResourceModel.DSP_FIXED, ResourceModel.estimate(us.withPrecision(16, 16), LIMITS).dsp());
+    assertEquals(256 + 8 + leak + pool + ew16 + ResourceModel.DSP_FIXED, ResourceModel.estimate(us.withPrecision(16, 16), LIMITS).dsp());
     // 48-bit accumulator x 16-bit M: 2 DSP48E2, as Yosys maps the Chisel core (rtl/bench/resources.md)
     assertEquals(2, ResourceModel.requantDspPerLane(new org.cnnhls.engine.EngineLimits(3, 2, 1, 16, 16, 4, 48, 16)));
   }

@@ -9,6 +9,12 @@ package org.cnnhls.engine;
 public record EngineLimits(int maxK, int maxStride, int maxDilation, int maxFcIn, int maxW, int maxPoolWin, int accWidth,
     int multWidth, boolean leaky) {
 
+  /**
+   * Channels of the element-wise Mul's on-chip factor buffer (CNNHLS_MUL_MAX_C, tied by
+   * CppContractTest): a per-channel Mul with more channels is refused by name at lowering (issue 14).
+   */
+  public static final int MUL_MAX_C = 2048;
+
   /** Limits of an engine with LeakyReLU support (the conservative choice when the model is not known). */
   public EngineLimits(int maxK, int maxStride, int maxDilation, int maxFcIn, int maxW, int maxPoolWin, int accWidth, int multWidth) {
     this(maxK, maxStride, maxDilation, maxFcIn, maxW, maxPoolWin, accWidth, multWidth, true);
@@ -28,6 +34,7 @@ public record EngineLimits(int maxK, int maxStride, int maxDilation, int maxFcIn
         }
         case GEMM -> maxFcIn = Math.max(maxFcIn, d.inC());
         case AVGPOOL -> maxPoolWin = Math.max(maxPoolWin, d.kH() * d.kW());
+        case RESIZE -> maxW = Math.max(maxW, d.outH()); // its row table is MAX_W long
         default -> { }
       }
     }

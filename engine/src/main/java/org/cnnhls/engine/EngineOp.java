@@ -6,8 +6,8 @@ package org.cnnhls.engine;
  */
 public enum EngineOp {
   CONV(0), GEMM(1), ADD(2), MAXPOOL(3), AVGPOOL(4), GAVGPOOL(5), GMAXPOOL(6), COPY(7), ACT(8),
-  // structural ops (issue 14)
-  SPREAD(11);
+  // issue 14: Mul, Resize; structural ops
+  MUL(9), RESIZE(10), SPREAD(11);
 
   public final int code;
 

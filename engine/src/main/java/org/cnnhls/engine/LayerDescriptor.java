@@ -24,11 +24,14 @@ public record LayerDescriptor(
     int leaky, int leakM, int leakS,
     int shiftA, int shiftB, int shiftOut,
     int countIncludePad,
-    int concatCOff) {
+    int concatCOff,
+    // issue 14 (Mul, Resize)
+    int mulKind, int rsCoord, int rsNearest, int rsScaleH, int rsScaleW) {
 
   public static final int OP_CONV = EngineOp.CONV.code, OP_GEMM = EngineOp.GEMM.code, OP_ADD = EngineOp.ADD.code,
       OP_MAXPOOL = EngineOp.MAXPOOL.code, OP_AVGPOOL = EngineOp.AVGPOOL.code, OP_GAVGPOOL = EngineOp.GAVGPOOL.code,
-      OP_GMAXPOOL = EngineOp.GMAXPOOL.code, OP_COPY = EngineOp.COPY.code, OP_ACT = EngineOp.ACT.code;
+      OP_GMAXPOOL = EngineOp.GMAXPOOL.code, OP_COPY = EngineOp.COPY.code, OP_ACT = EngineOp.ACT.code,
+      OP_MUL = EngineOp.MUL.code, OP_RESIZE = EngineOp.RESIZE.code;
   // structural ops (issue 14)
   public static final int OP_SPREAD = EngineOp.SPREAD.code;
 
@@ -41,7 +44,7 @@ public record LayerDescriptor(
     return new LayerDescriptor(op, Math.floorMod(inOff, ae), Math.floorMod(in2Off, ae), Math.floorMod(outOff, ae), inC, inH,
         inW, outC, outH, outW, convH, convW, kH, kW, sH, sW, padT, padL, padB, padR, dH, dW, groups, 0, 0, 0, transB, pool,
         poolKH, poolKW, poolSH, poolSW, poolPadT, poolPadL, poolPadB, poolPadR, outWidth, actLo, actHi, leaky, leakM, leakS,
-        shiftA, shiftB, shiftOut, countIncludePad, concatCOff);
+        shiftA, shiftB, shiftOut, countIncludePad, concatCOff, mulKind, rsCoord, rsNearest, rsScaleH, rsScaleW);
   }
 
   public EngineOp engineOp() {
@@ -60,7 +63,8 @@ public record LayerDescriptor(
   public String toCpp() {
     int[] v = {op, inOff, in2Off, outOff, inC, inH, inW, outC, outH, outW, convH, convW, kH, kW, sH, sW, padT, padL, padB,
         padR, dH, dW, groups, wOff, bOff, qOff, transB, pool, poolKH, poolKW, poolSH, poolSW, poolPadT, poolPadL, poolPadB,
-        poolPadR, outWidth, actLo, actHi, leaky, leakM, leakS, shiftA, shiftB, shiftOut, countIncludePad, concatCOff};
+        poolPadR, outWidth, actLo, actHi, leaky, leakM, leakS, shiftA, shiftB, shiftOut, countIncludePad, concatCOff, mulKind, rsCoord, rsNearest,
+        rsScaleH, rsScaleW};
     StringBuilder sb = new StringBuilder("{cnnhls::OP_" + opName());
     for (int i = 1; i < v.length; i++) sb.append(", ").append(v[i]);
     return sb.append('}').toString();
@@ -72,6 +76,8 @@ public record LayerDescriptor(
     public int kH = 1, kW = 1, sH = 1, sW = 1, padT, padL, padB, padR, dH = 1, dW = 1, groups = 1, wOff, bOff, qOff, transB;
     public int pool, poolKH = 1, poolKW = 1, poolSH = 1, poolSW = 1, poolPadT, poolPadL, poolPadB, poolPadR;
     public int outWidth = 16, actLo, actHi, leaky, leakM = 1, leakS, shiftA, shiftB, shiftOut, countIncludePad, concatCOff;
+    // issue 14 (Mul, Resize)
+    public int mulKind, rsCoord, rsNearest, rsScaleH, rsScaleW;
 
     public Builder(int op) {
       this.op = op;
@@ -81,7 +87,7 @@ public record LayerDescriptor(
       return new LayerDescriptor(op, inOff, in2Off, outOff, inC, inH, inW, outC, outH, outW, convH, convW, kH, kW, sH, sW,
           padT, padL, padB, padR, dH, dW, groups, wOff, bOff, qOff, transB, pool, poolKH, poolKW, poolSH, poolSW, poolPadT,
           poolPadL, poolPadB, poolPadR, outWidth, actLo, actHi, leaky, leakM, leakS, shiftA, shiftB, shiftOut,
-          countIncludePad, concatCOff);
+          countIncludePad, concatCOff, mulKind, rsCoord, rsNearest, rsScaleH, rsScaleW);
     }
   }
 }

@@ -176,9 +176,10 @@ public final class Lowering {
     }
     if (!bad.isEmpty()) {
       throw new ModelException("the overlay engine cannot map node" + (bad.size() > 1 ? "s " : " ") + String.join(", ", bad)
-          + "; supported: conv, depthwise conv, fully connected, add, max/average/global pooling, channel concat, "
-          + "ReLU/ReLU6/Clip/LeakyReLU, zero-insertion Spread (lowered ConvTranspose, pads >= 0), contiguous Slice "
-          + "(channel split), ChannelShuffle; Reduce over non-spatial axes is not");
+          + "; supported: conv, depthwise conv, fully connected, add, mul (same shape, per channel or constant), "
+          + "max/average/global pooling, nearest/bilinear resize on H and W, channel concat, ReLU/ReLU6/Clip/LeakyReLU, "
+          + "zero-insertion Spread (lowered ConvTranspose, pads >= 0), contiguous Slice (channel split), ChannelShuffle; "
+          + "Reduce over non-spatial axes is not");
     }
   }
 
@@ -326,6 +327,28 @@ public final class Lowering {
     }
     quantChunks.add(mq);
     quantSize += mq.length;
+  }
+
+  /**
+   * Appends per-channel constants (issue 14: a Mul's constant factors) to the quant blob as (value, 0)
+   * pairs, so q_off keeps counting channels; returns that q_off.
+   */
+  int quantPairs(int[] values) {
+    int qOff = quantSize / 2;
+    int[] pairs = new int[2 * values.length];
+    for (int c = 0; c < values.length; c++) pairs[2 * c] = values[c];
+    quantChunks.add(pairs);
+    quantSize += pairs.length;
+    return qOff;
+  }
+
+  /** Appends ints (an even count, so q_off keeps counting pairs) to the quant blob; returns their q_off. */
+  int quantInts(int[] values) {
+    if ((values.length & 1) != 0) throw new IllegalArgumentException("quant blob entries come in pairs");
+    int qOff = quantSize / 2;
+    quantChunks.add(values);
+    quantSize += values.length;
+    return qOff;
   }
 
   /** Widens accWidth/multWidth so the engine's accumulator and requantize operands hold this layer. */

@@ -11,7 +11,7 @@ import org.cnnhls.ir.ops.Op;
 public final class PoolingUnit implements EngineComponent {
   @Override
   public java.util.List<EngineOp> ops() {
-    return java.util.List.of(EngineOp.MAXPOOL, EngineOp.AVGPOOL, EngineOp.GAVGPOOL, EngineOp.GMAXPOOL, EngineOp.SPREAD);
+    return java.util.List.of(EngineOp.MAXPOOL, EngineOp.AVGPOOL, EngineOp.GAVGPOOL, EngineOp.GMAXPOOL, EngineOp.RESIZE, EngineOp.SPREAD);
   }
 
   /**
@@ -25,8 +25,21 @@ public final class PoolingUnit implements EngineComponent {
     // the line buffer in AE banks (a beat lands in one cycle), the row accumulators in one
     long bram = (long) ae * ResourceModel.bram18(ResourceModel.ceil(limits.maxW(), ae), hw.actWidth())
         + ResourceModel.bram18(limits.maxW(), ResourceModel.POOL_SUM_W);
+    // issue 14, resize_layer: two more line buffers (AE banks each), six tables of MAX_W ints, and
+    // four RS_V_W x RS_L_W plus two RS_T_W x RS_L_W multiplies (signed; the weights are non-negative)
+    bram += 2L * ae * ResourceModel.bram18(ResourceModel.ceil(limits.maxW(), ae), hw.actWidth())
+        + 6L * ResourceModel.bram18(limits.maxW(), 32);
+    long resizeDsp = 4L * ResourceModel.multiplierDsp(rsValueBits(hw), RS_WEIGHT_W - 1)
+        + 2L * ResourceModel.multiplierDsp(rsValueBits(hw) + RS_WEIGHT_W, RS_WEIGHT_W - 1);
     return new ResourceModel.Part(2L * ResourceModel.multiplierDsp(ResourceModel.POOL_SUM_W, ResourceModel.AVG_M_W)
-        + ResourceModel.multiplierDsp(9, 9), bram, ae + 1L, 0, 0);
+        + ResourceModel.multiplierDsp(9, 9) + resizeDsp, bram, 3L * ae + 7, 0, 0);
+  }
+
+  /** resize_layer's weight operand width (RS_L_W: 0..256, signed) and value width (RS_V_W = CNNHLS_ACT_W). */
+  static final int RS_WEIGHT_W = org.cnnhls.ir.quant.ResizeWeights.WEIGHT_BITS + 2;
+
+  static int rsValueBits(HardwareConfig hw) {
+    return hw.actWidth();
   }
 
   /**
@@ -38,6 +51,7 @@ public final class PoolingUnit implements EngineComponent {
    */
   @Override
   public LayerTiming time(String node, LayerDescriptor d, HardwareConfig hw, DdrModel ddr, EngineLimits limits) {
+    if (d.op() == LayerDescriptor.OP_RESIZE) return timeResize(node, d, hw, ddr);
     int actBytes = EngineProgram.storageBytes(hw.actWidth());
     if (d.op() == LayerDescriptor.OP_SPREAD) return spreadTime(node, d, hw, ddr);
     boolean global = d.op() == LayerDescriptor.OP_GAVGPOOL || d.op() == LayerDescriptor.OP_GMAXPOOL;
@@ -98,6 +112,50 @@ public final class PoolingUnit implements EngineComponent {
   }
 
   /**
+   * As resize_layer runs (issue 14): the tables' burst, the plane by mul_add, then per channel and
+   * output row its two source rows (one burst of beats each, from in_off + ch * plane + i * in_w)
+   * and the output row, all in sequence.
+   */
+  private static LayerTiming timeResize(String node, LayerDescriptor d, HardwareConfig hw, DdrModel ddr) {
+    int ae = hw.actPerBeat();
+    long nt = 3L * (d.outH() + d.outW());
+    long compute = TraceCycles.loop("rs_tab", nt, nt, hw, ddr) + TraceCycles.mulAdd(d.inW(), d.inH(), hw, ddr);
+    long memory = 0, bytes = TraceCycles.bytes("rs_tab", nt, hw);
+    org.cnnhls.ir.quant.ResizeWeights rows = ResizeTables.axis(d, true);
+    long plane = (long) d.inH() * d.inW();
+    long rowOut = TraceCycles.loop("rs_out", d.outW(), d.outW(), hw, ddr);
+    for (int ch = 0; ch < d.outC(); ch++) {
+      for (int oy = 0; oy < d.outH(); oy++) {
+        for (int src : new int[] {rows.i0()[oy], rows.i1()[oy]}) {
+          long nb = TraceCycles.beats(d.inW(), (int) Math.floorMod(d.inOff() + ch * plane + (long) src * d.inW(), (long) ae), ae);
+          memory += TraceCycles.loop("rs_line", nb, nb, hw, ddr);
+          bytes += TraceCycles.bytes("rs_line", nb, hw);
+        }
+        memory += rowOut;
+      }
+    }
+    bytes += (long) d.outSize() * EngineProgram.storageBytes(hw.actWidth());
+    return new LayerTiming(node, d.opName(), 0, LAYER_OVERHEAD + compute + memory, compute, memory, bytes, 1);
+  }
+
+  /** Nearest or bilinear Resize on an NCHW tensor's H and W (N and C kept, as the float kernel maps them). */
+  static boolean resizes(Node n, Graph g) {
+    if (!(n.op() instanceof Op.Resize r)) return false;
+    org.cnnhls.ir.Shape xs = g.shape(n.input(0));
+    if (xs.rank() != 4) return false;
+    for (int ax = 0; ax < 2; ax++) {
+      if (xs.dim(ax) != r.outDims()[ax]) return false;
+      if (r.linear()) {
+        if (!org.cnnhls.ir.quant.ResizeWeights.of(r.coordinateMode(), xs.dim(ax), xs.dim(ax), r.scales()[ax]).identity()) return false;
+      } else {
+        int[] m = org.cnnhls.ir.interp.IndexMaps.nearestAxis(r.coordinateMode(), r.nearestMode(), xs.dim(ax), xs.dim(ax), r.scales()[ax]);
+        for (int i = 0; i < m.length; i++) if (m[i] != i) return false;
+      }
+    }
+    return true;
+  }
+
+  /**
    * As spread_layer runs, one channel at a time: per output row, the input row landing on it (if
    * any) is one burst of beats into the line buffer, then the output row is written, one value per
    * cycle. Input rows are read in order from in_off + ch * plane + iy * in_w, counted by residue.
@@ -127,6 +185,7 @@ public final class PoolingUnit implements EngineComponent {
   @Override
   public boolean lowers(Node n, Graph g) {
     Op op = n.op();
+    if (op instanceof Op.Resize) return resizes(n, g);
     if (op instanceof Op.Spread s) {
       for (int p : s.pads()) if (p < 0) return false; // a crop: refused by name (spread_layer pads >= 0)
       return true;
@@ -151,6 +210,8 @@ public final class PoolingUnit implements EngineComponent {
       l.emit(b, n, n.output());
     } else if (op instanceof Op.AveragePool p) {
       window(l, n, LayerDescriptor.OP_AVGPOOL, p.kernel(), p.strides(), p.pads(), new int[] {1, 1}, p.countIncludePad());
+    } else if (op instanceof Op.Resize r) {
+      resize(n, r, l);
     } else {
       global(n, op instanceof Op.GlobalAveragePool ? LayerDescriptor.OP_GAVGPOOL : LayerDescriptor.OP_GMAXPOOL, l);
     }
@@ -164,6 +225,16 @@ public final class PoolingUnit implements EngineComponent {
     if (kind == LayerDescriptor.OP_AVGPOOL) Lowering.checkShift(n, org.cnnhls.ir.quant.IntKernels.AVG_SHIFT + b.shiftOut);
     l.emit(b, n, n.output());
   }
+  private static void resize(Node n, Op.Resize r, Lowering l) {
+    LayerDescriptor.Builder b = l.unary(n, LayerDescriptor.OP_RESIZE);
+    b.rsCoord = r.coordinateMode().ordinal();
+    b.rsNearest = r.linear() ? -1 : r.nearestMode().ordinal();
+    b.rsScaleH = Float.floatToIntBits(r.scales()[2]);
+    b.rsScaleW = Float.floatToIntBits(r.scales()[3]);
+    b.qOff = l.quantInts(ResizeTables.blob(b.build()));
+    l.emit(b, n, n.output());
+  }
+
   private static void global(Node n, int kind, Lowering l) {
     LayerDescriptor.Builder b = l.unary(n, kind);
     b.shiftOut = l.q.format(n.input(0)).frac() - l.q.format(n.output()).frac();

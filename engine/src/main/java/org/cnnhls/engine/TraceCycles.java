@@ -79,6 +79,13 @@ public final class TraceCycles {
       new Loop("ew_write", 1, 3, Port.FMAP, "ew_write"),
       new Loop("ew_add", 1, 4, Port.NONE, "add_compute"),
       new Loop("ew_unary", 1, 4, Port.NONE, "unary_compute"),
+      // issue 14 (Mul, Resize)
+      new Loop("ew_mul", 1, 4, Port.NONE, "mul_compute / mul_scale_compute: product and requantize"),
+      new Loop("mul_fac", 0, 3, Port.BEATS, "mul_load_factors: a per-channel Mul's factors from fmap, their beats (II 0: AE)"),
+      new Loop("mul_facq", 1, 3, Port.QUANT, "mul_load_factors: constant factors, (factor, 0) pairs from quant"),
+      new Loop("rs_tab", 1, 3, Port.QUANT, "resize_layer: its row and column tables"),
+      new Loop("rs_line", 1, 3, Port.BEATS, "resize_layer: one source row into a line buffer (read_segment: its beats)"),
+      new Loop("rs_out", 1, 8, Port.FMAP, "resize_layer: one output row, interpolated and written"),
       new Loop("pool_mult", 1, 36, Port.NONE, "pool_layer average multipliers (a pipelined divider)"),
       new Loop("pool_init", 1, 2, Port.NONE, "pool_layer row accumulators"),
       new Loop("pool_line", 1, 3, Port.BEATS, "pool_layer one input row into the line buffer (read_segment: its beats)"),

@@ -97,6 +97,8 @@ class CppContractTest {
     c.append("  std::printf(\"W_ROWS %d %d\\n\", cnnhls::W_ROWS, cnnhls::WE);\n");
     c.append("  std::printf(\"LEAK %d %d\\n\", cnnhls::LEAK_V_W, cnnhls::LEAK_M_W);\n");
     c.append("  std::printf(\"PACK_SHIFT %d\\n\", cnnhls::PACK_SHIFT);\n");
+    c.append("  std::printf(\"MUL %d %d %d\\n\", cnnhls::MUL_A_W, cnnhls::MUL_B_W, cnnhls::MUL_MAX_C);\n");
+    c.append("  std::printf(\"RS %d %d %d %d\\n\", cnnhls::RS_WEIGHT_BITS, cnnhls::RS_V_W, cnnhls::RS_L_W, cnnhls::RS_T_W);\n");
     c.append("  for (int n = 1; n <= 4096; n++) std::printf(\"avgm %d %d\\n\", n, cnnhls::avg_multiplier(n));\n");
     for (int i = 0; i < ddrs.size(); i++) {
       DdrModel m = ddrs.get(i);
@@ -139,6 +141,11 @@ class CppContractTest {
         .withPrecision(16, 16).withAxiDataWidth(128);
     assertEquals(WeightLayout.rows(four) + " " + WeightLayout.perBeat(four), out.get("W_ROWS"), "W_ROWS/WE vs WeightLayout");
     assertEquals(ResourceModel.LEAK_V_W + " " + ResourceModel.LEAK_M_W, out.get("LEAK"), "LEAK_V_W/LEAK_M_W vs ResourceModel");
+    // issue 14: the element-wise Mul's multiplier at activation x activation bits, its factor buffer
+    assertEquals(16 + " " + 16 + " " + EngineLimits.MUL_MAX_C, out.get("MUL"), "MUL_A_W/MUL_B_W (CNNHLS_ACT_W) and MUL_MAX_C vs EngineLimits");
+    // issue 14: resize_layer's weights and multiplier operand widths (value, weight, row interpolation)
+    assertEquals(org.cnnhls.ir.quant.ResizeWeights.WEIGHT_BITS + " 16 " + PoolingUnit.RS_WEIGHT_W + " " + (16 + PoolingUnit.RS_WEIGHT_W),
+        out.get("RS"), "RS_WEIGHT_BITS/RS_V_W/RS_L_W/RS_T_W vs ResizeWeights and PoolingUnit");
     // packing holds any 8 x 8 product in its low field (|b x| <= 2^14 < 2^(PACK_SHIFT - 1))
     assertTrue(Integer.parseInt(out.get("PACK_SHIFT")) - 1 > 14, "PACK_SHIFT " + out.get("PACK_SHIFT"));
     for (int i = 0; i < ddrs.size(); i++) {

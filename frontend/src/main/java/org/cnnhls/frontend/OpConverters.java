@@ -518,7 +518,11 @@ final class OpConverters {
 
   private static Converted resize(NodeContext c) {
     String mode = c.s("mode", "nearest");
-    if (!mode.equals("nearest")) throw c.unsupported("Resize mode '" + mode + "' is not supported, only nearest");
+    if (!mode.equals("nearest") && !mode.equals("linear")) {
+      throw c.unsupported("Resize mode '" + mode + "' is not supported, only nearest and linear");
+    }
+    boolean linear = mode.equals("linear");
+    if (c.i("antialias", 0) != 0) throw c.unsupported("Resize antialias is not supported");
     Shape x = c.shape(0);
     int r = x.rank();
     float[] scales;
@@ -542,6 +546,9 @@ final class OpConverters {
         case "tf_half_pixel_for_nn" -> CoordinateMode.TF_HALF_PIXEL_FOR_NN;
         default -> throw c.unsupported("coordinate_transformation_mode '" + ct + "' is not supported");
       };
+      if (linear && coord == CoordinateMode.TF_HALF_PIXEL_FOR_NN) {
+        throw c.unsupported("coordinate_transformation_mode 'tf_half_pixel_for_nn' is for nearest Resize, not linear");
+      }
       String nm = c.s("nearest_mode", "round_prefer_floor");
       nearest = switch (nm) {
         case "round_prefer_floor" -> NearestMode.ROUND_PREFER_FLOOR;
@@ -580,17 +587,19 @@ final class OpConverters {
     } else {
       throw c.invalid("one of scales or sizes must be given");
     }
-    return unary(c, new Op.Resize(out, fullScales, coord, nearest));
+    return unary(c, new Op.Resize(out, fullScales, coord, nearest, linear));
   }
 
   private static Converted upsample(NodeContext c) {
     String mode = c.s("mode", "nearest");
-    if (!mode.equals("nearest")) throw c.unsupported("Upsample mode '" + mode + "' is not supported, only nearest");
+    if (!mode.equals("nearest") && !mode.equals("linear") && !mode.equals("bilinear")) {
+      throw c.unsupported("Upsample mode '" + mode + "' is not supported, only nearest and linear");
+    }
     float[] scales = c.opset < 9 ? c.floats("scales") : c.constFloats(1);
     Shape x = c.shape(0);
     if (scales == null || scales.length != x.rank()) throw c.invalid("scales must have one value per axis of " + x);
     int[] out = x.dims();
     for (int i = 0; i < out.length; i++) out[i] = (int) Math.floor(x.dim(i) * (double) scales[i]);
-    return unary(c, new Op.Resize(out, scales, CoordinateMode.ASYMMETRIC, NearestMode.FLOOR));
+    return unary(c, new Op.Resize(out, scales, CoordinateMode.ASYMMETRIC, NearestMode.FLOOR, !mode.equals("nearest")));
   }
 }

@@ -268,6 +268,41 @@ public final class OnnxModelBuilder {
   }
 
   /**
+   * A squeeze-excitation block (issue 14) on 1x16x8x8: conv 3x3 + ReLU, global average pool, 1x1
+   * conv 16 -> 4 + ReLU, 1x1 conv 4 -> 16, the gate ReLU6 then a constant Mul by 1/6 (a scalar
+   * constant Mul: HardSigmoid's shape without its offset), the per-channel Mul of the conv output by
+   * the gate, and a same-shape Mul with the block input.
+   */
+  public static OnnxModelBuilder seBlock(long seed) {
+    OnnxModelBuilder b = new OnnxModelBuilder("se_block", 13, seed);
+    String x = b.input("input", 1, 16, 8, 8);
+    String y = b.relu(b.conv(x, 16, 16, 3, 1, 1, 1, true));
+    String s = b.op("GlobalAveragePool", y);
+    s = b.relu(b.conv(s, 16, 4, 1, 1, 0, 1, true));
+    s = b.relu6(b.conv(s, 4, 16, 1, 1, 0, 1, true));
+    s = b.op("Mul", s, b.initializer("gate.scale", new float[] {1f / 6}));
+    String z = b.op("Mul", y, s);
+    String out = b.op("Mul", z, x);
+    b.rename(out, "output");
+    b.output("output", 1, 16, 8, 8);
+    return b;
+  }
+
+  /** A string attribute. */
+  public static AttributeProto s(String name, String v) {
+    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
+        .setS(com.google.protobuf.ByteString.copyFromUtf8(v)).build();
+  }
+
+  /** Resize (opset 11+) to constant sizes on H and W, by mode and coordinate transform. */
+  public String resize(String x, long c, long h, long w, String mode, String coord) {
+    String id = "resize" + counter;
+    String out = op("Resize", x, "", "", intInitializer(id + ".sizes", new long[] {1, c, h, w}, 4));
+    last().addAttribute(s("mode", mode)).addAttribute(s("coordinate_transformation_mode", coord));
+    return out;
+  }
+
+  /**
    * A UNet-style decoder step on 1x8x8x8: a stride-2 conv down, a k2 s2 ConvTranspose up, Concat with
    * the skip, a conv, then a grouped k3 s2 ConvTranspose with pads 1 and output_padding 1.
    */
@@ -321,6 +356,23 @@ public final class OnnxModelBuilder {
     b.last().addAttribute(ints("axes", 2, 3)).addAttribute(i("keepdims", 0));
     b.rename(out, "output");
     b.output("output", 1, 16);
+    return b;
+  }
+
+  /**
+   * Resize blocks (issue 14) on 1x8x6x6: conv 3x3 + ReLU, nearest x2 (half_pixel, round_prefer_floor),
+   * bilinear down to 8x8 (half_pixel, a ratio of 2/3), bilinear x2 (align_corners), conv 3x3 8 -> 4.
+   */
+  public static OnnxModelBuilder resizeBlock(long seed) {
+    OnnxModelBuilder b = new OnnxModelBuilder("resize_block", 13, seed);
+    String x = b.input("input", 1, 8, 6, 6);
+    String y = b.relu(b.conv(x, 8, 8, 3, 1, 1, 1, true));
+    y = b.resize(y, 8, 12, 12, "nearest", "half_pixel");
+    y = b.resize(y, 8, 8, 8, "linear", "half_pixel");
+    y = b.resize(y, 8, 16, 16, "linear", "align_corners");
+    String out = b.conv(y, 8, 4, 3, 1, 1, 1, true);
+    b.rename(out, "output");
+    b.output("output", 1, 4, 16, 16);
     return b;
   }
 

@@ -33,7 +33,11 @@ public final class ReferenceModels {
       case "digits" -> OnnxImporter.load(DIGITS_DIR.resolve("digits_cnn.onnx"));
       case "unet_block" -> OnnxImporter.fromProto(OnnxModelBuilder.unetBlock(11).build(), "unet_block.onnx", null);
       case "shufflenetv2_unit" -> OnnxImporter.fromProto(OnnxModelBuilder.shuffleNetV2Unit(11).build(), "shufflenetv2_unit.onnx", null);
-      default -> throw new IllegalArgumentException("no reference model " + name + "; known: " + NAMES + ", " + STRUCTURAL);
+      // issue 14 blocks, outside NAMES (not every layer of the ladder runs them)
+      case "se_block" -> OnnxImporter.fromProto(OnnxModelBuilder.seBlock(11).build(), "se_block.onnx", null);
+      case "resize_block" -> OnnxImporter.fromProto(OnnxModelBuilder.resizeBlock(11).build(), "resize_block.onnx", null);
+      default -> throw new IllegalArgumentException("no reference model " + name + "; known: " + NAMES + ", " + STRUCTURAL
+          + ", se_block, resize_block");
     };
     return PassManager.defaultPipeline().run(g);
   }

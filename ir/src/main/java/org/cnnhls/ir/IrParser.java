@@ -205,13 +205,14 @@ public final class IrParser {
 
   private static Op resize(Attrs a, Shape out) {
     if (out == null) throw new ModelException("Resize needs its output shape (': [dims]')");
-    if (!a.flag("nearest")) throw new ModelException("Resize must be 'nearest'");
+    boolean linear = a.flag("linear");
+    if (!linear && !a.flag("nearest")) throw new ModelException("Resize must be 'nearest' or 'linear'");
     Op.CoordinateMode coord = null;
     for (Op.CoordinateMode c : Op.CoordinateMode.values()) if (a.flag(c.name().toLowerCase(Locale.ROOT))) coord = c;
     Op.NearestMode nearest = null;
     for (Op.NearestMode n : Op.NearestMode.values()) if (a.flag(n.name().toLowerCase(Locale.ROOT))) nearest = n;
     if (coord == null || nearest == null) throw new ModelException("Resize needs a coordinate mode and a nearest mode");
-    return new Op.Resize(out.dims(), a.floats("scales"), coord, nearest);
+    return new Op.Resize(out.dims(), a.floats("scales"), coord, nearest, linear);
   }
 
   private static Op fusedConv(Op.Conv conv, String[] parts) {

@@ -82,6 +82,8 @@ class IrParserTest {
     String id = b.n("id", new Op.Identity(), sm2);
     String up = b.n("up", new Op.Resize(new int[] {1, 16, 2, 2}, new float[] {1f, 1f, 2f, 2f},
         Op.CoordinateMode.TF_HALF_PIXEL_FOR_NN, Op.NearestMode.ROUND_PREFER_CEIL), cat);
+    String bil = b.n("bil", new Op.Resize(new int[] {1, 16, 3, 3}, new float[] {1f, 1f, 1.5f, 1.5f},
+        Op.CoordinateMode.ALIGN_CORNERS, Op.NearestMode.ROUND_PREFER_FLOOR, true), up);
     String fc1 = b.n("fc1", new Op.FusedConv(conv(3, 1, 1, 1), new Op.Clip(0f, 6f),
         new Op.MaxPool(new int[] {2, 2}, new int[] {2, 2}, new int[4], new int[] {1, 1}, false)), x, w, bias);
     String fc2 = b.n("fc2", new Op.FusedConv(conv(1, 1, 0, 4), null, null), x, b.c("dw.w", 4, 1, 1, 1), "");
@@ -107,7 +109,7 @@ class IrParserTest {
     // a node named apart from its value, as the importer names them
     b.nodes.add(new Node("/last/Relu", new Op.Relu(), List.of(fa2), List.of("last")));
     return b.build("every_op", List.of(new ValueInfo(x, Shape.of(1, 4, 8, 8))),
-        sm, id, mm, up, fc1, fc2, fc4, fa3, "last", "conv.w", ct, slice, rsum, rmin, lsm, lsm2);
+        sm, id, mm, bil, fc1, fc2, fc4, fa3, "last", "conv.w", ct, slice, rsum, rmin, lsm, lsm2);
   }
 
   @Test

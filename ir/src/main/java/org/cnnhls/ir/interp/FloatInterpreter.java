@@ -109,7 +109,9 @@ public final class FloatInterpreter {
     if (op instanceof Op.Flatten || op instanceof Op.Reshape) return in.get(0); // same row-major data
     if (op instanceof Op.Transpose t) return FloatKernels.transpose(t, s.get(0), in.get(0), y);
     if (op instanceof Op.Pad p) return FloatKernels.pad(p, s.get(0), in.get(0), y);
-    if (op instanceof Op.Resize r) return FloatKernels.resizeNearest(r, s.get(0), in.get(0), y);
+    if (op instanceof Op.Resize r) {
+      return r.linear() ? FloatKernels.resizeLinear(r, s.get(0), in.get(0), y) : FloatKernels.resizeNearest(r, s.get(0), in.get(0), y);
+    }
     if (op instanceof Op.ConvTranspose c) {
       return FloatKernels.convTranspose(c, s.get(0), in.get(0), s.get(1), in.get(1), opt(in, 2), y);
     }

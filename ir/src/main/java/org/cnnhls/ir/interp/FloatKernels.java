@@ -297,28 +297,7 @@ final class FloatKernels {
   static float[] resizeNearest(Op.Resize op, Shape xs, float[] x, Shape ys) {
     int r = xs.rank();
     int[][] map = new int[r][];
-    for (int ax = 0; ax < r; ax++) {
-      int in = xs.dim(ax), out = ys.dim(ax);
-      double scale = op.scales()[ax];
-      map[ax] = new int[out];
-      for (int o = 0; o < out; o++) {
-        double src = switch (op.coordinateMode()) {
-          case HALF_PIXEL -> (o + 0.5) / scale - 0.5;
-          case PYTORCH_HALF_PIXEL -> out > 1 ? (o + 0.5) / scale - 0.5 : 0;
-          case ALIGN_CORNERS -> out == 1 ? 0 : o * (double) (in - 1) / (out - 1);
-          case ASYMMETRIC -> o / scale;
-          case TF_HALF_PIXEL_FOR_NN -> (o + 0.5) / scale;
-        };
-        double fl = Math.floor(src);
-        long idx = switch (op.nearestMode()) {
-          case ROUND_PREFER_FLOOR -> src == fl + 0.5 ? (long) fl : Math.round(src);
-          case ROUND_PREFER_CEIL -> src == fl + 0.5 ? (long) fl + 1 : Math.round(src);
-          case FLOOR -> (long) fl;
-          case CEIL -> (long) Math.ceil(src);
-        };
-        map[ax][o] = (int) Math.max(0, Math.min(in - 1, idx));
-      }
-    }
+    for (int ax = 0; ax < r; ax++) map[ax] = nearestAxis(op.coordinateMode(), op.nearestMode(), xs.dim(ax), ys.dim(ax), op.scales()[ax]);
     int[] inStrides = xs.strides();
     float[] y = new float[ys.size()];
     int[] counter = new int[r];
@@ -471,6 +450,85 @@ final class FloatKernels {
         for (int j = 0; j < len; j++) y[base + j * inner] = (float) (x[base + j * inner] - lse);
       }
     }
+    return y;
+  }
+
+  /** Nearest Resize along one axis: the source index of every output index. */
+  static int[] nearestAxis(Op.CoordinateMode mode, Op.NearestMode nearest, int in, int out, float scale) {
+    int[] map = new int[out];
+    for (int o = 0; o < out; o++) {
+      double src = sourceCoordinate(mode, o, in, out, scale);
+      double fl = Math.floor(src);
+      long idx = switch (nearest) {
+        case ROUND_PREFER_FLOOR -> src == fl + 0.5 ? (long) fl : Math.round(src);
+        case ROUND_PREFER_CEIL -> src == fl + 0.5 ? (long) fl + 1 : Math.round(src);
+        case FLOOR -> (long) fl;
+        case CEIL -> (long) Math.ceil(src);
+      };
+      map[o] = (int) Math.max(0, Math.min(in - 1, idx));
+    }
+    return map;
+  }
+
+  /**
+   * The input coordinate output index {@code o} maps to along an axis (ONNX's coordinate
+   * transforms). align_corners divides by length_resized - 1 with ONNX's length_resized = scale x in:
+   * the output size when the scale is that size's ratio (always when sizes were given), else the
+   * real product (a 0.6 scale of 4 is 2.4, as the reference implementation computes).
+   */
+  static double sourceCoordinate(Op.CoordinateMode mode, int o, int in, int out, float scale) {
+    return switch (mode) {
+      case HALF_PIXEL -> (o + 0.5) / scale - 0.5;
+      case PYTORCH_HALF_PIXEL -> out > 1 ? (o + 0.5) / scale - 0.5 : 0;
+      case ALIGN_CORNERS -> {
+        double len = scale == (float) out / in ? out : (double) scale * in;
+        yield len == 1 ? 0 : o * (double) (in - 1) / (len - 1);
+      }
+      case ASYMMETRIC -> o / scale;
+      case TF_HALF_PIXEL_FOR_NN -> (o + 0.5) / scale;
+    };
+  }
+
+  /**
+   * Linear Resize (ONNX mode "linear"): one 1-D linear interpolation per axis in turn, between the
+   * neighbours floor(x) and floor(x) + 1 of the source coordinate x, both clamped into the input
+   * (ONNX's edge padding), weights 1 - (x - floor(x)) and x - floor(x). Axes that keep their size
+   * under an identity transform are skipped (their weights are 1 and 0 on the same element).
+   */
+  public static float[] resizeLinear(Op.Resize op, Shape xs, float[] x, Shape ys) {
+    int r = xs.rank();
+    double[] cur = new double[x.length];
+    for (int i = 0; i < x.length; i++) cur[i] = x[i];
+    int[] dims = xs.dims();
+    for (int ax = 0; ax < r; ax++) {
+      int in = dims[ax], out = ys.dim(ax);
+      int[] i0 = new int[out], i1 = new int[out];
+      double[] w = new double[out];
+      boolean identity = in == out;
+      for (int o = 0; o < out; o++) {
+        double src = sourceCoordinate(op.coordinateMode(), o, in, out, op.scales()[ax]);
+        double fl = Math.floor(src);
+        w[o] = src - fl;
+        i0[o] = (int) Math.max(0, Math.min(in - 1, fl));
+        i1[o] = (int) Math.max(0, Math.min(in - 1, fl + 1));
+        identity &= i0[o] == o && w[o] == 0;
+      }
+      if (identity) continue;
+      int outer = 1, inner = 1;
+      for (int a = 0; a < ax; a++) outer *= dims[a];
+      for (int a = ax + 1; a < r; a++) inner *= dims[a];
+      double[] next = new double[outer * out * inner];
+      for (int p = 0; p < outer; p++) {
+        for (int o = 0; o < out; o++) {
+          int a0 = (p * in + i0[o]) * inner, a1 = (p * in + i1[o]) * inner, d = (p * out + o) * inner;
+          for (int q = 0; q < inner; q++) next[d + q] = (1 - w[o]) * cur[a0 + q] + w[o] * cur[a1 + q];
+        }
+      }
+      cur = next;
+      dims[ax] = out;
+    }
+    float[] y = new float[cur.length];
+    for (int i = 0; i < y.length; i++) y[i] = (float) cur[i];
     return y;
   }
 }

@@ -17,6 +17,11 @@ public final class IndexMaps {
   /** Float holds every integer below 2^24 exactly. */
   private static final int EXACT_LIMIT = 1 << 24;
 
+  /** Nearest Resize along one axis (the map sourceIndex applies per axis): source index per output index. */
+  public static int[] nearestAxis(Op.CoordinateMode mode, Op.NearestMode nearest, int in, int out, float scale) {
+    return FloatKernels.nearestAxis(mode, nearest, in, out, scale);
+  }
+
   public static int[] sourceIndex(Graph g, Node n) {
     Shape in = g.shape(n.input(0)), out = g.shape(n.output());
     if (in.size() >= EXACT_LIMIT) throw new ModelException("node '" + n.name() + "' moves more than 2^24 elements");
@@ -25,7 +30,7 @@ public final class IndexMaps {
     float[] moved;
     if (n.op() instanceof Op.Transpose t) moved = FloatKernels.transpose(t, in, idx, out);
     else if (n.op() instanceof Op.Pad p) moved = FloatKernels.pad(new Op.Pad(p.pads(), p.mode(), -1f), in, idx, out);
-    else if (n.op() instanceof Op.Resize r) moved = FloatKernels.resizeNearest(r, in, idx, out);
+    else if (n.op() instanceof Op.Resize r && !r.linear()) moved = FloatKernels.resizeNearest(r, in, idx, out);
     else if (n.op() instanceof Op.Spread p) moved = FloatKernels.spread(p, in, idx, out, -1f);
     else if (n.op() instanceof Op.Slice sl) moved = FloatKernels.slice(sl, in, idx, out);
     else if (n.op() instanceof Op.ChannelShuffle cs) moved = FloatKernels.channelShuffle(cs, in, idx);

@@ -646,10 +646,17 @@ public sealed interface Op {
   enum NearestMode { ROUND_PREFER_FLOOR, ROUND_PREFER_CEIL, FLOOR, CEIL }
 
   /**
-   * Nearest-neighbour Resize (and Upsample). {@code outDims} is the full output shape and
-   * {@code scales} the per-axis scale used in the coordinate transform.
+   * Resize (and Upsample): nearest-neighbour, or {@code linear} (separable linear interpolation on
+   * every axis, bilinear on NCHW's H and W; ONNX's "linear"). {@code outDims} is the full output
+   * shape and {@code scales} the per-axis scale used in the coordinate transform; {@code nearestMode}
+   * only matters when not linear.
    */
-  record Resize(int[] outDims, float[] scales, CoordinateMode coordinateMode, NearestMode nearestMode) implements Op {
+  record Resize(int[] outDims, float[] scales, CoordinateMode coordinateMode, NearestMode nearestMode, boolean linear)
+      implements Op {
+    public Resize(int[] outDims, float[] scales, CoordinateMode coordinateMode, NearestMode nearestMode) {
+      this(outDims, scales, coordinateMode, nearestMode, false);
+    }
+
     public String type() {
       return "Resize";
     }
@@ -660,13 +667,13 @@ public sealed interface Op {
     }
 
     public String attributes() {
-      return "nearest scales=" + Arrays.toString(scales).replace(" ", "") + " "
+      return (linear ? "linear" : "nearest") + " scales=" + Arrays.toString(scales).replace(" ", "") + " "
           + coordinateMode.name().toLowerCase() + " " + nearestMode.name().toLowerCase();
     }
 
     @Override public boolean equals(Object o) {
       return o instanceof Resize r && Arrays.equals(outDims, r.outDims) && Arrays.equals(scales, r.scales)
-          && coordinateMode == r.coordinateMode && nearestMode == r.nearestMode;
+          && coordinateMode == r.coordinateMode && nearestMode == r.nearestMode && linear == r.linear;
     }
 
     @Override public int hashCode() {

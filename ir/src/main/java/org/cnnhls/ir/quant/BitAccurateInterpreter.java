@@ -22,6 +22,7 @@ public final class BitAccurateInterpreter {
   private final QuantizedGraph q;
   private final Graph g;
   private final Map<String, int[]> indexMaps = new ConcurrentHashMap<>();
+  private final Map<String, int[]> constants = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> saturations = new ConcurrentHashMap<>();
 
   public BitAccurateInterpreter(QuantizedGraph q) {
@@ -87,6 +88,15 @@ public final class BitAccurateInterpreter {
     if (op instanceof Op.FusedAdd || op instanceof Op.Add) {
       return IntKernels.add(x, fin, values.get(n.input(1)), q.format(n.input(1)), fout, q.activations().get(n.name()), sat);
     }
+    if (op instanceof Op.Mul) {
+      return IntKernels.mul(xs, operand(n.input(0), values), q.format(n.input(0)), g.shape(n.input(1)),
+          operand(n.input(1), values), q.format(n.input(1)), ys, fout, sat);
+    }
+    if (op instanceof Op.Resize r && r.linear()) {
+      ResizeWeights wy = ResizeWeights.of(r.coordinateMode(), xs.dim(2), ys.dim(2), r.scales()[2]);
+      ResizeWeights wx = ResizeWeights.of(r.coordinateMode(), xs.dim(3), ys.dim(3), r.scales()[3]);
+      return IntKernels.resizeBilinear(wy, wx, xs, x, ys, fout.width());
+    }
     if (op instanceof Op.MaxPool p) return IntKernels.maxPool(p.kernel(), p.strides(), p.pads(), p.dilations(), xs, x, ys);
     if (op instanceof Op.AveragePool p) return IntKernels.averagePool(p, xs, x, ys, fin, fout, sat);
     if (op instanceof Op.GlobalAveragePool) return IntKernels.globalAverage(xs, x, fin, fout, sat);
@@ -113,5 +123,18 @@ public final class BitAccurateInterpreter {
       return y;
     }
     throw new ModelException("node '" + n.name() + "' (" + op.type() + ") has no fixed-point form");
+  }
+
+  /** A node's operand: a computed value, or a constant quantized in its format (round half to even, saturate). */
+  private int[] operand(String name, Map<String, int[]> values) {
+    int[] v = values.get(name);
+    if (v != null) return v;
+    return constants.computeIfAbsent(name, k -> {
+      FixedType f = q.format(k);
+      float[] c = g.constants().get(k).toFloatArray();
+      int[] raw = new int[c.length];
+      for (int i = 0; i < c.length; i++) raw[i] = f.quantize(c[i]);
+      return raw;
+    });
   }
 }

@@ -23,7 +23,7 @@ final class FixedPointOps {
   /** Ops that compute a new value through the requantize primitive (and so choose a format). */
   static boolean requantizes(Op op) {
     return isLinear(op) || op instanceof Op.FusedAdd || op instanceof Op.Add || op instanceof Op.AveragePool
-        || op instanceof Op.GlobalAveragePool || op instanceof Op.Concat
+        || op instanceof Op.GlobalAveragePool || op instanceof Op.Concat || op instanceof Op.Mul
         || (op instanceof Op.Reduce r && (r.kind() == Op.ReduceKind.SUM || r.kind() == Op.ReduceKind.MEAN));
   }
 
@@ -32,6 +32,19 @@ final class FixedPointOps {
     if (op instanceof Op.FusedGemm f) return f.activation();
     if (op instanceof Op.FusedAdd f) return f.activation();
     if (op instanceof Op.Activation a) return a;
+    return null;
+  }
+
+  /** Null when a linear Resize is bilinear on an NCHW tensor's H and W (N and C kept), else why not. */
+  static String linearResizeReason(Graph g, Node n, Op.Resize r) {
+    var xs = g.shape(n.input(0));
+    if (xs.rank() != 4) return "linear Resize of a rank-" + xs.rank() + " tensor (only NCHW)";
+    for (int ax = 0; ax < 2; ax++) {
+      if (xs.dim(ax) != r.outDims()[ax]
+          || !ResizeWeights.of(r.coordinateMode(), xs.dim(ax), r.outDims()[ax], r.scales()[ax]).identity()) {
+        return "linear Resize along axis " + ax + " (only H and W)";
+      }
+    }
     return null;
   }
 
@@ -50,6 +63,11 @@ final class FixedPointOps {
     }
     if (op instanceof Op.Add) return g.shape(n.input(0)).equals(g.shape(n.input(1))) ? null : "broadcasting Add";
     if (op instanceof Op.Activation a) return ActivationQuant.isSupported(a) ? null : "no integer form";
+    if (op instanceof Op.Mul) {
+      if (g.isConstant(n.input(0)) && g.isConstant(n.input(1))) return "both operands constant (fold it first)";
+      return null;
+    }
+    if (op instanceof Op.Resize r && r.linear()) return linearResizeReason(g, n, r);
     if (op instanceof Op.MaxPool || op instanceof Op.AveragePool || op instanceof Op.GlobalAveragePool
         || op instanceof Op.GlobalMaxPool || op instanceof Op.Concat || op instanceof Op.Flatten
         || op instanceof Op.Reshape || op instanceof Op.Identity || op instanceof Op.Transpose || op instanceof Op.Resize) {

@@ -641,6 +641,66 @@ public final class IntKernels {
     return y;
   }
 
+  /**
+   * Element-wise Mul with numpy broadcasting: the exact product of raw values, at F_a + F_b, then the
+   * one requantize (M = 1, shift F_a + F_b - F_out) into the output format.
+   */
+  static int[] mul(Shape as, int[] a, FixedType fa, Shape bs, int[] b, FixedType fb, Shape ys, FixedType out, AtomicLong sat) {
+    int[] sa = broadcastStrides(as, ys), sb = broadcastStrides(bs, ys);
+    int r = ys.rank(), shift = fa.frac() + fb.frac() - out.frac();
+    int[] y = new int[ys.size()], counter = new int[r];
+    long clamped = 0;
+    int ia = 0, ib = 0;
+    for (int i = 0; i < y.length; i++) {
+      long p = (long) a[ia] * b[ib];
+      if (Requantize.saturates(p, 1, shift, out.width())) clamped++;
+      y[i] = Requantize.apply(p, 1, shift, out.width());
+      for (int ax = r - 1; ax >= 0; ax--) {
+        ia += sa[ax];
+        ib += sb[ax];
+        if (++counter[ax] < ys.dim(ax)) break;
+        ia -= sa[ax] * ys.dim(ax);
+        ib -= sb[ax] * ys.dim(ax);
+        counter[ax] = 0;
+      }
+    }
+    if (clamped > 0) sat.addAndGet(clamped);
+    return y;
+  }
+
+  /** Strides of {@code s} aligned right to {@code out}'s axes, 0 along broadcast axes. */
+  private static int[] broadcastStrides(Shape s, Shape out) {
+    int r = out.rank(), off = r - s.rank();
+    int[] st = new int[r], own = s.strides();
+    for (int ax = off; ax < r; ax++) st[ax] = s.dim(ax - off) == 1 ? 0 : own[ax - off];
+    return st;
+  }
+
+  /**
+   * Bilinear Resize of NCHW raw values (same format in and out): per output (oy, ox), with the axes'
+   * exact weights (ResizeWeights), {@code sum = (1-ly) ((1-lx) x00 + lx x01) + ly ((1-lx) x10 + lx x11)}
+   * in integers at 2 WEIGHT_BITS fraction bits, then the one rounding: requantize with M = 1 and
+   * shift 2 WEIGHT_BITS (half to even; a convex combination never saturates).
+   */
+  static int[] resizeBilinear(ResizeWeights wy, ResizeWeights wx, Shape xs, int[] x, Shape ys, int width) {
+    int planes = xs.dim(0) * xs.dim(1), h = xs.dim(2), w = xs.dim(3), oh = ys.dim(2), ow = ys.dim(3);
+    int one = ResizeWeights.ONE, shift = 2 * ResizeWeights.WEIGHT_BITS;
+    int[] y = new int[planes * oh * ow];
+    for (int p = 0; p < planes; p++) {
+      int base = p * h * w;
+      for (int oy = 0; oy < oh; oy++) {
+        int r0 = base + wy.i0()[oy] * w, r1 = base + wy.i1()[oy] * w, ly = wy.lambda()[oy];
+        for (int ox = 0; ox < ow; ox++) {
+          int c0 = wx.i0()[ox], c1 = wx.i1()[ox], lx = wx.lambda()[ox];
+          long top = (long) (one - lx) * x[r0 + c0] + (long) lx * x[r0 + c1];
+          long bottom = (long) (one - lx) * x[r1 + c0] + (long) lx * x[r1 + c1];
+          y[(p * oh + oy) * ow + ox] = Requantize.apply((one - ly) * top + ly * bottom, 1, shift, width);
+        }
+      }
+    }
+    return y;
+  }
+
   /** Max of raw values; padding never wins. */
   static int[] maxPool(int[] k, int[] s, int[] p, int[] d, Shape xs, int[] x, Shape ys) {
     int nc = xs.dim(0) * xs.dim(1), h = xs.dim(2), w = xs.dim(3), oh = ys.dim(2), ow = ys.dim(3);

@@ -53,6 +53,15 @@ public final class Quantizer {
     for (Node n : g.nodes()) {
       if (!FixedPointOps.requantizes(n.op())) formats.put(n.output(), formats.get(n.input(0)));
     }
+    // 4. a Mul's constant operand (a scale): the activations' width, its fraction from its largest value
+    for (Node n : g.nodes()) {
+      if (!(n.op() instanceof Op.Mul)) continue;
+      for (String in : n.inputs()) {
+        if (g.isConstant(in)) {
+          formats.putIfAbsent(in, new FormatSpec(options.activations().width(), null).resolve(ValueRanges.maxAbs(g.constants().get(in))));
+        }
+      }
+    }
 
     Map<String, LinearQuant> linear = new HashMap<>();
     Map<String, ActivationQuant> activations = new HashMap<>();
