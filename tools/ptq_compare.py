@@ -125,8 +125,8 @@ def main():
                 r["cnnhls_" + m] = "error: " + (p.stderr.strip().splitlines() or ["?"])[-1]
                 continue
             r["cnnhls_" + m] = round(sqnr(ref, np.load(y).reshape(ref.shape)), 2)
-    with open(os.path.join(a.out, f"results_{a.precision}.json"), "w") as f:
-        json.dump(results, f, indent=1)
+        with open(os.path.join(a.out, f"results_{a.precision}.json"), "w") as f:  # after every model: long runs keep what they measured
+            json.dump(results, f, indent=1)
     cols = [f"cnnhls_{m}" for m in a.methods.split(",")] + ([] if a.skip_torch else ["torch_histogram", "torch_minmax"])
     print(f"| model ({a.precision}-bit, output SQNR dB on 32 eval inputs) | " + " | ".join(cols) + " |")
     print("|---" * (len(cols) + 1) + "|")
