@@ -811,19 +811,6 @@ public sealed interface Op {
       return List.of(new Shape(sizes.clone()));
     }
 
-    /** The one axis it cuts with step 1, or -1 when it cuts none or several or steps. */
-    public int contiguousAxis(Shape x) {
-      int axis = -1;
-      for (int a = 0; a < x.rank(); a++) {
-        if (steps[a] != 1) return -1;
-        if (sizes[a] != x.dim(a)) {
-          if (axis >= 0) return -1;
-          axis = a;
-        }
-      }
-      return axis;
-    }
-
     public String attributes() {
       return "starts=" + Arrays.toString(starts).replace(" ", "") + " sizes=" + Arrays.toString(sizes).replace(" ", "")
           + (Arrays.stream(steps).allMatch(v -> v == 1) ? "" : " steps=" + Arrays.toString(steps).replace(" ", ""));
