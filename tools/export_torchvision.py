@@ -7,16 +7,19 @@ The graph structure and tensor shapes are what matter for the compiler, so
 the models are built with weights=None and initialised after
 torch.manual_seed(0), which makes the exports reproducible.
 
-How: each model is put in eval mode and exported with a fixed 1x3x224x224
-input, opset 13, constant folding (BatchNorm is folded into Conv), input
+How: each model is put in eval mode and exported with a fixed 1x3xSxS input
+(S = --size, 224 by default), opset 13, constant folding (BatchNorm is folded into Conv), input
 name "input" and output name "output", no dynamic axes.  With --inputs it
-also writes <name>_input.npy (1,3,224,224) and <name>_calib.npy
-(8,3,224,224), seeded float32 standard-normal data.  It prints each file's
+also writes <name>_input.npy (1,3,S,S) and <name>_calib.npy
+(8,3,S,S), seeded float32 standard-normal data.  It prints each file's
 size and the set of ONNX op types used.
 
 Usage: /usr/bin/python3 tools/export_torchvision.py vgg16 resnet18 mobilenet_v2
-           [--all] [--inputs] [--out build/models]
-(VGG16 is ~528 MB; build/ must not be committed.)
+           [--all] [--inputs] [--size 224] [--out build/models]
+       /usr/bin/python3 tools/export_torchvision.py shufflenet_v2_x0_5 --size 64 --inputs
+(VGG16 is ~528 MB; build/ must not be committed.  ShuffleNetV2 exercises the
+channel split (Split or Slice), the channel shuffle (Reshape, Transpose,
+Reshape) and ReduceMean pooling.)
 """
 import argparse
 import collections
@@ -31,12 +34,12 @@ MODELS = ["vgg16", "resnet18", "mobilenet_v2"]
 OPSET = 13
 
 
-def export(name, out_dir, write_inputs):
+def export(name, out_dir, write_inputs, size=224):
     torch.manual_seed(0)
     model = getattr(torchvision.models, name)(weights=None).eval()
     path = os.path.normpath(os.path.join(out_dir, name + ".onnx"))
     with torch.no_grad():
-        torch.onnx.export(model, torch.zeros(1, 3, 224, 224), path,
+        torch.onnx.export(model, torch.zeros(1, 3, size, size), path,
                           opset_version=OPSET, do_constant_folding=True,
                           input_names=["input"], output_names=["output"])
     # check_model on the path also works for models close to the 2 GB limit
@@ -50,9 +53,9 @@ def export(name, out_dir, write_inputs):
     if write_inputs:
         rng = np.random.default_rng(0)
         np.save(os.path.join(out_dir, name + "_input.npy"),
-                rng.standard_normal((1, 3, 224, 224), dtype=np.float32))
+                rng.standard_normal((1, 3, size, size), dtype=np.float32))
         np.save(os.path.join(out_dir, name + "_calib.npy"),
-                rng.standard_normal((8, 3, 224, 224), dtype=np.float32))
+                rng.standard_normal((8, 3, size, size), dtype=np.float32))
 
 
 def main():
@@ -63,13 +66,14 @@ def main():
     ap.add_argument("--out", default=os.path.join(here, "..", "build", "models"))
     ap.add_argument("--inputs", action="store_true",
                     help="also write <name>_input.npy and <name>_calib.npy")
+    ap.add_argument("--size", type=int, default=224, help="input height and width")
     args = ap.parse_args()
     names = list(dict.fromkeys(args.models + (MODELS if args.all else [])))
     if not names:
         ap.error("give model names or --all")
     os.makedirs(args.out, exist_ok=True)
     for name in names:
-        export(name, args.out, args.inputs)
+        export(name, args.out, args.inputs, args.size)
 
 
 if __name__ == "__main__":

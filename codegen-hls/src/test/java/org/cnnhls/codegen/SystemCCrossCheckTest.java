@@ -36,6 +36,13 @@ class SystemCCrossCheckTest {
 
   static final double CONV_TOLERANCE = 0.02;
 
+  /** The structural ops (issue 14): SPREAD, channel-split aliases, the shuffle's COPY layers. */
+  @ParameterizedTest(name = "{0} {1}-bit on {2}")
+  @CsvSource({"unet_block, 16, ultra96", "unet_block, 8, pynq-z2", "shufflenetv2_unit, 8, zcu104"})
+  void structuralOpsInSystemC(String model, String precision, String board) throws IOException, InterruptedException {
+    systemcIsBitExactAndAgreesWithTheSimulatorPerLayer(model, precision, board, false);
+  }
+
   @ParameterizedTest(name = "{0} {1}-bit on {2}, winograd {3}")
   @CsvSource({
     "lenet5, 16, ultra96, false", "digits, 16, ultra96, false", "resnet_block, 16, ultra96, false",

@@ -81,6 +81,17 @@ class TracedCsimTest {
     }
   }
 
+  /** The structural ops (issue 14): SPREAD of the lowered ConvTransposes, the shuffle's COPY layers. */
+  @Test
+  void structuralOpsFollowTheTracedKernels() throws Exception {
+    List<Row> all = new ArrayList<>();
+    for (String model : org.cnnhls.frontend.ReferenceModels.STRUCTURAL) {
+      for (String bits : new String[] {"16", "8"}) all.addAll(run(model, bits, false));
+    }
+    assertTrue(all.stream().anyMatch(r -> r.op().equals("SPREAD")), "no SPREAD layer was traced");
+    check(all);
+  }
+
   static void check(List<Row> rows) {
     System.out.println("| model | bits | wino | layer | node | op | sim cycles | trace cycles | deviation |");
     System.out.println("|---|---|---|---|---|---|---|---|---|");

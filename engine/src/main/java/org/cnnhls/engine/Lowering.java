@@ -225,18 +225,17 @@ public final class Lowering {
 
   /**
    * The element offset of a Slice's output inside its row-major input when the output is one
-   * contiguous block of it (unit steps, the axes before the first cut axis of length 1 in the output,
-   * the axes after it whole), else -1.
+   * contiguous block of it (unit steps, the axes after the last cut axis whole, the axes before it
+   * of length 1 in the output), else -1.
    */
   public static int aliasOffset(Shape x, Op.Slice s) {
     int r = x.rank(), cut = -1;
     for (int a = 0; a < r; a++) {
       if (s.steps()[a] != 1) return -1;
-      if (cut < 0 && s.sizes()[a] != x.dim(a)) cut = a;
+      if (s.sizes()[a] != x.dim(a)) cut = a;
     }
     if (cut < 0) return 0;
     for (int a = 0; a < cut; a++) if (s.sizes()[a] != 1) return -1;
-    for (int a = cut + 1; a < r; a++) if (s.sizes()[a] != x.dim(a)) return -1;
     long off = 0;
     int[] st = x.strides();
     for (int a = 0; a < r; a++) off += (long) s.starts()[a] * st[a];

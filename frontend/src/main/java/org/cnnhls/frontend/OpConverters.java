@@ -267,6 +267,7 @@ final class OpConverters {
       long step = steps == null ? 1 : steps[i];
       if (step == 0) throw c.invalid("a step of 0");
       long dim = x.dim(a), b = starts[i], e = ends[i];
+      step = Math.max(-dim, Math.min(dim, step)); // a longer step takes one element all the same
       if (b < 0) b += dim;
       if (e < 0) e += dim;
       if (step > 0) {
@@ -278,7 +279,6 @@ final class OpConverters {
       }
       long n = step > 0 ? (e - b + step - 1) / step : (b - e + (-step) - 1) / (-step);
       if (n <= 0) throw c.unsupported("Slice leaves axis " + a + " of " + x + " empty; empty tensors are not supported");
-      if (Math.abs(step) > Integer.MAX_VALUE) step = step > 0 ? dim : -dim;
       st[a] = (int) b;
       sp[a] = (int) step;
       sz[a] = (int) n;

@@ -29,6 +29,28 @@ class ImportHardeningTest {
     return e.getMessage();
   }
 
+  /** ConvTranspose attributes the op cannot have, and a Split that does not add up: named, one line each. */
+  @Test
+  void structuralOpAttributesAreRefusedNamingNodeAndAttribute() {
+    OnnxModelBuilder b = new OnnxModelBuilder("m", 13, 1);
+    String y = b.convTranspose(b.input("x", 1, 4, 5, 5), 4, 4, 3, 2, 1, 2, 1);
+    b.output(y, 1, 4, 12, 12);
+    String msg = message(b);
+    assertTrue(msg.contains("ConvTranspose") && msg.contains("output_padding 2") && msg.contains("'convtranspose0'"), msg);
+
+    OnnxModelBuilder c = new OnnxModelBuilder("m", 13, 1);
+    String z = c.convTranspose(c.input("x", 1, 4, 5, 5), 4, 4, 3, 2, 1, 0, 3);
+    c.output(z, 1, 4, 9, 9);
+    msg = message(c);
+    assertTrue(msg.contains("ConvTranspose") && msg.contains("group=3"), msg);
+
+    OnnxModelBuilder d = new OnnxModelBuilder("m", 13, 1);
+    d.node("Split", new String[] {d.input("x", 1, 6, 2, 2), d.intInitializer("sizes", new long[] {2, 3}, 2)}, "a", "b");
+    d.output("a", 1, 2, 2, 2);
+    msg = message(d);
+    assertTrue(msg.contains("Split") && msg.contains("sum to 5"), msg);
+  }
+
   @Test
   void hugeIntInitializerWithOneValueIsRefusedBeforeAllocating() {
     OnnxModelBuilder b = relu();

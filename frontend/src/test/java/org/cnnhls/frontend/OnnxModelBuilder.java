@@ -376,6 +376,60 @@ public final class OnnxModelBuilder {
     return b;
   }
 
+  /**
+   * torchvision's shufflenet_v2_x0_5 graph (stage channels 24, 48, 96, 192, 1024; 4, 8, 4 units) at
+   * size x size with random weights, exported as torch does at opset 13: conv-BN-ReLU stem, MaxPool
+   * 3x3 s2 p1, per stage a stride-2 unit (both branches, Concat) then stride-1 units (Split, branch,
+   * Concat), each followed by the Reshape/Transpose/Reshape channel shuffle; conv5, ReduceMean over
+   * H and W, Gemm to 1000 classes. Stands in for the torchvision export where torch is absent.
+   */
+  public static OnnxModelBuilder shuffleNetV2x05(long seed, int size) {
+    OnnxModelBuilder b = new OnnxModelBuilder("shufflenet_v2_x0_5", 13, seed);
+    String x = b.input("input", 1, 3, size, size);
+    x = b.relu(b.batchNorm(b.conv(x, 3, 24, 3, 2, 1, 1, false), 24));
+    x = b.maxPool(x, 3, 2);
+    b.last().addAttribute(ints("pads", 1, 1, 1, 1));
+    int hw = ((size + 1) / 2 + 1) / 2, in = 24;
+    int[] outs = {48, 96, 192}, repeats = {4, 8, 4};
+    for (int stage = 0; stage < 3; stage++) {
+      int out = outs[stage], half = out / 2;
+      for (int u = 0; u < repeats[stage]; u++) {
+        String left, right;
+        if (u == 0) {
+          left = b.batchNorm(b.conv(x, in, in, 3, 2, 1, in, false), in);
+          left = b.relu(b.batchNorm(b.conv(left, in, half, 1, 1, 0, 1, false), half));
+          right = b.relu(b.batchNorm(b.conv(x, in, half, 1, 1, 0, 1, false), half));
+          right = b.batchNorm(b.conv(right, half, half, 3, 2, 1, half, false), half);
+          hw = (hw + 1) / 2;
+        } else {
+          left = "split" + b.counter + "_a";
+          String mid = "split" + b.counter + "_b";
+          b.node("Split", new String[] {x, b.intInitializer("split" + b.counter + ".sizes", new long[] {half, half}, 2)}, left, mid)
+              .addAttribute(i("axis", 1));
+          right = b.relu(b.batchNorm(b.conv(mid, half, half, 1, 1, 0, 1, false), half));
+          right = b.batchNorm(b.conv(right, half, half, 3, 1, 1, half, false), half);
+        }
+        right = b.relu(b.batchNorm(b.conv(right, half, half, 1, 1, 0, 1, false), half));
+        String cat = b.op("Concat", left, right);
+        b.last().addAttribute(i("axis", 1));
+        String r = b.op("Reshape", cat, b.intInitializer("shuf" + b.counter + ".shape", new long[] {1, 2, half, hw, hw}, 5));
+        String t = b.op("Transpose", r);
+        b.last().addAttribute(ints("perm", 0, 2, 1, 3, 4));
+        x = b.op("Reshape", t, b.intInitializer("shuf" + b.counter + ".back", new long[] {1, out, hw, hw}, 4));
+        in = out;
+      }
+    }
+    x = b.relu(b.batchNorm(b.conv(x, in, 1024, 1, 1, 0, 1, false), 1024));
+    x = b.op("ReduceMean", x);
+    b.last().addAttribute(ints("axes", 2, 3)).addAttribute(i("keepdims", 0));
+    String logits = b.op("Gemm", x, b.randomInitializer("fc.weight", Math.sqrt(6.0 / 1024), 1000, 1024),
+        b.randomInitializer("fc.bias", 0.1, 1000));
+    b.last().addAttribute(i("transB", 1));
+    b.rename(logits, "output");
+    b.output("output", 1, 1000);
+    return b;
+  }
+
   /** Renames the value produced by the last node that outputs {@code from}. */
   public void rename(String from, String to) {
     for (int n = 0; n < graph.getNodeCount(); n++) {

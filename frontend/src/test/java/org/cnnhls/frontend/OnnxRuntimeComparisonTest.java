@@ -40,6 +40,7 @@ class OnnxRuntimeComparisonTest {
         // structural ops (issue 14)
         Arguments.of("unet_block", (LongFunction<OnnxModelBuilder>) OnnxModelBuilder::unetBlock),
         Arguments.of("shufflenetv2_unit", (LongFunction<OnnxModelBuilder>) OnnxModelBuilder::shuffleNetV2Unit),
+        Arguments.of("shufflenet_v2_x0_5_64", (LongFunction<OnnxModelBuilder>) s -> OnnxModelBuilder.shuffleNetV2x05(s, 64)),
         Arguments.of("reduce_channels_logsoftmax", (LongFunction<OnnxModelBuilder>) OnnxRuntimeComparisonTest::channelReduce));
   }
 

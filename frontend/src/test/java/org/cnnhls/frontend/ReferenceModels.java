@@ -32,6 +32,8 @@ public final class ReferenceModels {
       case "mobilenetv2_block" -> OnnxImporter.fromProto(OnnxModelBuilder.mobilenetV2Block(11).build(), "mobilenetv2_block.onnx", null);
       case "digits" -> OnnxImporter.load(DIGITS_DIR.resolve("digits_cnn.onnx"));
       case "unet_block" -> OnnxImporter.fromProto(OnnxModelBuilder.unetBlock(11).build(), "unet_block.onnx", null);
+      case "shufflenet_v2_x0_5" ->
+          OnnxImporter.fromProto(OnnxModelBuilder.shuffleNetV2x05(11, 64).build(), "shufflenet_v2_x0_5.onnx", null);
       case "shufflenetv2_unit" -> OnnxImporter.fromProto(OnnxModelBuilder.shuffleNetV2Unit(11).build(), "shufflenetv2_unit.onnx", null);
       // issue 14 blocks, outside NAMES (not every layer of the ladder runs them)
       case "se_block" -> OnnxImporter.fromProto(OnnxModelBuilder.seBlock(11).build(), "se_block.onnx", null);

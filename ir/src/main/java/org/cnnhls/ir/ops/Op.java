@@ -710,7 +710,12 @@ public sealed interface Op {
       if (w.dim(2) != kernel[0] || w.dim(3) != kernel[1]) {
         throw new ModelException("ConvTranspose kernel_shape " + kernel[0] + "x" + kernel[1] + " does not match weight " + w);
       }
-      int m = w.dim(1) * group;
+      int m;
+      try {
+        m = Math.multiplyExact(w.dim(1), group);
+      } catch (ArithmeticException e) {
+        throw new ModelException("ConvTranspose output channels " + w.dim(1) + " x group " + group + " exceed 2^31");
+      }
       if (in.size() > 2 && in.get(2) != null && !in.get(2).equals(Shape.of(m))) {
         throw new ModelException("ConvTranspose bias shape " + in.get(2) + " should be [" + m + "]");
       }
@@ -811,19 +816,6 @@ public sealed interface Op {
         }
       }
       return List.of(new Shape(sizes.clone()));
-    }
-
-    /** The one axis it cuts with step 1, or -1 when it cuts none or several or steps. */
-    public int contiguousAxis(Shape x) {
-      int axis = -1;
-      for (int a = 0; a < x.rank(); a++) {
-        if (steps[a] != 1) return -1;
-        if (sizes[a] != x.dim(a)) {
-          if (axis >= 0) return -1;
-          axis = a;
-        }
-      }
-      return axis;
     }
 
     public String attributes() {

@@ -29,7 +29,7 @@ public final class RecognizeChannelShufflePass extends RewritePass {
   @Override
   protected Optional<Graph> rewriteOnce(Graph g) {
     for (Node first : g.nodes()) {
-      if (!(first.op() instanceof Op.Reshape r1)) continue;
+      if (!(first.op() instanceof Op.Reshape)) continue;
       Shape x = g.shape(first.input(0)), split = g.shape(first.output());
       if (x.rank() != 4 || split.rank() != 5 || g.outputs().contains(first.output())) continue;
       int groups = split.dim(1);

@@ -216,4 +216,32 @@ class IntKernelsTest {
     for (int i = 0; i < n; i++) v[i] = (int) (f.minRaw() + (long) (random.nextDouble() * (f.maxRaw() - f.minRaw() + 1)));
     return v;
   }
+
+  /** Reduce (issue 14): max/min of raw values; sum and mean through the one requantize, ties to even. */
+  @org.junit.jupiter.api.Test
+  void reduceSumMeanMaxMinFollowTheContract() {
+    org.cnnhls.ir.Shape xs = org.cnnhls.ir.Shape.of(1, 2, 3);
+    int[] x = {1, 2, 0, -3, 1, 0}; // [[1, 2, 0], [-3, 1, 0]] raw, F = 1
+    FixedType fin = new FixedType(8, 1), fout = new FixedType(8, 0);
+    AtomicLong sat = new AtomicLong();
+    org.cnnhls.ir.ops.Op.Reduce sumC = new org.cnnhls.ir.ops.Op.Reduce(org.cnnhls.ir.ops.Op.ReduceKind.SUM, new int[] {1}, false);
+    // column sums -2, 3, 0 at F = 1: -1, 1.5 -> 2 (even), 0
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {-1, 2, 0},
+        IntKernels.reduce(sumC, xs, x, org.cnnhls.ir.Shape.of(1, 3), fin, fout, sat));
+    org.cnnhls.ir.ops.Op.Reduce sumW = new org.cnnhls.ir.ops.Op.Reduce(org.cnnhls.ir.ops.Op.ReduceKind.SUM, new int[] {2}, true);
+    // row sums 3 (1.5 -> 2), -2 (-1)
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {2, -1},
+        IntKernels.reduce(sumW, xs, x, org.cnnhls.ir.Shape.of(1, 2, 1), fin, fout, sat));
+    org.cnnhls.ir.ops.Op.Reduce mean = new org.cnnhls.ir.ops.Op.Reduce(org.cnnhls.ir.ops.Op.ReduceKind.MEAN, new int[] {1}, false);
+    // column means -0.5 (-> 0, even), 0.75 (-> 1), 0 in F = 0
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {0, 1, 0},
+        IntKernels.reduce(mean, xs, x, org.cnnhls.ir.Shape.of(1, 3), fin, fout, sat));
+    org.cnnhls.ir.ops.Op.Reduce max = new org.cnnhls.ir.ops.Op.Reduce(org.cnnhls.ir.ops.Op.ReduceKind.MAX, new int[] {0, 2}, false);
+    org.cnnhls.ir.ops.Op.Reduce min = new org.cnnhls.ir.ops.Op.Reduce(org.cnnhls.ir.ops.Op.ReduceKind.MIN, new int[] {0, 2}, false);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {2, 1},
+        IntKernels.reduce(max, xs, x, org.cnnhls.ir.Shape.of(2), fin, fin, sat));
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {0, -3},
+        IntKernels.reduce(min, xs, x, org.cnnhls.ir.Shape.of(2), fin, fin, sat));
+    org.junit.jupiter.api.Assertions.assertEquals(0, sat.get());
+  }
 }
