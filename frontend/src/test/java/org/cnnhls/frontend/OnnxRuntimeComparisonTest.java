@@ -13,8 +13,10 @@ import java.util.Random;
 import java.util.function.LongFunction;
 import java.util.stream.Stream;
 import org.cnnhls.ir.Graph;
+import org.cnnhls.ir.ModelException;
 import org.cnnhls.ir.Shape;
 import org.cnnhls.ir.interp.FloatInterpreter;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -41,8 +43,54 @@ class OnnxRuntimeComparisonTest {
         Arguments.of("unet_block", (LongFunction<OnnxModelBuilder>) OnnxModelBuilder::unetBlock),
         Arguments.of("shufflenetv2_unit", (LongFunction<OnnxModelBuilder>) OnnxModelBuilder::shuffleNetV2Unit),
         Arguments.of("shufflenet_v2_x0_5_64", (LongFunction<OnnxModelBuilder>) s -> OnnxModelBuilder.shuffleNetV2x05(s, 64)),
-        Arguments.of("reduce_channels_logsoftmax", (LongFunction<OnnxModelBuilder>) OnnxRuntimeComparisonTest::channelReduce));
+        Arguments.of("reduce_channels_logsoftmax", (LongFunction<OnnxModelBuilder>) OnnxRuntimeComparisonTest::channelReduce),
+        // issue 14: squeeze-excitation Muls, nearest and bilinear Resize (sizes), and bilinear by scales
+        Arguments.of("se_block", (LongFunction<OnnxModelBuilder>) OnnxModelBuilder::seBlock),
+        Arguments.of("resize_block", (LongFunction<OnnxModelBuilder>) OnnxModelBuilder::resizeBlock),
+        Arguments.of("resize_scales_pytorch_half_pixel", (LongFunction<OnnxModelBuilder>) s -> resizeScales(s, "pytorch_half_pixel", 1.5f)),
+        Arguments.of("resize_scales_asymmetric", (LongFunction<OnnxModelBuilder>) s -> resizeScales(s, "asymmetric", 2f)),
+        Arguments.of("resize_scales_align_corners_0p6", (LongFunction<OnnxModelBuilder>) s -> resizeScales(s, "align_corners", 0.6f)),
+        Arguments.of("resize_opset10_linear", (LongFunction<OnnxModelBuilder>) s -> oldLinear(s, "Resize", 10)),
+        Arguments.of("upsample_opset9_linear", (LongFunction<OnnxModelBuilder>) s -> oldLinear(s, "Upsample", 9)));
   }
+
+  /** Resize-10 / Upsample-9 mode linear (asymmetric by definition) by scales 2 on H and W. */
+  static OnnxModelBuilder oldLinear(long seed, String op, int opset) {
+    OnnxModelBuilder b = new OnnxModelBuilder("old_linear", opset, seed);
+    String x = b.input("input", 1, 3, 5, 5);
+    String y = b.conv(x, 3, 4, 3, 1, 1, 1, true);
+    String r = b.op(op, y, b.initializer("scales", new float[] {1, 1, 2, 2}, 4));
+    b.graph().getNodeBuilder(b.graph().getNodeCount() - 1).addAttribute(OnnxModelBuilder.s("mode", "linear"));
+    b.output(r, 1, 4, 10, 10);
+    return b;
+  }
+
+  @Test
+  void nonConstantResizeScalesAreRefusedByNode() {
+    OnnxModelBuilder b = new OnnxModelBuilder("dyn_resize", 13, 1);
+    String x = b.input("input", 1, 3, 4, 4);
+    String sc = b.input("scales", 4);
+    b.node("Resize", new String[] {x, "", sc}, "y").setName("dyn");
+    b.graph().getNodeBuilder(b.graph().getNodeCount() - 1).addAttribute(OnnxModelBuilder.s("mode", "linear"));
+    b.output("y", 1, 3, 8, 8);
+    ModelException e = org.junit.jupiter.api.Assertions.assertThrows(ModelException.class,
+        () -> OnnxImporter.fromProto(b.build(), "dyn.onnx", null));
+    assertTrue(e.getMessage().contains("'dyn'") && e.getMessage().contains("constant"), e.getMessage());
+  }
+
+  /** Conv, then a linear Resize by constant scales on H and W (opset 13). */
+  static OnnxModelBuilder resizeScales(long seed, String coord, float scale) {
+    OnnxModelBuilder b = new OnnxModelBuilder("resize_scales", 13, seed);
+    String x = b.input("input", 1, 3, 10, 10);
+    String y = b.conv(x, 3, 4, 3, 1, 1, 1, true);
+    String r = b.op("Resize", y, "", b.initializer("scales", new float[] {1, 1, scale, scale}, 4));
+    b.graph().getNodeBuilder(b.graph().getNodeCount() - 1).addAttribute(OnnxModelBuilder.s("mode", "linear"))
+        .addAttribute(OnnxModelBuilder.s("coordinate_transformation_mode", coord));
+    int out = (int) Math.floor(10 * (double) scale);
+    b.output(r, 1, 4, out, out);
+    return b;
+  }
+
 
   /** ReduceMean over channels (keepdims), ReduceSum over W (axes input), a strided Slice, LogSoftmax on the last axis. */
   static OnnxModelBuilder channelReduce(long seed) {

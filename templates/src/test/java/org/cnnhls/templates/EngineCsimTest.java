@@ -330,6 +330,46 @@ class EngineCsimTest {
     assertPass(csim("mixed", p, tiles(3, 2, 6, 4), SANITIZE), p);
   }
 
+  /**
+   * Issue 14: every Mul form (computed per-channel gate, constant per channel, scalar, same shape)
+   * and Resize (nearest asymmetric floor x2, bilinear half_pixel to a non-integer ratio, bilinear
+   * align_corners down) on odd planes, with chunks much shorter than a plane.
+   */
+  static ModelBuilder mulResizeModel(long seed) {
+    ModelBuilder b = new ModelBuilder(seed, Shape.of(1, 5, 7, 9));
+    String c1 = b.conv("c1", "x", 6, i2(3, 3), i2(1, 1), i4(1, 1, 1, 1), i2(1, 1), 1, new Op.Relu(), null);
+    String gp = b.node("gp", new Op.GlobalAveragePool(), c1);
+    String g1 = b.conv("g1", gp, 6, i2(1, 1), i2(1, 1), i4(0, 0, 0, 0), i2(1, 1), 1, new Op.Clip(0f, 1f), null);
+    String se = b.node("se", new Op.Mul(), g1, c1); // the gate first: b is operand 0
+    String pc = b.node("pc", new Op.Mul(), se, b.constant("pc.s", Shape.of(1, 6, 1, 1), 2.0));
+    String sc = b.node("sc", new Op.Mul(), b.constant("sc.s", Shape.of(1), 0.7), pc);
+    String sq = b.node("sq", new Op.Mul(), sc, c1);
+    String up = b.node("up", new Op.Resize(new int[] {1, 6, 14, 18}, new float[] {1, 1, 2, 2}, Op.CoordinateMode.ASYMMETRIC,
+        Op.NearestMode.FLOOR), sq);
+    String bl = b.node("bl", new Op.Resize(new int[] {1, 6, 10, 11}, new float[] {1, 1, 10f / 14, 11f / 18},
+        Op.CoordinateMode.HALF_PIXEL, Op.NearestMode.ROUND_PREFER_FLOOR, true), up);
+    String ac = b.node("ac", new Op.Resize(new int[] {1, 6, 5, 4}, new float[] {1, 1, 0.5f, 4f / 11},
+        Op.CoordinateMode.ALIGN_CORNERS, Op.NearestMode.ROUND_PREFER_FLOOR, true), bl);
+    b.outputs.add(ac);
+    return b;
+  }
+
+  @Test
+  void mulAndResize16BitShortChunks() throws Exception {
+    TestProject p = project(mulResizeModel(21), QuantOptions.preset("16"));
+    Map<String, Object> m = tiles(4, 3, 4, 4);
+    m.put("CNNHLS_EW_CHUNK", 7);
+    assertPass(csim("mulres16", p, m, List.of()), p);
+  }
+
+  @Test
+  void mulAndResize8BitUnderSanitizers() throws Exception {
+    TestProject p = project(mulResizeModel(22), QuantOptions.preset("8"));
+    Map<String, Object> m = tiles(8, 8, 6, 6);
+    m.put("CNNHLS_EW_CHUNK", 16);
+    assertPass(csim("mulres8", p, m, SANITIZE), p);
+  }
+
   @Test
   void randomLayerZoo16Bit() throws Exception {
     TestProject p = project(zooModel(11, 28), QuantOptions.preset("16"));

@@ -38,8 +38,11 @@ final class TestProject {
   /** LayerDesc field names in declaration order, read from cnnhls_desc.h itself. */
   static final List<String> FIELDS = descFields(Cpp.resource("/cnnhls/cnnhls_desc.h"));
 
-  static final String[] OP_NAMES = {"CONV", "GEMM", "ADD", "MAXPOOL", "AVGPOOL", "GAVGPOOL", "GMAXPOOL", "COPY", "ACT"};
+  static final String[] OP_NAMES = {"CONV", "GEMM", "ADD", "MAXPOOL", "AVGPOOL", "GAVGPOOL", "GMAXPOOL", "COPY", "ACT", "MUL",
+      "RESIZE"};
   static final int CONV = 0, GEMM = 1, ADD = 2, MAXPOOL = 3, AVGPOOL = 4, GAVGPOOL = 5, GMAXPOOL = 6, COPY = 7, ACT = 8;
+  // issue 14
+  static final int MUL = 9, RESIZE = 10;
 
   final List<Map<String, Integer>> layers = new ArrayList<>();
   final List<String> names = new ArrayList<>();
@@ -274,6 +277,51 @@ final class TestProject {
         cOff += c[0];
         emit(d, n, n.output());
       }
+    } else if (op instanceof Op.Mul) {
+      // issue 14: the computed operand of the output's shape is a; b is the same shape (mul_kind 0),
+      // one computed value per channel (1), or constants per channel or scalar in the quant blob (2)
+      Shape ys = g.shape(n.output());
+      int big = !g.isConstant(n.input(0)) && g.shape(n.input(0)).equals(ys) ? 0 : 1;
+      String a = n.input(big), b = n.input(1 - big);
+      Map<String, Integer> d = desc(MUL, n);
+      int[] o = chw(n.output());
+      d.put("in_off", allocate(a));
+      d.put("in_c", o[0]);
+      d.put("in_h", o[1]);
+      d.put("in_w", o[2]);
+      FixedType fa = q.format(a), fb = q.format(b);
+      d.put("shift_out", fa.frac() + fb.frac() - q.format(n.output()).frac());
+      if (g.isConstant(b)) {
+        float[] v = g.constants().get(b).toFloatArray();
+        d.put("mul_kind", 2);
+        d.put("q_off", quant.size() / 2);
+        for (int c = 0; c < o[0]; c++) {
+          quant.add(fb.quantize(v[v.length == 1 ? 0 : c]));
+          quant.add(0);
+        }
+      } else {
+        d.put("mul_kind", g.shape(b).equals(ys) ? 0 : 1);
+        d.put("in2_off", allocate(b));
+      }
+      emit(d, n, n.output());
+    } else if (op instanceof Op.Resize r) {
+      // issue 14: row table (i0 * in_w, i1 * in_w, ly) then column table (i0, i1, lx), padded to pairs
+      Map<String, Integer> d = desc(RESIZE, n);
+      Shape xs = g.shape(n.input(0)), ys = g.shape(n.output());
+      int[][] rows = resizeAxis(r, xs.dim(2), ys.dim(2), r.scales()[2]), cols = resizeAxis(r, xs.dim(3), ys.dim(3), r.scales()[3]);
+      d.put("q_off", quant.size() / 2);
+      for (int o = 0; o < ys.dim(2); o++) {
+        quant.add(rows[0][o] * xs.dim(3));
+        quant.add(rows[1][o] * xs.dim(3));
+        quant.add(rows[2][o]);
+      }
+      for (int o = 0; o < ys.dim(3); o++) {
+        quant.add(cols[0][o]);
+        quant.add(cols[1][o]);
+        quant.add(cols[2][o]);
+      }
+      if ((quant.size() & 1) != 0) quant.add(0);
+      emit(d, n, n.output());
     } else if (op instanceof Op.Activation) {
       Map<String, Integer> d = desc(ACT, n);
       activation(d, q.activations().get(n.name()));
@@ -281,6 +329,16 @@ final class TestProject {
     } else {
       throw new IllegalArgumentException("test lowering has no mapping for " + op.type());
     }
+  }
+
+  /** One Resize axis: source indices i0, i1 and the weight of i1 (nearest: i1 = i0, weight 0). */
+  private static int[][] resizeAxis(Op.Resize r, int in, int out, float scale) {
+    if (r.linear()) {
+      org.cnnhls.ir.quant.ResizeWeights w = org.cnnhls.ir.quant.ResizeWeights.of(r.coordinateMode(), in, out, scale);
+      return new int[][] {w.i0(), w.i1(), w.lambda()};
+    }
+    int[] m = org.cnnhls.ir.interp.IndexMaps.nearestAxis(r.coordinateMode(), r.nearestMode(), in, out, scale);
+    return new int[][] {m, m, new int[out]};
   }
 
   /** What the weight layout depends on, from one macro set (the engine's defaults where absent). */
