@@ -18,6 +18,12 @@ public final class ReferenceModels {
 
   public static final List<String> NAMES = List.of("lenet5", "small_vgg", "resnet_block", "mobilenetv2_block", "digits");
 
+  /**
+   * Models {@link #pipelined} also knows that are not in {@link #NAMES} (not every rung of the
+   * ladder runs them yet): {@code activation_block} (issue 14's activations; golden model only).
+   */
+  public static final List<String> EXTRA = List.of("activation_block");
+
   /** The digits example, relative to a module folder (where Maven runs tests). */
   public static final Path DIGITS_DIR = Path.of("../examples/digits");
 
@@ -27,6 +33,7 @@ public final class ReferenceModels {
       case "small_vgg" -> OnnxImporter.fromProto(OnnxModelBuilder.smallVgg(11).build(), "small_vgg.onnx", null);
       case "resnet_block" -> OnnxImporter.fromProto(OnnxModelBuilder.resnetBlock(11).build(), "resnet_block.onnx", null);
       case "mobilenetv2_block" -> OnnxImporter.fromProto(OnnxModelBuilder.mobilenetV2Block(11).build(), "mobilenetv2_block.onnx", null);
+      case "activation_block" -> OnnxImporter.fromProto(OnnxModelBuilder.activationBlock(11).build(), "activation_block.onnx", null);
       case "digits" -> OnnxImporter.load(DIGITS_DIR.resolve("digits_cnn.onnx"));
       default -> throw new IllegalArgumentException("no reference model " + name + "; known: " + NAMES);
     };

@@ -21,16 +21,18 @@ import org.cnnhls.ir.Verifier;
 public final class PassManager {
   /** Every pass, by name, in default pipeline order. Passes are stateless, so one instance each. */
   private static final Map<String, Pass> REGISTRY = registry(
-      new RemoveIdentityPass(), new FoldConstantsPass(), new RecognizeRelu6Pass(), new FoldBatchNormPass(),
+      new RemoveIdentityPass(), new FoldConstantsPass(), new RecognizeHardSwishPass(), new RecognizeSiluPass(),
+      new RecognizeGeluPass(), new RecognizeRelu6Pass(), new FoldBatchNormPass(),
       new FoldPadPass(), new CanonicalizeFlattenPass(), new FoldBiasAddPass(), new FuseConvPass(), new FuseGemmPass(),
       new FuseAddActivationPass());
 
   /**
-   * The default order: cleanups first (identities, constants, Clip spelled as Relu6) so the folds
+   * The default order: cleanups first (identities, constants, decomposed activations, then Clip
+   * spelled as Relu6, which must not take a HardSwish's Relu6 first) so the folds
    * see plain layer patterns; folds into weights and pads next; fusion into engine ops last.
    */
   public static final List<String> DEFAULT_PIPELINE = List.of(
-      "remove-identity", "fold-constants", "recognize-relu6", "fold-batchnorm", "fold-pad", "canonicalize-flatten",
+      "remove-identity", "fold-constants", "recognize-hardswish", "recognize-silu", "recognize-gelu", "recognize-relu6", "fold-batchnorm", "fold-pad", "canonicalize-flatten",
       "fold-bias-add", "fuse-conv", "fuse-gemm", "fuse-add-activation");
 
   /** Dump after every pass when given to {@link #withDumpAfter}. */
