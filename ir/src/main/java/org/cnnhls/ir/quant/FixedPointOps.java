@@ -23,7 +23,8 @@ final class FixedPointOps {
   /** Ops that compute a new value through the requantize primitive (and so choose a format). */
   static boolean requantizes(Op op) {
     return isLinear(op) || op instanceof Op.FusedAdd || op instanceof Op.Add || op instanceof Op.AveragePool
-        || op instanceof Op.GlobalAveragePool || op instanceof Op.Concat;
+        || op instanceof Op.GlobalAveragePool || op instanceof Op.Concat
+        || (op instanceof Op.Activation a && ActivationQuant.hasTable(a));
   }
 
   static Op.Activation activation(Op op) {
@@ -48,7 +49,7 @@ final class FixedPointOps {
       return ActivationQuant.isSupported(f.activation()) ? null : f.activation().type() + " activation";
     }
     if (op instanceof Op.Add) return g.shape(n.input(0)).equals(g.shape(n.input(1))) ? null : "broadcasting Add";
-    if (op instanceof Op.Activation a) return ActivationQuant.isSupported(a) ? null : "no integer form";
+    if (op instanceof Op.Activation a) return ActivationQuant.isSupported(a) || ActivationQuant.hasTable(a) ? null : "no integer form";
     if (op instanceof Op.MaxPool || op instanceof Op.AveragePool || op instanceof Op.GlobalAveragePool
         || op instanceof Op.GlobalMaxPool || op instanceof Op.Concat || op instanceof Op.Flatten
         || op instanceof Op.Reshape || op instanceof Op.Identity || op instanceof Op.Transpose || op instanceof Op.Resize) {

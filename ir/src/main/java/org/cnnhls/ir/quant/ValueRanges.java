@@ -273,6 +273,10 @@ public record ValueRanges(Map<String, Double> maxAbs, String source) {
     if (a instanceof Op.Relu6) return Math.min(x, 6);
     if (a instanceof Op.Clip c) return Math.min(x, Math.max(Math.abs(c.min()), Math.abs(c.max())));
     if (a instanceof Op.Sigmoid || a instanceof Op.HardSigmoid || a instanceof Op.Tanh) return 1.0;
+    // x * g(x) with 0 <= g <= 1: no larger than x, and the function's own minimum below zero
+    if (a instanceof Op.HardSwish) return Math.max(x, 0.375);
+    if (a instanceof Op.Silu) return Math.max(x, 0.2785);
+    if (a instanceof Op.Gelu) return Math.max(x, 0.1701);
     return x;
   }
 
