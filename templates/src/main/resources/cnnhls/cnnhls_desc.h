@@ -24,6 +24,17 @@ enum OpKind {
   OP_ACT = 8        // standalone activation on raw values (same format in and out)
 };
 
+// Table activations (issue 14), a descriptor's act_kind; mirrored by org.cnnhls.ir.quant.ActTable.Kind.
+enum ActKind {
+  ACT_NONE = 0,
+  ACT_SIGMOID = 1,
+  ACT_HARD_SIGMOID = 2,
+  ACT_HARD_SWISH = 3,
+  ACT_SILU = 4,
+  ACT_TANH = 5,
+  ACT_GELU = 6
+};
+
 // Shift of the average-pool multiplier: M = round(2^AVG_SHIFT / N) = (2^(AVG_SHIFT+1) + N) / (2N).
 static const int AVG_SHIFT = 20;
 // Bits of an average-pool multiplier round(2^AVG_SHIFT / n) <= 2^AVG_SHIFT (its requantize operand).
@@ -49,6 +60,9 @@ struct LayerDesc {
   int shift_a, shift_b, shift_out;         // ADD / AVGPOOL / COPY shifts, see OpKind
   int count_include_pad;                   // AVGPOOL divisor counts padded positions
   int concat_c_off;                        // COPY: first output channel of this slice
+  // table activations (issue 14): ACT with act_kind != ACT_NONE maps raw inputs of act_in_width bits
+  // through act_tab_len = 2^k + 1 entries (k = min(act_in_width, 8)) at bias[act_tab_off ...]
+  int act_kind, act_tab_off, act_tab_len, act_in_width;
 };
 
 }  // namespace cnnhls

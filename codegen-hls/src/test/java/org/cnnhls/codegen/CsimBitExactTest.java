@@ -26,7 +26,8 @@ class CsimBitExactTest {
     "digits, 16, false", "digits, 8, false",
     "resnet_block, 16, false", "resnet_block, 8, false",
     "mobilenetv2_block, 16, false", "mobilenetv2_block, 8, false",
-    "digits, 8, true", "resnet_block, 16, true"
+    "digits, 8, true", "resnet_block, 16, true",
+    "activation_block, 16, false", "activation_block, 8, false"
   })
   void generatedProjectIsBitExact(String model, String precision, boolean winograd) throws IOException, InterruptedException {
     ProjectEmitter.Result r = Projects.emit(tmp.resolve(model + precision + winograd), model, precision, winograd);
@@ -43,7 +44,7 @@ class CsimBitExactTest {
     "digits, 16, false", "digits, 8, false",
     "resnet_block, 16, false", "resnet_block, 8, false",
     "mobilenetv2_block, 16, false", "mobilenetv2_block, 8, false",
-    "resnet_block, 16, true"
+    "resnet_block, 16, true", "activation_block, 16, false", "activation_block, 8, false"
   })
   void generatedProjectIsBitExactWithXilinxHeaders(String model, String precision, boolean winograd)
       throws IOException, InterruptedException {

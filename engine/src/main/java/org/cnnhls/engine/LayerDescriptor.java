@@ -24,7 +24,10 @@ public record LayerDescriptor(
     int leaky, int leakM, int leakS,
     int shiftA, int shiftB, int shiftOut,
     int countIncludePad,
-    int concatCOff) {
+    int concatCOff,
+    // table activations (issue 14): ActTable.Kind code (0: none), the table's first entry in the bias
+    // blob, its entry count (2^k + 1), the input format's width (k = min(it, 8) index bits)
+    int actKind, int actTabOff, int actTabLen, int actInWidth) {
 
   public static final int OP_CONV = EngineOp.CONV.code, OP_GEMM = EngineOp.GEMM.code, OP_ADD = EngineOp.ADD.code,
       OP_MAXPOOL = EngineOp.MAXPOOL.code, OP_AVGPOOL = EngineOp.AVGPOOL.code, OP_GAVGPOOL = EngineOp.GAVGPOOL.code,
@@ -39,7 +42,7 @@ public record LayerDescriptor(
     return new LayerDescriptor(op, Math.floorMod(inOff, ae), Math.floorMod(in2Off, ae), Math.floorMod(outOff, ae), inC, inH,
         inW, outC, outH, outW, convH, convW, kH, kW, sH, sW, padT, padL, padB, padR, dH, dW, groups, 0, 0, 0, transB, pool,
         poolKH, poolKW, poolSH, poolSW, poolPadT, poolPadL, poolPadB, poolPadR, outWidth, actLo, actHi, leaky, leakM, leakS,
-        shiftA, shiftB, shiftOut, countIncludePad, concatCOff);
+        shiftA, shiftB, shiftOut, countIncludePad, concatCOff, actKind, 0, actTabLen, actInWidth);
   }
 
   public EngineOp engineOp() {
@@ -58,7 +61,8 @@ public record LayerDescriptor(
   public String toCpp() {
     int[] v = {op, inOff, in2Off, outOff, inC, inH, inW, outC, outH, outW, convH, convW, kH, kW, sH, sW, padT, padL, padB,
         padR, dH, dW, groups, wOff, bOff, qOff, transB, pool, poolKH, poolKW, poolSH, poolSW, poolPadT, poolPadL, poolPadB,
-        poolPadR, outWidth, actLo, actHi, leaky, leakM, leakS, shiftA, shiftB, shiftOut, countIncludePad, concatCOff};
+        poolPadR, outWidth, actLo, actHi, leaky, leakM, leakS, shiftA, shiftB, shiftOut, countIncludePad, concatCOff,
+        actKind, actTabOff, actTabLen, actInWidth};
     StringBuilder sb = new StringBuilder("{cnnhls::OP_" + opName());
     for (int i = 1; i < v.length; i++) sb.append(", ").append(v[i]);
     return sb.append('}').toString();
@@ -70,6 +74,7 @@ public record LayerDescriptor(
     public int kH = 1, kW = 1, sH = 1, sW = 1, padT, padL, padB, padR, dH = 1, dW = 1, groups = 1, wOff, bOff, qOff, transB;
     public int pool, poolKH = 1, poolKW = 1, poolSH = 1, poolSW = 1, poolPadT, poolPadL, poolPadB, poolPadR;
     public int outWidth = 16, actLo, actHi, leaky, leakM = 1, leakS, shiftA, shiftB, shiftOut, countIncludePad, concatCOff;
+    public int actKind, actTabOff, actTabLen, actInWidth; // table activations (issue 14)
 
     public Builder(int op) {
       this.op = op;
@@ -79,7 +84,7 @@ public record LayerDescriptor(
       return new LayerDescriptor(op, inOff, in2Off, outOff, inC, inH, inW, outC, outH, outW, convH, convW, kH, kW, sH, sW,
           padT, padL, padB, padR, dH, dW, groups, wOff, bOff, qOff, transB, pool, poolKH, poolKW, poolSH, poolSW, poolPadT,
           poolPadL, poolPadB, poolPadR, outWidth, actLo, actHi, leaky, leakM, leakS, shiftA, shiftB, shiftOut,
-          countIncludePad, concatCOff);
+          countIncludePad, concatCOff, actKind, actTabOff, actTabLen, actInWidth);
     }
   }
 }

@@ -79,6 +79,7 @@ public final class TraceCycles {
       new Loop("ew_write", 1, 3, Port.FMAP, "ew_write"),
       new Loop("ew_add", 1, 4, Port.NONE, "add_compute"),
       new Loop("ew_unary", 1, 4, Port.NONE, "unary_compute"),
+      new Loop("act_tab", 1, 3, Port.BIAS, "unary_layer: a table activation's entries into its on-chip table"),
       new Loop("pool_mult", 1, 36, Port.NONE, "pool_layer average multipliers (a pipelined divider)"),
       new Loop("pool_init", 1, 2, Port.NONE, "pool_layer row accumulators"),
       new Loop("pool_line", 1, 3, Port.BEATS, "pool_layer one input row into the line buffer (read_segment: its beats)"),

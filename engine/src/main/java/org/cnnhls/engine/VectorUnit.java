@@ -23,7 +23,8 @@ public final class VectorUnit implements EngineComponent {
    */
   @Override
   public ResourceModel.Part resources(HardwareConfig hw, EngineLimits limits) {
-    return new ResourceModel.Part(2L * ResourceModel.leakDspPerLane(limits), 0, 0, 0, 0);
+    return new ResourceModel.Part(2L * ResourceModel.leakDspPerLane(limits) + ResourceModel.actTableDsp(limits),
+        ResourceModel.actTableBram(limits), 0, 0, 0);
   }
 
   /**
@@ -46,6 +47,11 @@ public final class VectorUnit implements EngineComponent {
         : TraceCycles.mulAdd(d.inW(), d.inH(), hw, ddr) + TraceCycles.mulAdd(d.inC(), (long) d.inW() * d.inH(), hw, ddr)
             + (d.op() == LayerDescriptor.OP_COPY ? TraceCycles.mulAdd(d.outW(), d.outH(), hw, ddr)
                 + TraceCycles.mulAdd(d.concatCOff(), (long) d.outW() * d.outH(), hw, ddr) : 0);
+    // a table activation first loads its table (act_tab: one int64 entry per cycle on the bias port)
+    if (d.actKind() != 0) {
+      setup += TraceCycles.loop("act_tab", d.actTabLen(), d.actTabLen(), hw, ddr);
+      bytes += TraceCycles.bytes("act_tab", d.actTabLen(), hw);
+    }
     return new LayerTiming(node, d.opName(), 0, LAYER_OVERHEAD + setup + compute, compute, compute, bytes, full + (rest > 0 ? 1 : 0));
   }
 
@@ -75,7 +81,8 @@ public final class VectorUnit implements EngineComponent {
   public boolean lowers(Node n, Graph g) {
     Op op = n.op();
     if (op instanceof Op.Concat c) return g.shape(n.output()).axis(c.axis()) == 1;
-    return op instanceof Op.FusedAdd || op instanceof Op.Add || (op instanceof Op.Activation a && ActivationQuant.isSupported(a));
+    return op instanceof Op.FusedAdd || op instanceof Op.Add
+        || (op instanceof Op.Activation a && (ActivationQuant.isSupported(a) || ActivationQuant.hasTable(a)));
   }
 
   @Override
@@ -87,7 +94,9 @@ public final class VectorUnit implements EngineComponent {
       add(n, l);
     } else {
       LayerDescriptor.Builder b = l.unary(n, LayerDescriptor.OP_ACT);
-      Lowering.activation(b, l.q.activations().get(n.name()));
+      ActivationQuant a = l.q.activations().get(n.name());
+      Lowering.activation(b, a);
+      l.actTable(b, a);
       l.emit(b, n, n.output());
     }
   }
