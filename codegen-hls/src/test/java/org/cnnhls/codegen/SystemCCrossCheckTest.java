@@ -40,7 +40,8 @@ class SystemCCrossCheckTest {
   @CsvSource({
     "lenet5, 16, ultra96, false", "digits, 16, ultra96, false", "resnet_block, 16, ultra96, false",
     "mobilenetv2_block, 16, ultra96, false", "resnet_block, 8, pynq-z2, false", "mobilenetv2_block, 8, zcu104, false",
-    "digits, 16, ultra96, true", "resnet_block, 8, zcu104, true", "mobilenetv2_block, 16, ultra96, true"
+    "digits, 16, ultra96, true", "resnet_block, 8, zcu104, true", "mobilenetv2_block, 16, ultra96, true",
+    "activation_block, 16, ultra96, false", "activation_block, 8, zcu104, false"
   })
   void systemcIsBitExactAndAgreesWithTheSimulatorPerLayer(String model, String precision, String board, boolean winograd)
       throws IOException, InterruptedException {

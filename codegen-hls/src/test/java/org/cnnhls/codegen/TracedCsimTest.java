@@ -62,6 +62,9 @@ class TracedCsimTest {
     // the reference models run no standalone pooling, no trans_b = 0 FC and no concat copy: a block that does
     cases.add(new String[] {"pool_block", "16", "false"});
     cases.add(new String[] {"pool_block", "8", "false"});
+    // the table activations (issue 14): their table loads and unary passes
+    cases.add(new String[] {"activation_block", "16", "false"});
+    cases.add(new String[] {"activation_block", "8", "false"});
     // two at a time (g++ dominates); rows stay in case order
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
     List<java.util.concurrent.Future<List<Row>>> futures = new ArrayList<>();

@@ -177,7 +177,7 @@ public final class Lowering {
     if (!bad.isEmpty()) {
       throw new ModelException("the overlay engine cannot map node" + (bad.size() > 1 ? "s " : " ") + String.join(", ", bad)
           + "; supported: conv, depthwise conv, fully connected, add, max/average/global pooling, channel concat, "
-          + "ReLU/ReLU6/Clip/LeakyReLU");
+          + "ReLU/ReLU6/Clip/LeakyReLU, standalone Sigmoid/HardSigmoid/HardSwish/SiLU/Tanh/GELU");
     }
   }
 

@@ -55,11 +55,15 @@ public final class ReferenceModels {
     return out;
   }
 
-  /** A conv followed by a Sigmoid: an op the overlay engine cannot map, for bad-input tests. */
-  public static OnnxModelBuilder convSigmoid() {
+  /**
+   * A conv followed by a Transpose that swaps H and W: an op the overlay engine cannot map (it has
+   * a fixed-point form), for bad-input tests. (It was a Sigmoid until the engine learnt those.)
+   */
+  public static OnnxModelBuilder convThenTranspose() {
     OnnxModelBuilder b = new OnnxModelBuilder("sig", 13, 1);
     String x = b.input("input", 1, 4, 6, 6);
-    String y = b.op("Sigmoid", b.conv(x, 4, 4, 3, 1, 1, 1, true));
+    String y = b.op("Transpose", b.conv(x, 4, 4, 3, 1, 1, 1, true));
+    b.graph().getNodeBuilder(b.graph().getNodeCount() - 1).addAttribute(OnnxModelBuilder.ints("perm", 0, 1, 3, 2));
     b.rename(y, "out");
     b.output("out", 1, 4, 6, 6);
     return b;
