@@ -54,13 +54,14 @@
 #define CNNHLS_REQ_ACC_W 35
 #define CNNHLS_REQ_M_W 1  // largest requantize multiplier (1: powers of two only)
 #define CNNHLS_LEAKY 0  // LeakyReLU multipliers built (some layer needs them)
+#define CNNHLS_ACT_TABLES 0  // table activations built (some layer is Sigmoid, SiLU, GELU, ...)
 
 // One descriptor per engine pass, in execution order (fields: see cnnhls_desc.h).
 static const cnnhls::LayerDesc CNNHLS_LAYERS[CNNHLS_NUM_LAYERS] = {
-  {cnnhls::OP_CONV, 0, 0, 64, 1, 8, 8, 8, 4, 4, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 2, 2, 2, 2, 0, 0, 0, 0, 16, 0, 32767, 0, 1, 0, 0, 0, 0, 0, 0},  // 0: /0/Conv
-  {cnnhls::OP_CONV, 64, 0, 192, 8, 4, 4, 16, 2, 2, 4, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1152, 8, 8, 0, 1, 2, 2, 2, 2, 0, 0, 0, 0, 16, 0, 32767, 0, 1, 0, 0, 0, 0, 0, 0},  // 1: /3/Conv
-  {cnnhls::OP_GEMM, 192, 0, 256, 64, 1, 1, 32, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 2304, 24, 24, 1, 0, 1, 1, 1, 1, 0, 0, 0, 0, 16, 0, 32767, 0, 1, 0, 0, 0, 0, 0, 0},  // 2: /7/Gemm
-  {cnnhls::OP_GEMM, 256, 0, 288, 32, 1, 1, 10, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 4352, 56, 56, 1, 0, 1, 1, 1, 1, 0, 0, 0, 0, 16, -32768, 32767, 0, 1, 0, 0, 0, 0, 0, 0},  // 3: /9/Gemm
+  {cnnhls::OP_CONV, 0, 0, 64, 1, 8, 8, 8, 4, 4, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 2, 2, 2, 2, 0, 0, 0, 0, 16, 0, 32767, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},  // 0: /0/Conv
+  {cnnhls::OP_CONV, 64, 0, 192, 8, 4, 4, 16, 2, 2, 4, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1152, 8, 8, 0, 1, 2, 2, 2, 2, 0, 0, 0, 0, 16, 0, 32767, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},  // 1: /3/Conv
+  {cnnhls::OP_GEMM, 192, 0, 256, 64, 1, 1, 32, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 2304, 24, 24, 1, 0, 1, 1, 1, 1, 0, 0, 0, 0, 16, 0, 32767, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},  // 2: /7/Gemm
+  {cnnhls::OP_GEMM, 256, 0, 288, 32, 1, 1, 10, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 4352, 56, 56, 1, 0, 1, 1, 1, 1, 0, 0, 0, 0, 16, -32768, 32767, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},  // 3: /9/Gemm
 };
 
 #ifndef __SYNTHESIS__
