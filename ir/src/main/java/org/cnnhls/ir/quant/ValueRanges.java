@@ -217,6 +217,10 @@ public record ValueRanges(Map<String, Double> maxAbs, String source) {
     if (op instanceof Op.Sub) return x + r.get(n.input(1));
     if (op instanceof Op.Div) return Double.POSITIVE_INFINITY; // no sound bound without a bound on 1/|b|
     if (op instanceof Op.Activation a) return activate(a, x);
+    if (op instanceof Op.Erf) return Math.min(1.0, x * 2 / Math.sqrt(Math.PI));
+    if (op instanceof Op.Sqrt) return Math.sqrt(x);
+    if (op instanceof Op.Pow p) return p.exponent() >= 0 ? Math.pow(x, p.exponent()) : Double.POSITIVE_INFINITY;
+    if (op instanceof Op.Reciprocal) return Double.POSITIVE_INFINITY; // no sound bound without a bound on 1/|x|
     if (op instanceof Op.Softmax) return 1.0;
     if (op instanceof Op.Concat) {
       double m = 0;
