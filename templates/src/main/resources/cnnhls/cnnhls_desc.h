@@ -28,6 +28,17 @@ enum OpKind {
   OP_SPREAD = 11    // zero insertion: in[y][x] to out[pad_t + y*s_h][pad_l + x*s_w], zeros elsewhere (same format)
 };
 
+// Table activations (issue 14), a descriptor's act_kind; mirrored by org.cnnhls.ir.quant.ActTable.Kind.
+enum ActKind {
+  ACT_NONE = 0,
+  ACT_SIGMOID = 1,
+  ACT_HARD_SIGMOID = 2,
+  ACT_HARD_SWISH = 3,
+  ACT_SILU = 4,
+  ACT_TANH = 5,
+  ACT_GELU = 6
+};
+
 // Shift of the average-pool multiplier: M = round(2^AVG_SHIFT / N) = (2^(AVG_SHIFT+1) + N) / (2N).
 static const int AVG_SHIFT = 20;
 // Bits of an average-pool multiplier round(2^AVG_SHIFT / n) <= 2^AVG_SHIFT (its requantize operand).
@@ -60,6 +71,9 @@ struct LayerDesc {
   int rs_coord, rs_nearest;                // RESIZE: coordinate mode, nearest mode (-1: linear), as
   int rs_scale_h, rs_scale_w;              // the IR's enums, and the float scales' bits: for the
                                            // timing models only (the kernel reads its tables)
+  // table activations (issue 14): ACT with act_kind != ACT_NONE maps raw inputs of act_in_width bits
+  // through act_tab_len = 2^k + 1 entries (k = min(act_in_width, 8)) at bias[act_tab_off ...]
+  int act_kind, act_tab_off, act_tab_len, act_in_width;
 };
 
 }  // namespace cnnhls

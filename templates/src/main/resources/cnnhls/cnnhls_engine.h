@@ -1290,16 +1290,51 @@ inline void add_compute(act_stream &a, act_stream &b, act_stream &out, int n, co
   }
 }
 
+// Table activations (issue 14; Java ir/quant/ActTable, the rule in DEVELOPERS.md "Numeric
+// contract"): entries of at most ACT_T_W bits (output + ACT_GUARD guard bits), 2^k + 1 of them
+// (k = min(act_in_width, 8)), in one dual-port table (both ends of a segment per cycle); the
+// interpolation multiply is ACT_D_W x ACT_F_W bits (one DSP48). CNNHLS_ACT_TABLES 0 (the config
+// header's choice when no layer needs them) leaves the table and the multiplier out.
+#ifndef CNNHLS_ACT_TABLES
+#define CNNHLS_ACT_TABLES 1
+#endif
+static const int ACT_GUARD = 4, ACT_T_W = 16 + ACT_GUARD, ACT_D_W = ACT_T_W + 1, ACT_F_W = 8, ACT_TAB_MAX = 257;
+typedef ap_int<ACT_T_W> act_tab_t;
+static act_tab_t act_tab[ACT_TAB_MAX];
+
+inline void act_load_table(const bias_t *bias, const LayerDesc &d) {
+  CNNHLS_TRACE_DDR("act_tab", d.act_tab_len, d.act_tab_len);
+  for (int j = 0; j < d.act_tab_len; j++) {
+    CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=ACT_TAB_MAX)
+    CNNHLS_PRAGMA(HLS PIPELINE II=1)
+    act_tab[j] = act_tab_t(bias[d.act_tab_off + j].to_int64());
+  }
+}
+
+// u = v + 2^(Wi-1), segment i = u >> dd, f = its low dd bits; t = T[i] 2^dd + (T[i+1] - T[i]) f,
+// then the one requantize primitive with M = 1, s = dd + ACT_GUARD, saturating to out_width.
+inline int act_interpolate(int v, const LayerDesc &d) {
+  const int k = d.act_in_width < 8 ? d.act_in_width : 8, dd = d.act_in_width - k;
+  const int u = v + (1 << (d.act_in_width - 1));
+  const int i = u >> dd, f = u & ((1 << dd) - 1);
+  const ap_int<ACT_D_W> delta = ap_int<ACT_D_W>(act_tab[i + 1].to_int64() - act_tab[i].to_int64());
+  const ap_int<64> prod = delta * ap_uint<ACT_F_W>(f);
+  const long long t = act_tab[i].to_int64() * (1LL << dd) + prod.to_int64();
+  return round_shift_saturate(t, dd + ACT_GUARD, d.out_width);
+}
+
 // COPY (concat slice): requantize with M = 1, s = shift_out into the output format.
-// ACT: standalone activation on raw values (same format in and out).
+// ACT: standalone activation on raw values (clamp/leaky: same format in and out; a table
+// activation maps act_in_width-bit inputs to out_width-bit outputs).
 inline void unary_compute(act_stream &in, act_stream &out, int n, const LayerDesc &d) {
   const int copy = d.op == OP_COPY;
+  const int table = CNNHLS_ACT_TABLES && !copy && d.act_kind != ACT_NONE;
   CNNHLS_TRACE_LOOP("ew_unary", n);
   for (int i = 0; i < n; i++) {
     CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_EW_CHUNK)
     CNNHLS_PRAGMA(HLS PIPELINE II=1)
     const long long v = in.read().to_int64();
-    out.write(act_t(copy ? requantize(v, 1, d.shift_out, d.out_width) : activate((int)v, d)));
+    out.write(act_t(copy ? requantize(v, 1, d.shift_out, d.out_width) : table ? act_interpolate((int)v, d) : activate((int)v, d)));
   }
 }
 
@@ -1342,9 +1377,11 @@ inline void add_layer(const LayerDesc &d, const act_beat_t *fmap_in, act_store_t
 }
 
 // COPY writes its in_c channels at channel concat_c_off of the output: with C x H x W layout that is
-// one contiguous run. ACT maps in to out element by element.
-inline void unary_layer(const LayerDesc &d, const act_beat_t *fmap_in, act_store_t *fmap) {
+// one contiguous run. ACT maps in to out element by element; a table activation (act_kind) first
+// loads its table from the bias blob into act_tab (act_load_table), then unary_compute interpolates.
+inline void unary_layer(const LayerDesc &d, const bias_t *bias, const act_beat_t *fmap_in, act_store_t *fmap) {
   CNNHLS_PRAGMA(HLS INLINE off)
+  if (CNNHLS_ACT_TABLES && d.op == OP_ACT && d.act_kind != ACT_NONE) act_load_table(bias, d);
   const int total = mul_add(d.in_c, mul_add(d.in_w, d.in_h));
   const int dst = d.out_off + (d.op == OP_COPY ? mul_add(d.concat_c_off, mul_add(d.out_w, d.out_h)) : 0);
   for (int off = 0; off < total; off += EW_CHUNK) {
@@ -1718,7 +1755,7 @@ inline void run_layer(const LayerDesc &d, const wgt_beat_t *weights, const bias_
     case OP_GAVGPOOL:
     case OP_GMAXPOOL: global_pool_layer(d, fmap_in, fmap); break;
     case OP_COPY:
-    case OP_ACT: unary_layer(d, fmap_in, fmap); break;
+    case OP_ACT: unary_layer(d, bias, fmap_in, fmap); break;
     case OP_SPREAD: spread_layer(d, fmap_in, fmap); break;
     default: break;
   }
@@ -1748,6 +1785,14 @@ inline const char *layer_fits(const LayerDesc &d) {
   if (d.out_width < 2 || d.out_width > CNNHLS_ACT_W) return "out_width must be in [2, CNNHLS_ACT_W]";
   if (d.leaky && !CNNHLS_LEAKY) return "LeakyReLU layer in an engine built without it (CNNHLS_LEAKY 0)";
   if (d.leaky && (d.leak_m < 0 || d.leak_m >= (1 << LEAK_M_W))) return "LeakyReLU multiplier beyond LEAK_M_W bits";
+  if (d.act_kind != ACT_NONE) {
+    if (!CNNHLS_ACT_TABLES) return "table activation in an engine built without them (CNNHLS_ACT_TABLES 0)";
+    if (d.op != OP_ACT) return "table activations run as standalone ACT layers only";
+    if (d.act_in_width < 2 || d.act_in_width > CNNHLS_ACT_W || d.act_in_width - 8 > ACT_F_W) return "act_in_width out of range";
+    const int k = d.act_in_width < 8 ? d.act_in_width : 8;
+    if (d.act_tab_len != (1 << k) + 1 || d.act_tab_len > ACT_TAB_MAX) return "act_tab_len is not 2^min(act_in_width, 8) + 1";
+    if (d.out_width + ACT_GUARD > ACT_T_W) return "table activation output wider than ACT_T_W - ACT_GUARD";
+  }
   if (d.in_c < 1 || d.in_h < 1 || d.in_w < 1 || d.out_c < 1 || d.out_h < 1 || d.out_w < 1) return "empty tensor";
   switch (d.op) {
     case OP_CONV: {

@@ -308,6 +308,8 @@ SC_MODULE(Engine) {
       c += add ? mul(d.out_w, d.out_h) + mul(d.out_c, (long long)d.out_w * d.out_h)
                : mul(d.in_w, d.in_h) + mul(d.in_c, (long long)d.in_w * d.in_h) +
                      (d.op == cnnhls::OP_COPY ? mul(d.out_w, d.out_h) + mul(d.concat_c_off, (long long)d.out_w * d.out_h) : 0);
+      // a table activation's table: act_load_table, one int64 entry per cycle on the bias port
+      if (d.op == cnnhls::OP_ACT && d.act_kind != cnnhls::ACT_NONE) c += lp(1, 3, 8, d.act_tab_len, d.act_tab_len);
       for (long long off = 0; off < total; off += CNNHLS_EW_CHUNK) {
         const long long n = total - off < CNNHLS_EW_CHUNK ? total - off : CNNHLS_EW_CHUNK;
         const long long na = cnnhls::beats_holding(d.in_off + (int)off, (int)n),

@@ -88,6 +88,7 @@ final class ConfigHeader {
     define(sb, "CNNHLS_REQ_ACC_W", l.accWidth(), "");
     define(sb, "CNNHLS_REQ_M_W", l.multWidth(), "largest requantize multiplier (1: powers of two only)");
     define(sb, "CNNHLS_LEAKY", l.leaky() ? 1 : 0, "LeakyReLU multipliers built (some layer needs them)");
+    define(sb, "CNNHLS_ACT_TABLES", l.actTables() ? 1 : 0, "table activations built (some layer is Sigmoid, SiLU, GELU, ...)");
     return sb.toString();
   }
 

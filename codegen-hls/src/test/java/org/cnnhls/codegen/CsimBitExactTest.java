@@ -27,7 +27,8 @@ class CsimBitExactTest {
     "resnet_block, 16, false", "resnet_block, 8, false",
     "mobilenetv2_block, 16, false", "mobilenetv2_block, 8, false",
     "digits, 8, true", "resnet_block, 16, true",
-    "se_block, 16, false", "se_block, 8, false", "resize_block, 16, false", "resize_block, 8, false"
+    "se_block, 16, false", "se_block, 8, false", "resize_block, 16, false", "resize_block, 8, false",
+    "activation_block, 16, false", "activation_block, 8, false"
   })
   void generatedProjectIsBitExact(String model, String precision, boolean winograd) throws IOException, InterruptedException {
     ProjectEmitter.Result r = Projects.emit(tmp.resolve(model + precision + winograd), model, precision, winograd);
@@ -66,7 +67,8 @@ class CsimBitExactTest {
     "resnet_block, 16, false", "resnet_block, 8, false",
     "mobilenetv2_block, 16, false", "mobilenetv2_block, 8, false",
     "resnet_block, 16, true", "se_block, 16, false", "se_block, 8, false", "resize_block, 16, false",
-    "resize_block, 8, false"
+    "resize_block, 8, false",
+    "activation_block, 16, false", "activation_block, 8, false"
   })
   void generatedProjectIsBitExactWithXilinxHeaders(String model, String precision, boolean winograd)
       throws IOException, InterruptedException {

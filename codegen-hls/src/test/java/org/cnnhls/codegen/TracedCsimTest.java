@@ -68,6 +68,9 @@ class TracedCsimTest {
     // issue 14: nearest and bilinear (half_pixel, align_corners) RESIZE
     cases.add(new String[] {"resize_block", "16", "false"});
     cases.add(new String[] {"resize_block", "8", "false"});
+    // the table activations (issue 14): their table loads and unary passes
+    cases.add(new String[] {"activation_block", "16", "false"});
+    cases.add(new String[] {"activation_block", "8", "false"});
     // two at a time (g++ dominates); rows stay in case order
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
     List<java.util.concurrent.Future<List<Row>>> futures = new ArrayList<>();

@@ -4,10 +4,17 @@ package org.cnnhls.engine;
  * The buffer limits the engine is sized for, derived from the model (cnnhls_engine.h's defaults are
  * raised to fit it). The conv input tile is (Tr-1)*maxStride + (maxK-1)*maxDilation + 1 rows.
  * {@code leaky}: the engine is built with its LeakyReLU multipliers (CNNHLS_LEAKY), because some
- * layer needs them.
+ * layer needs them; {@code actTables}: with the table-activation unit (CNNHLS_ACT_TABLES), because
+ * some layer is a table activation (issue 14).
  */
 public record EngineLimits(int maxK, int maxStride, int maxDilation, int maxFcIn, int maxW, int maxPoolWin, int accWidth,
-    int multWidth, boolean leaky) {
+    int multWidth, boolean leaky, boolean actTables) {
+
+  /** Without table activations (CNNHLS_ACT_TABLES 0). */
+  public EngineLimits(int maxK, int maxStride, int maxDilation, int maxFcIn, int maxW, int maxPoolWin, int accWidth,
+      int multWidth, boolean leaky) {
+    this(maxK, maxStride, maxDilation, maxFcIn, maxW, maxPoolWin, accWidth, multWidth, leaky, false);
+  }
 
   /**
    * Channels of the element-wise Mul's on-chip factor buffer (CNNHLS_MUL_MAX_C, tied by
@@ -22,9 +29,10 @@ public record EngineLimits(int maxK, int maxStride, int maxDilation, int maxFcIn
 
   public static EngineLimits of(EngineProgram p) {
     int maxK = 1, maxStride = 1, maxDil = 1, maxFcIn = 1, maxW = 1, maxPoolWin = 1;
-    boolean leaky = false;
+    boolean leaky = false, tables = false;
     for (LayerDescriptor d : p.layers()) {
       leaky |= d.leaky() == 1;
+      tables |= d.actKind() != 0;
       maxW = Math.max(maxW, Math.max(d.inW(), d.outW()));
       switch (d.engineOp()) {
         case CONV -> {
@@ -39,7 +47,7 @@ public record EngineLimits(int maxK, int maxStride, int maxDilation, int maxFcIn
       }
     }
     return new EngineLimits(Math.max(maxK, 3), Math.max(maxStride, 2), maxDil, Math.max(maxFcIn, 16), Math.max(maxW, 16),
-        Math.max(maxPoolWin, 4), Math.max(p.accWidth(), 2), Math.max(p.multWidth(), 1), leaky);
+        Math.max(maxPoolWin, 4), Math.max(p.accWidth(), 2), Math.max(p.multWidth(), 1), leaky, tables);
   }
 
   /**
@@ -54,7 +62,7 @@ public record EngineLimits(int maxK, int maxStride, int maxDilation, int maxFcIn
 
   /** These limits with the accumulator and multiplier widths of a quantized model. */
   public EngineLimits withWidths(int acc, int mult) {
-    return new EngineLimits(maxK, maxStride, maxDilation, maxFcIn, maxW, maxPoolWin, Math.max(acc, 2), Math.max(mult, 1), leaky);
+    return new EngineLimits(maxK, maxStride, maxDilation, maxFcIn, maxW, maxPoolWin, Math.max(acc, 2), Math.max(mult, 1), leaky, actTables);
   }
 
   public int inputTileRows(HardwareConfig hw) {

@@ -26,7 +26,10 @@ public record LayerDescriptor(
     int countIncludePad,
     int concatCOff,
     // issue 14 (Mul, Resize)
-    int mulKind, int rsCoord, int rsNearest, int rsScaleH, int rsScaleW) {
+    int mulKind, int rsCoord, int rsNearest, int rsScaleH, int rsScaleW,
+    // table activations (issue 14): ActTable.Kind code (0: none), the table's first entry in the bias
+    // blob, its entry count (2^k + 1), the input format's width (k = min(it, 8) index bits)
+    int actKind, int actTabOff, int actTabLen, int actInWidth) {
 
   public static final int OP_CONV = EngineOp.CONV.code, OP_GEMM = EngineOp.GEMM.code, OP_ADD = EngineOp.ADD.code,
       OP_MAXPOOL = EngineOp.MAXPOOL.code, OP_AVGPOOL = EngineOp.AVGPOOL.code, OP_GAVGPOOL = EngineOp.GAVGPOOL.code,
@@ -44,7 +47,8 @@ public record LayerDescriptor(
     return new LayerDescriptor(op, Math.floorMod(inOff, ae), Math.floorMod(in2Off, ae), Math.floorMod(outOff, ae), inC, inH,
         inW, outC, outH, outW, convH, convW, kH, kW, sH, sW, padT, padL, padB, padR, dH, dW, groups, 0, 0, 0, transB, pool,
         poolKH, poolKW, poolSH, poolSW, poolPadT, poolPadL, poolPadB, poolPadR, outWidth, actLo, actHi, leaky, leakM, leakS,
-        shiftA, shiftB, shiftOut, countIncludePad, concatCOff, mulKind, rsCoord, rsNearest, rsScaleH, rsScaleW);
+        shiftA, shiftB, shiftOut, countIncludePad, concatCOff, mulKind, rsCoord, rsNearest, rsScaleH, rsScaleW, actKind, 0,
+        actTabLen, actInWidth);
   }
 
   public EngineOp engineOp() {
@@ -64,7 +68,7 @@ public record LayerDescriptor(
     int[] v = {op, inOff, in2Off, outOff, inC, inH, inW, outC, outH, outW, convH, convW, kH, kW, sH, sW, padT, padL, padB,
         padR, dH, dW, groups, wOff, bOff, qOff, transB, pool, poolKH, poolKW, poolSH, poolSW, poolPadT, poolPadL, poolPadB,
         poolPadR, outWidth, actLo, actHi, leaky, leakM, leakS, shiftA, shiftB, shiftOut, countIncludePad, concatCOff, mulKind, rsCoord, rsNearest,
-        rsScaleH, rsScaleW};
+        rsScaleH, rsScaleW, actKind, actTabOff, actTabLen, actInWidth};
     StringBuilder sb = new StringBuilder("{cnnhls::OP_" + opName());
     for (int i = 1; i < v.length; i++) sb.append(", ").append(v[i]);
     return sb.append('}').toString();
@@ -78,6 +82,7 @@ public record LayerDescriptor(
     public int outWidth = 16, actLo, actHi, leaky, leakM = 1, leakS, shiftA, shiftB, shiftOut, countIncludePad, concatCOff;
     // issue 14 (Mul, Resize)
     public int mulKind, rsCoord, rsNearest, rsScaleH, rsScaleW;
+    public int actKind, actTabOff, actTabLen, actInWidth; // table activations (issue 14)
 
     public Builder(int op) {
       this.op = op;
@@ -87,7 +92,7 @@ public record LayerDescriptor(
       return new LayerDescriptor(op, inOff, in2Off, outOff, inC, inH, inW, outC, outH, outW, convH, convW, kH, kW, sH, sW,
           padT, padL, padB, padR, dH, dW, groups, wOff, bOff, qOff, transB, pool, poolKH, poolKW, poolSH, poolSW, poolPadT,
           poolPadL, poolPadB, poolPadR, outWidth, actLo, actHi, leaky, leakM, leakS, shiftA, shiftB, shiftOut,
-          countIncludePad, concatCOff, mulKind, rsCoord, rsNearest, rsScaleH, rsScaleW);
+          countIncludePad, concatCOff, mulKind, rsCoord, rsNearest, rsScaleH, rsScaleW, actKind, actTabOff, actTabLen, actInWidth);
     }
   }
 }

@@ -101,6 +101,7 @@ public final class Lowering {
       Op.Activation a = op instanceof Op.FusedConv f ? f.activation() : op instanceof Op.FusedGemm f ? f.activation()
           : op instanceof Op.FusedAdd f ? f.activation() : op instanceof Op.Activation x ? x : null;
       if (ActivationQuant.isSupported(a)) acts.put(n.name(), ActivationQuant.of(a, act));
+      else if (ActivationQuant.hasTable(a) && op instanceof Op.Activation) acts.put(n.name(), ActivationQuant.of(a, act, act));
     }
     QuantizedGraph shapesOnly = new QuantizedGraph(g, formats, linear, acts,
         new org.cnnhls.ir.quant.ValueRanges(Map.of(), "none (timing only)"), org.cnnhls.ir.quant.QuantOptions.preset(
@@ -178,8 +179,8 @@ public final class Lowering {
       throw new ModelException("the overlay engine cannot map node" + (bad.size() > 1 ? "s " : " ") + String.join(", ", bad)
           + "; supported: conv, depthwise conv, fully connected, add, mul (same shape, per channel or constant), "
           + "max/average/global pooling, nearest/bilinear resize on H and W, channel concat, ReLU/ReLU6/Clip/LeakyReLU, "
-          + "zero-insertion Spread (lowered ConvTranspose, pads >= 0), contiguous Slice (channel split), ChannelShuffle; "
-          + "Reduce over non-spatial axes is not");
+          + "standalone Sigmoid/HardSigmoid/HardSwish/SiLU/Tanh/GELU, zero-insertion Spread (lowered ConvTranspose, pads >= 0), "
+          + "contiguous Slice (channel split), ChannelShuffle; Reduce over non-spatial axes is not");
     }
   }
 
@@ -296,6 +297,23 @@ public final class Lowering {
   }
 
 
+
+  /**
+   * A table activation (issue 14): its entries appended to the bias blob (int64 elements, read on
+   * the bias port), the descriptor pointing at them.
+   */
+  void actTable(LayerDescriptor.Builder b, ActivationQuant a) {
+    if (a == null || a.table() == null) return;
+    org.cnnhls.ir.quant.ActTable t = a.table();
+    b.actKind = t.kind().code;
+    b.actInWidth = t.inWidth();
+    b.actTabLen = t.entries().length;
+    b.actTabOff = biasSize;
+    long[] e = new long[t.entries().length];
+    for (int i = 0; i < e.length; i++) e[i] = t.entries()[i];
+    biasChunks.add(e);
+    biasSize += e.length;
+  }
 
   void params(LayerDescriptor.Builder b, LinearQuant lq, int inWidth) {
     accumulatorWidths(b, lq, inWidth);

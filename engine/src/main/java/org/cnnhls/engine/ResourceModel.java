@@ -100,6 +100,25 @@ public final class ResourceModel {
   public static int leakDspPerLane(EngineLimits limits) {
     return limits.leaky() ? multiplierDsp(LEAK_V_W, LEAK_M_W) : 0;
   }
+  /**
+   * The table-activation unit (issue 14; ACT_* in cnnhls_engine.h): one lane in the element-wise
+   * unary path, a table of ACT_TAB_MAX entries of ACT_T_W bits (Wo + guard at the widest output) in
+   * one dual-port BRAM18 (both ends of a segment per cycle), and the interpolation multiply of the
+   * segment's difference (ACT_D_W signed bits) by the interpolation bits (ACT_F_W unsigned).
+   */
+  public static final int ACT_T_W = 16 + org.cnnhls.ir.quant.ActTable.GUARD, ACT_D_W = ACT_T_W + 1, ACT_F_W = 8,
+      ACT_TAB_MAX = 257;
+
+  /** DSP48s of the table activations' interpolation multiply, 0 when the engine is built without them. */
+  public static int actTableDsp(EngineLimits limits) {
+    return limits.actTables() ? multiplierDsp(ACT_D_W, ACT_F_W) : 0;
+  }
+
+  /** BRAM18s of the activation table (ACT_TAB_MAX x ACT_T_W bits, one block), 0 without table activations. */
+  public static int actTableBram(EngineLimits limits) {
+    return limits.actTables() ? (int) Math.ceil(ACT_TAB_MAX * (double) ACT_T_W / 18432) : 0;
+  }
+
   /** Bits of the pooling requantize operands: the 64-bit window sum (sum_t) x AVG_M_W (cnnhls_desc.h). */
   public static final int POOL_SUM_W = 64, AVG_M_W = org.cnnhls.ir.quant.IntKernels.AVG_SHIFT + 1;
 

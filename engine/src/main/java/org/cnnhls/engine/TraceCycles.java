@@ -86,6 +86,7 @@ public final class TraceCycles {
       new Loop("rs_tab", 1, 3, Port.QUANT, "resize_layer: its row and column tables"),
       new Loop("rs_line", 1, 3, Port.BEATS, "resize_layer: one source row into a line buffer (read_segment: its beats)"),
       new Loop("rs_out", 1, 8, Port.FMAP, "resize_layer: one output row, interpolated and written"),
+      new Loop("act_tab", 1, 3, Port.BIAS, "unary_layer: a table activation's entries into its on-chip table"),
       new Loop("pool_mult", 1, 36, Port.NONE, "pool_layer average multipliers (a pipelined divider)"),
       new Loop("pool_init", 1, 2, Port.NONE, "pool_layer row accumulators"),
       new Loop("pool_line", 1, 3, Port.BEATS, "pool_layer one input row into the line buffer (read_segment: its beats)"),

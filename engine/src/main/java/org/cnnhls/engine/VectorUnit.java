@@ -26,8 +26,8 @@ public final class VectorUnit implements EngineComponent {
   @Override
   public ResourceModel.Part resources(HardwareConfig hw, EngineLimits limits) {
     long mulDsp = ResourceModel.multiplierDsp(hw.actWidth(), hw.actWidth() + 1);
-    return new ResourceModel.Part(2L * ResourceModel.leakDspPerLane(limits) + mulDsp,
-        ResourceModel.bram18(EngineLimits.MUL_MAX_C, hw.actWidth()), 1, 0, 0);
+    return new ResourceModel.Part(2L * ResourceModel.leakDspPerLane(limits) + mulDsp + ResourceModel.actTableDsp(limits),
+        ResourceModel.bram18(EngineLimits.MUL_MAX_C, hw.actWidth()) + ResourceModel.actTableBram(limits), 1, 0, 0);
   }
 
   /**
@@ -51,6 +51,11 @@ public final class VectorUnit implements EngineComponent {
         : TraceCycles.mulAdd(d.inW(), d.inH(), hw, ddr) + TraceCycles.mulAdd(d.inC(), (long) d.inW() * d.inH(), hw, ddr)
             + (d.op() == LayerDescriptor.OP_COPY ? TraceCycles.mulAdd(d.outW(), d.outH(), hw, ddr)
                 + TraceCycles.mulAdd(d.concatCOff(), (long) d.outW() * d.outH(), hw, ddr) : 0);
+    // a table activation first loads its table (act_tab: one int64 entry per cycle on the bias port)
+    if (d.actKind() != 0) {
+      setup += TraceCycles.loop("act_tab", d.actTabLen(), d.actTabLen(), hw, ddr);
+      bytes += TraceCycles.bytes("act_tab", d.actTabLen(), hw);
+    }
     return new LayerTiming(node, d.opName(), 0, LAYER_OVERHEAD + setup + compute, compute, compute, bytes, full + (rest > 0 ? 1 : 0));
   }
 
@@ -126,7 +131,8 @@ public final class VectorUnit implements EngineComponent {
     if (op instanceof Op.Concat c) return g.shape(n.output()).axis(c.axis()) == 1;
     if (op instanceof Op.ChannelShuffle) return g.shape(n.input(0)).dim(0) == 1;
     if (op instanceof Op.Mul) return mulKind(n, g) >= 0;
-    return op instanceof Op.FusedAdd || op instanceof Op.Add || (op instanceof Op.Activation a && ActivationQuant.isSupported(a));
+    return op instanceof Op.FusedAdd || op instanceof Op.Add
+        || (op instanceof Op.Activation a && (ActivationQuant.isSupported(a) || ActivationQuant.hasTable(a)));
   }
 
   /**
@@ -169,7 +175,9 @@ public final class VectorUnit implements EngineComponent {
       mul(n, l);
     } else {
       LayerDescriptor.Builder b = l.unary(n, LayerDescriptor.OP_ACT);
-      Lowering.activation(b, l.q.activations().get(n.name()));
+      ActivationQuant a = l.q.activations().get(n.name());
+      Lowering.activation(b, a);
+      l.actTable(b, a);
       l.emit(b, n, n.output());
     }
   }

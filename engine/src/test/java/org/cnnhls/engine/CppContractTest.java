@@ -99,6 +99,11 @@ class CppContractTest {
     c.append("  std::printf(\"PACK_SHIFT %d\\n\", cnnhls::PACK_SHIFT);\n");
     c.append("  std::printf(\"MUL %d %d %d\\n\", cnnhls::MUL_A_W, cnnhls::MUL_B_W, cnnhls::MUL_MAX_C);\n");
     c.append("  std::printf(\"RS %d %d %d %d\\n\", cnnhls::RS_WEIGHT_BITS, cnnhls::RS_V_W, cnnhls::RS_L_W, cnnhls::RS_T_W);\n");
+    // table activations (issue 14): ActKind codes, guard bits, table and multiplier widths
+    for (org.cnnhls.ir.quant.ActTable.Kind k : org.cnnhls.ir.quant.ActTable.Kind.values()) {
+      c.append("  std::printf(\"actkind ").append(k.name()).append(" %d\\n\", (int)cnnhls::ACT_").append(k.name()).append(");\n");
+    }
+    c.append("  std::printf(\"ACT %d %d %d %d %d\\n\", cnnhls::ACT_GUARD, cnnhls::ACT_T_W, cnnhls::ACT_D_W, cnnhls::ACT_F_W, cnnhls::ACT_TAB_MAX);\n");
     c.append("  for (int n = 1; n <= 4096; n++) std::printf(\"avgm %d %d\\n\", n, cnnhls::avg_multiplier(n));\n");
     for (int i = 0; i < ddrs.size(); i++) {
       DdrModel m = ddrs.get(i);
@@ -146,6 +151,14 @@ class CppContractTest {
     // issue 14: resize_layer's weights and multiplier operand widths (value, weight, row interpolation)
     assertEquals(org.cnnhls.ir.quant.ResizeWeights.WEIGHT_BITS + " 16 " + PoolingUnit.RS_WEIGHT_W + " " + (16 + PoolingUnit.RS_WEIGHT_W),
         out.get("RS"), "RS_WEIGHT_BITS/RS_V_W/RS_L_W/RS_T_W vs ResizeWeights and PoolingUnit");
+    for (org.cnnhls.ir.quant.ActTable.Kind k : org.cnnhls.ir.quant.ActTable.Kind.values()) {
+      assertEquals(String.valueOf(k.code), out.get("actkind " + k.name()), "ACT_" + k.name() + " vs ActTable.Kind");
+    }
+    assertEquals(org.cnnhls.ir.quant.ActTable.GUARD + " " + ResourceModel.ACT_T_W + " " + ResourceModel.ACT_D_W + " "
+        + ResourceModel.ACT_F_W + " " + ResourceModel.ACT_TAB_MAX, out.get("ACT"),
+        "ACT_GUARD/ACT_T_W/ACT_D_W/ACT_F_W/ACT_TAB_MAX vs ActTable.GUARD and ResourceModel");
+    // the engine's widest tables: 16-bit inputs (8 index + 8 interpolation bits) and outputs
+    assertEquals(ResourceModel.ACT_F_W, 16 - 8, "interpolation bits of a 16-bit input");
     // packing holds any 8 x 8 product in its low field (|b x| <= 2^14 < 2^(PACK_SHIFT - 1))
     assertTrue(Integer.parseInt(out.get("PACK_SHIFT")) - 1 > 14, "PACK_SHIFT " + out.get("PACK_SHIFT"));
     for (int i = 0; i < ddrs.size(); i++) {
@@ -416,7 +429,7 @@ class CppContractTest {
       int k = 1;
       // keys are "sizeof", "field in_off", "op CONV", "avgm 12", "ddr 3 4096": words before the values
       if (w[0].equals("field") || w[0].equals("op")) k = 2;
-      else if (w[0].equals("avgm")) k = 2;
+      else if (w[0].equals("avgm") || w[0].equals("actkind")) k = 2;
       else if (w[0].equals("ddr")) k = 3;
       out.put(String.join(" ", Arrays.copyOfRange(w, 0, k)), String.join(" ", Arrays.copyOfRange(w, k, w.length)));
     }

@@ -54,6 +54,11 @@ final class OpConverters {
       Map.entry("Sigmoid", c -> unary(c, new Op.Sigmoid())),
       Map.entry("Tanh", c -> unary(c, new Op.Tanh())),
       Map.entry("HardSigmoid", c -> unary(c, new Op.HardSigmoid(c.f("alpha", 0.2f), c.f("beta", 0.5f)))),
+      Map.entry("HardSwish", c -> unary(c, new Op.HardSwish())),
+      Map.entry("Erf", c -> unary(c, new Op.Erf())),
+      Map.entry("Sqrt", c -> unary(c, new Op.Sqrt())),
+      Map.entry("Reciprocal", c -> unary(c, new Op.Reciprocal())),
+      Map.entry("Pow", OpConverters::pow),
       Map.entry("Softmax", OpConverters::softmax),
       Map.entry("Add", c -> binary(c, new Op.Add())),
       Map.entry("Mul", c -> binary(c, new Op.Mul())),
@@ -72,7 +77,7 @@ final class OpConverters {
   /** Inputs an op cannot do without (the rest are optional or opset-dependent). */
   static int requiredInputs(String op) {
     return switch (op) {
-      case "Conv", "ConvTranspose", "Gemm", "MatMul", "Add", "Sub", "Mul", "Div" -> 2;
+      case "Conv", "ConvTranspose", "Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Pow" -> 2;
       case "BatchNormalization" -> 5;
       default -> 1;
     };
@@ -414,6 +419,13 @@ final class OpConverters {
       max = hi == null ? Float.POSITIVE_INFINITY : hi[0];
     }
     return unary(c, new Op.Clip(min, max));
+  }
+
+  /** Pow with a constant scalar exponent (any other exponent is refused). */
+  private static Converted pow(NodeContext c) {
+    float[] e = c.constFloats(1);
+    if (e.length != 1) throw c.unsupported("Pow's exponent must be a scalar constant, got " + e.length + " values");
+    return unary(c, new Op.Pow(e[0]));
   }
 
   private static Converted softmax(NodeContext c) {

@@ -430,6 +430,32 @@ public final class OnnxModelBuilder {
     return b;
   }
 
+  /**
+   * The modern activations (issue 14) after convs on 1x8x10x10, opset 14: HardSwish as an op and as
+   * x * Relu6(x + 3) / 6, Sigmoid, SiLU as x * Sigmoid(x), GELU as x * 0.5 * (1 + Erf(x / sqrt 2)),
+   * Tanh and HardSigmoid, each behind its own 3x3 conv.
+   */
+  public static OnnxModelBuilder activationBlock(long seed) {
+    OnnxModelBuilder b = new OnnxModelBuilder("activation_block", 14, seed);
+    String x = b.input("input", 1, 8, 10, 10);
+    String y = b.op("HardSwish", b.conv(x, 8, 8, 3, 1, 1, 1, true));
+    y = b.conv(y, 8, 8, 3, 1, 1, 1, true);
+    String r = b.relu6(b.op("Add", y, b.initializer("hsw.three", new float[] {3f})));
+    y = b.op("Div", b.op("Mul", y, r), b.initializer("hsw.six", new float[] {6f}));
+    y = b.op("Sigmoid", b.conv(y, 8, 8, 3, 1, 1, 1, true));
+    y = b.conv(y, 8, 8, 3, 1, 1, 1, true);
+    y = b.op("Mul", y, b.op("Sigmoid", y));
+    y = b.conv(y, 8, 8, 3, 1, 1, 1, true);
+    String e = b.op("Erf", b.op("Div", y, b.initializer("gelu.sqrt2", new float[] {(float) Math.sqrt(2)})));
+    y = b.op("Mul", b.op("Mul", y, b.op("Add", e, b.initializer("gelu.one", new float[] {1f}))),
+        b.initializer("gelu.half", new float[] {0.5f}));
+    y = b.op("Tanh", b.conv(y, 8, 8, 3, 1, 1, 1, true));
+    y = b.op("HardSigmoid", b.conv(y, 8, 8, 3, 1, 1, 1, true));
+    b.rename(y, "output");
+    b.output("output", 1, 8, 10, 10);
+    return b;
+  }
+
   /** Renames the value produced by the last node that outputs {@code from}. */
   public void rename(String from, String to) {
     for (int n = 0; n < graph.getNodeCount(); n++) {

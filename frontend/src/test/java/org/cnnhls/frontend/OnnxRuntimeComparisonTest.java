@@ -34,6 +34,7 @@ class OnnxRuntimeComparisonTest {
         Arguments.of("small_vgg", (LongFunction<OnnxModelBuilder>) OnnxModelBuilder::smallVgg),
         Arguments.of("resnet_block", (LongFunction<OnnxModelBuilder>) OnnxModelBuilder::resnetBlock),
         Arguments.of("mobilenetv2_block", (LongFunction<OnnxModelBuilder>) OnnxModelBuilder::mobilenetV2Block),
+        Arguments.of("activation_block", (LongFunction<OnnxModelBuilder>) OnnxModelBuilder::activationBlock),
         // ReduceMean/ReduceMax over H, W as MnasNet, ShuffleNetV2 and SE blocks pool: global pooling
         Arguments.of("reducemean_keepdims0_opset13", (LongFunction<OnnxModelBuilder>) s -> reduceHead(s, 13, false, false)),
         Arguments.of("reducemean_keepdims1_opset18", (LongFunction<OnnxModelBuilder>) s -> reduceHead(s, 18, false, true)),

@@ -42,6 +42,7 @@ class PassSemanticsTest {
     MODELS.put("small_vgg", () -> imported(OnnxModelBuilder.smallVgg(42), "small_vgg"));
     MODELS.put("resnet_block", () -> imported(OnnxModelBuilder.resnetBlock(42), "resnet_block"));
     MODELS.put("mobilenetv2_block", () -> imported(OnnxModelBuilder.mobilenetV2Block(42), "mobilenetv2_block"));
+    MODELS.put("activation_block", () -> imported(OnnxModelBuilder.activationBlock(42), "activation_block"));
     MODELS.put("pass_zoo", () -> imported(passZoo(42), "pass_zoo"));
     MODELS.put("unet_block", () -> imported(OnnxModelBuilder.unetBlock(42), "unet_block"));
     MODELS.put("shufflenetv2_unit", () -> imported(OnnxModelBuilder.shuffleNetV2Unit(42), "shufflenetv2_unit"));
@@ -109,6 +110,8 @@ class PassSemanticsTest {
     assertOps("pass_zoo", Set.of("FusedConv", "AveragePool", "Flatten", "FusedGemm"));
     assertOps("unet_block", Set.of("FusedConv", "Spread", "Concat"));
     assertOps("shufflenetv2_unit", Set.of("FusedConv", "Slice", "Concat", "ChannelShuffle", "GlobalAveragePool", "Flatten"));
+    assertOps("activation_block", Set.of("FusedConv", "HardSwish", "Sigmoid", "Silu", "Gelu", "Tanh", "HardSigmoid"));
+    assertEquals(2, count(lowered("activation_block"), n -> n.op() instanceof Op.HardSwish));
   }
 
   @Test

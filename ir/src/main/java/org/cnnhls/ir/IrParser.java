@@ -2,6 +2,7 @@ package org.cnnhls.ir;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +18,8 @@ import org.cnnhls.ir.ops.Op;
  * Reads the text {@link GraphPrinter} writes back into a {@link Graph}, so tests can state IR
  * before and after a pass as text. The text holds only the shapes of constants, so they get seeded
  * random values, uniform in [-1, 1); BatchNormalization variances (a constant read as a BN's fifth
- * input, or named like {@code *var}) get |v| + 0.5 so they stay positive.
+ * input, or named like {@code *var}) get |v| + 0.5 so they stay positive; {@code const c: [] = 3.0}
+ * gives every element of c that value instead (patterns that match constants).
  *
  * <p>Blank lines and {@code //} comment lines (such as the headers of pass dumps) are skipped. A
  * node's {@code : shapes} part may be left out, except for Resize, whose output size is only
@@ -32,6 +34,7 @@ public final class IrParser {
   private String name;
   private final List<ValueInfo> inputs = new ArrayList<>();
   private final Map<String, Shape> constShapes = new LinkedHashMap<>();
+  private final Map<String, Float> constFills = new HashMap<>();
   private final List<Node> nodes = new ArrayList<>();
   private final Map<String, Shape> statedShapes = new LinkedHashMap<>();
   private final Map<String, Integer> lineOf = new LinkedHashMap<>();
@@ -82,7 +85,12 @@ public final class IrParser {
         name = rest;
       }
       case "input" -> inputs.add(new ValueInfo(declName(rest), declShape(rest)));
-      case "const" -> constShapes.put(declName(rest), declShape(rest));
+      case "const" -> {
+        int eq = rest.indexOf(" = "); // "const c: [] = 3.0": every element of c is 3.0
+        String decl = eq < 0 ? rest : rest.substring(0, eq);
+        constShapes.put(declName(decl), declShape(decl));
+        if (eq >= 0) constFills.put(declName(decl), Float.parseFloat(rest.substring(eq + 3).strip()));
+      }
       case "output" -> outputs.add(rest);
       default -> throw new ModelException("expected graph, input, const, output or 'out = Op(inputs) ...'");
     }
@@ -152,6 +160,13 @@ public final class IrParser {
       case "Sigmoid" -> new Op.Sigmoid();
       case "Tanh" -> new Op.Tanh();
       case "HardSigmoid" -> new Op.HardSigmoid(a.f("alpha", 0.2f), a.f("beta", 0.5f));
+      case "HardSwish" -> new Op.HardSwish();
+      case "Silu" -> new Op.Silu();
+      case "Gelu" -> new Op.Gelu();
+      case "Erf" -> new Op.Erf();
+      case "Sqrt" -> new Op.Sqrt();
+      case "Reciprocal" -> new Op.Reciprocal();
+      case "Pow" -> new Op.Pow(required(a.f("exponent", Float.NaN), "Pow needs exponent=..."));
       case "Softmax" -> new Op.Softmax(a.i("axis", -1), a.flag("coerce2d"));
       case "Identity" -> new Op.Identity();
       case "Add" -> new Op.Add();
@@ -181,6 +196,11 @@ public final class IrParser {
     a.requireAllUsed();
     if (!type.startsWith("Fused") && parts.length > 1) throw new ModelException(type + " cannot have fused parts");
     return op;
+  }
+
+  private static float required(float v, String message) {
+    if (Float.isNaN(v)) throw new ModelException(message);
+    return v;
   }
 
   private static Op.Conv conv(Attrs a) {
@@ -260,7 +280,7 @@ public final class IrParser {
       float[] v = new float[c.getValue().size()];
       for (int i = 0; i < v.length; i++) {
         float x = (float) (random.nextDouble() * 2 - 1);
-        v[i] = variance ? Math.abs(x) + 0.5f : x;
+        v[i] = constFills.containsKey(c.getKey()) ? constFills.get(c.getKey()) : variance ? Math.abs(x) + 0.5f : x;
       }
       out.put(c.getKey(), Tensor.wrap(c.getValue(), v));
     }

@@ -58,7 +58,14 @@ class IrParserTest {
     String leaky = b.n("leaky", new Op.LeakyRelu(0.1f), clip);
     String sig = b.n("sig", new Op.Sigmoid(), leaky);
     String tanh = b.n("tanh", new Op.Tanh(), sig);
-    String hs = b.n("hs", new Op.HardSigmoid(0.25f, 0.4f), tanh);
+    String hs0 = b.n("hs0", new Op.HardSigmoid(0.25f, 0.4f), tanh);
+    String hsw = b.n("hsw", new Op.HardSwish(), hs0);
+    String silu = b.n("silu", new Op.Silu(), hsw);
+    String gelu = b.n("gelu", new Op.Gelu(), silu);
+    String erf = b.n("erf", new Op.Erf(), gelu);
+    String pow = b.n("pow", new Op.Pow(2f), erf);
+    String sqrt = b.n("sqrt", new Op.Sqrt(), pow);
+    String hs = b.n("hs", new Op.Reciprocal(), sqrt);
     String mp = b.n("mp", new Op.MaxPool(new int[] {3, 3}, new int[] {2, 2}, new int[] {1, 1, 0, 0}, new int[] {1, 2}, true), hs);
     String ap = b.n("ap", new Op.AveragePool(new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0, 1, 1}, true, true), hs);
     String pad = b.n("pad", new Op.Pad(new int[] {0, 0, 1, 0, 0, 0, 0, -1}, Op.PadMode.CONSTANT, Float.NEGATIVE_INFINITY), ap);

@@ -103,6 +103,7 @@ public final class FloatInterpreter {
       return FloatKernels.batchNorm(b, s.get(0), in.get(0), in.get(1), in.get(2), in.get(3), in.get(4));
     }
     if (op instanceof Op.Activation a) return FloatKernels.activation(a, in.get(0));
+    if (op instanceof Op.Unary u) return FloatKernels.unary(u, in.get(0));
     if (op instanceof Op.Softmax sm) return FloatKernels.softmax(sm, s.get(0), in.get(0));
     if (op instanceof Op.Binary b) return FloatKernels.binary(b, s.get(0), in.get(0), s.get(1), in.get(1), y);
     if (op instanceof Op.Concat c) return FloatKernels.concat(c, s, in, y);

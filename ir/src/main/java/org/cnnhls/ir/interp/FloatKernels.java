@@ -173,6 +173,12 @@ final class FloatKernels {
     return y;
   }
 
+  static float[] unary(Op.Unary op, float[] x) {
+    float[] y = new float[x.length];
+    for (int i = 0; i < x.length; i++) y[i] = op.apply(x[i]);
+    return y;
+  }
+
   static float[] softmax(Op.Softmax op, Shape xs, float[] x) {
     int axis = xs.axis(op.axis());
     int outer, len, inner;

@@ -348,6 +348,97 @@ public sealed interface Op {
     }
   }
 
+  // ---------------------------------------------------------------- modern activations (issue 14)
+
+  /** x * HardSigmoid(x) with alpha 1/6, beta 1/2: x * clamp(x / 6 + 1/2, 0, 1) (ONNX HardSwish, opset 14). */
+  record HardSwish() implements Activation {
+    public String type() {
+      return "HardSwish";
+    }
+
+    public float apply(float x) {
+      return x * Math.max(0f, Math.min(1f, x / 6f + 0.5f));
+    }
+  }
+
+  /** SiLU / Swish: x * Sigmoid(x), recognised by the recognize-silu pass. */
+  record Silu() implements Activation {
+    public String type() {
+      return "Silu";
+    }
+
+    public float apply(float x) {
+      return (float) (x / (1.0 + Math.exp(-x)));
+    }
+  }
+
+  /** GELU, exact (erf) form: x * 0.5 * (1 + erf(x / sqrt 2)), recognised by the recognize-gelu pass. */
+  record Gelu() implements Activation {
+    public String type() {
+      return "Gelu";
+    }
+
+    public float apply(float x) {
+      return (float) (x * 0.5 * (1.0 + ErrorFunction.erf(x / Math.sqrt(2.0))));
+    }
+  }
+
+  /** Element-wise math with no fixed-point form (float interpreter only). */
+  sealed interface Unary extends Op {
+    float apply(float x);
+
+    default List<Shape> inferShapes(List<Shape> in) {
+      return List.of(in.get(0));
+    }
+  }
+
+  record Erf() implements Unary {
+    public String type() {
+      return "Erf";
+    }
+
+    public float apply(float x) {
+      return (float) ErrorFunction.erf(x);
+    }
+  }
+
+  record Sqrt() implements Unary {
+    public String type() {
+      return "Sqrt";
+    }
+
+    public float apply(float x) {
+      return (float) Math.sqrt(x);
+    }
+  }
+
+  record Reciprocal() implements Unary {
+    public String type() {
+      return "Reciprocal";
+    }
+
+    public float apply(float x) {
+      return 1f / x;
+    }
+  }
+
+  /** Pow with a constant scalar exponent (ONNX Pow's second input, resolved at import). */
+  record Pow(float exponent) implements Unary {
+    public String type() {
+      return "Pow";
+    }
+
+    public float apply(float x) {
+      if (exponent == 2f) return x * x;
+      if (exponent == 1f) return x;
+      return (float) Math.pow(x, exponent);
+    }
+
+    public String attributes() {
+      return "exponent=" + exponent;
+    }
+  }
+
   /** Passes its input through; removed by the remove-identity pass. */
   record Identity() implements Op {
     public String type() {

@@ -21,18 +21,20 @@ import org.cnnhls.ir.Verifier;
 public final class PassManager {
   /** Every pass, by name, in default pipeline order. Passes are stateless, so one instance each. */
   private static final Map<String, Pass> REGISTRY = registry(
-      new RemoveIdentityPass(), new FoldConstantsPass(), new RecognizeRelu6Pass(), new RecognizeChannelShufflePass(),
-      new LowerConvTransposePass(), new FoldBatchNormPass(), new FoldPadPass(), new CanonicalizeFlattenPass(),
-      new FoldBiasAddPass(), new FuseConvPass(), new FuseGemmPass(), new FuseAddActivationPass());
+      new RemoveIdentityPass(), new FoldConstantsPass(), new RecognizeHardSwishPass(), new RecognizeSiluPass(),
+      new RecognizeGeluPass(), new RecognizeRelu6Pass(), new RecognizeChannelShufflePass(), new LowerConvTransposePass(),
+      new FoldBatchNormPass(), new FoldPadPass(), new CanonicalizeFlattenPass(), new FoldBiasAddPass(), new FuseConvPass(),
+      new FuseGemmPass(), new FuseAddActivationPass());
 
   /**
-   * The default order: cleanups first (identities, constants, Clip spelled as Relu6, the channel
-   * shuffle block as one op, ConvTranspose as Spread + Conv) so the folds
-   * see plain layer patterns; folds into weights and pads next; fusion into engine ops last.
+   * The default order: cleanups first (identities, constants, decomposed activations, then Clip
+   * spelled as Relu6, which must not take a HardSwish's Relu6 first, the channel shuffle block as
+   * one op, ConvTranspose as Spread + Conv) so the folds see plain layer patterns; folds into
+   * weights and pads next; fusion into engine ops last.
    */
   public static final List<String> DEFAULT_PIPELINE = List.of(
-      "remove-identity", "fold-constants", "recognize-relu6", "recognize-channel-shuffle", "lower-conv-transpose",
-      "fold-batchnorm", "fold-pad", "canonicalize-flatten",
+      "remove-identity", "fold-constants", "recognize-hardswish", "recognize-silu", "recognize-gelu", "recognize-relu6",
+      "recognize-channel-shuffle", "lower-conv-transpose", "fold-batchnorm", "fold-pad", "canonicalize-flatten",
       "fold-bias-add", "fuse-conv", "fuse-gemm", "fuse-add-activation");
 
   /** Dump after every pass when given to {@link #withDumpAfter}. */

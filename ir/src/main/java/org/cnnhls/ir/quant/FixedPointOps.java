@@ -24,7 +24,8 @@ final class FixedPointOps {
   static boolean requantizes(Op op) {
     return isLinear(op) || op instanceof Op.FusedAdd || op instanceof Op.Add || op instanceof Op.AveragePool
         || op instanceof Op.GlobalAveragePool || op instanceof Op.Concat || op instanceof Op.Mul
-        || (op instanceof Op.Reduce r && (r.kind() == Op.ReduceKind.SUM || r.kind() == Op.ReduceKind.MEAN));
+        || (op instanceof Op.Reduce r && (r.kind() == Op.ReduceKind.SUM || r.kind() == Op.ReduceKind.MEAN))
+        || (op instanceof Op.Activation a && ActivationQuant.hasTable(a));
   }
 
   static Op.Activation activation(Op op) {
@@ -62,7 +63,7 @@ final class FixedPointOps {
       return ActivationQuant.isSupported(f.activation()) ? null : f.activation().type() + " activation";
     }
     if (op instanceof Op.Add) return g.shape(n.input(0)).equals(g.shape(n.input(1))) ? null : "broadcasting Add";
-    if (op instanceof Op.Activation a) return ActivationQuant.isSupported(a) ? null : "no integer form";
+    if (op instanceof Op.Activation a) return ActivationQuant.isSupported(a) || ActivationQuant.hasTable(a) ? null : "no integer form";
     if (op instanceof Op.Mul) {
       if (g.isConstant(n.input(0)) && g.isConstant(n.input(1))) return "both operands constant (fold it first)";
       return null;

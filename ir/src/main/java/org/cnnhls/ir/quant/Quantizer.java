@@ -72,7 +72,15 @@ public final class Quantizer {
       }
       Op.Activation act = FixedPointOps.activation(n.op());
       if (act != null || FixedPointOps.isLinear(n.op()) || n.op() instanceof Op.FusedAdd || n.op() instanceof Op.Add) {
-        activations.put(n.name(), ActivationQuant.of(act, out));
+        if (ActivationQuant.hasTable(act)) {
+          try {
+            activations.put(n.name(), ActivationQuant.of(act, formats.get(n.input(0)), out));
+          } catch (ModelException e) {
+            throw new ModelException("node '" + n.name() + "': " + e.getMessage(), e);
+          }
+        } else {
+          activations.put(n.name(), ActivationQuant.of(act, out));
+        }
       }
     }
     return new QuantizedGraph(g, formats, linear, activations, ranges, options);

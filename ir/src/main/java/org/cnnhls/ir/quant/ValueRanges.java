@@ -256,6 +256,10 @@ public record ValueRanges(Map<String, Double> maxAbs, String source, Map<String,
     if (op instanceof Op.Sub) return x + r.get(n.input(1));
     if (op instanceof Op.Div) return Double.POSITIVE_INFINITY; // no sound bound without a bound on 1/|b|
     if (op instanceof Op.Activation a) return activate(a, x);
+    if (op instanceof Op.Erf) return Math.min(1.0, x * 2 / Math.sqrt(Math.PI));
+    if (op instanceof Op.Sqrt) return Math.sqrt(x);
+    if (op instanceof Op.Pow p) return p.exponent() >= 0 ? Math.pow(x, p.exponent()) : Double.POSITIVE_INFINITY;
+    if (op instanceof Op.Reciprocal) return Double.POSITIVE_INFINITY; // no sound bound without a bound on 1/|x|
     if (op instanceof Op.Softmax) return 1.0;
     if (op instanceof Op.Concat) {
       double m = 0;
@@ -315,6 +319,10 @@ public record ValueRanges(Map<String, Double> maxAbs, String source, Map<String,
     if (a instanceof Op.Relu6) return Math.min(x, 6);
     if (a instanceof Op.Clip c) return Math.min(x, Math.max(Math.abs(c.min()), Math.abs(c.max())));
     if (a instanceof Op.Sigmoid || a instanceof Op.HardSigmoid || a instanceof Op.Tanh) return 1.0;
+    // x * g(x) with 0 <= g <= 1: no larger than x, and the function's own minimum below zero
+    if (a instanceof Op.HardSwish) return Math.max(x, 0.375);
+    if (a instanceof Op.Silu) return Math.max(x, 0.2785);
+    if (a instanceof Op.Gelu) return Math.max(x, 0.1701);
     return x;
   }
 
