@@ -93,16 +93,9 @@ public final class PoolingUnit implements EngineComponent {
           }
         }
       }
-      long[] ch = TraceCycles.residues(d.outC(), (long) d.inH() * d.inW(), ae);
-      for (int a = 0; a < ae; a++) {
-        if (ch[a] == 0) continue;
-        for (int b = 0; b < ae; b++) {
-          if (rows[b] == 0) continue;
-          long nb = TraceCycles.beats(d.inW(), Math.floorMod(d.inOff() + a + b, ae), ae);
-          memory += ch[a] * rows[b] * TraceCycles.loop("pool_line", nb, nb, hw, ddr);
-          lineBytes += ch[a] * rows[b] * TraceCycles.bytes("pool_line", nb, hw);
-        }
-      }
+      long[] line = lineBursts(d, rows, "pool_line", hw, ddr);
+      memory += line[0];
+      lineBytes += line[1];
       compute += (long) d.outC() * (d.outH() * rowFixed + validRows * sweep);
       memory += (long) d.outC() * d.outH() * rowOut;
     }
@@ -166,20 +159,34 @@ public final class PoolingUnit implements EngineComponent {
     // input rows that land inside the output: pad_t + iy * s_h < out_h
     long last = d.outH() - 1L - d.padT();
     long dataRows = last < 0 ? 0 : Math.min(d.inH(), last / d.sH() + 1);
-    long[] rows = TraceCycles.residues(dataRows, d.inW(), ae);
+    long[] line = lineBursts(d, TraceCycles.residues(dataRows, d.inW(), ae), "spread_line", hw, ddr);
+    memory += line[0];
+    lineBytes += line[1];
+    memory += (long) d.outC() * d.outH() * TraceCycles.loop("spread_out", d.outW(), d.outW(), hw, ddr);
+    long bytes = lineBytes + (long) d.outSize() * EngineProgram.storageBytes(hw.actWidth());
+    return new LayerTiming(node, d.opName(), 0, LAYER_OVERHEAD + compute + memory, compute, memory, bytes, 1);
+  }
+
+  /**
+   * The line-buffer reads of pool_layer and spread_layer: per channel, each input row it reads is
+   * one burst of in_w values from in_off + ch * plane + iy * in_w on {@code loop}. {@code rows}
+   * counts the rows read per channel by the residue of iy * in_w modulo the beat; returns
+   * {cycles, bytes} over all channels.
+   */
+  private static long[] lineBursts(LayerDescriptor d, long[] rows, String loop, HardwareConfig hw, DdrModel ddr) {
+    int ae = hw.actPerBeat();
     long[] ch = TraceCycles.residues(d.outC(), (long) d.inH() * d.inW(), ae);
+    long cycles = 0, bytes = 0;
     for (int a = 0; a < ae; a++) {
       if (ch[a] == 0) continue;
       for (int b = 0; b < ae; b++) {
         if (rows[b] == 0) continue;
         long nb = TraceCycles.beats(d.inW(), Math.floorMod(d.inOff() + a + b, ae), ae);
-        memory += ch[a] * rows[b] * TraceCycles.loop("spread_line", nb, nb, hw, ddr);
-        lineBytes += ch[a] * rows[b] * TraceCycles.bytes("spread_line", nb, hw);
+        cycles += ch[a] * rows[b] * TraceCycles.loop(loop, nb, nb, hw, ddr);
+        bytes += ch[a] * rows[b] * TraceCycles.bytes(loop, nb, hw);
       }
     }
-    memory += (long) d.outC() * d.outH() * TraceCycles.loop("spread_out", d.outW(), d.outW(), hw, ddr);
-    long bytes = lineBytes + (long) d.outSize() * EngineProgram.storageBytes(hw.actWidth());
-    return new LayerTiming(node, d.opName(), 0, LAYER_OVERHEAD + compute + memory, compute, memory, bytes, 1);
+    return new long[] {cycles, bytes};
   }
 
   @Override
