@@ -55,6 +55,8 @@
 #define CNNHLS_REQ_M_W 1  // largest requantize multiplier (1: powers of two only)
 #define CNNHLS_LEAKY 0  // LeakyReLU multipliers built (some layer needs them)
 #define CNNHLS_ACT_TABLES 0  // table activations built (some layer is Sigmoid, SiLU, GELU, ...)
+#define CNNHLS_MUL 0  // element-wise Mul built (some layer is one)
+#define CNNHLS_RESIZE 0  // Resize unit built (some layer is one)
 
 // One descriptor per engine pass, in execution order (fields: see cnnhls_desc.h).
 static const cnnhls::LayerDesc CNNHLS_LAYERS[CNNHLS_NUM_LAYERS] = {

@@ -1298,6 +1298,15 @@ inline void add_compute(act_stream &a, act_stream &b, act_stream &out, int n, co
 #ifndef CNNHLS_ACT_TABLES
 #define CNNHLS_ACT_TABLES 1
 #endif
+// The element-wise Mul (its multiplier and factor buffer) and the Resize unit (its multipliers, line
+// buffers and tables): CNNHLS_MUL / CNNHLS_RESIZE 0, the config header's choice when no layer is
+// one, leaves them out of the design (run_layer has no call to them, so nothing of theirs is built).
+#ifndef CNNHLS_MUL
+#define CNNHLS_MUL 1
+#endif
+#ifndef CNNHLS_RESIZE
+#define CNNHLS_RESIZE 1
+#endif
 static const int ACT_GUARD = 4, ACT_T_W = 16 + ACT_GUARD, ACT_D_W = ACT_T_W + 1, ACT_F_W = 8, ACT_TAB_MAX = 257;
 typedef ap_int<ACT_T_W> act_tab_t;
 static act_tab_t act_tab[ACT_TAB_MAX];
@@ -1748,8 +1757,12 @@ inline void run_layer(const LayerDesc &d, const wgt_beat_t *weights, const bias_
     case OP_CONV: conv_layer(d, weights, bias, quant, fmap_in, fmap, fmap_out); break;
     case OP_GEMM: gemm_layer(d, weights, bias, quant, fmap); break;
     case OP_ADD: add_layer(d, fmap_in, fmap, fmap_out); break;
+#if CNNHLS_MUL
     case OP_MUL: mul_layer(d, fmap_in, fmap, fmap_out, quant); break;
+#endif
+#if CNNHLS_RESIZE
     case OP_RESIZE: resize_layer(d, quant, fmap_in, fmap); break;
+#endif
     case OP_MAXPOOL:
     case OP_AVGPOOL: pool_layer(d, fmap_in, fmap); break;
     case OP_GAVGPOOL:
@@ -1852,11 +1865,13 @@ inline const char *layer_fits(const LayerDesc &d) {
       if (d.in_c != d.out_c || d.out_h != 1 || d.out_w != 1) return "global pooling outputs C x 1 x 1";
       return 0;
     case OP_MUL:
+      if (!CNNHLS_MUL) return "Mul layer in an engine built without it (CNNHLS_MUL 0)";
       if (d.in_c != d.out_c || d.in_h != d.out_h || d.in_w != d.out_w) return "mul input and output shapes differ";
       if (d.mul_kind < 0 || d.mul_kind > 2) return "mul_kind must be 0, 1 or 2";
       if (d.mul_kind != 0 && d.out_c > MUL_MAX_C) return "per-channel Mul with more channels than CNNHLS_MUL_MAX_C";
       return 0;
     case OP_RESIZE:
+      if (!CNNHLS_RESIZE) return "Resize layer in an engine built without it (CNNHLS_RESIZE 0)";
       if (d.in_c != d.out_c) return "resize keeps the channel count";
       if (d.in_w > MAX_W || d.out_w > MAX_W || d.out_h > MAX_W) return "resize row or table longer than CNNHLS_MAX_W";
       return 0;

@@ -89,6 +89,8 @@ final class ConfigHeader {
     define(sb, "CNNHLS_REQ_M_W", l.multWidth(), "largest requantize multiplier (1: powers of two only)");
     define(sb, "CNNHLS_LEAKY", l.leaky() ? 1 : 0, "LeakyReLU multipliers built (some layer needs them)");
     define(sb, "CNNHLS_ACT_TABLES", l.actTables() ? 1 : 0, "table activations built (some layer is Sigmoid, SiLU, GELU, ...)");
+    define(sb, "CNNHLS_MUL", l.mulUnit() ? 1 : 0, "element-wise Mul built (some layer is one)");
+    define(sb, "CNNHLS_RESIZE", l.resizeUnit() ? 1 : 0, "Resize unit built (some layer is one)");
     return sb.toString();
   }
 

@@ -5,10 +5,18 @@ package org.cnnhls.engine;
  * raised to fit it). The conv input tile is (Tr-1)*maxStride + (maxK-1)*maxDilation + 1 rows.
  * {@code leaky}: the engine is built with its LeakyReLU multipliers (CNNHLS_LEAKY), because some
  * layer needs them; {@code actTables}: with the table-activation unit (CNNHLS_ACT_TABLES), because
- * some layer is a table activation (issue 14).
+ * some layer is a table activation (issue 14); {@code mulUnit}, {@code resizeUnit}: with the
+ * element-wise Mul (CNNHLS_MUL) and the Resize unit (CNNHLS_RESIZE), because some layer is one.
+ * Only {@link #of} turns the last two off: a configuration checked without a model keeps them.
  */
 public record EngineLimits(int maxK, int maxStride, int maxDilation, int maxFcIn, int maxW, int maxPoolWin, int accWidth,
-    int multWidth, boolean leaky, boolean actTables) {
+    int multWidth, boolean leaky, boolean actTables, boolean mulUnit, boolean resizeUnit) {
+
+  /** With the Mul and Resize units (what an engine built before the model is known must hold). */
+  public EngineLimits(int maxK, int maxStride, int maxDilation, int maxFcIn, int maxW, int maxPoolWin, int accWidth,
+      int multWidth, boolean leaky, boolean actTables) {
+    this(maxK, maxStride, maxDilation, maxFcIn, maxW, maxPoolWin, accWidth, multWidth, leaky, actTables, true, true);
+  }
 
   /** Without table activations (CNNHLS_ACT_TABLES 0). */
   public EngineLimits(int maxK, int maxStride, int maxDilation, int maxFcIn, int maxW, int maxPoolWin, int accWidth,
@@ -29,10 +37,12 @@ public record EngineLimits(int maxK, int maxStride, int maxDilation, int maxFcIn
 
   public static EngineLimits of(EngineProgram p) {
     int maxK = 1, maxStride = 1, maxDil = 1, maxFcIn = 1, maxW = 1, maxPoolWin = 1;
-    boolean leaky = false, tables = false;
+    boolean leaky = false, tables = false, mul = false, resize = false;
     for (LayerDescriptor d : p.layers()) {
       leaky |= d.leaky() == 1;
       tables |= d.actKind() != 0;
+      mul |= d.engineOp() == EngineOp.MUL;
+      resize |= d.engineOp() == EngineOp.RESIZE;
       maxW = Math.max(maxW, Math.max(d.inW(), d.outW()));
       switch (d.engineOp()) {
         case CONV -> {
@@ -47,7 +57,7 @@ public record EngineLimits(int maxK, int maxStride, int maxDilation, int maxFcIn
       }
     }
     return new EngineLimits(Math.max(maxK, 3), Math.max(maxStride, 2), maxDil, Math.max(maxFcIn, 16), Math.max(maxW, 16),
-        Math.max(maxPoolWin, 4), Math.max(p.accWidth(), 2), Math.max(p.multWidth(), 1), leaky, tables);
+        Math.max(maxPoolWin, 4), Math.max(p.accWidth(), 2), Math.max(p.multWidth(), 1), leaky, tables, mul, resize);
   }
 
   /**
@@ -62,7 +72,8 @@ public record EngineLimits(int maxK, int maxStride, int maxDilation, int maxFcIn
 
   /** These limits with the accumulator and multiplier widths of a quantized model. */
   public EngineLimits withWidths(int acc, int mult) {
-    return new EngineLimits(maxK, maxStride, maxDilation, maxFcIn, maxW, maxPoolWin, Math.max(acc, 2), Math.max(mult, 1), leaky, actTables);
+    return new EngineLimits(maxK, maxStride, maxDilation, maxFcIn, maxW, maxPoolWin, Math.max(acc, 2), Math.max(mult, 1), leaky, actTables,
+        mulUnit, resizeUnit);
   }
 
   public int inputTileRows(HardwareConfig hw) {

@@ -27,12 +27,17 @@ public final class PoolingUnit implements EngineComponent {
         + ResourceModel.bram18(limits.maxW(), ResourceModel.POOL_SUM_W);
     // issue 14, resize_layer: two more line buffers (AE banks each), six tables of MAX_W ints, and
     // four RS_V_W x RS_L_W plus two RS_T_W x RS_L_W multiplies (signed; the weights are non-negative)
-    bram += 2L * ae * ResourceModel.bram18(ResourceModel.ceil(limits.maxW(), ae), hw.actWidth())
-        + 6L * ResourceModel.bram18(limits.maxW(), 32);
-    long resizeDsp = 4L * ResourceModel.multiplierDsp(rsValueBits(hw), RS_WEIGHT_W - 1)
-        + 2L * ResourceModel.multiplierDsp(rsValueBits(hw) + RS_WEIGHT_W, RS_WEIGHT_W - 1);
+    // (only when built: CNNHLS_RESIZE, some layer is a Resize)
+    long resizeDsp = 0, resizeBanks = 0;
+    if (limits.resizeUnit()) {
+      bram += 2L * ae * ResourceModel.bram18(ResourceModel.ceil(limits.maxW(), ae), hw.actWidth())
+          + 6L * ResourceModel.bram18(limits.maxW(), 32);
+      resizeDsp = 4L * ResourceModel.multiplierDsp(rsValueBits(hw), RS_WEIGHT_W - 1)
+          + 2L * ResourceModel.multiplierDsp(rsValueBits(hw) + RS_WEIGHT_W, RS_WEIGHT_W - 1);
+      resizeBanks = 2L * ae + 6;
+    }
     return new ResourceModel.Part(2L * ResourceModel.multiplierDsp(ResourceModel.POOL_SUM_W, ResourceModel.AVG_M_W)
-        + ResourceModel.multiplierDsp(9, 9) + resizeDsp, bram, 3L * ae + 7, 0, 0);
+        + ResourceModel.multiplierDsp(9, 9) + resizeDsp, bram, ae + 1 + resizeBanks, 0, 0);
   }
 
   /** resize_layer's weight operand width (RS_L_W: 0..256, signed) and value width (RS_V_W = CNNHLS_ACT_W). */

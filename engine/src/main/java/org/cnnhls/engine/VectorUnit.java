@@ -25,9 +25,11 @@ public final class VectorUnit implements EngineComponent {
    */
   @Override
   public ResourceModel.Part resources(HardwareConfig hw, EngineLimits limits) {
-    long mulDsp = ResourceModel.multiplierDsp(hw.actWidth(), hw.actWidth() + 1);
+    // the Mul's multiplier and factor buffer only when built (CNNHLS_MUL: some layer is a Mul)
+    long mulDsp = limits.mulUnit() ? ResourceModel.multiplierDsp(hw.actWidth(), hw.actWidth() + 1) : 0;
+    long mulBram = limits.mulUnit() ? ResourceModel.bram18(EngineLimits.MUL_MAX_C, hw.actWidth()) : 0;
     return new ResourceModel.Part(2L * ResourceModel.leakDspPerLane(limits) + mulDsp + ResourceModel.actTableDsp(limits),
-        ResourceModel.bram18(EngineLimits.MUL_MAX_C, hw.actWidth()) + ResourceModel.actTableBram(limits), 1, 0, 0);
+        mulBram + ResourceModel.actTableBram(limits), limits.mulUnit() ? 1 : 0, 0, 0);
   }
 
   /**
