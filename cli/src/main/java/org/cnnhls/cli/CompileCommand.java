@@ -76,6 +76,7 @@ final class CompileCommand implements Callable<Integer> {
     List<Map<String, float[]>> calib = fixed.calibrationSamples(imported);
     CompileFlow.Options o = CompileFlow.options(model, b).graph(imported).passes(pm).precision(fixed.precision)
         .perChannel(fixed.perChannel).weightClipping(fixed.weightClipping()).biasCorrection(fixed.biasCorrection())
+        .headroom(fixed.headroom())
         .calibrationMethod(fixed.calibration()).inputRange(fixed.inputRange).calibration(calib)
         .config(given).output(dir).force(force).warnings(w -> err.println("cnnhls: warning: " + w));
     if (fixed.quantConfig != null) o.overrides(g -> FixedPointOptions.readOverrides(fixed.quantConfig, g));

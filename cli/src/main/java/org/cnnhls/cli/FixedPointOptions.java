@@ -56,6 +56,11 @@ final class FixedPointOptions {
           + "means (needs --calibration; default off)")
   boolean biasCorrection;
 
+  @Option(names = "--headroom", paramLabel = "B", defaultValue = "0",
+      description = "integer bits of headroom above the calibrated range in every activation format, against saturating "
+          + "inputs calibration did not see (0 to 4; default ${DEFAULT-VALUE})")
+  int headroom;
+
   @Option(names = "--quant-config", paramLabel = "FILE.json",
       description = "per-layer overrides: {\"layers\": {\"<layer>\": {\"weights\": \"8\", \"output\": \"16,4\"}}}")
   Path quantConfig;
@@ -94,7 +99,7 @@ final class FixedPointOptions {
     }
     if (perChannel != null) options = options.withPerChannel(perChannel);
     if (quantConfig != null) options = options.withOverrides(readOverrides(quantConfig, g));
-    return options.withWeightClipping(weightClipping()).withBiasCorrection(biasCorrection());
+    return options.withWeightClipping(weightClipping()).withBiasCorrection(biasCorrection()).withHeadroom(headroom());
   }
 
   /** --weight-clipping, checked. */
@@ -105,6 +110,14 @@ final class FixedPointOptions {
       case "mse" -> QuantOptions.WeightClipping.MSE;
       default -> throw new UsageException("--weight-clipping: '" + weightClipping + "' is not max or mse");
     };
+  }
+
+  /** --headroom, checked. */
+  int headroom() {
+    if (headroom < 0 || headroom > QuantOptions.MAX_HEADROOM_BITS) {
+      throw new UsageException("--headroom must be in [0, " + QuantOptions.MAX_HEADROOM_BITS + "], got " + headroom);
+    }
+    return headroom;
   }
 
   /** --bias-correction, refused without calibration data (it needs the inputs' means). */

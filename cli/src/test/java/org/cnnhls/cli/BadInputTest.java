@@ -117,6 +117,7 @@ class BadInputTest {
         "--weight-clipping", "'kl'", "max or mse");
     assertError(ExitCodes.USAGE, run("quantize", Cli.DIGITS_MODEL, "--precision", "8", "--bias-correction"),
         "--bias-correction", "--calibration");
+    assertError(ExitCodes.USAGE, run("quantize", Cli.DIGITS_MODEL, "--headroom", "9"), "--headroom", "[0, 4]", "9");
     assertError(ExitCodes.USAGE, run("compile", Cli.DIGITS_MODEL, "--board", "ultra96", "--bias-correction", "-o", tmp.resolve("p")),
         "--bias-correction", "--calibration");
     assertFalse(Files.exists(tmp.resolve("p")), "nothing written");

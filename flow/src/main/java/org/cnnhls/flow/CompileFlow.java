@@ -80,6 +80,7 @@ public final class CompileFlow {
     private Calibration calibrationMethod = Calibration.MAX;
     private QuantOptions.WeightClipping weightClipping = QuantOptions.WeightClipping.MAX;
     private boolean biasCorrection;
+    private int headroomBits;
     private double inputRange = 1.0;
     private HardwareConfig config;
     private Objective objective = Objective.LATENCY;
@@ -152,6 +153,12 @@ public final class CompileFlow {
     /** Bias correction from the calibration set's input means (needs calibration; default off). */
     public Options biasCorrection(boolean on) {
       this.biasCorrection = on;
+      return this;
+    }
+
+    /** Integer bits of headroom above the calibrated range in every activation format (default 0). */
+    public Options headroom(int bits) {
+      this.headroomBits = bits;
       return this;
     }
 
@@ -241,7 +248,11 @@ public final class CompileFlow {
     Map<String, QuantOptions.LayerOverride> overrides = o.overrides.apply(g);
     if (!overrides.isEmpty()) q0 = q0.withOverrides(overrides);
     if (o.biasCorrection && o.calibration.isEmpty()) throw new FlowException("bias correction needs calibration data");
-    q0 = q0.withWeightClipping(o.weightClipping).withBiasCorrection(o.biasCorrection);
+    try {
+      q0 = q0.withWeightClipping(o.weightClipping).withBiasCorrection(o.biasCorrection).withHeadroom(o.headroomBits);
+    } catch (ModelException e) {
+      throw new FlowException(e.getMessage());
+    }
 
     o.progress.accept("quantizing");
     QuantizedGraph q = quantize(g, q0, o.calibration, o.calibrationMethod, o.inputRange, o.warnings);

@@ -10,7 +10,15 @@ import org.cnnhls.ir.ModelException;
  * rounding (needs calibration data: {@link ValueRanges#channelMeans}).
  */
 public record QuantOptions(FormatSpec weights, FormatSpec activations, Map<String, LayerOverride> overrides,
-    boolean perChannel, WeightClipping weightClipping, boolean biasCorrection) {
+    boolean perChannel, WeightClipping weightClipping, boolean biasCorrection, int headroomBits) {
+
+  /** Most integer bits of headroom an activation format may be given above its calibrated range. */
+  public static final int MAX_HEADROOM_BITS = 4;
+
+  public QuantOptions(FormatSpec weights, FormatSpec activations, Map<String, LayerOverride> overrides, boolean perChannel,
+      WeightClipping weightClipping, boolean biasCorrection) {
+    this(weights, activations, overrides, perChannel, weightClipping, biasCorrection, 0);
+  }
 
   /**
    * How a weight scale is chosen. MAX: the largest |w| (of the channel, or of the layer) is
@@ -27,6 +35,9 @@ public record QuantOptions(FormatSpec weights, FormatSpec activations, Map<Strin
   public QuantOptions {
     overrides = Map.copyOf(overrides);
     if (weightClipping == null) weightClipping = WeightClipping.MAX;
+    if (headroomBits < 0 || headroomBits > MAX_HEADROOM_BITS) {
+      throw new ModelException("headroom of " + headroomBits + " bits is outside [0, " + MAX_HEADROOM_BITS + "]");
+    }
   }
 
   public QuantOptions(FormatSpec weights, FormatSpec activations, Map<String, LayerOverride> overrides, boolean perChannel) {
@@ -58,19 +69,27 @@ public record QuantOptions(FormatSpec weights, FormatSpec activations, Map<Strin
   }
 
   public QuantOptions withOverrides(Map<String, LayerOverride> o) {
-    return new QuantOptions(weights, activations, o, perChannel, weightClipping, biasCorrection);
+    return new QuantOptions(weights, activations, o, perChannel, weightClipping, biasCorrection, headroomBits);
   }
 
   public QuantOptions withPerChannel(boolean pc) {
-    return new QuantOptions(weights, activations, overrides, pc, weightClipping, biasCorrection);
+    return new QuantOptions(weights, activations, overrides, pc, weightClipping, biasCorrection, headroomBits);
   }
 
   public QuantOptions withWeightClipping(WeightClipping c) {
-    return new QuantOptions(weights, activations, overrides, perChannel, c, biasCorrection);
+    return new QuantOptions(weights, activations, overrides, perChannel, c, biasCorrection, headroomBits);
+  }
+
+  /**
+   * Activation formats chosen from the range times 2^bits: that many integer bits of headroom above
+   * what calibration saw, against saturating unseen inputs (default 0).
+   */
+  public QuantOptions withHeadroom(int bits) {
+    return new QuantOptions(weights, activations, overrides, perChannel, weightClipping, biasCorrection, bits);
   }
 
   public QuantOptions withBiasCorrection(boolean on) {
-    return new QuantOptions(weights, activations, overrides, perChannel, weightClipping, on);
+    return new QuantOptions(weights, activations, overrides, perChannel, weightClipping, on, headroomBits);
   }
 
   FormatSpec weightsFor(String node) {

@@ -36,10 +36,10 @@ public final class Quantizer {
       }
     }
     Map<String, FixedType> formats = new HashMap<>();
-    for (var in : g.inputs()) formats.put(in.name(), resolve(options.activations(), in.name(), ranges));
+    for (var in : g.inputs()) formats.put(in.name(), resolve(options.activations(), in.name(), ranges, options.headroomBits()));
     // 1. requantizing ops choose their output format from the data
     for (Node n : g.nodes()) {
-      if (FixedPointOps.requantizes(n.op())) formats.put(n.output(), resolve(options.outputFor(n.name()), n.output(), ranges));
+      if (FixedPointOps.requantizes(n.op())) formats.put(n.output(), resolve(options.outputFor(n.name()), n.output(), ranges, options.headroomBits()));
     }
     // 2. producers of a Concat input share the Concat's format
     for (Node n : g.nodes()) {
@@ -87,13 +87,13 @@ public final class Quantizer {
   }
 
   /** The format of value {@code name}, refusing a range that is not finite by the value's name. */
-  private static FixedType resolve(FormatSpec spec, String name, ValueRanges ranges) {
+  private static FixedType resolve(FormatSpec spec, String name, ValueRanges ranges, int headroomBits) {
     double r = ranges.of(name);
     if (spec.intBits() == null && !Double.isFinite(r)) {
       throw new ModelException("value '" + name + "' has range " + r + " (" + ranges.source()
           + "), so no fixed-point format fits it; calibrate on finite data or give an explicit format W,I");
     }
-    return spec.resolve(r);
+    return spec.resolve(Math.scalb(r, headroomBits));
   }
 
   private static void checkSupported(Graph g) {

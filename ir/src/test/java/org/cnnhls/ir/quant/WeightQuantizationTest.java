@@ -178,6 +178,23 @@ class WeightQuantizationTest {
   }
 
   @Test
+  void headroomGivesEveryActivationFormatThatManyMoreIntegerBits() {
+    Graph g = conv(8, 4, 2, 3);
+    ValueRanges ranges = ValueRanges.calibrate(g, samples(4, 4, 2), 100);
+    for (String p : new String[] {"16", "8"}) {
+      QuantizedGraph q0 = Quantizer.quantize(g, QuantOptions.preset(p), ranges);
+      for (int b = 1; b <= QuantOptions.MAX_HEADROOM_BITS; b++) {
+        QuantizedGraph qb = Quantizer.quantize(g, QuantOptions.preset(p).withHeadroom(b), ranges);
+        for (String v : new String[] {"x", "y"}) {
+          assertEquals(q0.format(v).frac() - b, qb.format(v).frac(), p + " bit, " + v + ", headroom " + b);
+          assertTrue(qb.format(v).maxReal() >= Math.scalb(ranges.of(v), b) * (1 - 1e-9), v);
+        }
+      }
+    }
+    assertThrows(ModelException.class, () -> QuantOptions.preset("8").withHeadroom(QuantOptions.MAX_HEADROOM_BITS + 1));
+  }
+
+  @Test
   void biasCorrectionWithoutCalibrationDataIsRefusedByLayer() {
     Graph g = conv(8, 4, 2, 1);
     QuantOptions o = QuantOptions.preset("8").withBiasCorrection(true);
