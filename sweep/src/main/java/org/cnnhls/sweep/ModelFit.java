@@ -105,8 +105,10 @@ public final class ModelFit {
     }
     double[] best = null;
     double bestErr = Double.POSITIVE_INFINITY;
+    boolean fullRank = false; // the rows fix all three coefficients (the mask-7 system is regular)
     for (int mask = 1; mask < 8; mask++) {
       double[] c = solve(x, y, mask);
+      if (mask == 7) fullRank = c != null;
       if (c == null) continue;
       boolean feasible = true;
       for (double v : c) feasible &= v >= 0;
@@ -121,7 +123,7 @@ public final class ModelFit {
         best = c;
       }
     }
-    if (best != null && rank(x) >= 3) return best;
+    if (best != null && fullRank) return best;
     // too few distinct points: scale the built-in coefficients by one least-squares factor
     double[] base = CoreResourceModel.coefficients(resource, bits);
     double num = 0, den = 0;
@@ -161,10 +163,6 @@ public final class ModelFit {
     double[] out = new double[3];
     for (int r = 0; r < k; r++) out[idx[r]] = a[r][k] / a[r][r];
     return out;
-  }
-
-  private static int rank(double[][] x) {
-    return solve(x, new double[x.length], 7) != null ? 3 : 2;
   }
 
   /**

@@ -19,9 +19,9 @@ import org.cnnhls.ir.ops.Op;
 public record ValueRanges(Map<String, Double> maxAbs, String source, Map<String, double[]> channelMeans) {
 
   /**
-   * @param channelMeans per value, the mean over the calibration set of each channel (axis 1 of a
-   *     tensor of rank >= 2; each element of a rank-1 one): what bias correction needs; empty for
-   *     analytic ranges
+   * @param channelMeans per input of a conv or gemm layer, the mean over the calibration set of each
+   *     channel (axis 1 of a tensor of rank >= 2; each element of a rank-1 one): what bias
+   *     correction needs; empty for analytic ranges
    */
   public ValueRanges {
     channelMeans = Map.copyOf(channelMeans);
@@ -44,11 +44,14 @@ public record ValueRanges(Map<String, Double> maxAbs, String source, Map<String,
     FloatInterpreter interp = new FloatInterpreter(g);
     Map<String, Double> ranges = new HashMap<>();
     Map<String, double[]> sums = new HashMap<>();
+    // channel means only where bias correction reads them: the inputs of conv and gemm layers
+    java.util.Set<String> linearInputs = new java.util.HashSet<>();
+    for (Node n : g.nodes()) if (FixedPointOps.isLinear(n.op()) && !g.isConstant(n.input(0))) linearInputs.add(n.input(0));
     for (Map<String, float[]> sample : samples) {
       Map<String, float[]> all = interp.runAll(sample);
       for (Map.Entry<String, float[]> e : all.entrySet()) {
         ranges.merge(e.getKey(), magnitude(e.getValue(), percentile), Math::max);
-        if (!g.isConstant(e.getKey())) addChannelMeans(sums, e.getKey(), e.getValue(), g.shape(e.getKey()));
+        if (linearInputs.contains(e.getKey())) addChannelMeans(sums, e.getKey(), e.getValue(), g.shape(e.getKey()));
       }
     }
     int n = samples.size();
