@@ -4,10 +4,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,7 +13,7 @@ import java.util.Set;
 /**
  * The resource models refitted to measured reports of one board's toolchain, as `cnnhls collect
  * --emit-calibration` writes them and `compile`/`dse --calibration-file` read them (this class is
- * the one place that reads and writes the file).
+ * the one place that reads the file and makes its text; the CLI writes it as every output file).
  *
  * @param source what the fit was made from (sweep folder, tasks, counts), for the report
  * @param core the compute core's coefficients {per MAC, per output lane, fixed} by key {@code lut8},
@@ -35,8 +33,9 @@ public record ModelCalibration(String source, Map<String, List<Double>> core, Ma
 
   public ModelCalibration {
     source = source == null ? "" : source;
-    core = core == null ? Map.of() : Map.copyOf(new LinkedHashMap<>(core));
-    engineScale = engineScale == null ? Map.of() : Map.copyOf(engineScale);
+    // sorted, so the file's text is the same on every run (Map.copyOf's order changes per JVM)
+    core = core == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(core));
+    engineScale = engineScale == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(engineScale));
     for (var e : core.entrySet()) {
       if (!CORE_KEYS.contains(e.getKey())) throw new IllegalArgumentException("core: unknown key '" + e.getKey() + "' (known: " + CORE_KEYS + ")");
       List<Double> c = e.getValue();
@@ -84,11 +83,5 @@ public record ModelCalibration(String source, Map<String, List<Double>> core, Ma
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  public void write(Path file) throws IOException {
-    Path tmp = file.toAbsolutePath().resolveSibling("." + file.getFileName() + ".tmp");
-    Files.writeString(tmp, toJson(), StandardCharsets.UTF_8);
-    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 }

@@ -35,6 +35,7 @@ final class CollectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (emitCalibration != null) OutputFiles.checkFile(emitCalibration, "--emit-calibration");
     Collector.Table t;
     try {
       t = Collector.write(dir);
@@ -61,7 +62,7 @@ final class CollectCommand implements Callable<Integer> {
       } catch (SweepException e) {
         throw new UsageException(e.getMessage());
       }
-      fit.calibration().write(emitCalibration);
+      OutputFiles.writeAtomically(emitCalibration, fit.calibration().toJson());
       out.println("wrote " + emitCalibration + ": " + fit.calibration().source());
       var held = org.cnnhls.sweep.ModelFit.heldOutErrors(dir, t, fit);
       if (!held.isEmpty()) {
