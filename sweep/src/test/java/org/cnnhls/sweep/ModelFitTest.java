@@ -89,12 +89,12 @@ class ModelFitTest {
     Files.writeString(f, cal.toJson());
     assertEquals(cal, ModelCalibration.read(f));
     // the text does not depend on the maps' order (sorted keys)
-    java.util.LinkedHashMap<String, List<Double>> a = new java.util.LinkedHashMap<>(), b = new java.util.LinkedHashMap<>();
-    a.put("lut16", List.of(1.0, 2.0, 3.0));
-    a.put("ff16", List.of(4.0, 5.0, 6.0));
-    b.put("ff16", List.of(4.0, 5.0, 6.0));
-    b.put("lut16", List.of(1.0, 2.0, 3.0));
-    assertEquals(new ModelCalibration("s", a, Map.of()).toJson(), new ModelCalibration("s", b, Map.of()).toJson());
+    java.util.LinkedHashMap<String, List<Double>> lutFirst = new java.util.LinkedHashMap<>(), ffFirst = new java.util.LinkedHashMap<>();
+    lutFirst.put("lut16", List.of(1.0, 2.0, 3.0));
+    lutFirst.put("ff16", List.of(4.0, 5.0, 6.0));
+    ffFirst.put("ff16", List.of(4.0, 5.0, 6.0));
+    ffFirst.put("lut16", List.of(1.0, 2.0, 3.0));
+    assertEquals(new ModelCalibration("s", lutFirst, Map.of()).toJson(), new ModelCalibration("s", ffFirst, Map.of()).toJson());
     Board b = BoardCatalog.byName("ultra96");
     HardwareConfig plain = HardwareConfig.defaults(b, 16);
     HardwareConfig calibrated = new HardwareConfig(b.withModelCalibration(cal), plain.tm(), plain.tn(), plain.tr(), plain.tc(),
