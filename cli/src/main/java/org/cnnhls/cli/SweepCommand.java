@@ -42,7 +42,7 @@ final class SweepCommand implements Callable<Integer> {
   String board;
 
   static final class Selection {
-    @Option(names = "--top", paramLabel = "N", description = "the N best points by the objective (default 4)")
+    @Option(names = "--top", paramLabel = "N", description = "the N best points by the objective, skipping any an already chosen point dominates (no better objective, no fewer resources; default 4)")
     Integer top;
 
     @Option(names = "--pareto", description = "the points on the Pareto fronts (latency against DSP, BRAM, LUT, FF)")

@@ -78,6 +78,30 @@ public final class Sweep {
 
   public record Result(Path dir, List<Point> points, Explorer.Result search) {}
 
+  /**
+   * The {@code n} best points by the objective ({@code fitting} is in its order), skipping each point
+   * that an earlier chosen one dominates: no better objective and no fewer DSP, BRAM18, LUT or FF.
+   * Synthesizing such a point measures nothing the chosen one does not (e.g. the same array with a
+   * larger tile that buys no latency on a small model), and synthesis costs hours per point.
+   */
+  static List<Evaluation> topDistinct(List<Evaluation> fitting, Objective objective, int n) {
+    List<Evaluation> chosen = new ArrayList<>();
+    for (Evaluation e : fitting) {
+      if (chosen.size() == n) break;
+      boolean dominated = false;
+      for (Evaluation c : chosen) dominated |= dominates(c, e, objective);
+      if (!dominated) chosen.add(e);
+    }
+    return chosen;
+  }
+
+  /** a is no worse than b in the objective and in every resource. */
+  static boolean dominates(Evaluation a, Evaluation b, Objective objective) {
+    ResourceModel.Estimate x = a.resources(), y = b.resources();
+    return objective.cost(a) <= objective.cost(b) && x.dsp() <= y.dsp() && x.bram18() <= y.bram18() && x.lut() <= y.lut()
+        && x.ff() <= y.ff();
+  }
+
   public static String taskName(int i) {
     return String.format(Locale.ROOT, "task-%03d", i);
   }
@@ -105,8 +129,7 @@ public final class Sweep {
     if (r.winograd() != null) space = space.withWinograd(r.winograd());
     Explorer.Result search = Explorer.auto(space, eval, r.objective(), 1);
     if (search.best() == null) throw new SweepException("no configuration fits " + r.board().name() + " within its utilization caps");
-    List<Evaluation> chosen = r.top() > 0 ? search.fitting().subList(0, Math.min(r.top(), search.fitting().size()))
-        : ParetoFiles.front(search.fitting());
+    List<Evaluation> chosen = r.top() > 0 ? topDistinct(search.fitting(), r.objective(), r.top()) : ParetoFiles.front(search.fitting());
 
     Path tmp = out.resolveSibling("." + out.getFileName() + ".partial");
     try {
