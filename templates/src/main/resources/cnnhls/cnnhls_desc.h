@@ -74,6 +74,8 @@ struct LayerDesc {
   // table activations (issue 14): ACT with act_kind != ACT_NONE maps raw inputs of act_in_width bits
   // through act_tab_len = 2^k + 1 entries (k = min(act_in_width, 8)) at bias[act_tab_off ...]
   int act_kind, act_tab_off, act_tab_len, act_in_width;
+  int copy_c_stride;                       // COPY: output channels between consecutive copied
+                                           // channels (0, 1: one run; ChannelShuffle: groups)
 };
 
 }  // namespace cnnhls

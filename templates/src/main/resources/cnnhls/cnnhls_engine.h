@@ -1386,11 +1386,28 @@ inline void add_layer(const LayerDesc &d, const act_beat_t *fmap_in, act_store_t
 }
 
 // COPY writes its in_c channels at channel concat_c_off of the output: with C x H x W layout that is
-// one contiguous run. ACT maps in to out element by element; a table activation (act_kind) first
-// loads its table from the bias blob into act_tab (act_load_table), then unary_compute interpolates.
+// one contiguous run, unless copy_c_stride > 1 (a ChannelShuffle group: its channels land
+// copy_c_stride planes apart, so each plane is its own run of chunks). ACT maps in to out element
+// by element; a table activation (act_kind) first loads its table from the bias blob into act_tab
+// (act_load_table), then unary_compute interpolates.
 inline void unary_layer(const LayerDesc &d, const bias_t *bias, const act_beat_t *fmap_in, act_store_t *fmap) {
   CNNHLS_PRAGMA(HLS INLINE off)
   if (CNNHLS_ACT_TABLES && d.op == OP_ACT && d.act_kind != ACT_NONE) act_load_table(bias, d);
+  if (d.op == OP_COPY && d.copy_c_stride > 1) {
+    const int plane = mul_add(d.in_w, d.in_h);
+    const int step = mul_add(d.copy_c_stride, plane);
+    int src = d.in_off, dst = d.out_off + mul_add(d.concat_c_off, plane);
+    for (int c = 0; c < d.in_c; c++) {
+      CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_TILES)
+      for (int off = 0; off < plane; off += EW_CHUNK) {
+        CNNHLS_PRAGMA(HLS LOOP_TRIPCOUNT min=1 max=CNNHLS_TRIP_TILES)
+        unary_chunk(fmap_in, fmap + dst + off, src + off, min_int(EW_CHUNK, plane - off), d);
+      }
+      src += plane;
+      dst += step;
+    }
+    return;
+  }
   const int total = mul_add(d.in_c, mul_add(d.in_w, d.in_h));
   const int dst = d.out_off + (d.op == OP_COPY ? mul_add(d.concat_c_off, mul_add(d.out_w, d.out_h)) : 0);
   for (int off = 0; off < total; off += EW_CHUNK) {
@@ -1877,6 +1894,12 @@ inline const char *layer_fits(const LayerDesc &d) {
       return 0;
     case OP_COPY:
       if (d.in_h != d.out_h || d.in_w != d.out_w) return "concat slices must match the output's H and W";
+      if (d.copy_c_stride > 1) {
+        if (d.concat_c_off < 0 || d.concat_c_off + (d.in_c - 1) * d.copy_c_stride >= d.out_c) {
+          return "strided copy outside the output channels";
+        }
+        return 0;
+      }
       if (d.concat_c_off < 0 || d.concat_c_off + d.in_c > d.out_c) return "concat slice outside the output channels";
       return 0;
     case OP_SPREAD:

@@ -302,7 +302,18 @@ SC_MODULE(Engine) {
   void streaming(const cnnhls::LayerDesc &d) {
     const int ab = act_bytes();
     long long c = 0;
-    if (d.op == cnnhls::OP_ADD || d.op == cnnhls::OP_ACT || d.op == cnnhls::OP_COPY) {
+    if (d.op == cnnhls::OP_COPY && d.copy_c_stride > 1) {
+      // a ChannelShuffle group: the plane, the output step, the first channel's offset, then per
+      // channel its plane in chunks
+      const long long plane = (long long)d.in_w * d.in_h;
+      c += mul(d.in_w, d.in_h) + mul(d.copy_c_stride, plane) + mul(d.concat_c_off, plane);
+      for (int ch = 0; ch < d.in_c; ch++) {
+        for (long long off = 0; off < plane; off += CNNHLS_EW_CHUNK) {
+          const long long n = plane - off < CNNHLS_EW_CHUNK ? plane - off : CNNHLS_EW_CHUNK;
+          c += ew_chunk(n, cnnhls::beats_holding((int)(d.in_off + ch * plane + off), (int)n), 0, false);
+        }
+      }
+    } else if (d.op == cnnhls::OP_ADD || d.op == cnnhls::OP_ACT || d.op == cnnhls::OP_COPY) {
       const bool add = d.op == cnnhls::OP_ADD;
       const long long total = add ? (long long)d.out_c * d.out_h * d.out_w : (long long)d.in_c * d.in_h * d.in_w;
       c += add ? mul(d.out_w, d.out_h) + mul(d.out_c, (long long)d.out_w * d.out_h)

@@ -29,7 +29,10 @@ public record LayerDescriptor(
     int mulKind, int rsCoord, int rsNearest, int rsScaleH, int rsScaleW,
     // table activations (issue 14): ActTable.Kind code (0: none), the table's first entry in the bias
     // blob, its entry count (2^k + 1), the input format's width (k = min(it, 8) index bits)
-    int actKind, int actTabOff, int actTabLen, int actInWidth) {
+    int actKind, int actTabOff, int actTabLen, int actInWidth,
+    // COPY: output channels between consecutive copied channels (0 or 1: one contiguous run; a
+    // ChannelShuffle group lands its channels groups apart)
+    int copyCStride) {
 
   public static final int OP_CONV = EngineOp.CONV.code, OP_GEMM = EngineOp.GEMM.code, OP_ADD = EngineOp.ADD.code,
       OP_MAXPOOL = EngineOp.MAXPOOL.code, OP_AVGPOOL = EngineOp.AVGPOOL.code, OP_GAVGPOOL = EngineOp.GAVGPOOL.code,
@@ -48,7 +51,7 @@ public record LayerDescriptor(
         inW, outC, outH, outW, convH, convW, kH, kW, sH, sW, padT, padL, padB, padR, dH, dW, groups, 0, 0, 0, transB, pool,
         poolKH, poolKW, poolSH, poolSW, poolPadT, poolPadL, poolPadB, poolPadR, outWidth, actLo, actHi, leaky, leakM, leakS,
         shiftA, shiftB, shiftOut, countIncludePad, concatCOff, mulKind, rsCoord, rsNearest, rsScaleH, rsScaleW, actKind, 0,
-        actTabLen, actInWidth);
+        actTabLen, actInWidth, copyCStride);
   }
 
   public EngineOp engineOp() {
@@ -68,7 +71,7 @@ public record LayerDescriptor(
     int[] v = {op, inOff, in2Off, outOff, inC, inH, inW, outC, outH, outW, convH, convW, kH, kW, sH, sW, padT, padL, padB,
         padR, dH, dW, groups, wOff, bOff, qOff, transB, pool, poolKH, poolKW, poolSH, poolSW, poolPadT, poolPadL, poolPadB,
         poolPadR, outWidth, actLo, actHi, leaky, leakM, leakS, shiftA, shiftB, shiftOut, countIncludePad, concatCOff, mulKind, rsCoord, rsNearest,
-        rsScaleH, rsScaleW, actKind, actTabOff, actTabLen, actInWidth};
+        rsScaleH, rsScaleW, actKind, actTabOff, actTabLen, actInWidth, copyCStride};
     StringBuilder sb = new StringBuilder("{cnnhls::OP_" + opName());
     for (int i = 1; i < v.length; i++) sb.append(", ").append(v[i]);
     return sb.append('}').toString();
@@ -83,6 +86,7 @@ public record LayerDescriptor(
     // issue 14 (Mul, Resize)
     public int mulKind, rsCoord, rsNearest, rsScaleH, rsScaleW;
     public int actKind, actTabOff, actTabLen, actInWidth; // table activations (issue 14)
+    public int copyCStride;
 
     public Builder(int op) {
       this.op = op;
@@ -92,7 +96,8 @@ public record LayerDescriptor(
       return new LayerDescriptor(op, inOff, in2Off, outOff, inC, inH, inW, outC, outH, outW, convH, convW, kH, kW, sH, sW,
           padT, padL, padB, padR, dH, dW, groups, wOff, bOff, qOff, transB, pool, poolKH, poolKW, poolSH, poolSW, poolPadT,
           poolPadL, poolPadB, poolPadR, outWidth, actLo, actHi, leaky, leakM, leakS, shiftA, shiftB, shiftOut,
-          countIncludePad, concatCOff, mulKind, rsCoord, rsNearest, rsScaleH, rsScaleW, actKind, actTabOff, actTabLen, actInWidth);
+          countIncludePad, concatCOff, mulKind, rsCoord, rsNearest, rsScaleH, rsScaleW, actKind, actTabOff, actTabLen, actInWidth,
+          copyCStride);
     }
   }
 }

@@ -41,6 +41,7 @@ public final class VectorUnit implements EngineComponent {
   @Override
   public LayerTiming time(String node, LayerDescriptor d, HardwareConfig hw, DdrModel ddr, EngineLimits limits) {
     if (d.op() == LayerDescriptor.OP_MUL) return timeMul(node, d, hw, ddr);
+    if (d.op() == LayerDescriptor.OP_COPY && d.copyCStride() > 1) return timeStridedCopy(node, d, hw, ddr);
     int ae = hw.actPerBeat();
     boolean add = d.op() == LayerDescriptor.OP_ADD;
     long n = add ? (long) d.outC() * d.outH() * d.outW() : (long) d.inC() * d.inH() * d.inW();
@@ -59,6 +60,29 @@ public final class VectorUnit implements EngineComponent {
       bytes += TraceCycles.bytes("act_tab", d.actTabLen(), hw);
     }
     return new LayerTiming(node, d.opName(), 0, LAYER_OVERHEAD + setup + compute, compute, compute, bytes, full + (rest > 0 ? 1 : 0));
+  }
+
+  /**
+   * As unary_layer runs a strided COPY (a ChannelShuffle group): the plane, the output step and the
+   * first output channel's offset by mul_add, then per channel its plane in chunks of EW_CHUNK,
+   * each chunk's read starting at its own residue.
+   */
+  private static LayerTiming timeStridedCopy(String node, LayerDescriptor d, HardwareConfig hw, DdrModel ddr) {
+    int ae = hw.actPerBeat();
+    long plane = (long) d.inW() * d.inH();
+    long setup = TraceCycles.mulAdd(d.inW(), d.inH(), hw, ddr) + TraceCycles.mulAdd(d.copyCStride(), plane, hw, ddr)
+        + TraceCycles.mulAdd(d.concatCOff(), plane, hw, ddr);
+    long compute = 0, bytes = 0, chunks = 0;
+    for (int c = 0; c < d.inC(); c++) {
+      for (long off = 0; off < plane; off += TraceCycles.EW_CHUNK) {
+        long n = Math.min(TraceCycles.EW_CHUNK, plane - off);
+        int ra = (int) Math.floorMod(d.inOff() + c * plane + off, (long) ae);
+        compute += chunk(n, ra, -1, false, hw, ddr);
+        bytes += chunkBytes(n, ra, -1, hw);
+        chunks++;
+      }
+    }
+    return new LayerTiming(node, d.opName(), 0, LAYER_OVERHEAD + setup + compute, compute, compute, bytes, chunks);
   }
 
   /**
@@ -198,18 +222,18 @@ public final class VectorUnit implements EngineComponent {
     l.emit(b, n, n.output());
   }
   /**
-   * ChannelShuffle: input channel g*(C/groups) + j goes to output channel j*groups + g. Consecutive
-   * input channels land groups apart, so each contiguous run is one channel plane: one COPY
-   * (M = 1, shift 0) per channel into its output channel.
+   * ChannelShuffle: input channel g*(C/groups) + j goes to output channel j*groups + g. Group g's
+   * input channels are one contiguous run and land groups apart from output channel g: one strided
+   * COPY (M = 1, shift 0, copy_c_stride = groups) per group.
    */
   private static void shuffle(Node n, Op.ChannelShuffle cs, Lowering l) {
     int outOff = l.allocate(n.output()), inOff = l.allocate(n.input(0));
     int[] c = l.chw(n.input(0));
     int per = c[0] / cs.groups(), plane = c[1] * c[2];
-    for (int ic = 0; ic < c[0]; ic++) {
+    for (int g = 0; g < cs.groups(); g++) {
       LayerDescriptor.Builder b = new LayerDescriptor.Builder(LayerDescriptor.OP_COPY);
-      b.inOff = inOff + ic * plane;
-      b.inC = 1;
+      b.inOff = inOff + g * per * plane;
+      b.inC = per;
       b.inH = c[1];
       b.inW = c[2];
       b.outC = c[0];
@@ -219,7 +243,8 @@ public final class VectorUnit implements EngineComponent {
       b.convW = c[2];
       b.outWidth = l.q.format(n.output()).width();
       b.shiftOut = 0;
-      b.concatCOff = (ic % per) * cs.groups() + ic / per;
+      b.concatCOff = g;
+      b.copyCStride = cs.groups();
       b.outOff = outOff;
       l.emit(b, n, n.output());
     }

@@ -57,6 +57,43 @@ class StructuralLoweringTest {
         && e.getMessage().contains("'t' (Slice)"), e.getMessage());
   }
 
+  /**
+   * ChannelShuffle lowers to one strided COPY per group; running the descriptors' addressing (as
+   * unary_layer does) on tagged input channels gives exactly the shuffle's permutation.
+   */
+  @Test
+  void channelShuffleIsOneStridedCopyPerGroup() {
+    int c = 12, h = 3, w = 5, groups = 3, plane = h * w;
+    Graph g = IrParser.parse("""
+        graph g
+          input  x: [1,12,3,5]
+          y = ChannelShuffle(x) groups=3
+          output y
+        """, 1);
+    EngineProgram p = Lowering.lower(org.cnnhls.ir.quant.Quantizer.quantize(g, org.cnnhls.ir.quant.QuantOptions.preset("16"),
+        org.cnnhls.ir.quant.ValueRanges.analytic(g, 1.0)), HardwareConfig.defaults(org.cnnhls.boards.BoardCatalog.byName("ultra96")));
+    java.util.List<LayerDescriptor> copies = p.layers().stream().filter(d -> d.op() == LayerDescriptor.OP_COPY).toList();
+    assertEquals(groups, copies.size(), "one COPY per group, not per channel");
+    int[] fmap = new int[p.fmapSize()];
+    java.util.Arrays.fill(fmap, -1);
+    for (int i = 0; i < c * plane; i++) fmap[p.inputOff() + i] = i; // element i of channel i / plane
+    int outOff = copies.get(0).outOff();
+    for (LayerDescriptor d : copies) {
+      assertEquals(groups, d.copyCStride());
+      for (int k = 0; k < d.inC(); k++) {
+        for (int e = 0; e < plane; e++) fmap[outOff + (d.concatCOff() + k * d.copyCStride()) * plane + e] = fmap[d.inOff() + k * plane + e];
+      }
+    }
+    int per = c / groups;
+    for (int gi = 0; gi < groups; gi++) {
+      for (int j = 0; j < per; j++) {
+        for (int e = 0; e < plane; e++) {
+          assertEquals((gi * per + j) * plane + e, fmap[outOff + (j * groups + gi) * plane + e], "output channel " + (j * groups + gi));
+        }
+      }
+    }
+  }
+
   private static int[] ones() {
     return new int[] {1, 1, 1, 1};
   }
