@@ -13,10 +13,11 @@ How, per model:
      activations explode or vanish with depth), then eval(); segmentation models return 'out';
   2. export ONNX (opset --opset, constant folding, batch 1) with calib.npy (--calib inputs, default
      8 as issue 14 asks) and eval.npy (4 other inputs), and PyTorch's float outputs on eval;
-  3. `cnnhls run` (float): the largest |error| against PyTorch;
+  3. `cnnhls run` (float): the largest |error| against PyTorch, over every output;
   4. per precision (16, 8): `cnnhls compile --board B --precision P --calibration calib.npy`
      (exit code, the error line when refused, modeled ms per image from report.json), and
-     `cnnhls run --fixed` on eval: output SQNR against PyTorch's float, top-1 agreement;
+     `cnnhls run --fixed` on eval: output SQNR against PyTorch's float (a model with several
+     outputs: the worst output's, each one in results.json), top-1 agreement;
   5. with --csim, `cnnhls csim` of each project (exit 0 = bit-exact against the golden model).
 Writes OUT/results.json and prints a Markdown table. Progress goes to stderr on a terminal only.
 
@@ -28,12 +29,14 @@ import argparse
 import warnings
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import time
 
 import numpy as np
+import onnx
 import torch
 import torch.nn as nn
 import torchvision
@@ -162,8 +165,18 @@ def sqnr(ref, y):
     return float(10 * np.log10((ref.astype(np.float64) ** 2).sum() / max(((ref - y).astype(np.float64) ** 2).sum(), 1e-300)))
 
 
-def first_output(out):
-    return out[0] if isinstance(out, (tuple, list)) else out
+def outputs_of(out):
+    return list(out) if isinstance(out, (tuple, list)) else [out]
+
+
+def output_files(first, names):
+    """The files `cnnhls run --output FIRST` writes: FIRST for the first output, FIRST.<name>.npy for the others."""
+    stem = first[:-4] if first.endswith(".npy") else first
+    return [first] + [f"{stem}.{re.sub(r'[^A-Za-z0-9_.-]', '_', n)}.npy" for n in names[1:]]
+
+
+def load_outputs(first, names, refs):
+    return [np.load(f).reshape(r.shape) for f, r in zip(output_files(first, names), refs)]
 
 
 def cli(repo, args, timeout):
@@ -213,19 +226,24 @@ def main():
         try:
             model = calibrate_bn(build(name), a.size)
             with torch.no_grad():
-                ref = np.concatenate([first_output(model(torch.from_numpy(evals[i:i + 1]))).numpy() for i in range(len(evals))])
+                runs = [outputs_of(model(torch.from_numpy(evals[i:i + 1]))) for i in range(len(evals))]
+                # every output of the model, each stacked over the evaluation inputs (in the export's order)
+                refs = [np.concatenate([run[k].numpy() for run in runs]) for k in range(len(runs[0]))]
+                ref = refs[0]
             if not os.path.exists(onnx_path):
                 torch.onnx.export(model, torch.zeros(1, 3, a.size, a.size), onnx_path, opset_version=a.opset,
                                   do_constant_folding=True, input_names=["input"])
         except Exception as e:  # a model PyTorch cannot build or export at this size is reported, not fatal
             r["export"] = f"error: {type(e).__name__}: {str(e).splitlines()[0][:160]}"
             continue
+        names = [o.name for o in onnx.load(onnx_path).graph.output]
+        r["outputs"] = len(names)
         fy = os.path.join(d, "float.npy")
         code, err, _ = cli(a.repo, ["run", onnx_path, "--input", os.path.join(d, "eval.npy"), "--output", fy], a.timeout)
         if code != 0:
             r["float"] = f"exit {code}: {err}"
         else:
-            r["float_max_abs_err"] = float(np.abs(np.load(fy).reshape(ref.shape) - ref).max())
+            r["float_max_abs_err"] = max(float(np.abs(y - rf).max()) for y, rf in zip(load_outputs(fy, names, refs), refs))
         for p in a.precisions.split(","):
             proj = os.path.join(d, f"proj{p}")
             shutil.rmtree(proj, ignore_errors=True)
@@ -247,8 +265,13 @@ def main():
                                         os.path.join(d, "calib.npy"), "--input", os.path.join(d, "eval.npy"), "--output", qy],
                                a.timeout)
             if code == 0:
-                y = np.load(qy).reshape(ref.shape)
-                r[f"sqnr{p}"] = round(sqnr(ref, y), 2)
+                ys = load_outputs(qy, names, refs)
+                y = ys[0]
+                # several outputs: the worst one's SQNR (each is in sqnr{p}_each)
+                each = [round(sqnr(rf, yk), 2) for rf, yk in zip(refs, ys)]
+                r[f"sqnr{p}"] = min(each)
+                if len(each) > 1:
+                    r[f"sqnr{p}_each"] = each
                 if ref.ndim == 2:
                     r[f"top1_{p}"] = float((y.argmax(1) == ref.argmax(1)).mean())
             else:

@@ -5,7 +5,11 @@ hls/data folder as data/:
 
     from cnnhls_driver import Accelerator
     acc = Accelerator()
-    y = acc.run(x)          # x: float32 array of shape @INPUT_SHAPE@; y: float32 @OUTPUT_SHAPE@
+    y = acc.run(x)          # x: float32 array of shape @INPUT_SHAPE@
+    ys = acc.run_all(x)     # every output, in the model's order: {name: float32 array}
+
+run() returns the output for a one-output model and a tuple in the model's output order (OUTPUTS)
+for a model with several (@OUTPUT_COUNT@ here).
 """
 import os
 
@@ -15,9 +19,7 @@ from pynq import Overlay, allocate
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 INPUT_SHAPE = @INPUT_SHAPE@
-OUTPUT_SHAPE = @OUTPUT_SHAPE@
 INPUT_FRAC = @INPUT_FRAC@      # input format: @INPUT_FORMAT@
-OUTPUT_FRAC = @OUTPUT_FRAC@    # output format: @OUTPUT_FORMAT@
 ACT_WIDTH = @ACT_W@
 ACT_DTYPE = np.@ACT_DTYPE@
 WGT_DTYPE = np.@WGT_DTYPE@
@@ -25,7 +27,9 @@ FMAP_SIZE = @FMAP_SIZE@
 # the engine reads and writes whole AXI beats: buffers are allocated to whole beats
 AXI_BYTES = @AXI_BYTES@
 INPUT_OFF, INPUT_SIZE = @INPUT_OFF@, @INPUT_SIZE@
-OUTPUT_OFF, OUTPUT_SIZE = @OUTPUT_OFF@, @OUTPUT_SIZE@
+# the graph outputs in the model's order: (name, offset in the feature-map buffer, elements, shape,
+# fraction bits); each is its own region, written by the engine and read after the run
+OUTPUTS = @OUTPUTS@
 
 
 def beats(n, dtype):
@@ -113,6 +117,10 @@ class Accelerator:
                                                                ", ".join(self.registers) or "none"))
 
     def run(self, x):
+        ys = list(self.run_all(x).values())
+        return ys[0] if len(ys) == 1 else tuple(ys)
+
+    def run_all(self, x):
         x = np.asarray(x, dtype=np.float32).reshape(INPUT_SHAPE)
         self.fmap[INPUT_OFF: INPUT_OFF + INPUT_SIZE] = quantize(x, INPUT_FRAC, ACT_WIDTH).ravel()
         self.fmap.flush()
@@ -120,5 +128,8 @@ class Accelerator:
         while not self.ip.register_map.CTRL.AP_DONE:
             pass
         self.fmap.invalidate()
-        raw = np.array(self.fmap[OUTPUT_OFF: OUTPUT_OFF + OUTPUT_SIZE], dtype=np.int64)
-        return (raw * 2.0 ** -OUTPUT_FRAC).astype(np.float32).reshape(OUTPUT_SHAPE)
+        ys = {}
+        for name, off, size, shape, frac in OUTPUTS:
+            raw = np.array(self.fmap[off: off + size], dtype=np.int64)
+            ys[name] = (raw * 2.0 ** -frac).astype(np.float32).reshape(shape)
+        return ys

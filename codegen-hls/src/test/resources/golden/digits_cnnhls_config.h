@@ -26,10 +26,8 @@
 #define CNNHLS_QUANT_SIZE 132  // requantize parameters (ints: M, s per channel)
 #define CNNHLS_INPUT_OFF 0  // input tensor in fmap
 #define CNNHLS_INPUT_SIZE 64
-#define CNNHLS_OUTPUT_OFF 288  // output tensor in fmap
-#define CNNHLS_OUTPUT_SIZE 10
 #define CNNHLS_INPUT_FRAC 14  // input format fixed<16,14>
-#define CNNHLS_OUTPUT_FRAC 10  // output format fixed<16,10>
+#define CNNHLS_NUM_OUTPUTS 1  // graph outputs, in the model's order (CNNHLS_OUTPUT_OFFS, ...)
 
 // Timing model shared with sim/ (the SystemC model waits by these).
 #define CNNHLS_DDR_BYTES_PER_CYCLE 15.990000000000000
@@ -76,6 +74,11 @@ static const char *const CNNHLS_LAYER_NAMES[CNNHLS_NUM_LAYERS] = {
 };
 // 0 for scratch tensors that have no counterpart in the golden model.
 static const int CNNHLS_LAYER_CHECKED[CNNHLS_NUM_LAYERS] = {1, 1, 1, 1};
+// The graph outputs in the model's order: offset in fmap, elements, fraction bits, name.
+static const long long CNNHLS_OUTPUT_OFFS[CNNHLS_NUM_OUTPUTS] = {288};
+static const long long CNNHLS_OUTPUT_SIZES[CNNHLS_NUM_OUTPUTS] = {10};
+static const int CNNHLS_OUTPUT_FRACS[CNNHLS_NUM_OUTPUTS] = {10};
+static const char *const CNNHLS_OUTPUT_NAMES[CNNHLS_NUM_OUTPUTS] = {"logits"};
 #endif
 
 #endif

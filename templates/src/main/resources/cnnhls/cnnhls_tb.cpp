@@ -7,8 +7,10 @@
 //   quant.bin    CNNHLS_QUANT_SIZE int32 (M, s per output channel)
 //   input.bin    CNNHLS_INPUT_SIZE activations (int8 / int16 / int32 by CNNHLS_ACT_W, as weights)
 //   golden.bin   for every layer in table order, its out_c * out_h * out_w raw output values
+//   golden_outputs.bin  the graph outputs' raw values, in the model's order (CNNHLS_OUTPUT_*)
 // runs cnnhls_top on a zeroed feature-map buffer holding the input, and compares each layer whose
-// CNNHLS_LAYER_CHECKED entry is 1 with its golden chunk (a COPY layer: only its own channel slice).
+// CNNHLS_LAYER_CHECKED entry is 1 with its golden chunk (a COPY layer: only its own channel slice),
+// then, after the last layer, every graph output's region as the host reads it.
 // Exit status: 0 bit-exact ("PASS: ..."), 1 first mismatch ("MISMATCH layer ..."), 2 bad input.
 // Built with -DCNNHLS_LAYER_HOOK (top and testbench alike) each layer is checked right after it
 // runs, which also works when the compiler reuses feature-map regions.
@@ -22,6 +24,7 @@
 
 namespace {
 
+using cnnhls_tb::check_outputs;
 using cnnhls_tb::fail;
 using cnnhls_tb::read_blob;
 using cnnhls_tb::storage_bytes;
@@ -112,6 +115,14 @@ int main(int argc, char **argv) {
   const std::vector<unsigned char> qdata = read_blob(dir, "quant.bin", CNNHLS_QUANT_SIZE, 4, "quant words");
   const std::vector<unsigned char> idata = read_blob(dir, "input.bin", CNNHLS_INPUT_SIZE, ab, "input values");
   const std::vector<unsigned char> gdata = read_blob(dir, "golden.bin", golden_size, ab, "golden values");
+  long long outputs_size = 0;
+  for (int k = 0; k < CNNHLS_NUM_OUTPUTS; k++) {
+    if (CNNHLS_OUTPUT_OFFS[k] < 0 || CNNHLS_OUTPUT_OFFS[k] + CNNHLS_OUTPUT_SIZES[k] > (long long)CNNHLS_FMAP_SIZE) {
+      fail("output " + std::to_string(k) + " (" + CNNHLS_OUTPUT_NAMES[k] + ") reaches outside the feature-map buffer");
+    }
+    outputs_size += CNNHLS_OUTPUT_SIZES[k];
+  }
+  const std::vector<unsigned char> odata = read_blob(dir, "golden_outputs.bin", outputs_size, ab, "golden output values");
 
   // weights and feature maps as the AXI ports see them: whole beats of elements (the element port
   // views the same storage)
@@ -149,6 +160,9 @@ int main(int argc, char **argv) {
 #if !defined(CNNHLS_LAYER_HOOK)
   for (int i = 0; i < CNNHLS_NUM_LAYERS; i++) check_layer(i, fmap);
 #endif
-  std::printf("PASS: %d layers, %lld values bit-exact\n", CNNHLS_NUM_LAYERS, checked_values);
+  const long long output_values =
+      check_outputs(fmap, odata, ab, CNNHLS_NUM_OUTPUTS, CNNHLS_OUTPUT_OFFS, CNNHLS_OUTPUT_SIZES, CNNHLS_OUTPUT_NAMES);
+  std::printf("PASS: %d layers, %lld values bit-exact; %d outputs, %lld values read back bit-exact\n", CNNHLS_NUM_LAYERS,
+              checked_values, CNNHLS_NUM_OUTPUTS, output_values);
   return 0;
 }

@@ -45,6 +45,28 @@ inline long long value_at(const std::vector<unsigned char> &data, long long i, i
   return shift == 0 ? (long long)u : (long long)(u << shift) >> shift;
 }
 
+// The host's view at the end of a run: each graph output's region of the feature-map buffer (offs,
+// sizes, in the model's order) against golden_outputs.bin (the outputs' raw values, concatenated in
+// that order). Prints one line per output; on the first mismatch prints it and exits 1. Returns the
+// values checked.
+template <typename Store>
+long long check_outputs(const Store *fmap, const std::vector<unsigned char> &golden, int bytes, int count,
+                        const long long *offs, const long long *sizes, const char *const *names) {
+  long long pos = 0;
+  for (int k = 0; k < count; k++) {
+    for (long long j = 0; j < sizes[k]; j++) {
+      const long long got = (long long)fmap[offs[k] + j], want = value_at(golden, pos + j, bytes);
+      if (got != want) {
+        std::printf("MISMATCH output %d (%s) index %lld: got %lld expected %lld\n", k, names[k], j, got, want);
+        std::exit(1);
+      }
+    }
+    std::printf("OUTPUT %d (%s): %lld values at fmap offset %lld bit-exact\n", k, names[k], sizes[k], offs[k]);
+    pos += sizes[k];
+  }
+  return pos;
+}
+
 }  // namespace cnnhls_tb
 
 #endif

@@ -10,7 +10,8 @@
 
 // Runs every layer of CNNHLS_LAYERS in order. The feature-map buffer (passed three times: as beats
 // to read, as elements, as beats to write) holds the input at CNNHLS_INPUT_OFF and receives every
-// layer's output at its out_off (the output tensor at CNNHLS_OUTPUT_OFF). weights holds
+// layer's output at its out_off (the graph outputs at CNNHLS_OUTPUT_OFFS, in the model's order, read
+// by the host after the run). weights holds
 // CNNHLS_WEIGHTS_SIZE elements as CNNHLS_WEIGHTS_BEATS beats (engine WeightLayout's order).
 void cnnhls_top(const cnnhls::wgt_beat_t *weights, const cnnhls::bias_t *bias, const int *quant,
                 const cnnhls::act_beat_t *fmap_in, cnnhls::act_store_t *fmap, cnnhls::act_beat_t *fmap_out);

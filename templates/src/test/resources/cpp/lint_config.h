@@ -29,8 +29,7 @@
 #define CNNHLS_QUANT_SIZE 128
 #define CNNHLS_INPUT_OFF 0
 #define CNNHLS_INPUT_SIZE 192
-#define CNNHLS_OUTPUT_OFF 1000
-#define CNNHLS_OUTPUT_SIZE 10
+#define CNNHLS_NUM_OUTPUTS 2
 
 // fields: op, in_off, in2_off, out_off, in_c, in_h, in_w, out_c, out_h, out_w, conv_h, conv_w,
 // k_h, k_w, s_h, s_w, pad_t, pad_l, pad_b, pad_r, d_h, d_w, groups, w_off, b_off, q_off, trans_b,
@@ -90,6 +89,10 @@ static const cnnhls::LayerDesc CNNHLS_LAYERS[CNNHLS_NUM_LAYERS] = {
 static const char *const CNNHLS_LAYER_NAMES[CNNHLS_NUM_LAYERS] = {
     "conv", "dw", "conv_pool", "fc", "add", "maxpool", "avgpool", "gap", "gmp", "concat", "clip", "mul", "resize", "spread", "sigmoid"};
 static const int CNNHLS_LAYER_CHECKED[CNNHLS_NUM_LAYERS] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+static const long long CNNHLS_OUTPUT_OFFS[CNNHLS_NUM_OUTPUTS] = {1000, 900};
+static const long long CNNHLS_OUTPUT_SIZES[CNNHLS_NUM_OUTPUTS] = {10, 20};
+static const int CNNHLS_OUTPUT_FRACS[CNNHLS_NUM_OUTPUTS] = {8, 8};
+static const char *const CNNHLS_OUTPUT_NAMES[CNNHLS_NUM_OUTPUTS] = {"logits", "features"};
 #endif
 
 #endif

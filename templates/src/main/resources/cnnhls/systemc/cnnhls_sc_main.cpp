@@ -1,5 +1,6 @@
 // cnnhls SystemC simulation: runs the timed engine model on the golden input and checks every layer
-// against the golden model. Usage: sc_sim [data-dir]   (default "../hls/data")
+// against the golden model, then every graph output's region as the host reads it. Usage: sc_sim
+// [data-dir]   (default "../hls/data")
 // Prints "SYSTEMC layer <i> cycles=<n> (<name>)" per layer, then "SYSTEMC cycles=<total>"; exit 0 only
 // when bit-exact.
 #include <cstdio>
@@ -26,6 +27,10 @@ int sc_main(int argc, char **argv) {
     golden_total += (long long)CNNHLS_LAYERS[i].out_c * CNNHLS_LAYERS[i].out_h * CNNHLS_LAYERS[i].out_w;
   }
   std::vector<unsigned char> golden = read_blob(dir, "golden.bin", golden_total, ab, "golden values");
+  long long outputs_total = 0;
+  for (int k = 0; k < CNNHLS_NUM_OUTPUTS; k++) outputs_total += CNNHLS_OUTPUT_SIZES[k];
+  std::vector<unsigned char> golden_outputs =
+      read_blob(dir, "golden_outputs.bin", outputs_total, ab, "golden output values");
 
   // weights and feature maps as whole beats, as the engine's ports see them (cnnhls_tb.cpp)
   std::vector<cnnhls::wgt_beat_t> wbeats(CNNHLS_WEIGHTS_BEATS);
@@ -85,6 +90,9 @@ int sc_main(int argc, char **argv) {
     pos += n;
   }
   std::printf("SYSTEMC cycles=%lld\n", engine.total_cycles);
-  std::printf("PASS: %d layers, %lld values bit-exact\n", CNNHLS_NUM_LAYERS, checked);
+  const long long output_values = cnnhls_tb::check_outputs(fmap, golden_outputs, ab, CNNHLS_NUM_OUTPUTS, CNNHLS_OUTPUT_OFFS,
+                                                            CNNHLS_OUTPUT_SIZES, CNNHLS_OUTPUT_NAMES);
+  std::printf("PASS: %d layers, %lld values bit-exact; %d outputs, %lld values read back bit-exact\n", CNNHLS_NUM_LAYERS,
+              checked, CNNHLS_NUM_OUTPUTS, output_values);
   return 0;
 }

@@ -87,10 +87,14 @@ final class SimulateCommand implements Callable<Integer> {
     if (sample != null) {
       long t0 = System.nanoTime();
       Map<String, float[]> values = new BitAccurateInterpreter(q).runFloat(sample);
-      float[] y = values.values().iterator().next();
-      int best = 0;
-      for (int i = 1; i < y.length; i++) if (y[i] > y[best]) best = i;
-      out.printf("bit-accurate output: %d values, argmax %d (%.3f s)%n", y.length, best, (System.nanoTime() - t0) / 1e9);
+      double secs = (System.nanoTime() - t0) / 1e9;
+      // every graph output, in the model's order (the map is keyed by the graph's outputs)
+      for (String name : q.graph().outputs()) {
+        float[] y = values.get(name);
+        int best = 0;
+        for (int i = 1; i < y.length; i++) if (y[i] > y[best]) best = i;
+        out.printf("bit-accurate output %s %s: %d values, argmax %d (%.3f s)%n", name, q.graph().shape(name), y.length, best, secs);
+      }
     }
     if (json != null) writeAtomically(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
         .writeValueAsString(toJson(r)));

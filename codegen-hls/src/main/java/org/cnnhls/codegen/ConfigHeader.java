@@ -40,10 +40,8 @@ final class ConfigHeader {
     define(sb, "CNNHLS_QUANT_SIZE", Math.max(p.quant().length, 2), "requantize parameters (ints: M, s per channel)");
     define(sb, "CNNHLS_INPUT_OFF", p.inputOff(), "input tensor in fmap");
     define(sb, "CNNHLS_INPUT_SIZE", p.inputSize(), "");
-    define(sb, "CNNHLS_OUTPUT_OFF", p.outputOff(), "output tensor in fmap");
-    define(sb, "CNNHLS_OUTPUT_SIZE", p.outputSize(), "");
     define(sb, "CNNHLS_INPUT_FRAC", q.format(p.inputValue()).frac(), "input format " + q.format(p.inputValue()));
-    define(sb, "CNNHLS_OUTPUT_FRAC", q.format(p.outputValue()).frac(), "output format " + q.format(p.outputValue()));
+    define(sb, "CNNHLS_NUM_OUTPUTS", p.outputs().size(), "graph outputs, in the model's order (CNNHLS_OUTPUT_OFFS, ...)");
     sb.append("\n// Timing model shared with sim/ (the SystemC model waits by these).\n");
     DdrModel ddr = DdrModel.of(hw);
     sb.append("#define CNNHLS_DDR_BYTES_PER_CYCLE ").append(String.format(Locale.ROOT, "%.17g", ddr.bytesPerCycle())).append('\n');
@@ -70,7 +68,15 @@ final class ConfigHeader {
     sb.append("};\n// 0 for scratch tensors that have no counterpart in the golden model.\n");
     sb.append("static const int CNNHLS_LAYER_CHECKED[CNNHLS_NUM_LAYERS] = {");
     for (int i = 0; i < p.layers().size(); i++) sb.append(i == 0 ? "" : ", ").append(p.checked(i) ? 1 : 0);
-    sb.append("};\n#endif\n\n#endif\n");
+    sb.append("};\n");
+    // the host's view (driver, testbench's final check): where each graph output lies in fmap
+    sb.append("// The graph outputs in the model's order: offset in fmap, elements, fraction bits, name.\n");
+    outputTable(sb, "long long", "CNNHLS_OUTPUT_OFFS", p.outputs().stream().map(o -> String.valueOf(o.off())).toList());
+    outputTable(sb, "long long", "CNNHLS_OUTPUT_SIZES", p.outputs().stream().map(o -> String.valueOf(o.size())).toList());
+    outputTable(sb, "int", "CNNHLS_OUTPUT_FRACS", p.outputs().stream().map(o -> String.valueOf(q.format(o.value()).frac())).toList());
+    outputTable(sb, "char *const", "CNNHLS_OUTPUT_NAMES",
+        p.outputs().stream().map(o -> "\"" + CppNames.literal(o.value()) + "\"").toList());
+    sb.append("#endif\n\n#endif\n");
     return sb.toString();
   }
 
@@ -92,6 +98,11 @@ final class ConfigHeader {
     define(sb, "CNNHLS_MUL", l.mulUnit() ? 1 : 0, "element-wise Mul built (some layer is one)");
     define(sb, "CNNHLS_RESIZE", l.resizeUnit() ? 1 : 0, "Resize unit built (some layer is one)");
     return sb.toString();
+  }
+
+  private static void outputTable(StringBuilder sb, String type, String name, java.util.List<String> values) {
+    sb.append("static const ").append(type).append(' ').append(name).append("[CNNHLS_NUM_OUTPUTS] = {")
+        .append(String.join(", ", values)).append("};\n");
   }
 
   private static void define(StringBuilder sb, String name, long value, String comment) {

@@ -7,10 +7,11 @@ import org.cnnhls.ir.quant.BitAccurateInterpreter;
 import org.cnnhls.ir.quant.QuantizedGraph;
 
 /**
- * The golden input/output pair of a generated project: the quantized input and, for every engine
- * layer whose output exists in the golden model, the raw values the engine must produce.
+ * The golden input/output pair of a generated project: the quantized input; for every engine layer
+ * whose output exists in the golden model, the raw values the engine must produce; and every graph
+ * output's raw values in the model's output order (what the host reads back at the end).
  */
-public record GoldenVectors(int[] input, int[] perLayer, long checkedValues) {
+public record GoldenVectors(int[] input, int[] perLayer, long checkedValues, int[] outputs) {
 
   public static GoldenVectors compute(QuantizedGraph q, EngineProgram p, float[] input) {
     String in = p.inputValue();
@@ -30,6 +31,18 @@ public record GoldenVectors(int[] input, int[] perLayer, long checkedValues) {
       }
       pos += n;
     }
-    return new GoldenVectors(raw, golden, checked);
+    int outTotal = 0;
+    for (EngineProgram.Output o : p.outputs()) outTotal += o.size();
+    int[] outputs = new int[outTotal];
+    pos = 0;
+    for (EngineProgram.Output o : p.outputs()) {
+      int[] v = all.get(o.value());
+      if (v == null || v.length != o.size()) {
+        throw new IllegalStateException("the golden model has no " + o.size() + "-value output '" + o.value() + "'");
+      }
+      System.arraycopy(v, 0, outputs, pos, o.size());
+      pos += o.size();
+    }
+    return new GoldenVectors(raw, golden, checked, outputs);
   }
 }

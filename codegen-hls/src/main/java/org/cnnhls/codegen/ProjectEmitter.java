@@ -286,6 +286,7 @@ public final class ProjectEmitter {
     BinaryFiles.writeInts(data.resolve("quant.bin"), atLeast(p.quant(), 2), 4);
     BinaryFiles.writeInts(data.resolve("input.bin"), golden.input(), aBytes);
     BinaryFiles.writeInts(data.resolve("golden.bin"), golden.perLayer(), aBytes);
+    BinaryFiles.writeInts(data.resolve("golden_outputs.bin"), golden.outputs(), aBytes);
 
     Path systemc = Files.createDirectories(dir.resolve("systemc"));
     for (String f : TemplateLibrary.files("systemc/")) Files.write(systemc.resolve(f), TemplateLibrary.read("systemc/" + f));
@@ -360,14 +361,27 @@ public final class ProjectEmitter {
         .append(String.format(Locale.ROOT, "%.0f", hw.clockMHz())).append('}');
     v.put("PS_CONFIG", cfg.toString());
     v.put("HP_CONNECTIONS", hp.toString().stripTrailing());
-    Shape in = q.graph().shape(p.inputValue()), out = q.graph().shape(p.outputValue());
-    FixedType fin = q.format(p.inputValue()), fout = q.format(p.outputValue());
+    Shape in = q.graph().shape(p.inputValue());
+    FixedType fin = q.format(p.inputValue());
     v.put("INPUT_SHAPE", pyTuple(in));
-    v.put("OUTPUT_SHAPE", pyTuple(out));
     v.put("INPUT_FRAC", String.valueOf(fin.frac()));
-    v.put("OUTPUT_FRAC", String.valueOf(fout.frac()));
     v.put("INPUT_FORMAT", fin.toString());
-    v.put("OUTPUT_FORMAT", fout.toString());
+    // the graph outputs in the model's order, for the driver (a Python list) and the README (text)
+    StringBuilder py = new StringBuilder("[\n"), text = new StringBuilder();
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (EngineProgram.Output o : p.outputs()) {
+      FixedType f = q.format(o.value());
+      String name = CppNames.literal(o.value());
+      // the driver keys outputs by name: two names that sanitize alike stay apart
+      for (int k = 1; !names.add(name); k++) name = CppNames.literal(o.value()) + "_" + k;
+      py.append("    (\"").append(name).append("\", ").append(o.off()).append(", ").append(o.size()).append(", ")
+          .append(pyTuple(q.graph().shape(o.value()))).append(", ").append(f.frac()).append("),  # ").append(f).append('\n');
+      text.append(text.length() == 0 ? "" : ", ").append('`').append(name).append("` ").append(q.graph().shape(o.value()))
+          .append(' ').append(f);
+    }
+    v.put("OUTPUTS", py.append(']').toString());
+    v.put("OUTPUT_LIST", text.toString());
+    v.put("OUTPUT_COUNT", String.valueOf(p.outputs().size()));
     v.put("ACT_W", String.valueOf(p.actWidth()));
     v.put("ACT_DTYPE", EngineProgram.storageBytes(p.actWidth()) == 1 ? "int8" : "int16");
     v.put("WGT_DTYPE", EngineProgram.storageBytes(p.wgtWidth()) == 1 ? "int8" : "int16");
@@ -375,8 +389,6 @@ public final class ProjectEmitter {
     v.put("AXI_BYTES", String.valueOf(hw.axiDataWidth() / 8));
     v.put("INPUT_OFF", String.valueOf(p.inputOff()));
     v.put("INPUT_SIZE", String.valueOf(p.inputSize()));
-    v.put("OUTPUT_OFF", String.valueOf(p.outputOff()));
-    v.put("OUTPUT_SIZE", String.valueOf(p.outputSize()));
     v.put("TILES", hw.tm() + " x " + hw.tn() + " MAC array, " + hw.tr() + " x " + hw.tc() + " output tiles");
     return v;
   }

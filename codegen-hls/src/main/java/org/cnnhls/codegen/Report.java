@@ -22,11 +22,14 @@ import org.cnnhls.ir.quant.QuantizedGraph;
  * hardware configuration (in its file format) and the fit verdict against the board.
  */
 public record Report(String model, String board, String part, double clockMHz, String hardware, Map<String, Object> config,
-    String timingModel, List<Layer> layers, long totalMacs, long totalCycles, double latencyMs, double gops, double dspEfficiency,
+    String timingModel, List<Output> outputs, List<Layer> layers, long totalMacs, long totalCycles, double latencyMs, double gops, double dspEfficiency,
     Resources resources, String overflow, boolean forced) {
 
   public record Layer(int index, String node, String engineOp, String input, String output, long macs, String outputFormat,
       String weightFormat, long computeCycles, long memoryCycles, long cycles, String bound) {}
+
+  /** A graph output as the host sees it: where the engine leaves it in the feature-map buffer. */
+  public record Output(String name, String shape, String format, int fmapOffset, int size) {}
 
   public record Resource(int used, int available, int cap, double utilization) {}
 
@@ -66,8 +69,12 @@ public record Report(String model, String board, String part, double clockMHz, S
     String hwText = hw.tm() + "x" + hw.tn() + " MAC array" + (packed ? " (two 8-bit MACs per DSP)" : "") + ", " + hw.tr() + "x"
         + hw.tc() + " tiles, " + hw.axiDataWidth() + "-bit AXI, " + hw.actWidth() + "-bit activations, " + hw.wgtWidth()
         + "-bit weights" + (hw.winograd() ? ", Winograd F(2x2,3x3) mode for 3x3 stride-1 convs (16 multiplies per 36 MACs)" : "");
+    List<Output> outputs = new ArrayList<>();
+    for (EngineProgram.Output o : p.outputs()) {
+      outputs.add(new Output(o.value(), g.shape(o.value()).toString(), q.format(o.value()).toString(), o.off(), o.size()));
+    }
     return new Report(model, b.name(), b.part(), hw.clockMHz(), hwText, HardwareConfigFile.toMap(hw), estimates.timingModel(),
-        layers, macs, totalCycles, seconds * 1e3, gops, gops / peak, new Resources(dsp, bram, lut, ff, fit.fits()),
+        outputs, layers, macs, totalCycles, seconds * 1e3, gops, gops / peak, new Resources(dsp, bram, lut, ff, fit.fits()),
         fit.overflow(), estimates.forced());
   }
 
@@ -86,6 +93,13 @@ public record Report(String model, String board, String part, double clockMHz, S
         resources.lut().used(), resources.lut().available(), resources.ff().used(), resources.ff().available(),
         resources.fits() ? "fits within the board's utilization caps" : "**exceeds the board's utilization caps** (" + overflow
             + (forced ? "; written because of --force" : "") + ")"));
+    sb.append(outputs.size() == 1 ? "Output: " : "Outputs, in the model's order: ");
+    for (int i = 0; i < outputs.size(); i++) {
+      Output o = outputs.get(i);
+      sb.append(i == 0 ? "" : "; ").append(String.format(Locale.ROOT, "`%s` %s %s (%,d values at feature-map offset %,d)",
+          CppNames.literal(o.name()), o.shape(), o.format(), o.size(), o.fmapOffset()));
+    }
+    sb.append(".\n\n");
     sb.append("Cycles: ").append(timingModel).append(".\n\n");
     sb.append("| # | layer | engine op | input | output | MACs | out format | weights | cycles | compute cyc | memory cyc | bound |\n");
     sb.append("|---|---|---|---|---|---:|---|---|---:|---:|---:|---|\n");

@@ -28,7 +28,8 @@ class CsimBitExactTest {
     "mobilenetv2_block, 16, false", "mobilenetv2_block, 8, false",
     "digits, 8, true", "resnet_block, 16, true",
     "se_block, 16, false", "se_block, 8, false", "resize_block, 16, false", "resize_block, 8, false",
-    "activation_block, 16, false", "activation_block, 8, false"
+    "activation_block, 16, false", "activation_block, 8, false",
+    "yolo_tiny_block, 16, false", "yolo_tiny_block, 8, false"
   })
   void generatedProjectIsBitExact(String model, String precision, boolean winograd) throws IOException, InterruptedException {
     ProjectEmitter.Result r = Projects.emit(tmp.resolve(model + precision + winograd), model, precision, winograd);
@@ -68,7 +69,7 @@ class CsimBitExactTest {
     "mobilenetv2_block, 16, false", "mobilenetv2_block, 8, false",
     "resnet_block, 16, true", "se_block, 16, false", "se_block, 8, false", "resize_block, 16, false",
     "resize_block, 8, false",
-    "activation_block, 16, false", "activation_block, 8, false"
+    "activation_block, 16, false", "activation_block, 8, false", "yolo_tiny_block, 8, false"
   })
   void generatedProjectIsBitExactWithXilinxHeaders(String model, String precision, boolean winograd)
       throws IOException, InterruptedException {
@@ -77,6 +78,37 @@ class CsimBitExactTest {
     String out = make(r.dir().resolve("hls"), "XILINX_HLS_INCLUDE=" + include);
     assertTrue(out.contains("-DCNNHLS_VENDOR_HEADERS"), out);
     assertTrue(out.contains("PASS: " + r.program().layers().size() + " layers"), out);
+  }
+
+  /**
+   * A two-head detector: after the last layer the testbench reads each graph output from its own
+   * region, in the model's order (the fine head first, although the coarse head's layer runs
+   * earlier), and a corrupted golden output is a mismatch naming that output.
+   */
+  @ParameterizedTest(name = "yolo_tiny_block at {0} bit")
+  @CsvSource({"16", "8"})
+  void severalOutputsAreReadBackInTheModelsOrder(String precision) throws IOException, InterruptedException {
+    ProjectEmitter.Result r = Projects.emit(tmp.resolve("yolo" + precision), "yolo_tiny_block", precision, false);
+    List<org.cnnhls.engine.EngineProgram.Output> outs = r.program().outputs();
+    assertEquals(List.of("boxes_fine", "boxes_coarse"), outs.stream().map(org.cnnhls.engine.EngineProgram.Output::value).toList());
+    int fineLayer = r.program().layerValues().indexOf("boxes_fine"), coarseLayer = r.program().layerValues().indexOf("boxes_coarse");
+    assertTrue(coarseLayer >= 0 && coarseLayer < fineLayer, "the coarse head runs first: " + r.program().layerValues());
+    Path hls = r.dir().resolve("hls");
+    String out = make(hls);
+    assertTrue(out.contains("OUTPUT 0 (boxes_fine): 192 values at fmap offset " + outs.get(0).off() + " bit-exact"), out);
+    assertTrue(out.contains("OUTPUT 1 (boxes_coarse): 48 values at fmap offset " + outs.get(1).off() + " bit-exact"), out);
+    assertTrue(out.contains("2 outputs, 240 values read back bit-exact"), out);
+    assertEquals(240, r.golden().outputs().length);
+
+    // the last value of the second output, changed in golden_outputs.bin: the final check catches it
+    Path file = hls.resolve("data/golden_outputs.bin");
+    byte[] golden = java.nio.file.Files.readAllBytes(file);
+    int bytes = golden.length / 240;
+    golden[golden.length - bytes] ^= 1;
+    java.nio.file.Files.write(file, golden);
+    Process p = new ProcessBuilder("make", "--no-print-directory", "-C", hls.toString(), "csim").redirectErrorStream(true).start();
+    String bad = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor() != 0 && bad.contains("MISMATCH output 1 (boxes_coarse) index 47"), bad);
   }
 
   static String make(Path hls, String... vars) throws IOException, InterruptedException {

@@ -8,7 +8,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -21,10 +22,12 @@ import org.junit.jupiter.api.io.TempDir;
 class DriverStandInTest {
   static final Path PYTHON = Path.of("/usr/bin/python3");
 
-  @Test
-  void driverChecksRegisterNamesAgainstTheRegisterMap(@TempDir Path tmp) throws IOException, InterruptedException {
+  /** lenet5 (one output) and yolo_tiny_block (two, returned by name in the model's order). */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"lenet5", "yolo_tiny_block"})
+  void driverChecksRegisterNamesAgainstTheRegisterMap(String model, @TempDir Path tmp) throws IOException, InterruptedException {
     assumeTrue(Files.isExecutable(PYTHON), "no /usr/bin/python3");
-    Path dir = Projects.emit(tmp.resolve("lenet5"), "lenet5", "16").dir();
+    Path dir = Projects.emit(tmp.resolve(model), model, "16").dir();
     Path check = Path.of("src/test/resources/python/driver_check.py").toAbsolutePath();
     Process p = new ProcessBuilder(PYTHON.toString(), "-B", check.toString(), dir.toString()).redirectErrorStream(true).start();
     p.getOutputStream().close();
@@ -32,5 +35,7 @@ class DriverStandInTest {
     assertEquals(0, p.waitFor(), "driver check failed (numpy is needed: python3-numpy):\n" + out);
     assertTrue(out.contains("OK missing half: register 'quant_2' is not in the register map"), out);
     assertTrue(out.contains("ALL OK"), out);
+    assertTrue(out.contains(model.equals("lenet5") ? "OK outputs: logits (1, 10)"
+        : "OK outputs: boxes_fine (1, 12, 4, 4), boxes_coarse (1, 12, 2, 2)"), out);
   }
 }

@@ -50,7 +50,8 @@ class SystemCCrossCheckTest {
     "digits, 16, ultra96, true", "resnet_block, 8, zcu104, true", "mobilenetv2_block, 16, ultra96, true",
     "se_block, 16, ultra96, false", "se_block, 8, zcu104, false", "resize_block, 16, ultra96, false",
     "resize_block, 8, pynq-z2, false",
-    "activation_block, 16, ultra96, false", "activation_block, 8, zcu104, false"
+    "activation_block, 16, ultra96, false", "activation_block, 8, zcu104, false",
+    "yolo_tiny_block, 16, ultra96, false", "yolo_tiny_block, 8, pynq-z2, false"
   })
   void systemcIsBitExactAndAgreesWithTheSimulatorPerLayer(String model, String precision, String board, boolean winograd)
       throws IOException, InterruptedException {

@@ -11,6 +11,8 @@ import java.util.List;
  * @param layerValues the IR value each layer writes, or null for scratch tensors
  * @param accWidth signed bits that hold every conv/gemm accumulator (|bias| + sum |w| 2^(Wx-1))
  * @param multWidth unsigned bits of the largest requantize multiplier (1: power-of-two scaling only)
+ * @param outputs the graph's outputs in the model's order, each a region of the feature-map buffer
+ *     the host reads after the last layer
  */
 public record EngineProgram(
     List<LayerDescriptor> layers,
@@ -22,14 +24,20 @@ public record EngineProgram(
     String inputValue,
     int inputOff,
     int inputSize,
-    String outputValue,
-    int outputOff,
-    int outputSize,
+    List<Output> outputs,
     int[] weights,
     long[] bias,
     int[] quant,
     int accWidth,
     int multWidth) {
+
+  /** One graph output: its IR value and where it lies in the feature-map buffer (elements). */
+  public record Output(String value, int off, int size) {}
+
+  public EngineProgram {
+    outputs = List.copyOf(outputs);
+    if (outputs.isEmpty()) throw new IllegalArgumentException("a program has at least one output");
+  }
 
   public boolean checked(int layer) {
     return layerValues.get(layer) != null;

@@ -113,9 +113,10 @@ public final class Lowering {
 
   private EngineProgram run() {
     checkMappable();
-    if (g.inputs().size() != 1 || g.outputs().size() != 1) {
-      throw new ModelException("the overlay engine runs models with one input and one output; " + g.name() + " has "
-          + g.inputs().size() + " and " + g.outputs().size());
+    if (g.inputs().size() != 1) {
+      throw new ModelException("the overlay engine runs models with one input; " + g.name() + " has " + g.inputs().size() + " ("
+          + String.join(", ", g.inputs().stream().map(i -> "'" + i.name() + "'").toList())
+          + "); feed the others as constants or split the model");
     }
     String input = g.inputs().get(0).name();
     checkBatch(input);
@@ -133,7 +134,17 @@ public final class Lowering {
     actWidth = hw.actWidth();
     wgtWidth = hw.wgtWidth();
     for (Node n : g.nodes()) lowerNode(n);
-    String output = g.outputs().get(0);
+    // every graph output, in the model's order: a region the host reads after the last layer
+    // (regions are never reused, so an output written early is still there at the end)
+    List<EngineProgram.Output> outputs = new ArrayList<>();
+    for (String o : g.outputs()) {
+      Integer off = offsets.get(o);
+      if (off == null || g.isConstant(o)) {
+        throw new ModelException("graph output '" + o + "' of " + g.name() + " is not computed by any layer (a constant?); "
+            + "the overlay engine returns only computed outputs");
+      }
+      outputs.add(new EngineProgram.Output(o, off, g.shape(o).size()));
+    }
     if (withoutBlobs) {
       weightChunks.clear();
       biasChunks.clear();
@@ -148,8 +159,7 @@ public final class Lowering {
       pos += c.length;
     }
     return new EngineProgram(List.copyOf(layers), List.copyOf(layerNodes), new ArrayList<>(layerValues), actWidth,
-        Math.max(wgtWidth, 2), fmapSize, input, offsets.get(input), g.shape(input).size(), output, offsets.get(output),
-        g.shape(output).size(), w, b, concat(quantChunks, quantSize), accWidth, multWidth);
+        Math.max(wgtWidth, 2), fmapSize, input, offsets.get(input), g.shape(input).size(), outputs, w, b, concat(quantChunks, quantSize), accWidth, multWidth);
   }
 
   /** The quantization must fit the widths the hardware is built for, in the same bytes per element. */

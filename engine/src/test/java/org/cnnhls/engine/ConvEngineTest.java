@@ -168,7 +168,7 @@ class ConvEngineModelTest {
       }
       LayerDescriptor d = b.build();
       EngineProgram prog = new EngineProgram(java.util.List.of(d), java.util.List.of("x"), java.util.List.of("y"), 16, 16,
-          1, "in", 0, 1, "y", 0, 1, new int[0], new long[0], new int[0], 48, 1);
+          1, "in", 0, 1, java.util.List.of(new EngineProgram.Output("y", 0, 1)), new int[0], new long[0], new int[0], 48, 1);
       EngineLimits limits = EngineLimits.of(prog);
       DdrModel ddr = DdrModel.of(hw);
       long want = reference(d, hw, ddr, limits), got = new ConvEngine().time("c", d, hw, ddr, limits).cycles();
@@ -196,7 +196,7 @@ class ConvEngineModelTest {
       b.outW = b.convW = 10;
       LayerDescriptor d = b.build();
       EngineProgram prog = new EngineProgram(java.util.List.of(d), java.util.List.of("x"), java.util.List.of("y"), 16, 16,
-          1, "in", 0, 1, "y", 0, 1, new int[0], new long[0], new int[0], 48, 1);
+          1, "in", 0, 1, java.util.List.of(new EngineProgram.Output("y", 0, 1)), new int[0], new long[0], new int[0], 48, 1);
       for (boolean wino : new boolean[] {false, true}) {
         HardwareConfig hw = direct.withWinograd(wino);
         LayerTiming t = new ConvEngine().time("c", d, hw, DdrModel.of(hw), EngineLimits.of(prog));

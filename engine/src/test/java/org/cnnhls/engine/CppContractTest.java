@@ -278,7 +278,7 @@ class CppContractTest {
     List<LayerDescriptor> cases = new ArrayList<>();
     for (int i = 0; i < CASES_PER_CONFIG; i++) cases.add(randomConv(rnd, cfg));
     EngineProgram prog = new EngineProgram(cases, cases.stream().map(x -> "n").toList(),
-        cases.stream().map(x -> "v").toList(), cfg.actW(), cfg.wgtW(), 1, "in", 0, 1, "out", 0, 1, new int[0], new long[0],
+        cases.stream().map(x -> "v").toList(), cfg.actW(), cfg.wgtW(), 1, "in", 0, 1, List.of(new EngineProgram.Output("out", 0, 1)), new int[0], new long[0],
         new int[0], 48, 1);
     EngineLimits limits = EngineLimits.of(prog);
     HardwareConfig hw = HardwareConfig.defaults(BoardCatalog.byName("ultra96"))
@@ -395,7 +395,7 @@ class CppContractTest {
 
   /** Buffer limits for the constants program (no layers: EngineLimits' own minimums). */
   static EngineLimits emptyLimits() {
-    return EngineLimits.of(new EngineProgram(List.of(), List.of(), List.of(), 16, 16, 1, "in", 0, 1, "out", 0, 1,
+    return EngineLimits.of(new EngineProgram(List.of(), List.of(), List.of(), 16, 16, 1, "in", 0, 1, List.of(new EngineProgram.Output("out", 0, 1)),
         new int[0], new long[0], new int[0], 48, 1));
   }
 

@@ -456,6 +456,40 @@ public final class OnnxModelBuilder {
     return b;
   }
 
+  /**
+   * A YOLOv3-tiny-style detector on 1x3x16x16 with two heads: conv-BN-LeakyReLU(0.1) stages with
+   * 2x2 max-pools down to f1 (16x4x4) and f2 (32x2x2); the coarse head a 1x1 conv on f2; a 1x1
+   * lateral conv on f2, nearest 2x upsampling (as PyTorch exports interpolate: asymmetric, floor),
+   * Concat with f1, a 3x3 and a 1x1 conv for the fine head. The outputs are listed fine first, so
+   * the model's output order differs from the order their layers run in.
+   */
+  public static OnnxModelBuilder yoloTinyBlock(long seed) {
+    OnnxModelBuilder b = new OnnxModelBuilder("yolo_tiny_block", 13, seed);
+    String x = b.input("input", 1, 3, 16, 16);
+    x = b.maxPool(b.leakyRelu(b.batchNorm(b.conv(x, 3, 8, 3, 1, 1, 1, false), 8), 0.1f), 2, 2);
+    String f1 = b.maxPool(b.leakyRelu(b.batchNorm(b.conv(x, 8, 16, 3, 1, 1, 1, false), 16), 0.1f), 2, 2);
+    String f2 = b.maxPool(b.leakyRelu(b.batchNorm(b.conv(f1, 16, 32, 3, 1, 1, 1, false), 32), 0.1f), 2, 2);
+    String coarse = b.conv(f2, 32, 12, 1, 1, 0, 1, true);
+    String lat = b.leakyRelu(b.batchNorm(b.conv(f2, 32, 8, 1, 1, 0, 1, false), 8), 0.1f);
+    String up = b.resize(lat, 8, 4, 4, "nearest", "asymmetric");
+    b.last().addAttribute(s("nearest_mode", "floor"));
+    String cat = b.op("Concat", up, f1);
+    b.last().addAttribute(i("axis", 1));
+    String y = b.leakyRelu(b.batchNorm(b.conv(cat, 24, 16, 3, 1, 1, 1, false), 16), 0.1f);
+    String fine = b.conv(y, 16, 12, 1, 1, 0, 1, true);
+    b.rename(fine, "boxes_fine");
+    b.rename(coarse, "boxes_coarse");
+    b.output("boxes_fine", 1, 12, 4, 4);
+    b.output("boxes_coarse", 1, 12, 2, 2);
+    return b;
+  }
+
+  public String leakyRelu(String x, float alpha) {
+    String out = op("LeakyRelu", x);
+    last().addAttribute(f("alpha", alpha));
+    return out;
+  }
+
   /** Renames the value produced by the last node that outputs {@code from}. */
   public void rename(String from, String to) {
     for (int n = 0; n < graph.getNodeCount(); n++) {

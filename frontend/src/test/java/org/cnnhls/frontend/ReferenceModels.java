@@ -44,8 +44,10 @@ public final class ReferenceModels {
       // issue 14 blocks, outside NAMES (not every layer of the ladder runs them)
       case "se_block" -> OnnxImporter.fromProto(OnnxModelBuilder.seBlock(11).build(), "se_block.onnx", null);
       case "resize_block" -> OnnxImporter.fromProto(OnnxModelBuilder.resizeBlock(11).build(), "resize_block.onnx", null);
+      // two outputs (a YOLOv3-tiny-style detector's heads)
+      case "yolo_tiny_block" -> OnnxImporter.fromProto(OnnxModelBuilder.yoloTinyBlock(11).build(), "yolo_tiny_block.onnx", null);
       default -> throw new IllegalArgumentException("no reference model " + name + "; known: " + NAMES + ", " + STRUCTURAL
-          + ", " + EXTRA + ", se_block, resize_block");
+          + ", " + EXTRA + ", se_block, resize_block, yolo_tiny_block");
     };
     return PassManager.defaultPipeline().run(g);
   }

@@ -499,9 +499,7 @@ final class TestProject {
     all.put("CNNHLS_QUANT_SIZE", Math.max(quant.size(), 2));
     all.put("CNNHLS_INPUT_OFF", inputOff());
     all.put("CNNHLS_INPUT_SIZE", input.length);
-    String out = g.outputs().get(0);
-    all.put("CNNHLS_OUTPUT_OFF", offsets.get(out));
-    all.put("CNNHLS_OUTPUT_SIZE", g.shape(out).size());
+    all.put("CNNHLS_NUM_OUTPUTS", g.outputs().size());
     all.forEach((k, v) -> sb.append("#define ").append(k).append(' ').append(v).append('\n'));
     sb.append("static const cnnhls::LayerDesc CNNHLS_LAYERS[CNNHLS_NUM_LAYERS] = {\n");
     List<Map<String, Integer>> table = layers(all);
@@ -510,6 +508,14 @@ final class TestProject {
     for (String n : names) sb.append('"').append(n).append("\", ");
     sb.append("};\nstatic const int CNNHLS_LAYER_CHECKED[CNNHLS_NUM_LAYERS] = {");
     for (String v : values) sb.append(v == null ? 0 : 1).append(", ");
+    sb.append("};\n");
+    // the graph outputs in the model's order, as the generated config header lists them
+    sb.append("static const long long CNNHLS_OUTPUT_OFFS[CNNHLS_NUM_OUTPUTS] = {");
+    for (String o : g.outputs()) sb.append(offsets.get(o)).append(", ");
+    sb.append("};\nstatic const long long CNNHLS_OUTPUT_SIZES[CNNHLS_NUM_OUTPUTS] = {");
+    for (String o : g.outputs()) sb.append(g.shape(o).size()).append(", ");
+    sb.append("};\nstatic const char *const CNNHLS_OUTPUT_NAMES[CNNHLS_NUM_OUTPUTS] = {");
+    for (String o : g.outputs()) sb.append('"').append(o.replaceAll("[^A-Za-z0-9_.]", "_")).append("\", ");
     sb.append("};\n#endif\n#endif\n");
     return sb.toString();
   }
@@ -533,7 +539,7 @@ final class TestProject {
     return out;
   }
 
-  /** Writes weights.bin, bias.bin, quant.bin, input.bin and golden.bin into {@code data}. */
+  /** Writes weights.bin, bias.bin, quant.bin, input.bin, golden.bin and golden_outputs.bin into {@code data}. */
   void writeData(Path data, Map<String, Object> macros) throws IOException {
     Files.createDirectories(data);
     int wb = storageBytes(((Number) macros.getOrDefault("CNNHLS_WGT_W", wgtWidth)).intValue());
@@ -548,6 +554,20 @@ final class TestProject {
     Files.write(data.resolve("quant.bin"), ints(qv.length == 0 ? new int[] {1, 0} : qv, 4));
     Files.write(data.resolve("input.bin"), ints(input, ab));
     Files.write(data.resolve("golden.bin"), ints(goldenPerLayer(), ab));
+    Files.write(data.resolve("golden_outputs.bin"), ints(goldenOutputs(), ab));
+  }
+
+  /** The graph outputs' golden values concatenated in the model's order, as golden_outputs.bin holds them. */
+  int[] goldenOutputs() {
+    int total = 0;
+    for (String o : g.outputs()) total += g.shape(o).size();
+    int[] out = new int[total];
+    int pos = 0;
+    for (String o : g.outputs()) {
+      System.arraycopy(golden.get(o), 0, out, pos, g.shape(o).size());
+      pos += g.shape(o).size();
+    }
+    return out;
   }
 
   static byte[] ints(int[] v, int bytes) {
