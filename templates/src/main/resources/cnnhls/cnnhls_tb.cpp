@@ -162,7 +162,7 @@ int main(int argc, char **argv) {
 #endif
   const long long output_values =
       check_outputs(fmap, odata, ab, CNNHLS_NUM_OUTPUTS, CNNHLS_OUTPUT_OFFS, CNNHLS_OUTPUT_SIZES, CNNHLS_OUTPUT_NAMES);
-  std::printf("PASS: %d layers, %lld values bit-exact; %d outputs, %lld values read back bit-exact\n", CNNHLS_NUM_LAYERS,
-              checked_values, CNNHLS_NUM_OUTPUTS, output_values);
+  std::printf("PASS: %d layers, %lld values bit-exact; %d output%s, %lld values read back bit-exact\n",
+              CNNHLS_NUM_LAYERS, checked_values, CNNHLS_NUM_OUTPUTS, CNNHLS_NUM_OUTPUTS == 1 ? "" : "s", output_values);
   return 0;
 }

@@ -92,7 +92,7 @@ int sc_main(int argc, char **argv) {
   std::printf("SYSTEMC cycles=%lld\n", engine.total_cycles);
   const long long output_values = cnnhls_tb::check_outputs(fmap, golden_outputs, ab, CNNHLS_NUM_OUTPUTS, CNNHLS_OUTPUT_OFFS,
                                                             CNNHLS_OUTPUT_SIZES, CNNHLS_OUTPUT_NAMES);
-  std::printf("PASS: %d layers, %lld values bit-exact; %d outputs, %lld values read back bit-exact\n", CNNHLS_NUM_LAYERS,
-              checked, CNNHLS_NUM_OUTPUTS, output_values);
+  std::printf("PASS: %d layers, %lld values bit-exact; %d output%s, %lld values read back bit-exact\n",
+              CNNHLS_NUM_LAYERS, checked, CNNHLS_NUM_OUTPUTS, CNNHLS_NUM_OUTPUTS == 1 ? "" : "s", output_values);
   return 0;
 }
