@@ -323,17 +323,8 @@ SC_MODULE(Engine) {
       if (d.op == cnnhls::OP_ACT && d.act_kind != cnnhls::ACT_NONE) c += lp(1, 3, 8, d.act_tab_len, d.act_tab_len);
       for (long long off = 0; off < total; off += CNNHLS_EW_CHUNK) {
         const long long n = total - off < CNNHLS_EW_CHUNK ? total - off : CNNHLS_EW_CHUNK;
-        const long long na = cnnhls::beats_holding(d.in_off + (int)off, (int)n),
-                        nb = add ? cnnhls::beats_holding(d.in2_off + (int)off, (int)n) : 0;
-        const long long ra = lp(cnnhls::AE, 3, CNNHLS_AXI_BYTES, na, na), rb = lp(cnnhls::AE, 3, CNNHLS_AXI_BYTES, nb, nb);
-        const long long comp = lp(1, 4, 0, n, 0), wr = lp(1, 3, ab, n, n);
-        const int lanes = add ? 4 : 3;
-        const long long lane[4] = {ra, add ? rb : comp, add ? comp : wr, add ? wr : 0};
-        const int fill[4] = {3, add ? 3 : 4, add ? 4 : 3, 3};
-        int mx = 0;
-        for (int i = 1; i < lanes; i++) if (lane[i] > lane[mx]) mx = i;
-        c += lane[mx];
-        for (int i = 0; i < lanes; i++) if (i != mx && lane[i] > 0) c += fill[i];
+        c += ew_chunk(n, cnnhls::beats_holding(d.in_off + (int)off, (int)n),
+                      add ? cnnhls::beats_holding(d.in2_off + (int)off, (int)n) : 0, add);
       }
     } else if (d.op == cnnhls::OP_SPREAD) {
       // spread_layer: per output row, the input row landing on it (one burst of beats), the row out
