@@ -97,15 +97,27 @@ final class SimulateCommand implements Callable<Integer> {
       }
     }
     if (json != null) writeAtomically(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-        .writeValueAsString(toJson(r)));
+        .writeValueAsString(toJson(r, p, q)));
     if (svg != null) writeAtomically(svg, RooflineSvg.render(r, g.name() + " on " + hw.board().name()));
     out.flush();
     return ExitCodes.OK;
   }
 
-  static Map<String, Object> toJson(SimResult r) {
+  static Map<String, Object> toJson(SimResult r, EngineProgram p, QuantizedGraph q) {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("hardware", HardwareConfigFile.toMap(r.hw()));
+    // the graph outputs in the model's order, where the engine leaves each (as report.json lists them)
+    List<Map<String, Object>> outputs = new ArrayList<>();
+    for (EngineProgram.Output o : p.outputs()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", o.value());
+      m.put("shape", q.graph().shape(o.value()).toString());
+      m.put("format", q.format(o.value()).toString());
+      m.put("fmapOffset", o.off());
+      m.put("size", o.size());
+      outputs.add(m);
+    }
+    doc.put("outputs", outputs);
     doc.put("totalCycles", r.totalCycles());
     doc.put("latencySeconds", r.latencySeconds());
     doc.put("gops", r.gops());

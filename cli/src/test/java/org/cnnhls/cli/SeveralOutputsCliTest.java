@@ -58,8 +58,14 @@ class SeveralOutputsCliTest {
     assertTrue(sim.out().contains("OUTPUT 0 (boxes_fine): 192 values") && sim.out().contains("OUTPUT 1 (boxes_coarse): 48 values")
         && sim.out().contains("2 outputs, 240 values read back bit-exact"), sim::toString);
 
-    Cli.Result timing = Cli.run("simulate", onnx, "--input", in, "--precision", "8");
+    Path json = tmp.resolve("timing.json");
+    Cli.Result timing = Cli.run("simulate", onnx, "--input", in, "--precision", "8", "--json", json);
     assertEquals(0, timing.code(), timing::toString);
+    var doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile()).get("outputs");
+    assertEquals(2, doc.size());
+    assertEquals("boxes_fine", doc.get(0).get("name").asText());
+    assertEquals("boxes_coarse", doc.get(1).get("name").asText());
+    assertEquals(48, doc.get(1).get("size").asInt());
     assertTrue(timing.out().contains("bit-accurate output boxes_fine [1,12,4,4]: 192 values")
         && timing.out().contains("bit-accurate output boxes_coarse [1,12,2,2]: 48 values"), timing::toString);
   }
