@@ -21,6 +21,29 @@ import org.junit.jupiter.api.io.TempDir;
 class HardwareCommandsTest {
   @TempDir Path tmp;
 
+  /** A --calibration-file changes the modeled resources by its factors, and the report says it was applied and from what. */
+  @Test
+  void reportNamesTheResourceCalibration() throws java.io.IOException {
+    Path cal = Files.writeString(tmp.resolve("cal.json"),
+        "{\"source\": \"sweep sw, 8 of 16 tasks\", \"core\": {}, \"engineScale\": {\"lut\": 1.1}}");
+    Cli.Result plain = Cli.run("compile", Cli.DIGITS_MODEL, "--no-dse", "-o", tmp.resolve("plain"));
+    Cli.Result refit = Cli.run("compile", Cli.DIGITS_MODEL, "--no-dse", "--calibration-file", cal, "-o", tmp.resolve("refit"));
+    assertEquals(0, plain.code(), plain::toString);
+    assertEquals(0, refit.code(), refit::toString);
+    String a = Files.readString(tmp.resolve("plain/report.md")), b = Files.readString(tmp.resolve("refit/report.md"));
+    assertTrue(a.contains("(modeled by the resource model, not synthesized)"), a);
+    assertTrue(b.contains("(modeled by the resource model refitted by --calibration-file (sweep sw, 8 of 16 tasks), not synthesized)"), b);
+    com.fasterxml.jackson.databind.JsonNode ja = new com.fasterxml.jackson.databind.ObjectMapper().readTree(tmp.resolve("plain/report.json").toFile());
+    com.fasterxml.jackson.databind.JsonNode jb = new com.fasterxml.jackson.databind.ObjectMapper().readTree(tmp.resolve("refit/report.json").toFile());
+    assertTrue(ja.path("resourceCalibration").isNull(), ja::toString);
+    assertEquals("sweep sw, 8 of 16 tasks", jb.path("resourceCalibration").asText());
+    int lutA = ja.path("resources").path("lut").path("used").asInt(), lutB = jb.path("resources").path("lut").path("used").asInt();
+    // the same configuration (the factor keeps the safe default within the caps), LUT scaled by it
+    assertEquals(ja.path("config"), jb.path("config"));
+    assertEquals(Math.round(lutA * 1.1), lutB, 1, lutA + " -> " + lutB);
+    assertEquals(ja.path("resources").path("dsp").path("used").asInt(), jb.path("resources").path("dsp").path("used").asInt());
+  }
+
   @Test
   void compileThenCsimAndSystemcAreBitExact() {
     Path out = tmp.resolve("digits");

@@ -20,10 +20,12 @@ import org.cnnhls.ir.quant.QuantizedGraph;
 /**
  * report.json / report.md: per layer op, shapes, MACs, formats and the simulated cycles; totals, the
  * hardware configuration (in its file format) and the fit verdict against the board.
+ * {@code resourceCalibration} is the source of the `--calibration-file` the resource model was
+ * refitted with, null for the built-in coefficients.
  */
 public record Report(String model, String board, String part, double clockMHz, String hardware, Map<String, Object> config,
     String timingModel, List<Output> outputs, List<Layer> layers, long totalMacs, long totalCycles, double latencyMs, double gops, double dspEfficiency,
-    Resources resources, String overflow, boolean forced) {
+    Resources resources, String resourceCalibration, String overflow, boolean forced) {
 
   public record Layer(int index, String node, String engineOp, String input, String output, long macs, String outputFormat,
       String weightFormat, long computeCycles, long memoryCycles, long cycles, String bound) {}
@@ -75,7 +77,7 @@ public record Report(String model, String board, String part, double clockMHz, S
     }
     return new Report(model, b.name(), b.part(), hw.clockMHz(), hwText, HardwareConfigFile.toMap(hw), estimates.timingModel(),
         outputs, layers, macs, totalCycles, seconds * 1e3, gops, gops / peak, new Resources(dsp, bram, lut, ff, fit.fits()),
-        fit.overflow(), estimates.forced());
+        b.modelCalibration() == null ? null : b.modelCalibration().source(), fit.overflow(), estimates.forced());
   }
 
   private static Resource resource(int used, int available, double cap) {
@@ -88,7 +90,9 @@ public record Report(String model, String board, String part, double clockMHz, S
     sb.append(String.format(Locale.ROOT, "Part %s at %.1f MHz; %s.%n%n", part, clockMHz, hardware));
     sb.append(String.format(Locale.ROOT, "- total: %,d MACs, %,d cycles, **%.3f ms** per image (%.1f GOPS, %.0f%% of the MAC array's peak)%n",
         totalMacs, totalCycles, latencyMs, gops, 100 * dspEfficiency));
-    sb.append(String.format(Locale.ROOT, "- resources (modeled by the resource model, not synthesized): DSP %d/%d, BRAM18 %d/%d, LUT %d/%d, FF %d/%d: %s%n%n",
+    String estimator = resourceCalibration == null ? "the resource model"
+        : "the resource model refitted by --calibration-file (" + (resourceCalibration.isEmpty() ? "no source recorded" : resourceCalibration) + ")";
+    sb.append(String.format(Locale.ROOT, "- resources (modeled by %s, not synthesized): DSP %d/%d, BRAM18 %d/%d, LUT %d/%d, FF %d/%d: %s%n%n", estimator,
         resources.dsp().used(), resources.dsp().available(), resources.bram18().used(), resources.bram18().available(),
         resources.lut().used(), resources.lut().available(), resources.ff().used(), resources.ff().available(),
         resources.fits() ? "fits within the board's utilization caps" : "**exceeds the board's utilization caps** (" + overflow
