@@ -47,6 +47,20 @@ class DataflowCsimTest {
     assertTrue(e.plan().stages().stream().anyMatch(s -> s instanceof DataflowStage.Fc));
   }
 
+  /** The testbench can fail: one golden value changed makes it name the mismatch and exit non-zero. */
+  @org.junit.jupiter.api.Test
+  void aWrongGoldenValueFails() throws IOException, InterruptedException {
+    DataflowProjects.Emitted e = DataflowProjects.emit(tmp.resolve("mlp"), "jet_mlp", "8", "ultra96", 2);
+    Path golden = e.result().dir().resolve("hls/data/golden.bin");
+    byte[] b = java.nio.file.Files.readAllBytes(golden);
+    b[7] ^= 1;
+    java.nio.file.Files.write(golden, b);
+    Process p = new ProcessBuilder("make", "--no-print-directory", "-C", e.result().dir().resolve("hls").toString(), "csim", FLAGS)
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor() != 0 && out.contains("MISMATCH image 1 value 2") && out.contains("FAIL: 1 of 10 values"), out);
+  }
+
   static String make(Path hls, String target, List<String> vars) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of("make", "--no-print-directory", "-C", hls.toString(), target));
     cmd.addAll(vars);
