@@ -46,10 +46,17 @@ public record DataflowReport(String model, String architecture, String board, St
         plan.imagesPerSecond(), plan.latencyCycles(), plan.latencySeconds() * 1e6, plan.slowest().name(), stages, totals);
   }
 
+  /** Free text (a reason that may name model nodes) safe in Markdown: printable ASCII without | ` * < > @ \\, at most 400 characters. */
+  public static String markdownText(String text) {
+    StringBuilder sb = new StringBuilder();
+    for (char ch : text.toCharArray()) sb.append(ch >= 32 && ch < 127 && "|`*<>@\\".indexOf(ch) < 0 ? ch : '_');
+    return sb.length() > 400 ? sb.substring(0, 400) : sb.toString();
+  }
+
   String toMarkdown() {
     StringBuilder sb = new StringBuilder();
     sb.append("# ").append(CppNames.literal(model)).append(" on ").append(board).append(": dataflow accelerator\n\n");
-    if (choice != null) sb.append("Architecture: ").append(choice).append("\n\n");
+    if (choice != null) sb.append("Architecture: ").append(markdownText(choice)).append("\n\n");
     sb.append(String.format(Locale.ROOT, "%s at %.1f MHz. Modeled: one image every %,d cycles (%,.0f images/s, slowest stage `%s`), "
         + "latency %,d cycles (%.2f us).%n%n", part, clockMHz, intervalCycles, imagesPerSecond, CppNames.literal(slowestStage), latencyCycles,
         latencyMicroseconds));

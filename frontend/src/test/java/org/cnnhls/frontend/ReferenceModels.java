@@ -44,8 +44,11 @@ public final class ReferenceModels {
       // issue 14 blocks, outside NAMES (not every layer of the ladder runs them)
       case "se_block" -> OnnxImporter.fromProto(OnnxModelBuilder.seBlock(11).build(), "se_block.onnx", null);
       case "resize_block" -> OnnxImporter.fromProto(OnnxModelBuilder.resizeBlock(11).build(), "resize_block.onnx", null);
+      // the dataflow architecture's benchmarks (issue 15), outside NAMES
+      case "cnv" -> OnnxImporter.fromProto(OnnxModelBuilder.cnv(11).build(), "cnv.onnx", null);
+      case "jet_mlp" -> OnnxImporter.fromProto(OnnxModelBuilder.jetMlp(11).build(), "jet_mlp.onnx", null);
       default -> throw new IllegalArgumentException("no reference model " + name + "; known: " + NAMES + ", " + STRUCTURAL
-          + ", " + EXTRA + ", se_block, resize_block");
+          + ", " + EXTRA + ", se_block, resize_block, cnv, jet_mlp");
     };
     return PassManager.defaultPipeline().run(g);
   }
