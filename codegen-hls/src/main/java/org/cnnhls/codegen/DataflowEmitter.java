@@ -229,6 +229,9 @@ public final class DataflowEmitter {
         f.put("PL", c.padLeft());
         f.put("PH", c.paddedH());
         f.put("PW", c.paddedW());
+        f.put("CS", c.channelsPerWord());
+        f.put("MC", c.columnsPerWord());
+        f.put("CB", c.channelFold());
         mac(f, q, s.node(), c.pe(), c.simd(), c.neuronFold(), c.synapseFold(), c.in().width(), c.weightWidth(), c.out().width(),
             c.accWidth(), c.multWidth());
       } else if (s instanceof DataflowStage.Fc c) {
@@ -288,14 +291,15 @@ public final class DataflowEmitter {
       int[][] table;
       if (s instanceof DataflowStage.Conv c) {
         rows = c.neuronFold() * c.synapseFold();
-        int cb = c.channelFold(), cin = c.in().c();
+        int cb = c.channelFold(), cin = c.in().c(), cs = c.channelsPerWord(), mc = c.columnsPerWord(), groups = c.kw() / mc;
         table = new int[rows][pe * simd];
         for (int r = 0; r < rows; r++) {
-          int nf = r / c.synapseFold(), sf = r % c.synapseFold(), tap = sf / cb, cbi = sf % cb, ky = tap / c.kw(), kx = tap % c.kw();
+          // row r = nf * SF + sf, sf = (ky * (kw / MC) + kg) * CB + cb; lane mc * CS + s is tap kg * MC + mc, channel cb * CS + s
+          int nf = r / c.synapseFold(), sf = r % c.synapseFold(), cbi = sf % cb, kg = sf / cb % groups, ky = sf / cb / groups;
           for (int p = 0; p < pe; p++) {
             int oc = nf * pe + p;
             for (int x = 0; x < simd; x++) {
-              int ch = cbi * simd + x;
+              int ch = cbi * cs + x % cs, kx = kg * mc + x / cs;
               table[r][p * simd + x] = lq.weights()[((oc * cin + ch) * c.kh() + ky) * c.kw() + kx];
             }
           }

@@ -161,12 +161,14 @@ public final class DataflowLowering {
     return max == 1 ? 0 : 32 - Integer.numberOfLeadingZeros(max);
   }
 
-  /** Every folding of a stage: (PE, SIMD) over the divisors of its output and input channels. */
+  /** Every folding of a stage: PE over the divisors of its output channels, SIMD over those of its input channels (and, for a conv, Cin times the divisors of kw). */
   static List<DataflowStage> foldings(DataflowStage s) {
     List<DataflowStage> out = new ArrayList<>();
     if (s instanceof DataflowStage.Conv c) {
+      List<Integer> simds = new ArrayList<>(divisors(c.in().c()));
+      for (int m : divisors(c.kw())) if (m > 1) simds.add(m * c.in().c());
       for (int pe : divisors(c.out().c())) {
-        for (int simd : divisors(c.in().c())) {
+        for (int simd : simds) {
           out.add(new DataflowStage.Conv(c.name(), c.node(), c.in(), c.out(), c.kh(), c.kw(), c.sh(), c.sw(), c.padTop(), c.padLeft(),
               c.padBottom(), c.padRight(), pe, simd, c.weightWidth(), c.accWidth(), c.multWidth(), c.leaky()));
         }

@@ -120,11 +120,14 @@ public sealed interface DataflowStage {
   }
 
   /**
-   * Convolution by line buffer and sliding window (cnnhls_df_conv.h): for every pixel of the padded
-   * input it stores the pixel (zeros in the padding) into a kh-row line buffer, Cin / SIMD words;
-   * for every pixel that completes a window, the MAC loop runs Cout / PE x (kh kw Cin / SIMD)
-   * iterations, PE x SIMD products each, and writes the output pixel. Folding as FINN's MVAU: PE
-   * output channels and SIMD input channels in parallel, PE | Cout, SIMD | Cin.
+   * Convolution by line buffer and sliding window (cnnhls_df_conv.h), one flattened pipelined loop
+   * per image: every pixel of the padded input takes CB = Cin / CS steps (storing one word of CS
+   * channels per step into the kh-row line buffer, zeros in the padding), and a pixel that completes
+   * a window takes NF x SF steps instead (NF = Cout / PE, SF = kh (kw / MC) CB), each PE x SIMD
+   * products, writing its output pixel at the last. Folding as FINN's MVAU: PE output channels and
+   * SIMD window elements in parallel, PE | Cout; SIMD is CS channels of MC adjacent taps of a
+   * window row: SIMD | Cin (CS = SIMD, MC = 1) or SIMD = MC Cin with MC | kw (a layer with few
+   * input channels reads MC line-buffer columns per cycle).
    *
    * @param accWidth bits of the accumulator (the contract's worst |acc| of the layer, plus a sign)
    * @param multWidth bits of the largest requantize multiplier, 0 when every multiplier is 1 (no multiply)
@@ -133,8 +136,10 @@ public sealed interface DataflowStage {
       int padBottom, int padRight, int pe, int simd, int weightWidth, int accWidth, int multWidth, boolean leaky)
       implements DataflowStage {
     public Conv {
-      if (out.c() % pe != 0 || in.c() % simd != 0) {
-        throw new IllegalArgumentException(node + ": PE " + pe + " must divide " + out.c() + ", SIMD " + simd + " must divide " + in.c());
+      boolean simdOk = simd <= in.c() ? in.c() % simd == 0 : simd % in.c() == 0 && kw % (simd / in.c()) == 0;
+      if (out.c() % pe != 0 || !simdOk) {
+        throw new IllegalArgumentException(node + ": PE " + pe + " must divide " + out.c() + ", SIMD " + simd + " must divide " + in.c()
+            + " or be " + in.c() + " times a divisor of " + kw);
       }
     }
 
@@ -150,9 +155,19 @@ public sealed interface DataflowStage {
       return in.w() + padLeft + padRight;
     }
 
-    /** Line-buffer words per pixel: Cin / SIMD. */
+    /** Channels per SIMD word: min(SIMD, Cin). */
+    public int channelsPerWord() {
+      return Math.min(simd, in.c());
+    }
+
+    /** Adjacent window columns per SIMD word: SIMD / CS. */
+    public int columnsPerWord() {
+      return simd / channelsPerWord();
+    }
+
+    /** Line-buffer words per pixel: Cin / CS. */
     public int channelFold() {
-      return in.c() / simd;
+      return in.c() / channelsPerWord();
     }
 
     /** Output-channel folds: Cout / PE. */
@@ -160,28 +175,32 @@ public sealed interface DataflowStage {
       return out.c() / pe;
     }
 
-    /** Window folds: kh kw Cin / SIMD. */
+    /** Window folds: kh (kw / MC) CB. */
     public int synapseFold() {
-      return kh * kw * in.c() / simd;
+      return kh * (kw / columnsPerWord()) * channelFold();
+    }
+
+    /** Steps of the flattened loop: NF x SF for each of the oh x ow window pixels, CB for every other padded pixel. */
+    public long steps() {
+      long padded = (long) paddedH() * paddedW(), outs = (long) out.h() * out.w();
+      return outs * neuronFold() * synapseFold() + (padded - outs) * channelFold();
     }
 
     public List<DataflowLoop> loops() {
-      long padded = (long) paddedH() * paddedW(), outs = (long) out.h() * out.w();
-      return List.of(new DataflowLoop("cv_store", padded, padded * channelFold(), 1, DataflowLatencies.STORE_DEPTH),
-          new DataflowLoop("cv_mac", outs, outs * neuronFold() * synapseFold(), 1, DataflowLatencies.macDepth(simd)));
+      return List.of(new DataflowLoop("cv", 1, steps(), 1, DataflowLatencies.macDepth(simd)));
     }
 
     public long fillCycles() {
-      long stored = (long) (kh - 1) * paddedW() + kw;
-      return stored * (DataflowLatencies.STORE_DEPTH + channelFold() - 1) + DataflowLatencies.macDepth(simd)
-          + (long) neuronFold() * synapseFold() - 1;
+      long before = (long) (kh - 1) * paddedW() + kw - 1;
+      return before * channelFold() + (long) neuronFold() * synapseFold() + DataflowLatencies.macDepth(simd) - 1;
     }
 
     public StageResources resources() {
       int mults = pe * simd;
       int dsp = mults + (multWidth == 0 ? 0 : pe * dspFor(accWidth, multWidth + 1)) + (leaky ? pe : 0);
       DataflowMemory.Cost rom = DataflowMemory.of(mults, (long) neuronFold() * synapseFold(), weightWidth);
-      DataflowMemory.Cost line = DataflowMemory.of(simd, (long) kh * paddedW() * channelFold(), in.width());
+      long lineDepth = ((long) kh * paddedW() * channelFold() + columnsPerWord() - 1) / columnsPerWord();
+      DataflowMemory.Cost line = DataflowMemory.of(simd, lineDepth, in.width());
       DataflowMemory.Cost params = DataflowMemory.of(pe, neuronFold(), accWidth + multWidth + 7);
       int operand = in.width() + weightWidth;
       int lut = CONTROL_LUT + mults * operand + pe * accWidth + rom.lut() + line.lut() + params.lut();

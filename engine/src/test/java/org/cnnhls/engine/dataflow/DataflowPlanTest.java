@@ -58,13 +58,21 @@ class DataflowPlanTest {
     DataflowPlan p = DataflowLowering.unfolded(convNet(4, 8, 8, 10, "16"), ULTRA96, 200);
     assertEquals(List.of("AXIS in", "Conv 3x3", "MaxPool 2x2", "FC", "AXIS out"), p.stages().stream().map(DataflowStage::op).toList());
     DataflowStage.Conv cv = (DataflowStage.Conv) p.stages().get(1);
-    // 10x10 padded pixels, 4 words each at SIMD 1; 64 outputs x 8 channels x 36 taps
-    assertEquals(100 * (DataflowLatencies.STORE_DEPTH + 3) + 64 * (DataflowLatencies.macDepth(1) + 8 * 36 - 1), cv.cycles());
+    // one flattened loop: 64 window pixels x 8 channels x 36 taps (4 channels x 9 taps), 36 border pixels x 4 words
+    assertEquals(DataflowLatencies.macDepth(1) + 64 * 8 * 36 + 36 * 4 - 1, cv.cycles());
     DataflowStage.Fc fc = (DataflowStage.Fc) p.stages().get(3);
     assertEquals(128, fc.in().values());
     assertEquals(DataflowLatencies.STORE_DEPTH + 16 * 8 - 1 + DataflowLatencies.macDepth(1) + 10 * 128 - 1, fc.cycles());
     assertEquals(p.intervalCycles(), cv.cycles());
     assertEquals(1, cv.resources().multipliers());
+    // SIMD over adjacent taps: 3 x 4 = 12 products per cycle, SF = 3 rows x 1 column group x 1 word
+    DataflowStage.Conv wide = new DataflowStage.Conv(cv.name(), cv.node(), cv.in(), cv.out(), 3, 3, 1, 1, 1, 1, 1, 1, 8, 12, cv.weightWidth(),
+        cv.accWidth(), cv.multWidth(), false);
+    assertEquals(3, wide.columnsPerWord());
+    assertEquals(3, wide.synapseFold());
+    assertEquals(DataflowLatencies.macDepth(12) + 64 * 3 + 36 - 1, wide.cycles());
+    assertThrows(IllegalArgumentException.class, () -> new DataflowStage.Conv(cv.name(), cv.node(), cv.in(), cv.out(), 3, 3, 1, 1, 1, 1, 1,
+        1, 1, 8, cv.weightWidth(), cv.accWidth(), cv.multWidth(), false));
   }
 
   @Test
@@ -75,7 +83,7 @@ class DataflowPlanTest {
     assertTrue(fast.intervalCycles() * 10 < slow.intervalCycles(), fast.intervalCycles() + " vs " + slow.intervalCycles());
     for (DataflowStage s : fast.macStages()) {
       assertEquals(0, s.out().c() % s.pe());
-      assertEquals(0, s.in().c() % s.simd());
+      assertTrue(s.in().c() % s.simd() == 0 || s.simd() % s.in().c() == 0);
       assertTrue(s.cycles() <= fast.intervalCycles());
     }
     assertEquals(fast.imagesPerSecond(), 200e6 / fast.intervalCycles(), 1e-6);
