@@ -109,7 +109,7 @@ final class CompileCommand implements Callable<Integer> {
     if (r.arch() == CompileFlow.Arch.DATAFLOW) {
       var plan = r.dataflow();
       var t = plan.resources();
-      out.printf("wrote %s: dataflow accelerator, %d stages, %,d weight bits on chip, golden %d images (%,d values)%n", dir,
+      out.printf("wrote %s: dataflow accelerator, %d stages, %,d weight bits on chip, golden images %d (%,d values)%n", dir,
           plan.stages().size(), t.weightBits(), r.dataflowProject().images(), r.dataflowProject().checkedValues());
       out.printf(java.util.Locale.ROOT, "modeled: %,.0f images/s (one every %,d cycles, slowest stage %s), latency %.2f us at %.0f MHz; "
           + "DSP %d/%d, BRAM18 %d/%d, LUT %d/%d, FF %d/%d%s (see report.md)%n", plan.imagesPerSecond(), plan.intervalCycles(),
