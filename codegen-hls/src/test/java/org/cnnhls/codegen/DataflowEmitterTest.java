@@ -35,4 +35,27 @@ class DataflowEmitterTest {
     assertTrue(pe > 1 && top.contains("cyclic factor=" + pe + " dim=1"), top);
     assertEquals(a.plan().stages().size() - 1, top.split("HLS STREAM variable=").length - 1, top);
   }
+
+  /** The directives Vitis sees (g++ -E with CNNHLS_FORCE_PRAGMAS): known ones, macros expanded, no dynamic memory in the kernels. */
+  @Test
+  void directivesAreKnownAndKernelsAllocateNothing() throws Exception {
+    DataflowProjects.Emitted e = DataflowProjects.emit(tmp.resolve("l"), "lenet5", "8", "ultra96", 1);
+    Path hls = e.result().dir().resolve("hls");
+    Process p = new ProcessBuilder("g++", "-std=c++14", "-E", "-DCNNHLS_STANDALONE", "-DCNNHLS_FORCE_PRAGMAS", "-I.", "cnnhls_df_top.cpp")
+        .directory(hls.toFile()).redirectErrorStream(true).start();
+    String pre = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), pre);
+    java.util.Set<String> seen = new java.util.TreeSet<>();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("#pragma HLS (\\w+)([^\\n]*)").matcher(pre);
+    while (m.find()) {
+      seen.add(m.group(1));
+      assertFalse(m.group(2).contains("CNNHLS_"), m.group());
+    }
+    assertEquals(java.util.Set.of("ARRAY_PARTITION", "DATAFLOW", "INTERFACE", "PIPELINE", "STREAM", "UNROLL"), seen);
+    for (String f : TemplateLibrary.files("dataflow/")) {
+      if (f.equals("cnnhls_df_trace.h") || f.equals("cnnhls_df_tb.cpp")) continue;
+      String text = new String(TemplateLibrary.read("dataflow/" + f), java.nio.charset.StandardCharsets.UTF_8);
+      for (String banned : List.of("new ", "malloc", "std::vector", "std::map", "#include <")) assertFalse(text.contains(banned), f + ": " + banned);
+    }
+  }
 }
