@@ -98,7 +98,7 @@ class ArchitectureChoiceTest {
    * such comparison: auto's pick is the better one of the two by its objective.
    */
   @ParameterizedTest(name = "{0} at {2} bit on {1}")
-  @CsvSource({"digits, ultra96, 8", "jet_mlp, ultra96, 8", "lenet5, ultra96, 8", "digits, pynq-z2, 8", "jet_mlp, pynq-z2, 8",
+  @CsvSource({"digits, ultra96, 8", "jet_mlp, ultra96, 8", "digits, ultra96, 16", "jet_mlp, ultra96, 16", "lenet5, ultra96, 8", "cnv, ultra96, 8", "digits, pynq-z2, 8", "jet_mlp, pynq-z2, 8",
       "lenet5, pynq-z2, 16", "digits, zcu104, 16", "jet_mlp, zcu104, 16", "lenet5, zcu104, 8", "cnv, zcu104, 8"})
   void benchmarkTable(String model, String board, String precision) {
     CompileFlow.Result t = options(model, board, precision).arch(CompileFlow.Arch.AUTO).objective(Objective.THROUGHPUT).run();
