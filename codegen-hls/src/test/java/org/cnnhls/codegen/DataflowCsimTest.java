@@ -47,6 +47,17 @@ class DataflowCsimTest {
     assertTrue(e.plan().stages().stream().anyMatch(s -> s instanceof DataflowStage.Fc));
   }
 
+  /** Foldings the chooser does not pick on these boards: SIMD < Cin (several words per pixel), several output folds, strides. */
+  @ParameterizedTest(name = "{0} at {1} bit, refolded")
+  @CsvSource({"cnv, 8", "strided, 16", "strided, 8", "lenet5, 8"})
+  void refoldedProjectIsBitExact(String model, String precision) throws IOException, InterruptedException {
+    DataflowProjects.Emitted e = DataflowProjects.emitRefolded(tmp.resolve(model + precision), model, precision, model.equals("cnv") ? 1 : 4);
+    String out = make(e.result().dir().resolve("hls"), "csim", List.of(FLAGS));
+    assertTrue(out.contains("PASS: ") && out.contains(e.result().checkedValues() + " values bit-exact"), out);
+    System.out.printf("dataflow csim %s %s-bit refolded: %d values bit-exact, %s%n", model, precision, e.result().checkedValues(),
+        e.plan().macStages().stream().map(s -> s.pe() + "x" + s.simd()).toList());
+  }
+
   /** The testbench can fail: one golden value changed makes it name the mismatch and exit non-zero. */
   @org.junit.jupiter.api.Test
   void aWrongGoldenValueFails() throws IOException, InterruptedException {

@@ -25,7 +25,7 @@ class DataflowTracedCsimTest {
   @TempDir Path tmp;
 
   @ParameterizedTest(name = "{0} at {1} bit on {2}")
-  @CsvSource({"digits, 8, ultra96", "lenet5, 16, ultra96", "jet_mlp, 8, ultra96", "digits, 16, pynq-z2"})
+  @CsvSource({"digits, 8, ultra96", "lenet5, 16, ultra96", "jet_mlp, 8, ultra96", "digits, 16, pynq-z2", "strided, 8, ultra96"})
   void stageLoopsAreTheKernelsLoops(String model, String precision, String board) throws IOException, InterruptedException {
     DataflowProjects.Emitted e = DataflowProjects.emit(tmp.resolve(model), model, precision, board, 2);
     // also with the stand-ins' check that no ap_int is read before it was written (Xilinx's would read garbage)
