@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "compile", mixinStandardHelpOptions = true,
-    description = "Compile an ONNX model into a Vitis HLS overlay-engine project for a board, with golden vectors, "
+    description = "Compile an ONNX model into a Vitis HLS project for a board (overlay engine, or dataflow pipeline with --arch), with golden vectors, "
         + "Vivado block design, PYNQ driver and report.")
 final class CompileCommand implements Callable<Integer> {
 
@@ -51,6 +51,15 @@ final class CompileCommand implements Callable<Integer> {
 
   @Mixin FixedPointOptions fixed;
 
+  @Option(names = "--arch", paramLabel = "ARCH", defaultValue = "overlay",
+      description = "overlay (default: one engine reused layer by layer, weights in DDR), dataflow (one pipeline stage per layer, "
+          + "weights on chip), or auto (both estimated, the better by --objective is built)")
+  String arch;
+
+  @Option(names = "--objective", paramLabel = "OBJ", defaultValue = "latency",
+      description = "latency or throughput: what the design space exploration and --arch auto optimise (default latency)")
+  String objective;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -74,7 +83,18 @@ final class CompileCommand implements Callable<Integer> {
     }
     Board b = given != null ? given.board() : hardware.board();
     List<Map<String, float[]>> calib = fixed.calibrationSamples(imported);
-    CompileFlow.Options o = CompileFlow.options(model, b).graph(imported).passes(pm).precision(fixed.precision)
+    CompileFlow.Arch a = switch (arch) {
+      case "overlay" -> CompileFlow.Arch.OVERLAY;
+      case "dataflow" -> CompileFlow.Arch.DATAFLOW;
+      case "auto" -> CompileFlow.Arch.AUTO;
+      default -> throw new UsageException("--arch must be overlay, dataflow or auto, got '" + arch + "'");
+    };
+    org.cnnhls.dse.Objective obj = switch (objective) {
+      case "latency" -> org.cnnhls.dse.Objective.LATENCY;
+      case "throughput" -> org.cnnhls.dse.Objective.THROUGHPUT;
+      default -> throw new UsageException("--objective must be latency or throughput, got '" + objective + "'");
+    };
+    CompileFlow.Options o = CompileFlow.options(model, b).arch(a).objective(obj).graph(imported).passes(pm).precision(fixed.precision)
         .perChannel(fixed.perChannel).weightClipping(fixed.weightClipping()).biasCorrection(fixed.biasCorrection())
         .headroom(fixed.headroom())
         .calibrationMethod(fixed.calibration()).inputRange(fixed.inputRange).calibration(calib)
@@ -84,6 +104,19 @@ final class CompileCommand implements Callable<Integer> {
     CompileFlow.Result r;
     try (Progress p = new Progress("compiling " + imported.name())) {
       r = o.progress(p::step).run();
+    }
+    if (r.choice() != null) err.println("cnnhls: architecture: " + r.choice());
+    if (r.arch() == CompileFlow.Arch.DATAFLOW) {
+      var plan = r.dataflow();
+      var t = plan.resources();
+      out.printf("wrote %s: dataflow accelerator, %d stages, %,d weight bits on chip, golden images %d (%,d values)%n", dir,
+          plan.stages().size(), t.weightBits(), r.dataflowProject().images(), r.dataflowProject().checkedValues());
+      out.printf(java.util.Locale.ROOT, "modeled: %,.0f images/s (one every %,d cycles, slowest stage %s), latency %.2f us at %.0f MHz; "
+          + "DSP %d/%d, BRAM18 %d/%d, LUT %d/%d, FF %d/%d%s (see report.md)%n", plan.imagesPerSecond(), plan.intervalCycles(),
+          org.cnnhls.codegen.CppNames.literal(plan.slowest().name()), plan.latencySeconds() * 1e6, plan.clockMHz(), t.dsp(), b.resources().dsp(),
+          t.bram18(), b.resources().bram18(), t.lut(), b.resources().lut(), t.ff(), b.resources().ff(), plan.fit().fits() ? "" : ", OVER THE CAPS (--force)");
+      out.flush();
+      return ExitCodes.OK;
     }
     HardwareConfig hw = r.hw();
     if (r.search() != null) {

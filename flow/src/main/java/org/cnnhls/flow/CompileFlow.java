@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import org.cnnhls.boards.Board;
 import org.cnnhls.boards.BoardCatalog;
 import org.cnnhls.codegen.CppNames;
+import org.cnnhls.codegen.DataflowEmitter;
 import org.cnnhls.codegen.ProjectEmitter;
 import org.cnnhls.dse.DesignSpace;
 import org.cnnhls.dse.Evaluator;
@@ -17,6 +18,8 @@ import org.cnnhls.engine.EngineProgram;
 import org.cnnhls.engine.Fit;
 import org.cnnhls.engine.HardwareConfig;
 import org.cnnhls.engine.Lowering;
+import org.cnnhls.engine.dataflow.DataflowLowering;
+import org.cnnhls.engine.dataflow.DataflowPlan;
 import org.cnnhls.frontend.OnnxImporter;
 import org.cnnhls.ir.Graph;
 import org.cnnhls.ir.ModelException;
@@ -51,13 +54,27 @@ public final class CompileFlow {
 
   /** Everything the flow computed. {@code search} is null when the configuration was given; {@code project} when nothing was emitted. */
   public record Result(Graph imported, Graph graph, QuantizedGraph quantized, HardwareConfig hw, Explorer.Result search,
-      EngineProgram program, SimResult timing, Fit fit, ProjectEmitter.Result project) {
+      EngineProgram program, SimResult timing, Fit fit, ProjectEmitter.Result project, Arch arch, DataflowPlan dataflow,
+      DataflowEmitter.Result dataflowProject, String choice) {
 
-    /** Simulated latency of one image in milliseconds. */
+    Result(Graph imported, Graph graph, QuantizedGraph quantized, HardwareConfig hw, Explorer.Result search, EngineProgram program,
+        SimResult timing, Fit fit, ProjectEmitter.Result project) {
+      this(imported, graph, quantized, hw, search, program, timing, fit, project, Arch.OVERLAY, null, null, null);
+    }
+
+    /** Latency of one image in milliseconds: simulated (overlay) or modeled (dataflow), of the architecture built. */
     public double latencyMs() {
-      return timing.latencySeconds() * 1e3;
+      return arch == Arch.DATAFLOW ? dataflow.latencySeconds() * 1e3 : timing.latencySeconds() * 1e3;
     }
   }
+
+  /**
+   * Which accelerator `compile` builds: the descriptor-driven overlay (the default), the dataflow
+   * pipeline ({@link DataflowLowering}), or auto: both are estimated and the better one by the
+   * objective is built (latency: the lower per-image latency; throughput: the more images per
+   * second, the overlay running one image at a time), or the one that can run the model at all.
+   */
+  public enum Arch { OVERLAY, DATAFLOW, AUTO }
 
   /** Options for a model file on a board (by name or alias, see `cnnhls boards`). */
   public static Options options(Path model, String board) {
@@ -84,6 +101,7 @@ public final class CompileFlow {
     private double inputRange = 1.0;
     private HardwareConfig config;
     private Objective objective = Objective.LATENCY;
+    private Arch arch = Arch.OVERLAY;
     private long seed = 1;
     private float[] goldenInput;
     private Path output;
@@ -178,6 +196,12 @@ public final class CompileFlow {
       return this;
     }
 
+    /** The architecture (default overlay; see {@link Arch}). */
+    public Options arch(Arch a) {
+      this.arch = a;
+      return this;
+    }
+
     public Options seed(long s) {
       this.seed = s;
       return this;
@@ -234,7 +258,7 @@ public final class CompileFlow {
     if (out != null) ProjectEmitter.checkOutput(out, o.force, o.model); // fail before the long work
     o.progress.accept("running passes");
     Graph g = o.passes.run(imported);
-    Lowering.checkMappable(g);
+    if (o.arch == Arch.OVERLAY) Lowering.checkMappable(g);
 
     String precision = preset(o.config, o.precision);
     QuantOptions q0;
@@ -257,6 +281,16 @@ public final class CompileFlow {
     o.progress.accept("quantizing");
     QuantizedGraph q = quantize(g, q0, o.calibration, o.calibrationMethod, o.inputRange, o.warnings);
 
+    if (o.arch != Arch.OVERLAY) return runDataflowOrAuto(o, imported, g, q, width);
+    OverlayDesign d = overlayDesign(o, g, q, width, o.force);
+    ProjectEmitter.Result project = out == null ? null : emitOverlay(o, imported, g, q, d);
+    return new Result(imported, g, q, d.hw, d.search, d.program, d.timing, d.fit, project);
+  }
+
+  /** The overlay's configuration (searched or given), program, simulated timing and fit verdict. */
+  private record OverlayDesign(HardwareConfig hw, Explorer.Result search, EngineProgram program, SimResult timing, Fit fit) {}
+
+  private static OverlayDesign overlayDesign(Options o, Graph g, QuantizedGraph q, int width, boolean force) {
     HardwareConfig hw = o.config;
     Explorer.Result search = null;
     if (hw == null) {
@@ -280,22 +314,114 @@ public final class CompileFlow {
     SimResult timing = Simulator.simulate(p, hw);
     Fit fit = Fit.of(hw, p);
     if (!fit.fits()) {
-      if (!o.force) {
+      if (!force) {
         throw new FlowException("configuration " + hw.label() + " does not fit " + hw.board().name() + ": " + fit.overflow()
             + " (choose a smaller configuration, or --force to write it anyway)");
       }
       o.warnings.accept("configuration " + hw.label() + " does not fit " + hw.board().name() + ": " + fit.overflow()
           + "; writing it because of --force (the report says so too)");
     }
-    ProjectEmitter.Result project = null;
-    if (out != null) {
-      o.progress.accept("writing " + out);
-      String title = CppNames.literal(imported.name()) + " on " + hw.board().name();
-      ProjectEmitter.Estimates est = new ProjectEmitter.Estimates(timing.layers(), Simulator.DESCRIPTION, fit, o.force,
-          Map.of("roofline.svg", RooflineSvg.render(timing, title + ": roofline")));
-      project = ProjectEmitter.emit(out, o.force, o.model, imported.name(), q, hw, p, est, goldenInput(o, g));
+    return new OverlayDesign(hw, search, p, timing, fit);
+  }
+
+  private static ProjectEmitter.Result emitOverlay(Options o, Graph imported, Graph g, QuantizedGraph q, OverlayDesign d) {
+    Path out = o.output;
+    o.progress.accept("writing " + out);
+    String title = CppNames.literal(imported.name()) + " on " + d.hw.board().name();
+    ProjectEmitter.Estimates est = new ProjectEmitter.Estimates(d.timing.layers(), Simulator.DESCRIPTION, d.fit, o.force,
+        Map.of("roofline.svg", RooflineSvg.render(d.timing, title + ": roofline")));
+    return ProjectEmitter.emit(out, o.force, o.model, imported.name(), q, d.hw, d.program, est, goldenInput(o, g));
+  }
+
+  /**
+   * --arch dataflow and auto. Dataflow: the plan (refused by node and op, or by resource unless
+   * --force). Auto: the dataflow plan and the overlay design are both estimated (either may be
+   * unable to run the model, which then decides) and compared by the objective; the one-line reason
+   * goes to the result, the report and the progress output.
+   */
+  private static Result runDataflowOrAuto(Options o, Graph imported, Graph g, QuantizedGraph q, int width) {
+    double clock = o.config != null ? o.config.clockMHz() : o.board.clock().defaultMHz();
+    DataflowPlan plan = null;
+    String dataflowWhyNot = null;
+    o.progress.accept("planning the dataflow stages");
+    try {
+      plan = DataflowLowering.plan(q, o.board, clock);
+      if (!plan.fit().fits()) dataflowWhyNot = "the dataflow design does not fit " + o.board.name() + ": " + plan.fit().overflow();
+    } catch (ModelException e) {
+      if (o.arch == Arch.DATAFLOW) throw e;
+      dataflowWhyNot = e.getMessage();
     }
-    return new Result(imported, g, q, hw, search, p, timing, fit, project);
+    String choice;
+    OverlayDesign overlay = null;
+    if (o.arch == Arch.DATAFLOW) {
+      if (dataflowWhyNot != null) {
+        if (!o.force) throw new FlowException(dataflowWhyNot + " (use --arch overlay or auto, a bigger board, or --force to write it anyway)");
+        o.warnings.accept(dataflowWhyNot + "; writing it because of --force (the report says so too)");
+      }
+      choice = "dataflow (--arch dataflow)";
+    } else {
+      String overlayWhyNot = null;
+      try {
+        Lowering.checkMappable(g);
+        overlay = overlayDesign(o, g, q, width, false);
+      } catch (ModelException | FlowException e) {
+        overlayWhyNot = e.getMessage();
+      }
+      if (dataflowWhyNot != null && overlayWhyNot != null) {
+        throw new FlowException("neither architecture can build the model on " + o.board.name() + ": dataflow: " + dataflowWhyNot + "; overlay: "
+            + overlayWhyNot);
+      }
+      choice = autoChoice(o.objective, plan, dataflowWhyNot, overlay, overlayWhyNot);
+      if (choice.startsWith("overlay")) plan = null;
+    }
+    o.progress.accept("auto/dataflow: " + choice);
+    if (plan == null) {
+      ProjectEmitter.Result project = null;
+      if (o.output != null) {
+        project = emitOverlay(o, imported, g, q, overlay);
+        appendChoice(project.dir(), choice);
+      }
+      return new Result(imported, g, q, overlay.hw, overlay.search, overlay.program, overlay.timing, overlay.fit, project, Arch.OVERLAY, null, null,
+          choice);
+    }
+    DataflowEmitter.Result project = null;
+    if (o.output != null) {
+      o.progress.accept("writing " + o.output);
+      project = DataflowEmitter.emit(o.output, o.force, o.model, imported.name(), q, plan, goldenInputs(o, g), choice);
+    }
+    return new Result(imported, g, q, overlay == null ? null : overlay.hw, overlay == null ? null : overlay.search,
+        overlay == null ? null : overlay.program, overlay == null ? null : overlay.timing, overlay == null ? null : overlay.fit, null,
+        Arch.DATAFLOW, plan, project, choice);
+  }
+
+  /** auto's decision as one line, starting with the architecture chosen. */
+  static String autoChoice(Objective objective, DataflowPlan plan, String dataflowWhyNot, OverlayDesign overlay, String overlayWhyNot) {
+    if (dataflowWhyNot != null) return "overlay (auto): " + dataflowWhyNot;
+    if (overlayWhyNot != null) return "dataflow (auto): the overlay cannot build it: " + overlayWhyNot;
+    double dfLat = plan.latencySeconds(), ovLat = overlay.timing.latencySeconds();
+    double dfRate = plan.imagesPerSecond(), ovRate = 1.0 / ovLat;
+    boolean dataflow = objective == Objective.THROUGHPUT ? dfRate >= ovRate : dfLat <= ovLat;
+    String figures = String.format(java.util.Locale.ROOT,
+        "dataflow modeled %,.0f images/s, %.2f us latency; overlay %s simulated %,.0f images/s, %.2f us (throughput %.1fx, latency %.1fx)",
+        dfRate, dfLat * 1e6, overlay.hw.label(), ovRate, ovLat * 1e6, dfRate / ovRate, ovLat / dfLat);
+    return (dataflow ? "dataflow" : "overlay") + " (auto, objective " + objective.name().toLowerCase(java.util.Locale.ROOT) + "): " + figures;
+  }
+
+  /** auto chose the overlay: its report says why, after the overlay's own text (left as it is). */
+  private static void appendChoice(Path dir, String choice) {
+    try {
+      java.nio.file.Files.writeString(dir.resolve("report.md"), "\nArchitecture: " + org.cnnhls.codegen.DataflowReport.markdownText(choice) + "\n",
+          java.nio.charset.StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+    } catch (java.io.IOException e) {
+      throw new org.cnnhls.codegen.OutputDirectoryException("cannot write " + dir.resolve("report.md") + ": " + e.getMessage());
+    }
+  }
+
+  /** The dataflow testbench's golden images: the given input, else up to 8 calibration samples, else seeded random data. */
+  private static List<float[]> goldenInputs(Options o, Graph g) {
+    if (o.goldenInput != null || o.calibration.isEmpty()) return List.of(goldenInput(o, g));
+    String name = g.inputs().get(0).name();
+    return o.calibration.stream().limit(8).map(m -> m.get(name)).toList();
   }
 
   /**

@@ -213,6 +213,41 @@ public final class OnnxModelBuilder {
     return b;
   }
 
+  /**
+   * A CIFAR-10-size CNN in the style of FINN's CNV on 1x3x32x32 (pad 1): conv 64-64-pool-128-128-pool-256-256-pool,
+   * FC 512-512-10, ReLU (the dataflow architecture's benchmark, issue 15).
+   */
+  public static OnnxModelBuilder cnv(long seed) {
+    OnnxModelBuilder b = new OnnxModelBuilder("cnv", 13, seed);
+    String x = b.input("input", 1, 3, 32, 32);
+    int c = 3;
+    for (int out : new int[] {64, 128, 256}) {
+      x = b.relu(b.conv(x, c, out, 3, 1, 1, 1, true));
+      x = b.maxPool(b.relu(b.conv(x, out, out, 3, 1, 1, 1, true)), 2, 2);
+      c = out;
+    }
+    x = b.flatten(x);
+    x = b.relu(b.linear(x, 256 * 4 * 4, 512));
+    x = b.relu(b.linear(x, 512, 512));
+    x = b.linear(x, 512, 10);
+    b.rename(x, "logits");
+    b.output("logits", 1, 10);
+    return b;
+  }
+
+  /** hls4ml's jet-tagging MLP on 1x16: 16-64-32-32-5, ReLU (issue 15). */
+  public static OnnxModelBuilder jetMlp(long seed) {
+    OnnxModelBuilder b = new OnnxModelBuilder("jet_mlp", 13, seed);
+    String x = b.input("input", 1, 16);
+    x = b.relu(b.linear(x, 16, 64));
+    x = b.relu(b.linear(x, 64, 32));
+    x = b.relu(b.linear(x, 32, 32));
+    x = b.linear(x, 32, 5);
+    b.rename(x, "logits");
+    b.output("logits", 1, 5);
+    return b;
+  }
+
   /** A small VGG-style net on 1x3x32x32: two conv-conv-pool stages, then two FC layers. */
   public static OnnxModelBuilder smallVgg(long seed) {
     OnnxModelBuilder b = new OnnxModelBuilder("small_vgg", 13, seed);

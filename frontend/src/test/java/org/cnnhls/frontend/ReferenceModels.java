@@ -46,8 +46,11 @@ public final class ReferenceModels {
       case "resize_block" -> OnnxImporter.fromProto(OnnxModelBuilder.resizeBlock(11).build(), "resize_block.onnx", null);
       // two outputs (a YOLOv3-tiny-style detector's heads)
       case "yolo_tiny_block" -> OnnxImporter.fromProto(OnnxModelBuilder.yoloTinyBlock(11).build(), "yolo_tiny_block.onnx", null);
+      // the dataflow architecture's benchmarks (issue 15), outside NAMES
+      case "cnv" -> OnnxImporter.fromProto(OnnxModelBuilder.cnv(11).build(), "cnv.onnx", null);
+      case "jet_mlp" -> OnnxImporter.fromProto(OnnxModelBuilder.jetMlp(11).build(), "jet_mlp.onnx", null);
       default -> throw new IllegalArgumentException("no reference model " + name + "; known: " + NAMES + ", " + STRUCTURAL
-          + ", " + EXTRA + ", se_block, resize_block, yolo_tiny_block");
+          + ", " + EXTRA + ", se_block, resize_block, yolo_tiny_block, cnv, jet_mlp");
     };
     return PassManager.defaultPipeline().run(g);
   }
