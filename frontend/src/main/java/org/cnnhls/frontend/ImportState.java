@@ -12,6 +12,13 @@ final class ImportState {
   final Map<String, long[]> intConstants = new HashMap<>();
   final Map<String, Shape> intConstantShapes = new HashMap<>();
   final Map<String, String> aliases = new HashMap<>();
+  /** ONNX element type of each integer constant (int8 ... int64), for the quantized ops' zero points and weights. */
+  final Map<String, Integer> intConstantTypes = new HashMap<>();
+  /**
+   * Quantized activations (QuantizeLinear and QLinear* outputs): the value holds their dequantized
+   * floats (a FakeQuant output), quantized as given here.
+   */
+  final Map<String, org.cnnhls.ir.QuantSpec> quantized = new HashMap<>();
   final Map<String, Shape> shapes = new HashMap<>();
   /** Every value name of the model, and those the importer added. */
   final java.util.Set<String> valueNames = new java.util.HashSet<>();

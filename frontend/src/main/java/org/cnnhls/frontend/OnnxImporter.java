@@ -137,6 +137,10 @@ public final class OnnxImporter {
         }
         case "Split" -> nodes.addAll(splitNode(ctx, np, usedNames));
         default -> {
+          if (QuantImport.handles(np.getDomain(), np.getOpType())) {
+            nodes.addAll(quantNode(ctx));
+            break;
+          }
           if (IntFolding.OPS.contains(np.getOpType()) && foldInts(ctx)) break;
           if (IntFolding.SHAPE_ONLY.contains(np.getOpType())) {
             if (np.getOpType().equals("Cast") && ctx.i("to", 1) == TensorProto.DataType.FLOAT_VALUE) {
@@ -191,6 +195,7 @@ public final class OnnxImporter {
       NodeProto n = g.getNode(i);
       boolean defaultDomain = n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx");
       String type = defaultDomain ? n.getOpType() : n.getDomain() + "." + n.getOpType();
+      if (QuantImport.handles(n.getDomain(), n.getOpType())) continue;
       if (defaultDomain && (OpConverters.BY_TYPE.containsKey(type) || OpConverters.STRUCTURAL.contains(type)
           || IntFolding.SHAPE_ONLY.contains(type))) {
         continue;
@@ -252,9 +257,10 @@ public final class OnnxImporter {
 
   private void addConstant(String name, TensorProto t) {
     try {
-      if (TensorDecoder.isInteger(t)) {
-        state.intConstants.put(name, decoder.integers(t));
+      if (TensorDecoder.isInteger(t) || TensorDecoder.isSmallInteger(t)) {
+        state.intConstants.put(name, TensorDecoder.isInteger(t) ? decoder.integers(t) : decoder.smallIntegers(t));
         state.intConstantShapes.put(name, TensorDecoder.shapeOf(t));
+        state.intConstantTypes.put(name, t.getDataType());
       } else {
         Tensor v = decoder.floatTensor(t);
         checkFinite(name, v);
@@ -371,6 +377,17 @@ public final class OnnxImporter {
     } catch (ModelException e) {
       String msg = e.getMessage().startsWith("node '") ? e.getMessage() : "node '" + ctx.name + "' (Split): " + e.getMessage();
       throw new ModelException(source + ": " + msg, e);
+    }
+  }
+
+  /** A QDQ, QOperator or QONNX node (see {@link QuantImport}). */
+  private List<Node> quantNode(NodeContext ctx) {
+    try {
+      return QuantImport.convert(ctx, state, c -> convertNode(c, c.node));
+    } catch (UnsupportedFeatureException e) {
+      throw e.getMessage().startsWith(source) ? e : new UnsupportedFeatureException(source + ": " + e.getMessage());
+    } catch (ModelException e) {
+      throw e.getMessage().startsWith(source) ? e : new ModelException(source + ": " + e.getMessage(), e);
     }
   }
 

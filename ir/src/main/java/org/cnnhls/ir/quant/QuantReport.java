@@ -35,10 +35,10 @@ public record QuantReport(String rangeSource, String weightMethod, int samples, 
       for (Node n : q.graph().nodes()) {
         float[] fv = f.get(n.output());
         int[] bv = b.get(n.output());
-        FixedType fmt = q.format(n.output());
+        double lsb = q.realScale(n.output());
         double[] e = energy.computeIfAbsent(n.output(), k -> new double[2]);
         for (int i = 0; i < fv.length; i++) {
-          double d = fmt.toReal(bv[i]) - fv[i];
+          double d = bv[i] * lsb - fv[i];
           e[0] += (double) fv[i] * fv[i];
           e[1] += d * d;
         }
