@@ -165,6 +165,7 @@ public final class OnnxImporter {
       outputs.add(resolved);
     }
 
+    nodes = keepOutputNames(g, nodes, outputs);
     Map<String, Tensor> constants = usedConstants(nodes, outputs);
     // the file name says more than exporters' generic graph names (torch_jit, main_graph)
     String name = stripExtension(source);
@@ -173,6 +174,29 @@ public final class OnnxImporter {
     } catch (ModelException e) {
       throw new ModelException(source + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * A graph output that a DequantizeLinear aliased to its quantized value keeps the model's name:
+   * the quantized value (a FakeQuant output no one else names) is renamed to it.
+   */
+  private static List<Node> keepOutputNames(GraphProto g, List<Node> nodes, List<String> outputs) {
+    Map<String, String> rename = new HashMap<>();
+    for (int i = 0; i < outputs.size(); i++) {
+      String want = g.getOutput(i).getName(), have = outputs.get(i);
+      if (want.equals(have) || outputs.contains(want) || rename.containsKey(have)) continue;
+      for (Node n : nodes) {
+        if (n.outputs().contains(have) && n.op() instanceof org.cnnhls.ir.ops.Op.FakeQuant) rename.put(have, want);
+      }
+    }
+    if (rename.isEmpty()) return nodes;
+    for (int i = 0; i < outputs.size(); i++) outputs.set(i, rename.getOrDefault(outputs.get(i), outputs.get(i)));
+    List<Node> out = new ArrayList<>();
+    for (Node n : nodes) {
+      out.add(new Node(n.name(), n.op(), n.inputs().stream().map(x -> rename.getOrDefault(x, x)).toList(),
+          n.outputs().stream().map(x -> rename.getOrDefault(x, x)).toList()));
+    }
+    return out;
   }
 
   private int opset(ModelProto model) {

@@ -122,7 +122,17 @@ public record QuantSpec(int bits, boolean signed, boolean narrow, float[] scale,
     StringBuilder sb = new StringBuilder(signed ? "int" : "uint").append(bits);
     if (narrow) sb.append(" narrow");
     if (perAxis()) sb.append(" axis=").append(axis);
-    sb.append(scale.length == 1 ? " scale=" + scale[0] : " scales=" + Arrays.toString(scale));
+    if (scale.length == 1) {
+      sb.append(" scale=").append(scale[0]);
+    } else {
+      float lo = Float.MAX_VALUE, hi = 0;
+      for (float v : scale) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+      sb.append(" scales=[").append(scale.length).append(" in ").append(lo).append("..").append(hi).append(']');
+    }
+    if (powerOfTwo()) sb.append(" (power of two)");
     if (!symmetric()) sb.append(zeroPoint.length == 1 ? " zp=" + zeroPoint[0] : " zp=" + Arrays.toString(zeroPoint));
     return sb.toString();
   }

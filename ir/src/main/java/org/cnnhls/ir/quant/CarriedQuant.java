@@ -16,8 +16,9 @@ public record CarriedQuant(Map<String, QuantSpec> values, Map<String, Double> mu
   public static final CarriedQuant NONE = new CarriedQuant(Map.of(), Map.of());
 
   public CarriedQuant {
-    values = Map.copyOf(values);
-    multiplierError = Map.copyOf(multiplierError);
+    // graph order, for deterministic reports
+    values = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(values));
+    multiplierError = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(multiplierError));
   }
 
   public boolean isEmpty() {

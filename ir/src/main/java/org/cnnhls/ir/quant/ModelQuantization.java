@@ -58,9 +58,25 @@ public final class ModelQuantization {
     return false;
   }
 
+  /**
+   * The widest storage the carried quantization needs: activation widths (bits, +1 unsigned) and
+   * weight bits; biases (32-bit accumulator values) are not counted. 0 when nothing is carried.
+   */
+  public static int carriedWidth(Graph g) {
+    int w = 0;
+    for (Node n : g.nodes()) if (n.op() instanceof Op.FakeQuant fq) w = Math.max(w, fq.spec().bits() + (fq.spec().signed() ? 0 : 1));
+    for (Node n : g.nodes()) {
+      if (n.inputs().size() > 1 && g.isConstant(n.input(1)) && g.constants().get(n.input(1)).quant() != null) {
+        w = Math.max(w, g.constants().get(n.input(1)).quant().bits());
+      }
+    }
+    return w;
+  }
+
   /** The graph without its FakeQuant nodes and weight tags: calibrate it from float (--requantize). */
   public static Graph dropCarried(Graph g) {
-    Stripped s = strip(g);
+    if (!carries(g)) return g;
+    Stripped s = strip(g, true);
     Map<String, Tensor> plain = new LinkedHashMap<>();
     s.graph.constants().forEach((k, v) -> plain.put(k, v.quant() == null ? v : Tensor.wrap(v.shape(), v.toFloatArray())));
     return s.graph.rebuild(s.graph.nodes(), plain, s.graph.outputs());
@@ -78,6 +94,11 @@ public final class ModelQuantization {
    * both unquantized and quantized, or quantized two ways, is refused: it has one format here.
    */
   static Stripped strip(Graph g) {
+    return strip(g, false);
+  }
+
+  /** {@code lenient}: for --requantize, where only the float graph matters, no value's format is checked. */
+  static Stripped strip(Graph g, boolean lenient) {
     Map<String, String> replace = new HashMap<>();
     Map<String, QuantSpec> specs = new LinkedHashMap<>();
     Map<String, String> specNode = new HashMap<>();
@@ -99,17 +120,17 @@ public final class ModelQuantization {
         continue;
       }
       for (Node c : g.consumers(orig)) {
-        if (!(c.op() instanceof Op.FakeQuant)) {
+        if (!lenient && !(c.op() instanceof Op.FakeQuant)) {
           throw new ModelException("value '" + orig + "' is read by node '" + c.name() + "' unquantized and quantized by node '"
               + n.name() + "'; cnnhls keeps one format per value (use --requantize to calibrate from float)");
         }
       }
-      if (g.outputs().contains(orig)) {
+      if (!lenient && g.outputs().contains(orig)) {
         throw new ModelException("value '" + orig + "' is a graph output and is quantized by node '" + n.name()
             + "'; cnnhls keeps one format per value (use --requantize)");
       }
       QuantSpec old = specs.get(in);
-      if (old != null && !old.equals(fq.spec())) {
+      if (!lenient && old != null && !old.equals(fq.spec())) {
         throw new ModelException("value '" + in + "' is quantized as " + old.describe() + " by node '" + specNode.get(in) + "' and as "
             + fq.spec().describe() + " by node '" + n.name() + "'; cnnhls keeps one format per value (use --requantize)");
       }
@@ -225,7 +246,7 @@ public final class ModelQuantization {
             throw new ModelException("node '" + n.name() + "': " + e.getMessage(), e);
           }
         } else {
-          activations.put(n.name(), clamp(act, out, scale.get(n.output())));
+          activations.put(n.name(), clampToModel(clamp(act, out, scale.get(n.output())), carried.get(n.output())));
         }
       }
     }
@@ -261,9 +282,12 @@ public final class ModelQuantization {
           + " (re-quantize with symmetric activations, e.g. qint8 per_tensor_symmetric, or use --requantize)");
     }
     if (s.bits() < 2 && s.signed()) throw new ModelException(where + " is quantized to 1 signed bit; cnnhls needs at least 2 (use --requantize)");
-    if ((!s.signed() || s.narrow()) && !nonNegative(g, v)) {
+    // the model's range [qmin, qmax] inside the signed format: graph inputs are clamped to it by the
+    // host, Conv/Gemm/Add outputs by their fused clamp (see clampToModel), ReLU outputs never leave it
+    boolean clamped = p == null || FixedPointOps.isLinear(p.op()) || p.op() instanceof Op.Add || p.op() instanceof Op.FusedAdd;
+    if ((!s.signed() || s.narrow()) && !clamped && !nonNegative(g, v)) {
       throw new ModelException(where + " is quantized " + (s.signed() ? "narrow-range" : "unsigned")
-          + " but can be negative; the engine saturates signed to the full range (use --requantize)");
+          + " but can be negative; the engine saturates signed to the full range there (use --requantize)");
     }
     if (s.bits() + (s.signed() ? 0 : 1) > FixedType.MAX_WIDTH) throw new ModelException(where + " needs more than 32 bits");
   }
@@ -319,6 +343,13 @@ public final class ModelQuantization {
     for (String v : vals) sb.append(sb.length() > 0 ? ", " : "").append("'").append(v).append("' ").append(scale.get(v));
     throw new ModelException("node '" + n.name() + "' (" + op.type() + ") needs " + rule + " to keep the model's integers; the model has "
         + sb + " (use --requantize to calibrate from float)");
+  }
+
+  /** A layer's clamp narrowed to the model's integer range [qmin, qmax] (unsigned, narrow) of its output. */
+  static ActivationQuant clampToModel(ActivationQuant a, QuantSpec s) {
+    if (s == null || a.table() != null) return a;
+    int lo = (int) Math.max(a.lo(), s.qmin()), hi = (int) Math.min(a.hi(), s.qmax());
+    return new ActivationQuant(lo, hi, a.leaky(), a.leakMultiplier(), a.leakShift(), a.width());
   }
 
   /** The fused clamp of a layer in a format whose real LSB is {@code lsb} (not necessarily 2^-F). */

@@ -15,7 +15,14 @@ import org.cnnhls.ir.interp.FloatInterpreter;
  * signed with a power-of-two activation scale (the numeric contract has no other yet).
  */
 public record QuantReport(String rangeSource, String weightMethod, int samples, List<Layer> layers, double outputSqnrDb,
-    Double top1Agreement) {
+    Double top1Agreement, Carried carried) {
+
+  /**
+   * A pre-quantized model's own formats, kept (null when the model carried none): how many values
+   * carried one, and per Conv/Gemm the worst |M 2^-s / r - 1| of its multipliers against the
+   * model's real multipliers (0: powers of two, exact).
+   */
+  public record Carried(int values, Map<String, Double> multiplierError) {}
 
   public record Layer(String name, String op, String outputFormat, String weightFormat, boolean perChannel,
       Double weightMaxAbs, Double weightClip, double activationMaxAbs, long saturations, double sqnrDb) {}
@@ -62,7 +69,8 @@ public record QuantReport(String rangeSource, String weightMethod, int samples, 
     QuantOptions o = q.options();
     String weights = "weight clipping " + o.weightClipping().name().toLowerCase(java.util.Locale.ROOT)
         + (o.biasCorrection() ? ", bias correction" : "");
-    return new QuantReport(q.ranges().source(), weights, samples.size(), layers, sqnr(energy.get(out)), agreement);
+    Carried carried = q.carried().isEmpty() ? null : new Carried(q.carried().values().size(), q.carried().multiplierError());
+    return new QuantReport(q.ranges().source(), weights, samples.size(), layers, sqnr(energy.get(out)), agreement, carried);
   }
 
   /** min over channels of (largest representable weight) / (largest |w|), at most 1. */
@@ -109,6 +117,12 @@ public record QuantReport(String rangeSource, String weightMethod, int samples, 
       sb.append(String.format("%-28s %-12s %-15s %-17s %10s %6s %10.4g %8d %8.2f%n", clip(l.name(), 28), l.op(), l.outputFormat(),
           w, l.weightMaxAbs() == null ? "-" : String.format("%.4g", l.weightMaxAbs()),
           l.weightClip() == null ? "-" : String.format("%.3f", l.weightClip()), l.activationMaxAbs(), l.saturations(), l.sqnrDb()));
+    }
+    if (carried != null) {
+      sb.append("formats: the model's own quantization on ").append(carried.values())
+          .append(" values (its integers kept; --requantize calibrates from float instead)\n");
+      carried.multiplierError().forEach((layer, e) -> sb.append(String.format("  %-28s multiplier %s%n", clip(layer, 28),
+          e == 0 ? "exact (power of two)" : String.format("M 2^-s within %.2e of the model's real multiplier", e))));
     }
     sb.append(String.format("output SQNR %.2f dB", outputSqnrDb));
     if (top1Agreement != null) sb.append(String.format(", top-1 agreement with float %.2f%%", top1Agreement));
