@@ -16,8 +16,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 INPUT_SHAPE = @INPUT_SHAPE@
 OUTPUT_SHAPE = @OUTPUT_SHAPE@
-INPUT_FRAC = @INPUT_FRAC@      # input format: @INPUT_FORMAT@
-OUTPUT_FRAC = @OUTPUT_FRAC@    # output format: @OUTPUT_FORMAT@
+# real value of one raw LSB: 2^-F of the format, or a pre-quantized model's own scale
+INPUT_LSB = @INPUT_LSB@      # input format: @INPUT_FORMAT@
+INPUT_RAW_MIN, INPUT_RAW_MAX = @INPUT_RAW_MIN@, @INPUT_RAW_MAX@
+OUTPUT_LSB = @OUTPUT_LSB@    # output format: @OUTPUT_FORMAT@
 ACT_WIDTH = @ACT_W@
 ACT_DTYPE = np.@ACT_DTYPE@
 WGT_DTYPE = np.@WGT_DTYPE@
@@ -34,10 +36,10 @@ def beats(n, dtype):
     return -(-n // per_beat) * per_beat
 
 
-def quantize(x, frac, width):
-    """Round half to even and saturate, as cnnhls quantizes inputs."""
-    raw = np.rint(np.asarray(x, dtype=np.float64) * 2.0 ** frac)
-    lo, hi = -(2 ** (width - 1)), 2 ** (width - 1) - 1
+def quantize(x, lsb, lo, hi):
+    """Round half to even and saturate, as cnnhls quantizes inputs (float32 division, as ONNX's QuantizeLinear)."""
+    with np.errstate(over="ignore"):
+        raw = np.rint(np.asarray(x, dtype=np.float32) / np.float32(lsb))
     return np.clip(raw, lo, hi).astype(np.int64)
 
 
@@ -114,11 +116,11 @@ class Accelerator:
 
     def run(self, x):
         x = np.asarray(x, dtype=np.float32).reshape(INPUT_SHAPE)
-        self.fmap[INPUT_OFF: INPUT_OFF + INPUT_SIZE] = quantize(x, INPUT_FRAC, ACT_WIDTH).ravel()
+        self.fmap[INPUT_OFF: INPUT_OFF + INPUT_SIZE] = quantize(x, INPUT_LSB, INPUT_RAW_MIN, INPUT_RAW_MAX).ravel()
         self.fmap.flush()
         self.ip.register_map.CTRL.AP_START = 1
         while not self.ip.register_map.CTRL.AP_DONE:
             pass
         self.fmap.invalidate()
         raw = np.array(self.fmap[OUTPUT_OFF: OUTPUT_OFF + OUTPUT_SIZE], dtype=np.int64)
-        return (raw * 2.0 ** -OUTPUT_FRAC).astype(np.float32).reshape(OUTPUT_SHAPE)
+        return (raw * OUTPUT_LSB).astype(np.float32).reshape(OUTPUT_SHAPE)

@@ -364,8 +364,11 @@ public final class ProjectEmitter {
     FixedType fin = q.format(p.inputValue()), fout = q.format(p.outputValue());
     v.put("INPUT_SHAPE", pyTuple(in));
     v.put("OUTPUT_SHAPE", pyTuple(out));
-    v.put("INPUT_FRAC", String.valueOf(fin.frac()));
-    v.put("OUTPUT_FRAC", String.valueOf(fout.frac()));
+    v.put("INPUT_LSB", Double.toString(q.realScale(p.inputValue())));
+    v.put("OUTPUT_LSB", Double.toString(q.realScale(p.outputValue())));
+    int[] inRaw = q.inputRawRange(p.inputValue());
+    v.put("INPUT_RAW_MIN", String.valueOf(inRaw[0]));
+    v.put("INPUT_RAW_MAX", String.valueOf(inRaw[1]));
     v.put("INPUT_FORMAT", fin.toString());
     v.put("OUTPUT_FORMAT", fout.toString());
     v.put("ACT_W", String.valueOf(p.actWidth()));

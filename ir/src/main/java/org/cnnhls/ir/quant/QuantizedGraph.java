@@ -54,6 +54,18 @@ public record QuantizedGraph(Graph graph, Map<String, FixedType> formats, Map<St
     return raw;
   }
 
+  /** The raw range {@link #quantizeInput} saturates graph input {@code name} to: the format's, narrowed to a carried quantization's. */
+  public int[] inputRawRange(String name) {
+    FixedType f = format(name);
+    org.cnnhls.ir.QuantSpec s = carried.values().get(name);
+    long lo = f.minRaw(), hi = f.maxRaw();
+    if (s != null) {
+      lo = Math.max(lo, s.qmin());
+      hi = Math.min(hi, s.qmax());
+    }
+    return new int[] {(int) lo, (int) hi};
+  }
+
   public float[] dequantize(String value, int[] raw) {
     double scale = realScale(value);
     float[] out = new float[raw.length];
