@@ -82,8 +82,9 @@ final class InspectCommand implements Callable<Integer> {
     Map<String, String> out = new LinkedHashMap<>();
     if (!org.cnnhls.ir.quant.ModelQuantization.carries(g)) return out;
     try {
-      org.cnnhls.ir.quant.ModelQuantization.carriedValues(g).forEach((v, s) -> out.put(v, s.describe() + " -> fixed<"
-          + (s.bits() + (s.signed() ? 0 : 1)) + "," + -Math.getExponent(s.scale(0)) + ">" + (s.powerOfTwo() ? "" : " (raw = the model's integers, real scale kept)")));
+      org.cnnhls.ir.quant.ModelQuantization.carriedValues(g).forEach((v, s) -> out.put(v, s.describe() + " -> "
+          + org.cnnhls.ir.quant.ModelQuantization.carriedFormat(s) + (s.symmetric() ? "" : " (raw = q - zero point)")
+          + (s.powerOfTwo() ? "" : " (real scale kept)")));
     } catch (org.cnnhls.ir.ModelException e) {
       out.put("(not keepable)", e.getMessage());
     }

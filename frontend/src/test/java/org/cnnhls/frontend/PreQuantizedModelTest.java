@@ -41,6 +41,7 @@ class PreQuantizedModelTest {
 
   record Match(long outputs, long differ, long worst) {}
 
+  /** ORT's float output is (q - zp) s: divided by s it is q - zp, which is what the engine stores as raw. */
   static Match compareWithOrt(ModelProto model, float outScale, double inputScale) throws Exception {
     Graph imported = OnnxImporter.fromProto(model, model.getGraph().getName() + ".onnx", null);
     Graph g = PassManager.defaultPipeline().run(imported);
@@ -164,21 +165,33 @@ class PreQuantizedModelTest {
     if (quantBias) assertEquals(0, differ, "power-of-two scales and a quantized bias keep every integer");
   }
 
+  /** uint8 activations with zero points: raw = q - z keeps the engine symmetric; integers as ORT's. */
+  @ParameterizedTest(name = "pow2 {0}")
+  @ValueSource(booleans = {true, false})
+  void zeroPointsOnActivationsAreKeptExactly(boolean pow2) throws Exception {
+    ModelProto m = QuantModelBuilder.qoperatorCnn(5, pow2, true).build();
+    Graph g = PassManager.defaultPipeline().run(OnnxImporter.fromProto(m, "zp.onnx", null));
+    QuantizedGraph q = Quantizer.quantize(g, QuantOptions.preset("8"), ValueRanges.analytic(g, 1.0));
+    assertEquals(8, q.format("input").width(), "uint8 with zero point 128 is int8 after the offset");
+    Match r = compareWithOrt(m, QuantModelBuilder.scale(5.0 / 127, pow2), 1.0);
+    assertEquals(0, r.differ(), r.toString());
+  }
+
   @Test
-  void zeroPointOnActivationsIsRefusedNamingTheValue() {
-    OnnxModelBuilder b = new OnnxModelBuilder("zp", 13, 1);
-    String x = b.input("input", 1, 4);
-    b.initializer("s", new float[] {0.1f});
-    b.graph().addInitializer(QuantModelBuilder.ints("z", TensorProto.DataType.UINT8_VALUE, new long[] {128}));
-    String q = b.op("QuantizeLinear", x, "s", "z");
-    String y = b.op("DequantizeLinear", q, "s", "z");
-    b.rename(y, "y");
-    b.output("y", 1, 4);
-    Graph g = OnnxImporter.fromProto(b.build(), "zp.onnx", null);
+  void addOfTwoRealScalesIsRefusedNamingTheNode() {
+    OnnxModelBuilder b = new OnnxModelBuilder("add", 13, 1);
+    String x = QuantModelBuilder.qdq(b, b.input("input", 1, 4), 0.01f);
+    String y = QuantModelBuilder.qdq(b, b.input("other", 1, 4), 0.03f);
+    b.node("Add", new String[] {x, y}, "sum").setName("residual");
+    String z = QuantModelBuilder.qdq(b, "sum", 0.05f);
+    b.rename(z, "z");
+    b.output("z", 1, 4);
+    Graph g = OnnxImporter.fromProto(b.build(), "add.onnx", null);
     ModelException e = assertThrows(ModelException.class, () -> Quantizer.quantize(g, QuantOptions.preset("8"), ValueRanges.analytic(g, 1.0)));
-    assertTrue(e.getMessage().contains("zero point 128") && e.getMessage().contains("--requantize"), e.getMessage());
+    assertTrue(e.getMessage().contains("'residual'") && e.getMessage().contains("--requantize"), e.getMessage());
     // --requantize: the same graph without its quantization calibrates from float
     Graph plain = ModelQuantization.dropCarried(g);
+    assertTrue(!ModelQuantization.carries(plain));
     Quantizer.quantize(plain, QuantOptions.preset("8"), ValueRanges.analytic(plain, 1.0));
   }
 

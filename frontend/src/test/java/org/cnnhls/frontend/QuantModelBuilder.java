@@ -120,17 +120,30 @@ public final class QuantModelBuilder {
    * DequantizeLinear, int8 activations and weights, per-channel weight scales, int32 bias.
    */
   public static OnnxModelBuilder qoperatorCnn(long seed, boolean pow2) {
-    OnnxModelBuilder b = new OnnxModelBuilder("qop_cnn", 13, seed);
-    float sx = scale(1.0 / 127, pow2), s1 = scale(3.0 / 127, pow2), s2 = scale(5.0 / 127, pow2);
+    return qoperatorCnn(seed, pow2, false);
+  }
+
+  /**
+   * {@code asymmetric}: uint8 activations with zero points 128, 110 and 128 (ONNX Runtime's
+   * quantizer's default kind), 7-bit weights (ORT's reduce_range: its u8s8 kernels add pairs of
+   * products in int16, which 8-bit weights could saturate).
+   */
+  public static OnnxModelBuilder qoperatorCnn(long seed, boolean pow2, boolean asymmetric) {
+    OnnxModelBuilder b = new OnnxModelBuilder(asymmetric ? "qop_cnn_uint8" : "qop_cnn", 13, seed);
+    float sx = scale(asymmetric ? 2.0 / 255 : 1.0 / 127, pow2), s1 = scale(3.0 / 127, pow2), s2 = scale(5.0 / 127, pow2);
     String x = b.input("input", 1, 3, 8, 8);
     scalar(b, "sx", sx);
     scalar(b, "s1", s1);
     scalar(b, "s2", s2);
-    b.graph().addInitializer(ints("zp8", TensorProto.DataType.INT8_VALUE, new long[] {0}));
-    String q = b.op("QuantizeLinear", x, "sx", "zp8");
-    String y1 = qlinearConv(b, q, "sx", "s1", 3, 8, sx, pow2, "c1");
-    String y2 = qlinearConv(b, y1, "s1", "s2", 8, 8, s1, pow2, "c2");
-    String y = b.op("DequantizeLinear", y2, "s2", "zp8");
+    int type = asymmetric ? TensorProto.DataType.UINT8_VALUE : TensorProto.DataType.INT8_VALUE;
+    b.graph().addInitializer(ints("zpx", type, new long[] {asymmetric ? 128 : 0}));
+    b.graph().addInitializer(ints("zp1", type, new long[] {asymmetric ? 110 : 0}));
+    b.graph().addInitializer(ints("zp2", type, new long[] {asymmetric ? 128 : 0}));
+    int wbits = asymmetric ? 7 : 8;
+    String q = b.op("QuantizeLinear", x, "sx", "zpx");
+    String y1 = qlinearConv(b, q, "sx", "zpx", "s1", "zp1", 3, 8, sx, pow2, wbits, "c1");
+    String y2 = qlinearConv(b, y1, "s1", "zp1", "s2", "zp2", 8, 8, s1, pow2, wbits, "c2");
+    String y = b.op("DequantizeLinear", y2, "s2", "zp2");
     b.rename(y, "out");
     b.output("out", 1, 8, 8, 8);
     return b;
@@ -140,10 +153,10 @@ public final class QuantModelBuilder {
     b.initializer(name, new float[] {v});
   }
 
-  private static String qlinearConv(OnnxModelBuilder b, String x, String sxName, String syName, int cin, int cout, float sx, boolean pow2,
-      String name) {
+  private static String qlinearConv(OnnxModelBuilder b, String x, String sxName, String zxName, String syName, String zyName, int cin,
+      int cout, float sx, boolean pow2, int wbits, String name) {
     float[] sw = new float[cout];
-    long[] q = quantizeWeights(b.random(cout * cin * 9, 1.2 / Math.sqrt(cin)), cout, 8, false, pow2, sw);
+    long[] q = quantizeWeights(b.random(cout * cin * 9, 1.2 / Math.sqrt(cin)), cout, wbits, false, pow2, sw);
     b.graph().addInitializer(ints(name + "_w", TensorProto.DataType.INT8_VALUE, q, cout, cin, 3, 3));
     b.initializer(name + "_ws", sw, cout);
     b.graph().addInitializer(ints(name + "_wzp", TensorProto.DataType.INT8_VALUE, new long[cout], cout));
@@ -151,7 +164,7 @@ public final class QuantModelBuilder {
     long[] bq = new long[cout];
     for (int c = 0; c < cout; c++) bq[c] = (long) Math.rint(bias[c] / (sx * sw[c]));
     b.graph().addInitializer(ints(name + "_b", TensorProto.DataType.INT32_VALUE, bq, cout));
-    String y = b.op("QLinearConv", x, sxName, "zp8", name + "_w", name + "_ws", name + "_wzp", syName, "zp8", name + "_b");
+    String y = b.op("QLinearConv", x, sxName, zxName, name + "_w", name + "_ws", name + "_wzp", syName, zyName, name + "_b");
     for (AttributeProto a : convAttrs(3, 1)) b.graph().getNodeBuilder(b.graph().getNodeCount() - 1).addAttribute(a);
     return y;
   }

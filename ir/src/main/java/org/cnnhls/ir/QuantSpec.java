@@ -56,6 +56,23 @@ public record QuantSpec(int bits, boolean signed, boolean narrow, float[] scale,
     return signed ? (1L << (bits - 1)) - 1 : (1L << bits) - 1 - (narrow ? 1 : 0);
   }
 
+  /** Smallest q - zeroPoint (per tensor): the least raw value when raw values are stored offset-free. */
+  public long rawMin() {
+    return qmin() - zeroPoint(0);
+  }
+
+  /** Largest q - zeroPoint (per tensor). */
+  public long rawMax() {
+    return qmax() - zeroPoint(0);
+  }
+
+  /** Bits of the narrowest signed integer holding every q - zeroPoint (per tensor). */
+  public int signedWidth() {
+    int w = 2;
+    while (w < 64 && (rawMin() < -(1L << (w - 1)) || rawMax() > (1L << (w - 1)) - 1)) w++;
+    return w;
+  }
+
   public boolean perAxis() {
     return axis >= 0;
   }

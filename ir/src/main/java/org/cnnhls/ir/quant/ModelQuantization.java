@@ -20,8 +20,8 @@ import org.cnnhls.ir.ops.Op;
  *
  * <ol>
  *   <li>the FakeQuant nodes are removed; each one's quantization goes to the value it quantized;
- *   <li>a value the model quantized gets format (W, F): W = bits (+1 for unsigned), raw = the
- *       model's integer; F = -floor(log2 scale), exact when the scale is a power of two, nominal
+ *   <li>a value the model quantized gets format (W, F): raw = the model's integer less its zero
+ *       point, W the narrowest signed width holding that ({@link #carriedFormat}); F = -floor(log2 scale), exact when the scale is a power of two, nominal
  *       otherwise (the model's real scale is kept in {@link CarriedQuant} for inputs and outputs);
  *   <li>a Conv/Gemm keeps the model's raw weights and bias; its per-channel real multiplier
  *       r_c = s_x s_w[c] / s_y becomes M_c 2^-s_c with M_c in [2^22, 2^23) ({@link #MULTIPLIER_BITS};
@@ -33,9 +33,12 @@ import org.cnnhls.ir.ops.Op;
  *       Mul, table activations) are refused by name when the model's scales break that.
  * </ol>
  *
- * Activations must be symmetric (zero point 0) and per tensor; unsigned or narrow-range activations
- * only where the value cannot be negative (after ReLU). Weights must be signed and symmetric, per
- * tensor or per output channel.
+ * Activations are per tensor, with any zero point: the engine stores raw = q - zeroPoint, so it stays
+ * symmetric (the zero-point correction of the consumer's accumulator is implied: sum w (q - z)),
+ * zero padding is ONNX's (the real 0), and a producer's offset becomes its clamp range
+ * [qmin - z, qmax - z]; the width is the narrowest signed one holding that range (uint8 with z = 0
+ * needs 9 bits, so 16-bit storage; uint8 with z = 128 fits 8). Weights must be signed and
+ * symmetric, per tensor or per output channel.
  */
 public final class ModelQuantization {
   private ModelQuantization() {}
@@ -59,12 +62,12 @@ public final class ModelQuantization {
   }
 
   /**
-   * The widest storage the carried quantization needs: activation widths (bits, +1 unsigned) and
+   * The widest storage the carried quantization needs: activation widths ({@link QuantSpec#signedWidth}) and
    * weight bits; biases (32-bit accumulator values) are not counted. 0 when nothing is carried.
    */
   public static int carriedWidth(Graph g) {
     int w = 0;
-    for (Node n : g.nodes()) if (n.op() instanceof Op.FakeQuant fq) w = Math.max(w, fq.spec().bits() + (fq.spec().signed() ? 0 : 1));
+    for (Node n : g.nodes()) if (n.op() instanceof Op.FakeQuant fq) w = Math.max(w, fq.spec().signedWidth());
     for (Node n : g.nodes()) {
       if (n.inputs().size() > 1 && g.isConstant(n.input(1)) && g.constants().get(n.input(1)).quant() != null) {
         w = Math.max(w, g.constants().get(n.input(1)).quant().bits());
@@ -198,9 +201,11 @@ public final class ModelQuantization {
       QuantSpec s = specs.get(out);
       if (s != null) {
         checkValue(g, out, s);
-        if (!same(s.scale(0), scale.get(in))) {
+        QuantSpec inSpec = carried.get(in);
+        if (!same(s.scale(0), scale.get(in)) || s.zeroPoint(0) != (inSpec == null ? 0 : inSpec.zeroPoint(0))) {
           throw new ModelException("node '" + n.name() + "' (" + n.op().type() + ") passes raw values through, but the model quantizes its input '"
-              + in + "' at scale " + scale.get(in) + " and its output at " + s.scale(0)
+              + in + "' at scale " + scale.get(in) + " (zero point " + (inSpec == null ? 0 : inSpec.zeroPoint(0)) + ") and its output at "
+              + s.scale(0) + " (zero point " + s.zeroPoint(0) + ")"
               + "; cnnhls cannot requantize here (use --requantize to calibrate from float)");
         }
       }
@@ -264,7 +269,7 @@ public final class ModelQuantization {
       return;
     }
     checkValue(g, v, s);
-    FixedType f = new FixedType(s.bits() + (s.signed() ? 0 : 1), -Math.getExponent(s.scale(0)));
+    FixedType f = carriedFormat(s);
     formats.put(v, f);
     scale.put(v, (double) s.scale(0));
     carried.put(v, s);
@@ -277,19 +282,29 @@ public final class ModelQuantization {
     if (s.perAxis()) {
       throw new ModelException(where + " is quantized per axis " + s.axis() + "; cnnhls supports per-axis scales on weights only (use --requantize)");
     }
-    if (!s.symmetric()) {
-      throw new ModelException(where + " has zero point " + s.zeroPoint(0) + "; the engine is symmetric (zero point 0) on activations"
-          + " (re-quantize with symmetric activations, e.g. qint8 per_tensor_symmetric, or use --requantize)");
-    }
     if (s.bits() < 2 && s.signed()) throw new ModelException(where + " is quantized to 1 signed bit; cnnhls needs at least 2 (use --requantize)");
-    // the model's range [qmin, qmax] inside the signed format: graph inputs are clamped to it by the
-    // host, Conv/Gemm/Add outputs by their fused clamp (see clampToModel), ReLU outputs never leave it
+    if (s.signedWidth() > FixedType.MAX_WIDTH) throw new ModelException(where + " needs more than 32 bits");
+    // raw = q - zp, in [rawMin, rawMax] inside the signed format: graph inputs are clamped to it by
+    // the host, Conv/Gemm/Add outputs by their fused clamp (see clampToModel), ReLU outputs never go
+    // below 0; anywhere else the format's own saturation must be the model's
+    int w = s.signedWidth();
     boolean clamped = p == null || FixedPointOps.isLinear(p.op()) || p.op() instanceof Op.Add || p.op() instanceof Op.FusedAdd;
-    if ((!s.signed() || s.narrow()) && !clamped && !nonNegative(g, v)) {
-      throw new ModelException(where + " is quantized " + (s.signed() ? "narrow-range" : "unsigned")
-          + " but can be negative; the engine saturates signed to the full range there (use --requantize)");
+    boolean lowOk = clamped || s.rawMin() == -(1L << (w - 1)) || (s.rawMin() <= 0 && nonNegative(g, v));
+    boolean highOk = clamped || s.rawMax() == (1L << (w - 1)) - 1;
+    if (!lowOk || !highOk) {
+      throw new ModelException(where + " is quantized to [" + s.qmin() + ", " + s.qmax() + "] with zero point " + s.zeroPoint(0)
+          + ", which node '" + (p == null ? "?" : p.name()) + "' cannot clamp to (the engine saturates to the full signed range there);"
+          + " use --requantize");
     }
-    if (s.bits() + (s.signed() ? 0 : 1) > FixedType.MAX_WIDTH) throw new ModelException(where + " needs more than 32 bits");
+  }
+
+  /**
+   * The format a carried activation quantization is kept in: raw = q - zeroPoint (offset-free, so
+   * the engine stays symmetric and zero padding is the real 0 ONNX pads with), in the narrowest
+   * signed width holding it; F = -floor(log2 scale), exact for a power-of-two scale.
+   */
+  public static FixedType carriedFormat(QuantSpec s) {
+    return new FixedType(s.signedWidth(), -Math.getExponent(s.scale(0)));
   }
 
   /** Whether a value is never negative: the output of a ReLU (fused or not), or of max pooling or layout ops of one. */
@@ -348,7 +363,7 @@ public final class ModelQuantization {
   /** A layer's clamp narrowed to the model's integer range [qmin, qmax] (unsigned, narrow) of its output. */
   static ActivationQuant clampToModel(ActivationQuant a, QuantSpec s) {
     if (s == null || a.table() != null) return a;
-    int lo = (int) Math.max(a.lo(), s.qmin()), hi = (int) Math.min(a.hi(), s.qmax());
+    int lo = (int) Math.max(a.lo(), s.rawMin()), hi = (int) Math.min(a.hi(), s.rawMax());
     return new ActivationQuant(lo, hi, a.leaky(), a.leakMultiplier(), a.leakShift(), a.width());
   }
 

@@ -40,14 +40,14 @@ public record QuantizedGraph(Graph graph, Map<String, FixedType> formats, Map<St
 
   /**
    * Quantizes a float input (round half to even, saturate) in the format of graph input {@code name};
-   * at the model's scale as the model's QuantizeLinear does when it carried one.
+   * at the model's scale as the model's QuantizeLinear does when it carried one (raw = q - zero point).
    */
   public int[] quantizeInput(String name, float[] x) {
     FixedType f = format(name);
     org.cnnhls.ir.QuantSpec s = carried.values().get(name);
     int[] raw = new int[x.length];
     if (s != null) {
-      for (int i = 0; i < x.length; i++) raw[i] = (int) Math.max(f.minRaw(), Math.min(f.maxRaw(), s.quantize(x[i], 0)));
+      for (int i = 0; i < x.length; i++) raw[i] = (int) Math.max(f.minRaw(), Math.min(f.maxRaw(), s.quantize(x[i], 0) - s.zeroPoint(0)));
       return raw;
     }
     for (int i = 0; i < x.length; i++) raw[i] = f.quantize(x[i]);
@@ -60,8 +60,8 @@ public record QuantizedGraph(Graph graph, Map<String, FixedType> formats, Map<St
     org.cnnhls.ir.QuantSpec s = carried.values().get(name);
     long lo = f.minRaw(), hi = f.maxRaw();
     if (s != null) {
-      lo = Math.max(lo, s.qmin());
-      hi = Math.min(hi, s.qmax());
+      lo = Math.max(lo, s.rawMin());
+      hi = Math.min(hi, s.rawMax());
     }
     return new int[] {(int) lo, (int) hi};
   }
