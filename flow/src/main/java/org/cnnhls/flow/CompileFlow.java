@@ -315,9 +315,12 @@ public final class CompileFlow {
       double inputRange, Consumer<String> warnings) {
     ValueRanges ranges;
     boolean carried = org.cnnhls.ir.quant.ModelQuantization.carries(g);
-    if (calibration.isEmpty() && !carried) {
-      warnings.accept("no calibration given; activation formats come from an analytic bound assuming inputs in [-" + inputRange
-          + ", " + inputRange + "], which wastes bits on deep models");
+    if (calibration.isEmpty()) {
+      // a pre-quantized model's formats are its own: the bound only sizes values it left unquantized
+      if (!carried) {
+        warnings.accept("no calibration given; activation formats come from an analytic bound assuming inputs in [-" + inputRange
+            + ", " + inputRange + "], which wastes bits on deep models");
+      }
       ranges = ValueRanges.analytic(g, inputRange);
     } else {
       ranges = ValueRanges.calibrate(g, calibration, method, options.activations().width());
