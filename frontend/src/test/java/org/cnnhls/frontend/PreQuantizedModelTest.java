@@ -44,6 +44,11 @@ class PreQuantizedModelTest {
 
   /** ORT's float output is (q - zp) s: divided by s it is q - zp, which is what the engine stores as raw. */
   static Match compareWithOrt(ModelProto model, float outScale, double inputScale) throws Exception {
+    return compareWithOrt(model, outScale, inputScale, SAMPLES);
+  }
+
+  /** {@code outScale} 0: the model's own output scale. */
+  static Match compareWithOrt(ModelProto model, float outScale, double inputScale, int samples) throws Exception {
     Graph imported = OnnxImporter.fromProto(model, model.getGraph().getName() + ".onnx", null);
     Graph g = PassManager.defaultPipeline().run(imported);
     QuantizedGraph q = Quantizer.quantize(g, QuantOptions.preset("8"), ValueRanges.analytic(g, 1.0));
@@ -62,7 +67,7 @@ class PreQuantizedModelTest {
     long fusedApart = 0;
     try (OrtSession session = env.createSession(model.toByteArray(), so);
         OrtSession fused = env.createSession(model.toByteArray(), new OrtSession.SessionOptions())) {
-      for (int s = 0; s < SAMPLES; s++) {
+      for (int s = 0; s < samples; s++) {
         float[] x = new float[g.inputs().get(0).shape().size()];
         for (int i = 0; i < x.length; i++) x[i] = (float) ((rnd.nextDouble() * 2 - 1) * inputScale);
         float[] ort = ort(env, session, in, x, dims), opt = ort(env, fused, in, x, dims);

@@ -28,10 +28,10 @@ import java.util.Set;
 final class QdqTransform {
   private QdqTransform() {}
 
-  static final Set<String> SHARED = Set.of("Relu", "Clip", "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten", "Reshape");
+  static final Set<String> SHARED = Set.of("Relu", "Clip", "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten", "Reshape", "Identity");
 
   static ModelProto quantize(ModelProto floatModel, List<float[]> calibration, boolean pow2) throws Exception {
-    GraphProto g = foldBatchNorm(floatModel.getGraph());
+    GraphProto g = foldBatchNorm(resolveWeightAliases(floatModel.getGraph()));
     Map<String, TensorProto> inits = new HashMap<>();
     for (TensorProto t : g.getInitializerList()) inits.put(t.getName(), t);
     Map<String, Double> range = ranges(floatModel.toBuilder().setGraph(g).build(), calibration);
@@ -45,6 +45,10 @@ final class QdqTransform {
     scale.put(input, scale(range.get(input) / 127, pow2));
     dq.put(input, qdq(out, input, scale.get(input)));
     for (NodeProto n : g.getNodeList()) {
+      if (n.getOpType().equals("Constant")) {
+        out.addNode(n); // Clip bounds and the like
+        continue;
+      }
       NodeProto.Builder nb = n.toBuilder().clearInput();
       for (int i = 0; i < n.getInputCount(); i++) {
         String in = n.getInput(i);
@@ -130,7 +134,28 @@ final class QdqTransform {
     return name + "_dq";
   }
 
+  /** Exporters alias shared weights through Identity: copies of the initializer under the Identity's output name. */
+  static GraphProto resolveWeightAliases(GraphProto g) {
+    Map<String, TensorProto> inits = new HashMap<>();
+    for (TensorProto t : g.getInitializerList()) inits.put(t.getName(), t);
+    GraphProto.Builder out = g.toBuilder().clearNode();
+    for (NodeProto n : g.getNodeList()) {
+      if (n.getOpType().equals("Identity") && inits.containsKey(n.getInput(0))) {
+        out.addInitializer(inits.get(n.getInput(0)).toBuilder().setName(n.getOutput(0)));
+      } else {
+        out.addNode(n);
+      }
+    }
+    return out.build();
+  }
+
   static float[] floats(TensorProto t) {
+    if (!t.getRawData().isEmpty()) {
+      java.nio.FloatBuffer fb = t.getRawData().asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+      float[] v = new float[fb.remaining()];
+      fb.get(v);
+      return v;
+    }
     float[] v = new float[t.getFloatDataCount()];
     for (int i = 0; i < v.length; i++) v[i] = t.getFloatData(i);
     return v;
