@@ -12,7 +12,8 @@ import org.cnnhls.ir.interp.FloatInterpreter;
  * scales clip (the smallest ratio over channels of the largest representable weight to the largest
  * weight: 1 = no clipping), saturations, and the SQNR of the layer's fixed-point output against
  * float on the given samples; overall output SQNR and top-1 agreement with float. Every format is
- * signed with a power-of-two activation scale (the numeric contract has no other yet).
+ * signed with a power-of-two activation scale, except the values of a pre-quantized model, whose
+ * real scales and multiplier errors are reported in {@link Carried}.
  */
 public record QuantReport(String rangeSource, String weightMethod, int samples, List<Layer> layers, double outputSqnrDb,
     Double top1Agreement, Carried carried) {
