@@ -19,6 +19,8 @@ final class ImportState {
    * floats (a FakeQuant output), quantized as given here.
    */
   final Map<String, org.cnnhls.ir.QuantSpec> quantized = new HashMap<>();
+  /** Of those, the ones ONNX types as integers (QuantizeLinear, QLinear* outputs; QONNX Quant outputs are floats). */
+  final java.util.Set<String> integerValues = new java.util.HashSet<>();
   final Map<String, Shape> shapes = new HashMap<>();
   /** Every value name of the model, and those the importer added. */
   final java.util.Set<String> valueNames = new java.util.HashSet<>();

@@ -162,6 +162,11 @@ public final class OnnxImporter {
       if (state.intConstants.containsKey(resolved)) {
         throw new UnsupportedFeatureException(source + ": graph output '" + out.getName() + "' is an integer constant");
       }
+      if (state.integerValues.contains(out.getName())) {
+        // a QuantizeLinear / QLinear* output is integers in ONNX; the IR holds its dequantized floats
+        throw new UnsupportedFeatureException(source + ": graph output '" + out.getName() + "' is a quantized (integer) tensor;"
+            + " end the model with a DequantizeLinear");
+      }
       outputs.add(resolved);
     }
 

@@ -78,6 +78,7 @@ final class QuantImport {
       return List.of();
     }
     requireActivation(ctx, state, x);
+    state.integerValues.add(y);
     return fakeQuant(ctx.name, x, y, spec, state);
   }
 
@@ -221,6 +222,7 @@ final class QuantImport {
     out.addAll(plain.apply(new NodeContext(fb.build(), ctx.name + "_float", ctx.opset, state)));
     QuantSpec ys = operandSpec(ctx, state, y, y + 1, state.shape(mid), -1);
     out.addAll(fakeQuant(ctx.name, mid, ctx.node.getOutput(0), ys, state));
+    state.integerValues.add(ctx.node.getOutput(0));
     return out;
   }
 
@@ -232,6 +234,7 @@ final class QuantImport {
     NodeProto add = NodeProto.newBuilder().setOpType("Add").setName(ctx.name + "_float").addInput(a).addInput(b).addOutput(mid).build();
     out.addAll(plain.apply(new NodeContext(add, ctx.name + "_float", ctx.opset, state)));
     out.addAll(fakeQuant(ctx.name, mid, ctx.node.getOutput(0), operandSpec(ctx, state, 6, 7, state.shape(mid), -1), state));
+    state.integerValues.add(ctx.node.getOutput(0));
     return out;
   }
 

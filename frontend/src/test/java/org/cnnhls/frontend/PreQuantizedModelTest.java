@@ -277,6 +277,18 @@ class PreQuantizedModelTest {
   }
 
   @Test
+  void integerGraphOutputIsRefused() {
+    OnnxModelBuilder b = new OnnxModelBuilder("int_out", 13, 1);
+    String x = b.input("input", 1, 4);
+    b.initializer("s", new float[] {0.1f});
+    b.graph().addInitializer(QuantModelBuilder.ints("z", TensorProto.DataType.INT8_VALUE, new long[] {0}));
+    b.node("QuantizeLinear", new String[] {x, "s", "z"}, "q");
+    b.output("q", 1, 4);
+    ModelException e = assertThrows(ModelException.class, () -> OnnxImporter.fromProto(b.build(), "int_out.onnx", null));
+    assertTrue(e.getMessage().contains("'q'") && e.getMessage().contains("DequantizeLinear"), e.getMessage());
+  }
+
+  @Test
   void fakeQuantRoundTripsThroughTheIrText() {
     Graph g = OnnxImporter.fromProto(QuantModelBuilder.qdqCnn(3, false).build(), "m.onnx", null);
     Graph back = org.cnnhls.ir.IrParser.parse(g.dump(), 1);
