@@ -99,6 +99,14 @@ class DigitsPreQuantizedTest {
     assertEquals(source, acc, 1e-9, "accuracy equals the exported model's semantics computed by the source framework");
   }
 
+  /** The quantization between each ReLU and its max pool is the pool's own: conv, ReLU and pool fuse into one engine layer again. */
+  @org.junit.jupiter.api.Test
+  void equalQuantizationsAroundAPoolDoNotBlockFusion() {
+    QuantizedGraph q = quantize(OnnxImporter.load(DIR.resolve("digits_qdq_int8.onnx")));
+    assertTrue(q.graph().nodes().stream().noneMatch(n -> n.op() instanceof org.cnnhls.ir.ops.Op.MaxPool), q.graph().dump());
+    assertEquals(2, q.graph().nodes().stream().filter(n -> n.op() instanceof org.cnnhls.ir.ops.Op.FusedConv f && f.pool() != null).count());
+  }
+
   @ParameterizedTest(name = "{0} bits")
   @ValueSource(ints = {4, 8})
   void qonnxMatchesItsSemantics(int bits) throws Exception {

@@ -179,7 +179,7 @@ public final class ModelQuantization {
 
   static QuantizedGraph quantize(Graph original, QuantOptions options, ValueRanges ranges) {
     Stripped st = strip(original);
-    Graph g = st.graph;
+    Graph g = fuseAgain(st.graph, st.specs);
     Quantizer.checkSupported(g);
     Map<String, QuantSpec> specs = st.specs;
     Map<String, FixedType> formats = new HashMap<>();
@@ -256,6 +256,29 @@ public final class ModelQuantization {
       }
     }
     return new QuantizedGraph(g, formats, linear, activations, ranges, options, new CarriedQuant(carried, errors));
+  }
+
+  /**
+   * The conv + ReLU / max-pool fusions the FakeQuants blocked (PyTorch quantizes between a conv's
+   * ReLU and its pool), redone where that drops no requantization: every quantized value the
+   * fusion absorbs feeds only a MaxPool or ReLU whose output the model quantizes identically
+   * (max and ReLU commute with a monotone quantization that maps 0 to 0). Otherwise unfused.
+   */
+  static Graph fuseAgain(Graph g, Map<String, QuantSpec> specs) {
+    Graph fused = new org.cnnhls.ir.pass.FuseConvPass().apply(g);
+    if (fused == g) return g;
+    java.util.Set<String> kept = new java.util.HashSet<>();
+    fused.inputs().forEach(v -> kept.add(v.name()));
+    for (Node n : fused.nodes()) kept.addAll(n.outputs());
+    for (Map.Entry<String, QuantSpec> e : specs.entrySet()) {
+      if (kept.contains(e.getKey()) || g.producer(e.getKey()) == null) continue;
+      List<Node> cs = g.consumers(e.getKey());
+      if (cs.size() != 1 || !(cs.get(0).op() instanceof Op.MaxPool || cs.get(0).op() instanceof Op.Relu)
+          || !e.getValue().equals(specs.get(cs.get(0).output()))) {
+        return g;
+      }
+    }
+    return fused;
   }
 
   /** Format and scale of a value: the model's when it carries one, else from the calibrated range. */
