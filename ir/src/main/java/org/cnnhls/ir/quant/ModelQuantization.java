@@ -261,8 +261,10 @@ public final class ModelQuantization {
   /**
    * The conv + ReLU / max-pool fusions the FakeQuants blocked (PyTorch quantizes between a conv's
    * ReLU and its pool), redone where that drops no requantization: every quantized value the
-   * fusion absorbs feeds only a MaxPool or ReLU whose output the model quantizes identically
-   * (max and ReLU commute with a monotone quantization that maps 0 to 0). Otherwise unfused.
+   * fusion absorbs feeds only a MaxPool or ReLU whose output the model quantizes identically, or
+   * not at all (then it passed the values through, and takes their quantization; max and ReLU
+   * commute with a monotone quantization that maps 0 to 0). Otherwise unfused. {@code specs} is
+   * updated for what moved.
    */
   static Graph fuseAgain(Graph g, Map<String, QuantSpec> specs) {
     Graph fused = new org.cnnhls.ir.pass.FuseConvPass().apply(g);
@@ -270,14 +272,19 @@ public final class ModelQuantization {
     java.util.Set<String> kept = new java.util.HashSet<>();
     fused.inputs().forEach(v -> kept.add(v.name()));
     for (Node n : fused.nodes()) kept.addAll(n.outputs());
+    Map<String, QuantSpec> moved = new HashMap<>();
     for (Map.Entry<String, QuantSpec> e : specs.entrySet()) {
       if (kept.contains(e.getKey()) || g.producer(e.getKey()) == null) continue;
       List<Node> cs = g.consumers(e.getKey());
-      if (cs.size() != 1 || !(cs.get(0).op() instanceof Op.MaxPool || cs.get(0).op() instanceof Op.Relu)
-          || !e.getValue().equals(specs.get(cs.get(0).output()))) {
+      if (cs.size() != 1 || !(cs.get(0).op() instanceof Op.MaxPool || cs.get(0).op() instanceof Op.Relu)) return g;
+      QuantSpec next = specs.get(cs.get(0).output());
+      if (next == null) {
+        moved.put(cs.get(0).output(), e.getValue()); // the pool passed the values through: its output had this quantization
+      } else if (!next.equals(e.getValue())) {
         return g;
       }
     }
+    specs.putAll(moved);
     return fused;
   }
 
