@@ -19,7 +19,9 @@ from pynq import Overlay, allocate
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 INPUT_SHAPE = @INPUT_SHAPE@
-INPUT_FRAC = @INPUT_FRAC@      # input format: @INPUT_FORMAT@
+# real value of one raw LSB: 2^-F of the format, or a pre-quantized model's own scale
+INPUT_LSB = @INPUT_LSB@      # input format: @INPUT_FORMAT@
+INPUT_RAW_MIN, INPUT_RAW_MAX = @INPUT_RAW_MIN@, @INPUT_RAW_MAX@
 ACT_WIDTH = @ACT_W@
 ACT_DTYPE = np.@ACT_DTYPE@
 WGT_DTYPE = np.@WGT_DTYPE@
@@ -28,7 +30,7 @@ FMAP_SIZE = @FMAP_SIZE@
 AXI_BYTES = @AXI_BYTES@
 INPUT_OFF, INPUT_SIZE = @INPUT_OFF@, @INPUT_SIZE@
 # the graph outputs in the model's order: (name, offset in the feature-map buffer, elements, shape,
-# fraction bits); each is its own region, written by the engine and read after the run
+# real value of one raw LSB); each is its own region, written by the engine and read after the run
 OUTPUTS = @OUTPUTS@
 
 
@@ -38,10 +40,10 @@ def beats(n, dtype):
     return -(-n // per_beat) * per_beat
 
 
-def quantize(x, frac, width):
-    """Round half to even and saturate, as cnnhls quantizes inputs."""
-    raw = np.rint(np.asarray(x, dtype=np.float64) * 2.0 ** frac)
-    lo, hi = -(2 ** (width - 1)), 2 ** (width - 1) - 1
+def quantize(x, lsb, lo, hi):
+    """Round half to even and saturate, as cnnhls quantizes inputs (float32 division, as ONNX's QuantizeLinear)."""
+    with np.errstate(over="ignore"):
+        raw = np.rint(np.asarray(x, dtype=np.float32) / np.float32(lsb))
     return np.clip(raw, lo, hi).astype(np.int64)
 
 
@@ -122,14 +124,14 @@ class Accelerator:
 
     def run_all(self, x):
         x = np.asarray(x, dtype=np.float32).reshape(INPUT_SHAPE)
-        self.fmap[INPUT_OFF: INPUT_OFF + INPUT_SIZE] = quantize(x, INPUT_FRAC, ACT_WIDTH).ravel()
+        self.fmap[INPUT_OFF: INPUT_OFF + INPUT_SIZE] = quantize(x, INPUT_LSB, INPUT_RAW_MIN, INPUT_RAW_MAX).ravel()
         self.fmap.flush()
         self.ip.register_map.CTRL.AP_START = 1
         while not self.ip.register_map.CTRL.AP_DONE:
             pass
         self.fmap.invalidate()
         ys = {}
-        for name, off, size, shape, frac in OUTPUTS:
+        for name, off, size, shape, lsb in OUTPUTS:
             raw = np.array(self.fmap[off: off + size], dtype=np.int64)
-            ys[name] = (raw * 2.0 ** -frac).astype(np.float32).reshape(shape)
+            ys[name] = (raw * lsb).astype(np.float32).reshape(shape)
         return ys

@@ -58,16 +58,16 @@ assert len(pynq.WRITES) == 2 * len(POINTERS), pynq.WRITES
 golden = np.fromfile(os.path.join(DATA, "golden_outputs.bin"), dtype=cnnhls_driver.ACT_DTYPE)
 assert golden.size == sum(o[2] for o in cnnhls_driver.OUTPUTS), (golden.size, cnnhls_driver.OUTPUTS)
 pos = 0
-for name, off, size, shape, frac in cnnhls_driver.OUTPUTS:
+for name, off, size, shape, lsb in cnnhls_driver.OUTPUTS:
     acc.fmap[off: off + size] = golden[pos: pos + size]
     pos += size
 ys = acc.run_all(np.zeros(cnnhls_driver.INPUT_SHAPE, dtype=np.float32))
 assert list(ys) == [o[0] for o in cnnhls_driver.OUTPUTS], list(ys)
 pos = 0
-for name, off, size, shape, frac in cnnhls_driver.OUTPUTS:
+for name, off, size, shape, lsb in cnnhls_driver.OUTPUTS:
     y = ys[name]
     assert y.shape == shape and y.dtype == np.float32, (name, y.shape, y.dtype)
-    want = (golden[pos: pos + size].astype(np.int64) * 2.0 ** -frac).astype(np.float32).reshape(shape)
+    want = (golden[pos: pos + size].astype(np.int64) * lsb).astype(np.float32).reshape(shape)
     assert np.array_equal(y, want), name
     pos += size
 y = acc.run(np.zeros(cnnhls_driver.INPUT_SHAPE, dtype=np.float32))

@@ -98,7 +98,7 @@ final class BenchCommand implements Runnable {
     public Integer call() {
       if (repeat < 1) throw new UsageException("--repeat must be at least 1");
       PrintWriter out = spec.commandLine().getOut();
-      Graph g = Pipelines.standard(ModelLoader.load(model));
+      Graph g = Pipelines.standard(fixed.prepare(ModelLoader.load(model)));
       java.util.Map<String, float[]> sample;
       if (input != null) {
         sample = BatchInput.bind(g, java.util.List.of(input.toString())).sample(0);

@@ -65,7 +65,7 @@ final class CompileCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-    Graph imported = ModelLoader.load(model);
+    Graph imported = fixed.prepare(ModelLoader.load(model));
     Path dir = output != null ? output : Path.of("out", org.cnnhls.codegen.CppNames.folderName(imported.name()));
     PassManager pm = PassManager.defaultPipeline();
     if (dumpAfter != null && !dumpAfter.isEmpty()) {

@@ -69,6 +69,21 @@ final class FixedPointOptions {
       description = "without --calibration: assume inputs lie in [-R, R] (default ${DEFAULT-VALUE})")
   double inputRange;
 
+  @Option(names = "--requantize",
+      description = "ignore the quantization a pre-quantized model carries (QDQ, QOperator, QONNX) and calibrate from float instead")
+  boolean requantize;
+
+  /**
+   * The imported model as the quantizer should see it: without its carried quantization under
+   * --requantize; with it, --precision defaults to 8 when the carried formats fit 8 bits.
+   */
+  Graph prepare(Graph imported) {
+    if (requantize) return org.cnnhls.ir.quant.ModelQuantization.dropCarried(imported);
+    int w = org.cnnhls.ir.quant.ModelQuantization.carriedWidth(imported);
+    if (precision == null && w > 0 && w <= 8) precision = "8";
+    return imported;
+  }
+
   /** The preset asked for: --precision, or 16 when it was not given. */
   String preset() {
     return precision != null ? precision : "16";

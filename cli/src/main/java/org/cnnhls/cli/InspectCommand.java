@@ -58,12 +58,45 @@ final class InspectCommand implements Callable<Integer> {
       doc.put("layers", rows);
       doc.put("totalMacs", g.totalMacs());
       doc.put("totalParams", g.totalParams());
+      doc.put("carriedQuantization", carried(g));
       out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
     } else {
       printTable(out, g, rows);
+      Map<String, String> carried = carried(g);
+      if (!carried.isEmpty()) {
+        out.println("carried quantization (quantize and compile keep it; --requantize calibrates from float instead):");
+        int w = carried.keySet().stream().mapToInt(String::length).max().orElse(0);
+        carried.forEach((k, v) -> out.printf("  %-" + w + "s  %s%n", k, v));
+      }
     }
     out.flush();
     return ExitCodes.OK;
+  }
+
+  /**
+   * The formats a pre-quantized model carries: per quantized value its quantization and the
+   * fixed-point format cnnhls keeps it in, per quantized weight tensor its quantization; a model
+   * whose quantization cannot be kept says why.
+   */
+  static Map<String, String> carried(Graph g) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (!org.cnnhls.ir.quant.ModelQuantization.carries(g)) return out;
+    try {
+      org.cnnhls.ir.quant.ModelQuantization.carriedValues(g).forEach((v, s) -> out.put(v, s.describe() + " -> "
+          + org.cnnhls.ir.quant.ModelQuantization.carriedFormat(s) + (s.symmetric() ? "" : " (raw = q - zero point)")
+          + (s.powerOfTwo() ? "" : " (real scale kept)")));
+    } catch (org.cnnhls.ir.ModelException e) {
+      out.put("(not keepable)", e.getMessage());
+    }
+    for (Node n : g.nodes()) {
+      for (int i = 1; i < n.inputs().size(); i++) {
+        String in = n.input(i);
+        if (!in.isEmpty() && g.isConstant(in) && g.constants().get(in).quant() != null) {
+          out.put(n.name() + " input " + i + " '" + in + "'", g.constants().get(in).quant().describe());
+        }
+      }
+    }
+    return out;
   }
 
   private static void printTable(PrintWriter out, Graph g, List<Layer> rows) {

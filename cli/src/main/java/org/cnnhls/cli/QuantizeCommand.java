@@ -39,7 +39,7 @@ final class QuantizeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     if (json != null) OutputFiles.checkFile(json, "--json", model, input, fixed.calibration, fixed.quantConfig);
-    Graph g = Pipelines.standard(ModelLoader.load(model));
+    Graph g = Pipelines.standard(fixed.prepare(ModelLoader.load(model)));
     List<Map<String, float[]>> calib = fixed.calibrationSamples(g);
     List<Map<String, float[]>> eval = input == null ? calib : BatchInput.allSamples(g, input);
     QuantizedGraph q = fixed.quantize(g, calib, spec.commandLine().getErr());

@@ -44,7 +44,7 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (raw && !fixedPoint) throw new UsageException("--raw needs --fixed");
-    Graph g = ModelLoader.load(model);
+    Graph g = fixed.prepare(ModelLoader.load(model));
     if (fixedPoint) g = Pipelines.standard(g);
     BatchInput batch = BatchInput.bind(g, inputs);
     java.util.function.Function<Map<String, float[]>, Map<String, float[]>> interp;

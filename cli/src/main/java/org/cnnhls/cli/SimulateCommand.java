@@ -64,7 +64,7 @@ final class SimulateCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     if (json != null) OutputFiles.checkFile(json, "--json", model, input, config, fixed.calibration);
     if (svg != null) OutputFiles.checkFile(svg, "--svg", model, input, config, fixed.calibration, json);
-    Graph g = Pipelines.standard(ModelLoader.load(model));
+    Graph g = Pipelines.standard(fixed.prepare(ModelLoader.load(model)));
     HardwareConfig hw = config != null ? hardware.fromFile(config) : hardware.config(fixed.storageWidth());
     int width = hw.precision();
     // a configuration file fixes the precision, as for compile

@@ -364,7 +364,10 @@ public final class ProjectEmitter {
     Shape in = q.graph().shape(p.inputValue());
     FixedType fin = q.format(p.inputValue());
     v.put("INPUT_SHAPE", pyTuple(in));
-    v.put("INPUT_FRAC", String.valueOf(fin.frac()));
+    v.put("INPUT_LSB", Double.toString(q.realScale(p.inputValue())));
+    int[] inRaw = q.inputRawRange(p.inputValue());
+    v.put("INPUT_RAW_MIN", String.valueOf(inRaw[0]));
+    v.put("INPUT_RAW_MAX", String.valueOf(inRaw[1]));
     v.put("INPUT_FORMAT", fin.toString());
     // the graph outputs in the model's order, for the driver (a Python list) and the README (text)
     StringBuilder py = new StringBuilder("[\n"), text = new StringBuilder();
@@ -375,7 +378,8 @@ public final class ProjectEmitter {
       // the driver keys outputs by name: two names that sanitize alike stay apart
       for (int k = 1; !names.add(name); k++) name = CppNames.literal(o.value()) + "_" + k;
       py.append("    (\"").append(name).append("\", ").append(o.off()).append(", ").append(o.size()).append(", ")
-          .append(pyTuple(q.graph().shape(o.value()))).append(", ").append(f.frac()).append("),  # ").append(f).append('\n');
+          .append(pyTuple(q.graph().shape(o.value()))).append(", ").append(Double.toString(q.realScale(o.value()))).append("),  # ").append(f)
+          .append('\n');
       text.append(text.length() == 0 ? "" : ", ").append('`').append(name).append("` ").append(q.graph().shape(o.value()))
           .append(' ').append(f);
     }

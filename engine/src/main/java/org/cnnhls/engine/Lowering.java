@@ -180,7 +180,8 @@ public final class Lowering {
     List<String> bad = new ArrayList<>();
     for (Node n : g.nodes()) {
       Op op = n.op();
-      boolean ok = op instanceof Op.Flatten || op instanceof Op.Reshape || op instanceof Op.Identity
+      // FakeQuant: a pre-quantized model's quantization, which the quantizer turns into formats and removes
+      boolean ok = op instanceof Op.Flatten || op instanceof Op.Reshape || op instanceof Op.Identity || op instanceof Op.FakeQuant
           || (op instanceof Op.Slice s && aliasOffset(g.shape(n.input(0)), s) >= 0)
           || EngineComponent.ALL.stream().anyMatch(c -> c.lowers(n, g));
       if (!ok) bad.add("'" + n.name() + "' (" + op.type() + ")");

@@ -298,7 +298,8 @@ public final class CompileFlow {
       // the engine's accumulator and multiplier widths are those of this quantization, so the search
       // sizes the engine exactly as the project below is sized
       int[] acc = engineWidths(q, o.board);
-      Evaluator eval = new Evaluator(g, p -> p == width ? acc : null);
+      // q.graph(): a pre-quantized model's FakeQuant nodes are gone there
+      Evaluator eval = new Evaluator(q.graph(), p -> p == width ? acc : null);
       // annealing with its polish step: it matched exhaustive search on every benchmarked model and
       // board, in a fraction of the time
       search = Explorer.anneal(DesignSpace.of(o.board, new int[] {width}), eval, o.objective, o.seed);
@@ -439,16 +440,20 @@ public final class CompileFlow {
   public static QuantizedGraph quantize(Graph g, QuantOptions options, List<Map<String, float[]>> calibration, Calibration method,
       double inputRange, Consumer<String> warnings) {
     ValueRanges ranges;
+    boolean carried = org.cnnhls.ir.quant.ModelQuantization.carries(g);
     if (calibration.isEmpty()) {
-      warnings.accept("no calibration given; activation formats come from an analytic bound assuming inputs in [-" + inputRange
-          + ", " + inputRange + "], which wastes bits on deep models");
+      // a pre-quantized model's formats are its own: the bound only sizes values it left unquantized
+      if (!carried) {
+        warnings.accept("no calibration given; activation formats come from an analytic bound assuming inputs in [-" + inputRange
+            + ", " + inputRange + "], which wastes bits on deep models");
+      }
       ranges = ValueRanges.analytic(g, inputRange);
     } else {
       ranges = ValueRanges.calibrate(g, calibration, method, options.activations().width());
     }
     QuantizedGraph q = Quantizer.quantize(g, options, ranges);
-    if (calibration.isEmpty()) {
-      long beyond = g.nodes().stream().filter(n -> ranges.of(n.output()) > q.format(n.output()).maxReal()).count();
+    if (calibration.isEmpty() && !carried) {
+      long beyond = q.graph().nodes().stream().filter(n -> ranges.of(n.output()) > q.format(n.output()).maxReal()).count();
       if (beyond > 0) {
         warnings.accept("the analytic bounds of " + beyond + " layer outputs exceed what their fixed-point formats can hold, so "
             + "those values may saturate; give calibration data for usable formats");

@@ -12,6 +12,15 @@ final class ImportState {
   final Map<String, long[]> intConstants = new HashMap<>();
   final Map<String, Shape> intConstantShapes = new HashMap<>();
   final Map<String, String> aliases = new HashMap<>();
+  /** ONNX element type of each integer constant (int8 ... int64), for the quantized ops' zero points and weights. */
+  final Map<String, Integer> intConstantTypes = new HashMap<>();
+  /**
+   * Quantized activations (QuantizeLinear and QLinear* outputs): the value holds their dequantized
+   * floats (a FakeQuant output), quantized as given here.
+   */
+  final Map<String, org.cnnhls.ir.QuantSpec> quantized = new HashMap<>();
+  /** Of those, the ones ONNX types as integers (QuantizeLinear, QLinear* outputs; QONNX Quant outputs are floats). */
+  final java.util.Set<String> integerValues = new java.util.HashSet<>();
   final Map<String, Shape> shapes = new HashMap<>();
   /** Every value name of the model, and those the importer added. */
   final java.util.Set<String> valueNames = new java.util.HashSet<>();

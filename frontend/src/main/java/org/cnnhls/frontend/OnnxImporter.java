@@ -137,6 +137,10 @@ public final class OnnxImporter {
         }
         case "Split" -> nodes.addAll(splitNode(ctx, np, usedNames));
         default -> {
+          if (QuantImport.handles(np.getDomain(), np.getOpType())) {
+            nodes.addAll(quantNode(ctx));
+            break;
+          }
           if (IntFolding.OPS.contains(np.getOpType()) && foldInts(ctx)) break;
           if (IntFolding.SHAPE_ONLY.contains(np.getOpType())) {
             if (np.getOpType().equals("Cast") && ctx.i("to", 1) == TensorProto.DataType.FLOAT_VALUE) {
@@ -158,9 +162,15 @@ public final class OnnxImporter {
       if (state.intConstants.containsKey(resolved)) {
         throw new UnsupportedFeatureException(source + ": graph output '" + out.getName() + "' is an integer constant");
       }
+      if (state.integerValues.contains(out.getName())) {
+        // a QuantizeLinear / QLinear* output is integers in ONNX; the IR holds its dequantized floats
+        throw new UnsupportedFeatureException(source + ": graph output '" + out.getName() + "' is a quantized (integer) tensor;"
+            + " end the model with a DequantizeLinear");
+      }
       outputs.add(resolved);
     }
 
+    nodes = keepOutputNames(g, nodes, outputs);
     Map<String, Tensor> constants = usedConstants(nodes, outputs);
     // the file name says more than exporters' generic graph names (torch_jit, main_graph)
     String name = stripExtension(source);
@@ -169,6 +179,29 @@ public final class OnnxImporter {
     } catch (ModelException e) {
       throw new ModelException(source + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * A graph output that a DequantizeLinear aliased to its quantized value keeps the model's name:
+   * the quantized value (a FakeQuant output no one else names) is renamed to it.
+   */
+  private static List<Node> keepOutputNames(GraphProto g, List<Node> nodes, List<String> outputs) {
+    Map<String, String> rename = new HashMap<>();
+    for (int i = 0; i < outputs.size(); i++) {
+      String want = g.getOutput(i).getName(), have = outputs.get(i);
+      if (want.equals(have) || outputs.contains(want) || rename.containsKey(have)) continue;
+      for (Node n : nodes) {
+        if (n.outputs().contains(have) && n.op() instanceof org.cnnhls.ir.ops.Op.FakeQuant) rename.put(have, want);
+      }
+    }
+    if (rename.isEmpty()) return nodes;
+    for (int i = 0; i < outputs.size(); i++) outputs.set(i, rename.getOrDefault(outputs.get(i), outputs.get(i)));
+    List<Node> out = new ArrayList<>();
+    for (Node n : nodes) {
+      out.add(new Node(n.name(), n.op(), n.inputs().stream().map(x -> rename.getOrDefault(x, x)).toList(),
+          n.outputs().stream().map(x -> rename.getOrDefault(x, x)).toList()));
+    }
+    return out;
   }
 
   private int opset(ModelProto model) {
@@ -191,6 +224,7 @@ public final class OnnxImporter {
       NodeProto n = g.getNode(i);
       boolean defaultDomain = n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx");
       String type = defaultDomain ? n.getOpType() : n.getDomain() + "." + n.getOpType();
+      if (QuantImport.handles(n.getDomain(), n.getOpType())) continue;
       if (defaultDomain && (OpConverters.BY_TYPE.containsKey(type) || OpConverters.STRUCTURAL.contains(type)
           || IntFolding.SHAPE_ONLY.contains(type))) {
         continue;
@@ -252,9 +286,10 @@ public final class OnnxImporter {
 
   private void addConstant(String name, TensorProto t) {
     try {
-      if (TensorDecoder.isInteger(t)) {
-        state.intConstants.put(name, decoder.integers(t));
+      if (TensorDecoder.isInteger(t) || TensorDecoder.isSmallInteger(t)) {
+        state.intConstants.put(name, TensorDecoder.isInteger(t) ? decoder.integers(t) : decoder.smallIntegers(t));
         state.intConstantShapes.put(name, TensorDecoder.shapeOf(t));
+        state.intConstantTypes.put(name, t.getDataType());
       } else {
         Tensor v = decoder.floatTensor(t);
         checkFinite(name, v);
@@ -371,6 +406,17 @@ public final class OnnxImporter {
     } catch (ModelException e) {
       String msg = e.getMessage().startsWith("node '") ? e.getMessage() : "node '" + ctx.name + "' (Split): " + e.getMessage();
       throw new ModelException(source + ": " + msg, e);
+    }
+  }
+
+  /** A QDQ, QOperator or QONNX node (see {@link QuantImport}). */
+  private List<Node> quantNode(NodeContext ctx) {
+    try {
+      return QuantImport.convert(ctx, state, c -> convertNode(c, c.node));
+    } catch (UnsupportedFeatureException e) {
+      throw e.getMessage().startsWith(source) ? e : new UnsupportedFeatureException(source + ": " + e.getMessage());
+    } catch (ModelException e) {
+      throw e.getMessage().startsWith(source) ? e : new ModelException(source + ": " + e.getMessage(), e);
     }
   }
 

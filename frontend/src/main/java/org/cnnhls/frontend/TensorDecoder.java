@@ -51,6 +51,43 @@ public final class TensorDecoder {
     return t.getDataType() == TensorProto.DataType.INT64_VALUE || t.getDataType() == TensorProto.DataType.INT32_VALUE;
   }
 
+  /** int8, uint8, int16, uint16: the element types of quantized tensors (QDQ, QOperator). */
+  public static boolean isSmallInteger(TensorProto t) {
+    int d = t.getDataType();
+    return d == TensorProto.DataType.INT8_VALUE || d == TensorProto.DataType.UINT8_VALUE
+        || d == TensorProto.DataType.INT16_VALUE || d == TensorProto.DataType.UINT16_VALUE;
+  }
+
+  /** The values of an int8/uint8/int16/uint16 tensor (raw bytes little-endian, or one per int32_data entry). */
+  public long[] smallIntegers(TensorProto t) {
+    int d = t.getDataType();
+    boolean signed = d == TensorProto.DataType.INT8_VALUE || d == TensorProto.DataType.INT16_VALUE;
+    int width = d == TensorProto.DataType.INT8_VALUE || d == TensorProto.DataType.UINT8_VALUE ? 1 : 2;
+    Shape shape = shapeOf(t);
+    int n = shape.size();
+    ByteBuffer raw = null;
+    if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) raw = external(t, (long) n * width);
+    else if (!t.getRawData().isEmpty()) raw = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    long[] out = new long[n];
+    if (raw != null) {
+      if (raw.remaining() != (long) n * width) {
+        throw new ModelException("tensor '" + t.getName() + "' has " + raw.remaining() + " bytes of data, shape " + shape
+            + " needs " + (long) n * width);
+      }
+      for (int i = 0; i < n; i++) {
+        int p = raw.position() + width * i;
+        out[i] = width == 1 ? (signed ? raw.get(p) : raw.get(p) & 0xFF) : (signed ? raw.getShort(p) : raw.getShort(p) & 0xFFFF);
+      }
+      return out;
+    }
+    if (t.getInt32DataCount() != n) throw new ModelException("tensor '" + t.getName() + "' has " + t.getInt32DataCount() + " values, shape " + shape + " needs " + n);
+    for (int i = 0; i < n; i++) {
+      int v = t.getInt32Data(i);
+      out[i] = width == 1 ? (signed ? (byte) v : v & 0xFF) : (signed ? (short) v : v & 0xFFFF);
+    }
+    return out;
+  }
+
   public Tensor floatTensor(TensorProto t) {
     if (!isFloat(t)) {
       throw new ModelException("tensor '" + t.getName() + "' has data type "

@@ -169,6 +169,8 @@ public final class IrParser {
       case "Pow" -> new Op.Pow(required(a.f("exponent", Float.NaN), "Pow needs exponent=..."));
       case "Softmax" -> new Op.Softmax(a.i("axis", -1), a.flag("coerce2d"));
       case "Identity" -> new Op.Identity();
+      case "FakeQuant" -> new Op.FakeQuant(new org.cnnhls.ir.QuantSpec(a.i("bits", null), a.flag("signed"), a.flag("narrow"),
+          a.floats("scale"), Arrays.stream(a.ints("zp")).asLongStream().toArray(), a.i("axis", -1)));
       case "Add" -> new Op.Add();
       case "Mul" -> new Op.Mul();
       case "Sub" -> new Op.Sub();

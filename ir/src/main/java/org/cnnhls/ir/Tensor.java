@@ -10,14 +10,35 @@ import java.nio.FloatBuffer;
 public final class Tensor {
   private final Shape shape;
   private final FloatBuffer data;
+  /** The integers these values came from (a model's quantized weights), or null; see {@link #quant()}. */
+  private final QuantSpec quant;
 
   public Tensor(Shape shape, FloatBuffer data) {
+    this(shape, data, null);
+  }
+
+  private Tensor(Shape shape, FloatBuffer data, QuantSpec quant) {
     if (data.remaining() != shape.size()) {
       throw new ModelException(
           "tensor data has " + data.remaining() + " elements but shape " + shape + " needs " + shape.size());
     }
     this.shape = shape;
     this.data = data.asReadOnlyBuffer();
+    this.quant = quant;
+  }
+
+  /**
+   * The quantization a pre-quantized model gave these values (they are its dequantized integers,
+   * (q - zp) * scale), or null. A pass that computes new values makes a new tensor without it, so a
+   * tag always describes exactly these values.
+   */
+  public QuantSpec quant() {
+    return quant;
+  }
+
+  /** The same values, tagged with the quantization they were dequantized from. */
+  public Tensor withQuant(QuantSpec spec) {
+    return new Tensor(shape, data, spec);
   }
 
   public static Tensor of(Shape shape, float[] values) {

@@ -86,7 +86,8 @@ class IrParserTest {
     String mm = b.n("mm", new Op.MatMul(), fl, b.c("mm.w", 1, 3));
     String sm = b.n("sm", new Op.Softmax(1, true), gemm);
     String sm2 = b.n("sm2", new Op.Softmax(-1, false), gemmA);
-    String id = b.n("id", new Op.Identity(), sm2);
+    String fq = b.n("fq", new Op.FakeQuant(new org.cnnhls.ir.QuantSpec(8, true, false, new float[] {0.0123f}, new long[] {0}, -1)), sm2);
+    String id = b.n("id", new Op.Identity(), fq);
     String up = b.n("up", new Op.Resize(new int[] {1, 16, 2, 2}, new float[] {1f, 1f, 2f, 2f},
         Op.CoordinateMode.TF_HALF_PIXEL_FOR_NN, Op.NearestMode.ROUND_PREFER_CEIL), cat);
     String bil = b.n("bil", new Op.Resize(new int[] {1, 16, 3, 3}, new float[] {1f, 1f, 1.5f, 1.5f},

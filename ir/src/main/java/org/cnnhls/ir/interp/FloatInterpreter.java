@@ -91,6 +91,7 @@ public final class FloatInterpreter {
       return f.activation() == null ? v : FloatKernels.activation(f.activation(), v);
     }
     if (op instanceof Op.Identity) return in.get(0);
+    if (op instanceof Op.FakeQuant fq) return FloatKernels.fakeQuant(fq.spec(), s.get(0), in.get(0));
     if (op instanceof Op.Gemm g) {
       return FloatKernels.gemm(g, s.get(0), in.get(0), s.get(1), in.get(1), s.size() > 2 ? s.get(2) : null, opt(in, 2), y);
     }

@@ -537,4 +537,9 @@ final class FloatKernels {
     for (int i = 0; i < y.length; i++) y[i] = (float) cur[i];
     return y;
   }
+
+  /** Quantize then dequantize, per tensor or along the spec's axis (see {@link org.cnnhls.ir.QuantSpec}). */
+  static float[] fakeQuant(org.cnnhls.ir.QuantSpec spec, Shape s, float[] x) {
+    return spec.fakeQuantize(s, x);
+  }
 }

@@ -450,6 +450,40 @@ public sealed interface Op {
     }
   }
 
+  /**
+   * A quantization the model carries on a value (a QuantizeLinear/DequantizeLinear pair, a QOperator
+   * op's output, a QONNX Quant): in float it is fake quantization, {@link org.cnnhls.ir.QuantSpec};
+   * the quantizer takes the value's fixed-point format from it and removes the node.
+   */
+  record FakeQuant(org.cnnhls.ir.QuantSpec spec) implements Op {
+    public String type() {
+      return "FakeQuant";
+    }
+
+    public List<Shape> inferShapes(List<Shape> in) {
+      Shape x = in.get(0);
+      if (spec.perAxis()) {
+        int axis = spec.axis();
+        if (axis >= x.rank() || x.dim(axis) != spec.channels()) {
+          throw new ModelException("per-axis quantization on axis " + axis + " with " + spec.channels() + " scales does not fit " + x);
+        }
+      }
+      return List.of(x);
+    }
+
+    /** Parseable by IrParser: {@code bits=8 signed narrow axis=0 scale=[0.5,0.25] zp=[0,0]}. */
+    public String attributes() {
+      StringBuilder sb = new StringBuilder("bits=").append(spec.bits());
+      if (spec.signed()) sb.append(" signed");
+      if (spec.narrow()) sb.append(" narrow");
+      if (spec.perAxis()) sb.append(" axis=").append(spec.axis());
+      StringBuilder sc = new StringBuilder(), zp = new StringBuilder();
+      for (int c = 0; c < spec.scale().length; c++) sc.append(c > 0 ? "," : "").append(spec.scale()[c]);
+      for (int c = 0; c < spec.zeroPoint().length; c++) zp.append(c > 0 ? "," : "").append(spec.zeroPoint()[c]);
+      return sb.append(" scale=[").append(sc).append("] zp=[").append(zp).append(']').toString();
+    }
+  }
+
   // ---------------------------------------------------------------- fused layers (what the engine runs)
 
   /**

@@ -12,10 +12,18 @@ import org.cnnhls.ir.interp.FloatInterpreter;
  * scales clip (the smallest ratio over channels of the largest representable weight to the largest
  * weight: 1 = no clipping), saturations, and the SQNR of the layer's fixed-point output against
  * float on the given samples; overall output SQNR and top-1 agreement with float. Every format is
- * signed with a power-of-two activation scale (the numeric contract has no other yet).
+ * signed with a power-of-two activation scale, except the values of a pre-quantized model, whose
+ * real scales and multiplier errors are reported in {@link Carried}.
  */
 public record QuantReport(String rangeSource, String weightMethod, int samples, List<Layer> layers, double outputSqnrDb,
-    Double top1Agreement) {
+    Double top1Agreement, Carried carried) {
+
+  /**
+   * A pre-quantized model's own formats, kept (null when the model carried none): how many values
+   * carried one, and per Conv/Gemm the worst |M 2^-s / r - 1| of its multipliers against the
+   * model's real multipliers (0: powers of two, exact).
+   */
+  public record Carried(int values, Map<String, Double> multiplierError) {}
 
   public record Layer(String name, String op, String outputFormat, String weightFormat, boolean perChannel,
       Double weightMaxAbs, Double weightClip, double activationMaxAbs, long saturations, double sqnrDb) {}
@@ -35,10 +43,10 @@ public record QuantReport(String rangeSource, String weightMethod, int samples, 
       for (Node n : q.graph().nodes()) {
         float[] fv = f.get(n.output());
         int[] bv = b.get(n.output());
-        FixedType fmt = q.format(n.output());
+        double lsb = q.realScale(n.output());
         double[] e = energy.computeIfAbsent(n.output(), k -> new double[2]);
         for (int i = 0; i < fv.length; i++) {
-          double d = fmt.toReal(bv[i]) - fv[i];
+          double d = bv[i] * lsb - fv[i];
           e[0] += (double) fv[i] * fv[i];
           e[1] += d * d;
         }
@@ -62,7 +70,8 @@ public record QuantReport(String rangeSource, String weightMethod, int samples, 
     QuantOptions o = q.options();
     String weights = "weight clipping " + o.weightClipping().name().toLowerCase(java.util.Locale.ROOT)
         + (o.biasCorrection() ? ", bias correction" : "");
-    return new QuantReport(q.ranges().source(), weights, samples.size(), layers, sqnr(energy.get(out)), agreement);
+    Carried carried = q.carried().isEmpty() ? null : new Carried(q.carried().values().size(), q.carried().multiplierError());
+    return new QuantReport(q.ranges().source(), weights, samples.size(), layers, sqnr(energy.get(out)), agreement, carried);
   }
 
   /** min over channels of (largest representable weight) / (largest |w|), at most 1. */
@@ -109,6 +118,12 @@ public record QuantReport(String rangeSource, String weightMethod, int samples, 
       sb.append(String.format("%-28s %-12s %-15s %-17s %10s %6s %10.4g %8d %8.2f%n", clip(l.name(), 28), l.op(), l.outputFormat(),
           w, l.weightMaxAbs() == null ? "-" : String.format("%.4g", l.weightMaxAbs()),
           l.weightClip() == null ? "-" : String.format("%.3f", l.weightClip()), l.activationMaxAbs(), l.saturations(), l.sqnrDb()));
+    }
+    if (carried != null) {
+      sb.append("formats: the model's own quantization on ").append(carried.values())
+          .append(" values (its integers kept; --requantize calibrates from float instead)\n");
+      carried.multiplierError().forEach((layer, e) -> sb.append(String.format("  %-28s multiplier %s%n", clip(layer, 28),
+          e == 0 ? "exact (power of two)" : String.format("M 2^-s within %.2e of the model's real multiplier", e))));
     }
     sb.append(String.format("output SQNR %.2f dB", outputSqnrDb));
     if (top1Agreement != null) sb.append(String.format(", top-1 agreement with float %.2f%%", top1Agreement));

@@ -25,7 +25,13 @@ public final class Quantizer {
   /** Accumulators are int64 in Java; the contract's bound must leave headroom for the bias add. */
   static final int MAX_ACCUMULATOR_BITS = 62;
 
+  /**
+   * Formats per the numeric contract. A graph that carries a model's own quantization
+   * ({@link Op.FakeQuant} nodes, tagged weights) keeps it ({@link ModelQuantization}); strip it with
+   * {@link ModelQuantization#dropCarried} first to calibrate from float instead.
+   */
   public static QuantizedGraph quantize(Graph g, QuantOptions options, ValueRanges ranges) {
+    if (ModelQuantization.carries(g)) return ModelQuantization.quantize(g, options, ranges);
     checkSupported(g);
     Set<String> nodeNames = new HashSet<>();
     g.nodes().forEach(n -> nodeNames.add(n.name()));
@@ -87,7 +93,7 @@ public final class Quantizer {
   }
 
   /** The format of value {@code name}, refusing a range that is not finite by the value's name. */
-  private static FixedType resolve(FormatSpec spec, String name, ValueRanges ranges, int headroomBits) {
+  static FixedType resolve(FormatSpec spec, String name, ValueRanges ranges, int headroomBits) {
     double r = ranges.of(name);
     if (spec.intBits() == null && !Double.isFinite(r)) {
       throw new ModelException("value '" + name + "' has range " + r + " (" + ranges.source()
@@ -96,7 +102,7 @@ public final class Quantizer {
     return spec.resolve(Math.scalb(r, headroomBits));
   }
 
-  private static void checkSupported(Graph g) {
+  static void checkSupported(Graph g) {
     List<String> bad = new ArrayList<>();
     for (Node n : g.nodes()) {
       String why = FixedPointOps.unsupportedReason(g, n);
@@ -108,7 +114,7 @@ public final class Quantizer {
     }
   }
 
-  private static LinearQuant linearParams(Graph g, Node n, FixedType x, FixedType out, QuantOptions options, ValueRanges ranges) {
+  static LinearQuant linearParams(Graph g, Node n, FixedType x, FixedType out, QuantOptions options, ValueRanges ranges) {
     Tensor wt = g.constants().get(n.input(1));
     float[] w = wt.toFloatArray();
     Tensor bt = n.hasInput(2) ? g.constants().get(n.input(2)) : null;

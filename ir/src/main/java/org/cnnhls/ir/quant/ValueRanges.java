@@ -264,6 +264,7 @@ public record ValueRanges(Map<String, Double> maxAbs, String source, Map<String,
     if (op instanceof Op.Pow p) return p.exponent() >= 0 ? Math.pow(x, p.exponent()) : Double.POSITIVE_INFINITY;
     if (op instanceof Op.Reciprocal) return Double.POSITIVE_INFINITY; // no sound bound without a bound on 1/|x|
     if (op instanceof Op.Softmax) return 1.0;
+    if (op instanceof Op.FakeQuant fq) return Math.min(x, ModelQuantization.maxAbsReal(fq.spec()));
     if (op instanceof Op.Concat) {
       double m = 0;
       for (String in : n.inputs()) m = Math.max(m, r.get(in));
