@@ -60,16 +60,16 @@ class CsimBitExactTest {
         r.program().layers().stream().map(org.cnnhls.engine.LayerDescriptor::opName).distinct().toList(), r.golden().checkedValues());
   }
 
-  /** The same projects built by `make csim XILINX_HLS_INCLUDE=...` against Xilinx's own C-simulation headers. */
+  /**
+   * Projects built by `make csim XILINX_HLS_INCLUDE=...` against Xilinx's own C-simulation headers:
+   * every engine op family and both precisions (8 bit with packed MACs, 16 bit with Winograd), not
+   * the whole list above (these builds take about 9 s each; StandInsTest compares the stand-ins
+   * with Xilinx's types operation by operation).
+   */
   @ParameterizedTest(name = "{0} at {1} bit, winograd {2}, Xilinx headers")
   @CsvSource({
-    "lenet5, 16, false", "lenet5, 8, false",
-    "digits, 16, false", "digits, 8, false",
-    "resnet_block, 16, false", "resnet_block, 8, false",
-    "mobilenetv2_block, 16, false", "mobilenetv2_block, 8, false",
-    "resnet_block, 16, true", "se_block, 16, false", "se_block, 8, false", "resize_block, 16, false",
-    "resize_block, 8, false",
-    "activation_block, 16, false", "activation_block, 8, false", "yolo_tiny_block, 8, false"
+    "lenet5, 16, false", "digits, 8, false", "resnet_block, 16, true", "mobilenetv2_block, 8, false",
+    "se_block, 8, false", "resize_block, 16, false", "activation_block, 8, false", "yolo_tiny_block, 8, false"
   })
   void generatedProjectIsBitExactWithXilinxHeaders(String model, String precision, boolean winograd)
       throws IOException, InterruptedException {
