@@ -108,6 +108,7 @@ public final class DataflowEmitter {
     write(hls.resolve("cnnhls_df_weights.h"), weights(q, plan));
     write(hls.resolve("cnnhls_df_top.cpp"), topSource(plan));
     write(hls.resolve("Makefile"), ProjectEmitter.resource("dataflow/Makefile"));
+    DataflowSystemC.write(dir, plan);
     Map<String, String> vars = variables(model, project, q, plan);
     StringBuilder add = new StringBuilder("add_files cnnhls_df_top.cpp -cflags \"-std=c++14 -I.\"\nadd_files cnnhls_df_top.h\nadd_files cnnhls_df_weights.h");
     for (String f : library) {
