@@ -403,6 +403,7 @@ public final class DataflowEmitter {
     v.put("PERIOD_NS", String.format(Locale.ROOT, "%.3f", 1000.0 / plan.clockMHz()));
     v.put("STAGES", String.valueOf(plan.stages().size()));
     v.put("INTERVAL", String.valueOf(plan.intervalCycles()));
+    v.put("FIFO_DEPTH", String.valueOf(DataflowPlan.FIFO_DEPTH));
     v.put("THROUGHPUT", String.format(Locale.ROOT, "%.0f", plan.imagesPerSecond()));
     v.put("LATENCY_US", String.format(Locale.ROOT, "%.2f", plan.latencySeconds() * 1e6));
     v.put("INPUT_FORMAT", q.format(plan.inputValue()).toString());
