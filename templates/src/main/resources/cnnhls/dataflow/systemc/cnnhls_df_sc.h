@@ -6,7 +6,8 @@
 //   - a loop's entry (CNNHLS_DF_LOOP) picks its row of the table; the previous loop of the stage
 //     drains first (HLS runs a process's loops one after the other);
 //   - every iteration after the first starts II cycles after the one before (CNNHLS_DF_STEP), and
-//     the last one takes the depth: a loop costs depth + II (trips - 1), the table's cycles;
+//     the last one takes the depth: a loop costs depth + II (trips - 1), the table's cycles (the
+//     stage waits them out at its next FIFO access, which is when another process can tell);
 //   - reads happen at an iteration's start and block on an empty FIFO (the whole stage waits: a
 //     stall); writes leave the pipeline depth - 1 cycles later, through an in-flight queue of
 //     depth / II iterations (a full output FIFO stalls the stage once its pipeline is full).
@@ -42,7 +43,7 @@ inline void cycles(long long n) {
 // Per stage: the loop it is in, the iteration count, and this image's entries and trips per loop.
 struct StageClock {
   int loop = -1;
-  long long iter = 0;
+  long long iter = 0, owed = 0;  // cycles not yet waited: spent at the next read or write (nothing else sees them)
   long long entries[DF_SC_NUM_LOOPS] = {}, trips[DF_SC_NUM_LOOPS] = {};
 };
 
@@ -59,8 +60,15 @@ inline int &errors() {
 // the last iteration's depth (an iteration starts at the last step hook; it takes II until the next)
 inline void drain(int stage) {
   StageClock &c = clocks()[stage];
-  if (c.loop >= 0 && c.iter > 0) cycles(DF_SC_LOOPS[c.loop].depth);
+  if (c.loop >= 0 && c.iter > 0) c.owed += DF_SC_LOOPS[c.loop].depth;
   c.loop = -1;
+}
+
+// waits the stage's owed cycles: before it touches a FIFO, so that happens at its modeled cycle
+inline void sync(int stage) {
+  StageClock &c = clocks()[stage];
+  cycles(c.owed);
+  c.owed = 0;
 }
 
 inline void loop_begin(int stage, const char *id, long long trips) {
@@ -82,12 +90,13 @@ inline void loop_begin(int stage, const char *id, long long trips) {
 inline void step(int stage) {
   StageClock &c = clocks()[stage];
   if (c.loop < 0) return;
-  if (c.iter++ > 0) cycles(DF_SC_LOOPS[c.loop].ii);
+  if (c.iter++ > 0) c.owed += DF_SC_LOOPS[c.loop].ii;
 }
 
 // After an image: drain the last loop and compare its loops' entries and trips with the table.
 inline void end_image(int stage, int image) {
   drain(stage);
+  sync(stage);
   StageClock &c = clocks()[stage];
   for (int i = 0; i < DF_SC_NUM_LOOPS; i++) {
     if (DF_SC_LOOPS[i].stage != stage) continue;
@@ -126,8 +135,12 @@ std::ostream &operator<<(std::ostream &o, const InFlight<T> &w) {
 // The kernels' stream ports: read() from the input FIFO, write() into the stage's in-flight queue.
 template <class T>
 struct InPort {
+  int stage;
   sc_fifo<T> *fifo;
-  T read() { return fifo->read(); }
+  T read() {
+    sync(stage);
+    return fifo->read();
+  }
 };
 
 template <class T>
@@ -135,6 +148,7 @@ struct OutPort {
   int stage;
   sc_fifo<InFlight<T> > *pipe;
   void write(const T &w) {
+    sync(stage);
     InFlight<T> f;
     f.word = w;
     f.due = now_cycles() + current_depth(stage) - 1;
@@ -175,7 +189,7 @@ struct Stage : sc_module {
   }
 
   void run() {
-    InPort<TI> i{&in};
+    InPort<TI> i{sid, &in};
     OutPort<TO> o{sid, &pipe};
     for (int img = 0; img < images; img++) {
       body(i, o);
