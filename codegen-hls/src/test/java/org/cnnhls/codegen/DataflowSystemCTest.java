@@ -77,6 +77,15 @@ class DataflowSystemCTest {
     assertEquals(image.latency, sized.latency, sized.out);
     assertEquals(image.max, sized.max, sized.out);
     assertTrue(sized.bits < image.bits, sized.out);
+    // make size: bisected per FIFO down from those depths, keeping the interval
+    String size = make(e.result().dir().resolve("systemc"), "size", "plan", 0);
+    Matcher m = Pattern.compile("SIZED depths=([\\d,]+) interval=(\\d+) latency=(\\d+) bits=(\\d+)").matcher(size);
+    assertTrue(m.find(), size);
+    Run smallest = run(e, m.group(1));
+    System.out.printf("dataflow SystemC lenet5 8-bit: make size %s: interval %d, latency %d, %d FIFO bits%n", m.group(1), smallest.interval,
+        smallest.latency, smallest.bits);
+    assertEquals(model, smallest.interval, smallest.out);
+    assertTrue(smallest.bits <= sized.bits, smallest.out);
   }
 
   /**
@@ -129,7 +138,11 @@ class DataflowSystemCTest {
   }
 
   static String make(Path systemc, String fifos, int expectedExit) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of("make", "--no-print-directory", "-C", systemc.toString(), "run", "FIFOS=" + fifos));
+    return make(systemc, "run", fifos, expectedExit);
+  }
+
+  static String make(Path systemc, String target, String fifos, int expectedExit) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("make", "--no-print-directory", "-C", systemc.toString(), target, "FIFOS=" + fifos));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     int rc = p.waitFor();
