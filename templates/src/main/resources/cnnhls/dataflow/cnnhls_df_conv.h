@@ -45,6 +45,7 @@ void conv_stage(IN &in, OUT &out, const typename CFG::w_t w[CFG::NF * CFG::SF][C
   CNNHLS_DF_LOOP(CFG::SID, "cv", STEPS);
   for (long long t = 0; t < STEPS; t++) {
     CNNHLS_PRAGMA(HLS PIPELINE II=1)
+    CNNHLS_DF_STEP(CFG::SID);
     const bool inside = py >= CFG::PT && py < CFG::PT + CFG::IH && px >= CFG::PL && px < CFG::PL + CFG::IW;
     const int oy = py - (CFG::KH - 1), ox = px - (CFG::KW - 1);
     const bool window = oy >= 0 && ox >= 0 && oy % CFG::SH == 0 && ox % CFG::SW == 0;

@@ -28,6 +28,7 @@ void fc_stage(IN &in, OUT &out,
   CNNHLS_DF_LOOP(CFG::SID, "fc_in", CFG::PIXELS * CB);
   for (int i = 0; i < CFG::PIXELS * CB; i++) {
     CNNHLS_PRAGMA(HLS PIPELINE II=1)
+    CNNHLS_DF_STEP(CFG::SID);
     if (cb == 0) p = in.read();
     for (int s = 0; s < SIMD; s++) {
       CNNHLS_PRAGMA(HLS UNROLL)
@@ -43,6 +44,7 @@ void fc_stage(IN &in, OUT &out,
   CNNHLS_DF_LOOP(CFG::SID, "fc_mac", NF * SF);
   for (int i = 0; i < NF * SF; i++) {
     CNNHLS_PRAGMA(HLS PIPELINE II=1)
+    CNNHLS_DF_STEP(CFG::SID);
     for (int pe = 0; pe < PE; pe++) {
       CNNHLS_PRAGMA(HLS UNROLL)
       ap_int<CFG::ACC_W> a = sf == 0 ? bias[nf * PE + pe] : acc[pe];

@@ -17,6 +17,7 @@ void input_adapter(IN &in, OUT &out) {
   CNNHLS_DF_LOOP(CFG::SID, "in", CFG::PIXELS * CFG::C);
   for (int i = 0; i < CFG::PIXELS * CFG::C; i++) {
     CNNHLS_PRAGMA(HLS PIPELINE II=1)
+    CNNHLS_DF_STEP(CFG::SID);
     p.v[c] = in.read();
     if (c == CFG::C - 1) {
       out.write(p);
@@ -34,6 +35,7 @@ void output_adapter(IN &in, OUT &out) {
   CNNHLS_DF_LOOP(CFG::SID, "out", CFG::PIXELS * CFG::C);
   for (int i = 0; i < CFG::PIXELS * CFG::C; i++) {
     CNNHLS_PRAGMA(HLS PIPELINE II=1)
+    CNNHLS_DF_STEP(CFG::SID);
     if (c == 0) p = in.read();
     out.write(p.v[c]);
     c = c == CFG::C - 1 ? 0 : c + 1;

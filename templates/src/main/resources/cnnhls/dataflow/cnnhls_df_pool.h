@@ -22,6 +22,7 @@ void maxpool_stage(IN &in, OUT &out) {
   CNNHLS_DF_LOOP(CFG::SID, "pool", CFG::IH * CFG::IW);
   for (int i = 0; i < CFG::IH * CFG::IW; i++) {
     CNNHLS_PRAGMA(HLS PIPELINE II=1)
+    CNNHLS_DF_STEP(CFG::SID);
     const pixel<CFG::C, CFG::AW> p = in.read();
     if (y < CFG::OH * CFG::KH && x < CFG::OW_PIX * CFG::KW) {
       for (int c = 0; c < CFG::C; c++) {

@@ -28,11 +28,19 @@ struct pixel {
 
 // Traced C-simulation (-DCNNHLS_DF_TRACE, never in synthesis): every pipelined loop reports its
 // entry and trip count under its stage's index; engine DataflowStage.loops() is held to these counts.
-#if defined(CNNHLS_DF_TRACE) && !defined(__SYNTHESIS__)
+// The SystemC model (-DCNNHLS_DF_SYSTEMC, systemc/cnnhls_df_sc.h, which declares the hooks before
+// it includes the kernels) runs the kernels as timed processes: a loop's entry selects its II and
+// depth from the generated table, and CNNHLS_DF_STEP starts each iteration.
+#if defined(CNNHLS_DF_SYSTEMC) && !defined(__SYNTHESIS__)
+#define CNNHLS_DF_LOOP(stage, id, trips) cnnhls_df_sc::loop_begin(stage, id, trips)
+#define CNNHLS_DF_STEP(stage) cnnhls_df_sc::step(stage)
+#elif defined(CNNHLS_DF_TRACE) && !defined(__SYNTHESIS__)
 #include "cnnhls_df_trace.h"
 #define CNNHLS_DF_LOOP(stage, id, trips) cnnhls_df_trace::loop(stage, id, trips)
+#define CNNHLS_DF_STEP(stage)
 #else
 #define CNNHLS_DF_LOOP(stage, id, trips)
+#define CNNHLS_DF_STEP(stage)
 #endif
 
 #endif

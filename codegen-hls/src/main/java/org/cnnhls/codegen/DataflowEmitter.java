@@ -108,6 +108,7 @@ public final class DataflowEmitter {
     write(hls.resolve("cnnhls_df_weights.h"), weights(q, plan));
     write(hls.resolve("cnnhls_df_top.cpp"), topSource(plan));
     write(hls.resolve("Makefile"), ProjectEmitter.resource("dataflow/Makefile"));
+    DataflowSystemC.write(dir, plan);
     Map<String, String> vars = variables(model, project, q, plan);
     StringBuilder add = new StringBuilder("add_files cnnhls_df_top.cpp -cflags \"-std=c++14 -I.\"\nadd_files cnnhls_df_top.h\nadd_files cnnhls_df_weights.h");
     for (String f : library) {
@@ -402,6 +403,7 @@ public final class DataflowEmitter {
     v.put("PERIOD_NS", String.format(Locale.ROOT, "%.3f", 1000.0 / plan.clockMHz()));
     v.put("STAGES", String.valueOf(plan.stages().size()));
     v.put("INTERVAL", String.valueOf(plan.intervalCycles()));
+    v.put("FIFO_DEPTH", String.valueOf(DataflowPlan.FIFO_DEPTH));
     v.put("THROUGHPUT", String.format(Locale.ROOT, "%.0f", plan.imagesPerSecond()));
     v.put("LATENCY_US", String.format(Locale.ROOT, "%.2f", plan.latencySeconds() * 1e6));
     v.put("INPUT_FORMAT", q.format(plan.inputValue()).toString());
