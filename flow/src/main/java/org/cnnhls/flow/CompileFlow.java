@@ -397,7 +397,8 @@ public final class CompileFlow {
 
   /** auto's decision as one line, starting with the architecture chosen. */
   static String autoChoice(Objective objective, DataflowPlan plan, String dataflowWhyNot, OverlayDesign overlay, String overlayWhyNot) {
-    if (dataflowWhyNot != null) return "overlay (auto): " + dataflowWhyNot;
+    // the refusal's advice to pick the overlay is what auto just did
+    if (dataflowWhyNot != null) return "overlay (auto): " + dataflowWhyNot.replace(" (use --arch overlay)", "");
     if (overlayWhyNot != null) return "dataflow (auto): the overlay cannot build it: " + overlayWhyNot;
     double dfLat = plan.latencySeconds(), ovLat = overlay.timing.latencySeconds();
     double dfRate = plan.imagesPerSecond(), ovRate = 1.0 / ovLat;

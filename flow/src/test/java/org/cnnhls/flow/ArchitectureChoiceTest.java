@@ -63,7 +63,8 @@ class ArchitectureChoiceTest {
   void autoFallsBackToTheOverlayNamingWhyAndDataflowRefusesByNode() {
     CompileFlow.Result r = options("resnet_block", "ultra96", "8").arch(CompileFlow.Arch.AUTO).output(tmp.resolve("rb")).run();
     assertEquals(CompileFlow.Arch.OVERLAY, r.arch());
-    assertTrue(r.choice().startsWith("overlay (auto): node '") && r.choice().contains("(branches)"), r.choice());
+    assertTrue(r.choice().startsWith("overlay (auto): node '") && r.choice().contains("(branches)")
+        && !r.choice().contains("use --arch"), r.choice());
     assertNotNull(r.project());
     assertTrue(readString(tmp.resolve("rb/report.md")).contains("Architecture: overlay (auto): node"));
     ModelException e = assertThrows(ModelException.class,
