@@ -242,18 +242,9 @@ public final class ModelQuantization {
               + " scale is not a power of two; quantize the weights in the model too, or use --requantize");
         }
       }
-      Op.Activation act = FixedPointOps.activation(n.op());
-      if (act != null || FixedPointOps.isLinear(n.op()) || n.op() instanceof Op.FusedAdd || n.op() instanceof Op.Add) {
-        if (ActivationQuant.hasTable(act)) {
-          try {
-            activations.put(n.name(), ActivationQuant.of(act, formats.get(n.input(0)), out));
-          } catch (ModelException e) {
-            throw new ModelException("node '" + n.name() + "': " + e.getMessage(), e);
-          }
-        } else {
-          activations.put(n.name(), clampToModel(clamp(act, out, scale.get(n.output())), carried.get(n.output())));
-        }
-      }
+      ActivationQuant a = Quantizer.activationParams(n, formats.get(n.input(0)), out,
+          act -> clampToModel(clamp(act, out, scale.get(n.output())), carried.get(n.output())));
+      if (a != null) activations.put(n.name(), a);
     }
     return new QuantizedGraph(g, formats, linear, activations, ranges, options, new CarriedQuant(carried, errors));
   }

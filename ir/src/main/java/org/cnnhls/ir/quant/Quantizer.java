@@ -76,18 +76,8 @@ public final class Quantizer {
       if (FixedPointOps.isLinear(n.op())) {
         linear.put(n.name(), linearParams(g, n, formats.get(n.input(0)), out, options, ranges));
       }
-      Op.Activation act = FixedPointOps.activation(n.op());
-      if (act != null || FixedPointOps.isLinear(n.op()) || n.op() instanceof Op.FusedAdd || n.op() instanceof Op.Add) {
-        if (ActivationQuant.hasTable(act)) {
-          try {
-            activations.put(n.name(), ActivationQuant.of(act, formats.get(n.input(0)), out));
-          } catch (ModelException e) {
-            throw new ModelException("node '" + n.name() + "': " + e.getMessage(), e);
-          }
-        } else {
-          activations.put(n.name(), ActivationQuant.of(act, out));
-        }
-      }
+      ActivationQuant a = activationParams(n, formats.get(n.input(0)), out, act -> ActivationQuant.of(act, out));
+      if (a != null) activations.put(n.name(), a);
     }
     return new QuantizedGraph(g, formats, linear, activations, ranges, options);
   }
@@ -296,6 +286,23 @@ public final class Quantizer {
    * output by sum_i (q_i scale - w_i) E[x_ch(i)]; the bias absorbs it. E[x] is the input's
    * per-channel mean over the calibration set (float model), zero padding ignored.
    */
+  /**
+   * The activation parameters of node {@code n} (input format {@code in}, output {@code out}): a
+   * table activation's table, else the clamp or leaky activation {@code clamp} makes of it (also
+   * for linear and Add nodes without one: their requantize saturates); null for other nodes.
+   */
+  static ActivationQuant activationParams(Node n, FixedType in, FixedType out,
+      java.util.function.Function<Op.Activation, ActivationQuant> clamp) {
+    Op.Activation act = FixedPointOps.activation(n.op());
+    if (act == null && !FixedPointOps.isLinear(n.op()) && !(n.op() instanceof Op.FusedAdd) && !(n.op() instanceof Op.Add)) return null;
+    if (!ActivationQuant.hasTable(act)) return clamp.apply(act);
+    try {
+      return ActivationQuant.of(act, in, out);
+    } catch (ModelException e) {
+      throw new ModelException("node '" + n.name() + "': " + e.getMessage(), e);
+    }
+  }
+
   private record BiasCorrection(double[] means, int outs, int k, boolean rowMajorOut, int taps, int outsPerGroup, int inPerGroup) {
 
     static BiasCorrection of(Graph g, Node n, float[] w, int outs, int k, boolean rowMajorOut, ValueRanges ranges) {
